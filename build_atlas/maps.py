@@ -1,0 +1,253 @@
+"""Stage 3: the interactive maps, one self-hosted folium page per subject.
+
+Every map is built from a MapSpec (what to frame and what to draw); folium's random element ids are
+replaced by a counter so that the same data gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+from dataclasses import dataclass
+
+import branca
+import folium
+import geopandas as gpd
+import shapely
+
+from .model import Atlas
+from .schema import CITIES, FEATURE_STATUSES, KINDS, LAYERS, THEMES, by_key
+
+KIND = by_key(KINDS)
+STATUS = by_key(FEATURE_STATUSES)
+CITY = by_key(CITIES)
+CONTEXT_TOLERANCE_DEG = 0.004  # outlines drawn only for context: ~400 m, shared edges kept shared
+BOUNDARY_ATTRIBUTION = "行政区划 © 高德 AMap，经 cnmaps（GCJ-02 → WGS-84）"
+
+# Self-hosted replacements for folium's CDN assets: (folium name, path under the site's assets/vendor/).
+VENDOR_JS = [("leaflet", "leaflet/leaflet.js"), ("jquery", "jquery/jquery.min.js")]
+VENDOR_CSS = [("leaflet_css", "leaflet/leaflet.css")]
+
+TILES = {
+    "osm": dict(tiles="https://tile.openstreetmap.org/{z}/{x}/{y}.png", name="OpenStreetMap",
+                attr='&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'),
+    "tianditu": dict(tiles="https://t{s}.tianditu.gov.cn/vec_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
+                     "&LAYER=vec&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}"
+                     "&tk={key}", name="天地图", attr="&copy; 天地图 Tianditu", subdomains="01234567"),
+}
+
+
+@dataclass
+class MapSpec:
+    """What one map shows: its subject's frame, the features drawn and the boundary detail."""
+
+    name: str  # file stem under maps/, e.g. "city-hohhot"
+    title: str
+    features: gpd.GeoDataFrame
+    frame: tuple[float, float, float, float]  # lon/lat bounds to fit
+    counties_of: str = ""  # city key whose county units are drawn, "" for none, "*" for all
+
+
+@dataclass
+class MapOptions:
+    tiles: str = "osm"
+    tianditu_key: str = ""
+    site_url: str = ""  # absolute base for links in standalone exports; relative when empty
+
+
+def padded(bounds, fraction: float = 0.08, minimum: float = 0.25) -> tuple[float, float, float, float]:
+    west, south, east, north = bounds
+    dx = max((east - west) * fraction, minimum)
+    dy = max((north - south) * fraction, minimum)
+    return west - dx, south - dy, east + dx, north + dy
+
+
+def map_specs(atlas: Atlas) -> list[MapSpec]:
+    """The overview, one map per city, per theme with features, and per project."""
+    region = tuple(atlas.cities.total_bounds)
+    specs = [MapSpec("overview", "呼包鄂乌一体化规划项目总览图", atlas.features, padded(region, 0.02), "*")]
+    for city in CITIES:
+        outline = atlas.cities.loc[city.key, "geometry"]
+        specs.append(MapSpec(f"city-{city.key}", f"{city.zh}规划项目图", atlas.features_of_city(city.key),
+                             padded(outline.bounds, 0.03), city.key))
+    for theme in THEMES:
+        features = atlas.features_of_theme(theme.key)
+        if len(features):
+            bounds = shapely.union_all(list(features.geometry) + [shapely.box(*region)]).bounds
+            specs.append(MapSpec(f"theme-{theme.key}", f"{theme.zh}主题项目图", features, padded(bounds, 0.02)))
+    for fid, feature in atlas.features.iterrows():
+        specs.append(MapSpec(f"project-{fid}", feature["name_zh"], atlas.features.loc[[fid]],
+                             padded(feature.geometry.bounds, 0.15, 0.3), ""))
+    return specs
+
+
+def context_outlines(atlas: Atlas) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """Cities and counties simplified together as one coverage, for drawing only."""
+    counties = atlas.counties.copy()
+    counties["geometry"] = shapely.coverage_simplify(counties.geometry.values, CONTEXT_TOLERANCE_DEG)
+    cities = counties.dissolve("city", as_index=False)[["city", "geometry"]]
+    cities["name_zh"] = cities["city"].map(lambda key: CITY[key].zh)
+    return cities, counties
+
+
+def feature_popup(feature, link_base: str) -> str:
+    """Escaped HTML for a feature's popup: name, kind, status, precision and the project page."""
+    status = STATUS.get(feature["status"])
+    rows = [
+        f"<strong>{html.escape(feature['name_zh'])}</strong>",
+        html.escape(feature["name_en"]),
+        f"{KIND[feature['kind']].zh} · {status.zh if status else '未注明进展'}"
+        + (" · 示意" if feature["precision"] == "schematic" else ""),
+        f'<a href="{html.escape(link_base)}projects/{html.escape(feature["id"])}.html" target="_top">项目页与相关条款 →</a>',
+    ]
+    return "<br>".join(rows)
+
+
+def feature_layer(features: gpd.GeoDataFrame, link_base: str, emphasis: bool) -> dict:
+    """GeoJSON for one layer; display strings are escaped here, once, so popups may use them as HTML."""
+    records = []
+    for fid, feature in features.iterrows():
+        kind, status = KIND[feature["kind"]], STATUS.get(feature["status"])
+        records.append({
+            "type": "Feature",
+            "geometry": shapely.geometry.mapping(feature.geometry),
+            "properties": {
+                "id": fid, "label": html.escape(feature["name_zh"]), "popup": feature_popup(feature, link_base),
+                "color": kind.color, "dash": "8 6" if status is None or status.icon == "dash" else None,
+                "weight": 5 if emphasis else 3.5,
+            },
+        })
+    return {"type": "FeatureCollection", "features": records}
+
+
+def add_features(fmap: folium.Map, spec: MapSpec, link_base: str) -> None:
+    emphasis = spec.name.startswith("project-")
+    for layer in LAYERS:
+        kinds = [k.key for k in KINDS if k.note == layer.key]
+        subset = spec.features[spec.features["kind"].isin(kinds)]
+        if subset.empty:
+            continue
+        group = folium.FeatureGroup(name=f"{layer.zh} {layer.en}", show=True)
+        folium.GeoJson(
+            feature_layer(subset, link_base, emphasis),
+            name=layer.key,
+            style_function=lambda f: {"color": f["properties"]["color"], "weight": f["properties"]["weight"],
+                                      "dashArray": f["properties"]["dash"], "fillColor": f["properties"]["color"],
+                                      "fillOpacity": 0.85, "opacity": 0.95},
+            marker=folium.CircleMarker(radius=7, weight=2, fill=True),
+            tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
+            popup=folium.GeoJsonPopup(fields=["popup"], labels=False),
+        ).add_to(group)
+        group.add_to(fmap)
+
+
+def add_boundaries(fmap: folium.Map, spec: MapSpec, cities: gpd.GeoDataFrame, counties: gpd.GeoDataFrame) -> None:
+    if spec.counties_of:
+        shown = counties if spec.counties_of == "*" else counties[counties["city"] == spec.counties_of]
+        folium.GeoJson(
+            shown[["adcode", "name_zh", "geometry"]], name="旗县区 Counties",
+            style_function=lambda f: {"color": "#6b7b8c", "weight": 0.8, "fillOpacity": 0, "dashArray": "3 3"},
+            tooltip=folium.GeoJsonTooltip(fields=["name_zh"], labels=False),
+        ).add_to(fmap)
+    focus = spec.counties_of if spec.counties_of not in ("", "*") else None
+    folium.GeoJson(
+        cities[["city", "name_zh", "geometry"]], name="市界 City boundaries",
+        style_function=lambda f: {"color": "#34495e", "weight": 2.5 if f["properties"]["city"] == focus else 1.5,
+                                  "fillColor": CITY[f["properties"]["city"]].color,
+                                  "fillOpacity": 0.10 if focus in (None, f["properties"]["city"]) else 0.03},
+        tooltip=folium.GeoJsonTooltip(fields=["name_zh"], labels=False),
+    ).add_to(fmap)
+
+
+def add_city_labels(fmap: folium.Map, cities: gpd.GeoDataFrame) -> None:
+    for _, city in cities.iterrows():
+        point = city.geometry.representative_point()
+        label = html.escape(CITY[city["city"]].zh)
+        folium.Marker([point.y, point.x], interactive=False, icon=folium.DivIcon(
+            html=f'<div class="atlas-city-label">{label}</div>', icon_size=(80, 20), icon_anchor=(40, 10),
+        )).add_to(fmap)
+
+
+def legend_html(spec: MapSpec) -> str:
+    kinds = sorted(set(spec.features["kind"]), key=[k.key for k in KINDS].index)
+    items = "".join(
+        f'<div><span class="sw" style="background:{KIND[k].color}"></span>{html.escape(KIND[k].zh)}</div>' for k in kinds
+    )
+    return (
+        '<div class="atlas-legend leaflet-control"><strong>图例</strong>' + items
+        + '<div><span class="sw dashed"></span>虚线：规划/前期</div>'
+        + '<div class="note">示意图，非精确走向；不作为权属界线依据</div></div>'
+    )
+
+
+LEGEND_CSS = """
+.atlas-legend{background:rgba(255,255,255,.92);padding:6px 8px;font:12px/1.5 sans-serif;border-radius:4px;
+  box-shadow:0 1px 4px rgba(0,0,0,.3);max-width:220px}
+.atlas-legend .sw{display:inline-block;width:22px;height:4px;margin:0 6px 3px 0;vertical-align:middle}
+.atlas-legend .sw.dashed{background:repeating-linear-gradient(90deg,#555 0 6px,transparent 6px 10px)}
+.atlas-legend .note{color:#555;margin-top:4px}
+.atlas-city-label{font:bold 13px sans-serif;color:#1b2631;text-shadow:0 0 3px #fff,0 0 3px #fff;text-align:center;
+  white-space:nowrap}
+.leaflet-container{background:#eef1f4}
+"""
+
+
+class Legend(branca.element.MacroElement):
+    """A bottom-right Leaflet control holding the legend HTML."""
+
+    _template = branca.element.Template("""
+        {% macro header(this, kwargs) %}<style>{{ this.css }}</style>{% endmacro %}
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.control({position: "bottomright"});
+        {{ this.get_name() }}.onAdd = function () {
+            var div = L.DomUtil.create("div");
+            div.innerHTML = {{ this.html|tojson }};
+            return div.firstChild;
+        };
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.attribution|tojson }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, html_text: str):
+        super().__init__()
+        self._name = "Legend"
+        self.html = html_text
+        self.css = LEGEND_CSS
+        self.attribution = BOUNDARY_ATTRIBUTION
+
+
+def stable_ids(element, counter=None) -> None:
+    """Replace folium's random uuid element ids by a depth-first counter (reproducible output)."""
+    counter = counter or itertools.count()
+    element._id = f"{next(counter):08x}"
+    for child in list(element._children.values()):
+        stable_ids(child, counter)
+
+
+def base_map(spec: MapSpec, options: MapOptions, asset_base: str) -> folium.Map:
+    fmap = folium.Map(tiles=None, control_scale=True, zoom_snap=0.25, prefer_canvas=False)
+    fmap.default_js = [(name, asset_base + path) for name, path in VENDOR_JS]
+    fmap.default_css = [(name, asset_base + path) for name, path in VENDOR_CSS]
+    if options.tiles in TILES and not (options.tiles == "tianditu" and not options.tianditu_key):
+        layer = dict(TILES[options.tiles])
+        layer["tiles"] = layer["tiles"].replace("{key}", options.tianditu_key)
+        folium.TileLayer(**layer, max_zoom=18).add_to(fmap)
+    west, south, east, north = spec.frame
+    fmap.fit_bounds([[south, west], [north, east]])
+    fmap.get_root().header.add_child(branca.element.Element(f"<title>{html.escape(spec.title)}</title>"))
+    return fmap
+
+
+def render_map(spec: MapSpec, atlas: Atlas, options: MapOptions, asset_base: str = "../assets/vendor/",
+               link_base: str = "../", outlines=None) -> str:
+    """The map page's full HTML, with assets under `asset_base` and links relative to `link_base`."""
+    cities, counties = outlines or context_outlines(atlas)
+    fmap = base_map(spec, options, asset_base)
+    add_boundaries(fmap, spec, cities, counties)
+    add_features(fmap, spec, link_base)
+    add_city_labels(fmap, cities)
+    fmap.add_child(Legend(legend_html(spec)))
+    folium.LayerControl(collapsed=False).add_to(fmap)
+    stable_ids(fmap.get_root())
+    return fmap.get_root().render()

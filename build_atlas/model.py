@@ -1,0 +1,106 @@
+"""The validated atlas: tables in, one consistent model out.
+
+`gather` is the only way in: it reads and checks everything and raises AtlasError with every problem
+before any page or map is made.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+from shapely.geometry import LineString, Point, shape
+from shapely.ops import unary_union
+
+from .errors import AtlasError
+from .load import Inputs, Row, read_inputs
+from .schema import CITIES, FEATURE_STATUSES, LIST_SEPARATOR
+from .validate import check
+
+STATUS_ORDER = [s.key for s in FEATURE_STATUSES]
+
+
+@dataclass
+class Atlas:
+    """Everything the maps and pages are made from."""
+
+    root: Path
+    measures: pd.DataFrame  # one row per measure; list columns hold Python lists
+    features: gpd.GeoDataFrame  # one row per feature, WGS-84 geometry
+    statements: pd.DataFrame  # feature × measure with status, quote, doc and date
+    places: gpd.GeoDataFrame  # the gazetteer
+    counties: gpd.GeoDataFrame
+    cities: gpd.GeoDataFrame
+    documents: pd.DataFrame  # the registry, indexed by key
+    texts: dict[str, str]
+
+    def measures_of_city(self, city: str) -> pd.DataFrame:
+        return self.measures[self.measures["cities"].map(lambda cities: city in cities)]
+
+    def measures_of_theme(self, theme: str) -> pd.DataFrame:
+        return self.measures[self.measures["themes"].map(lambda themes: theme in themes)]
+
+    def features_of_city(self, city: str) -> gpd.GeoDataFrame:
+        return self.features[self.features["cities"].map(lambda cities: city in cities)]
+
+    def features_of_theme(self, theme: str) -> gpd.GeoDataFrame:
+        named = {fid for fids in self.measures_of_theme(theme)["features"] for fid in fids}
+        return self.features[self.features.index.isin(named)]
+
+
+def frame(rows: list[Row], lists: tuple[str, ...] = ()) -> pd.DataFrame:
+    data = pd.DataFrame([{**row.cells, "line": row.line} for row in rows])
+    for column in lists:
+        data[column] = data[column].map(lambda value: [v for v in value.split(LIST_SEPARATOR) if v])
+    return data
+
+
+def route_geometry(feature: pd.Series, waypoints: pd.DataFrame, places: gpd.GeoDataFrame, shapes: dict):
+    """A line through the waypoints in order, a point, or the polygon drawn for an area."""
+    if feature["geometry_kind"] == "area":
+        return unary_union([shape(f["geometry"]) for f in shapes[feature["id"]]["features"]])
+    stops = waypoints[waypoints["feature"] == feature["id"]].sort_values("seq")
+    coords = [places.loc[place, "geometry"].coords[0] for place in stops["place"]]
+    return Point(coords[0]) if feature["geometry_kind"] == "point" else LineString(coords)
+
+
+def latest_status(statements: pd.DataFrame) -> pd.Series:
+    """Each feature's status as the most recent document states it (ties: the most advanced)."""
+    ranked = statements.assign(rank=statements["status"].map(STATUS_ORDER.index))
+    ranked = ranked.sort_values(["date", "rank"])
+    return ranked.groupby("feature")["status"].last()
+
+
+def assemble(inputs: Inputs) -> Atlas:
+    documents = pd.DataFrame(inputs.documents).set_index("key", drop=False).rename_axis(None)
+    measures = frame(inputs.tables["measures.csv"], ("themes", "cities", "units", "implements", "features"))
+    gaz = frame(inputs.tables["geodata/gazetteer.csv"])
+    places = gpd.GeoDataFrame(gaz, geometry=gpd.points_from_xy(gaz["lon"].astype(float), gaz["lat"].astype(float)),
+                              crs="EPSG:4326").set_index("id", drop=False).rename_axis(None)
+    waypoints = frame(inputs.tables["geodata/waypoints.csv"])
+    waypoints["seq"] = waypoints["seq"].astype(int)
+    table = frame(inputs.tables["geodata/features.csv"], ("cities",)).rename(columns={"geometry": "geometry_kind"})
+    geometry = [route_geometry(row, waypoints, places, inputs.shapes) for _, row in table.iterrows()]
+    features = gpd.GeoDataFrame(table, geometry=geometry, crs="EPSG:4326").set_index("id", drop=False).rename_axis(None).rename_axis(None)
+    statements = frame(inputs.tables["geodata/statements.csv"])
+    by_id = measures.set_index("id")
+    statements["doc"] = statements["measure"].map(by_id["doc"])
+    statements["date"] = statements["doc"].map(documents["date"].astype(str))
+    features["status"] = latest_status(statements).reindex(features.index).fillna("")
+    counties = gpd.GeoDataFrame.from_features(inputs.counties["features"], crs="EPSG:4326")
+    cities = gpd.GeoDataFrame.from_features(inputs.cities["features"], crs="EPSG:4326")
+    order = {term.key: i for i, term in enumerate(CITIES)}
+    cities = cities.sort_values("city", key=lambda s: s.map(order)).set_index("city", drop=False).rename_axis(None)
+    return Atlas(inputs.root, measures, features, statements, places, counties, cities, documents, inputs.texts)
+
+
+def gather(root: Path) -> Atlas:
+    """Read, validate and assemble; raise once with every problem found."""
+    inputs, problems = read_inputs(root)
+    if not problems:
+        problems = check(inputs)
+    if problems:
+        raise AtlasError(problems)
+    return assemble(inputs)

@@ -1,0 +1,159 @@
+"""The atlas's vocabularies and table schemas, declared once.
+
+Validation, the data dictionary on the site and the docs tests all read from here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Term:
+    """One key of a fixed vocabulary, with its labels and how the site draws it."""
+
+    key: str
+    zh: str
+    en: str
+    color: str = "#555555"
+    icon: str = ""  # Font Awesome name for map markers / Material icon on pages
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    required: bool
+    doc: str
+
+
+CITIES = (
+    Term("hohhot", "呼和浩特市", "Hohhot", "#c0392b", note="150100"),
+    Term("baotou", "包头市", "Baotou", "#2471a3", note="150200"),
+    Term("ordos", "鄂尔多斯市", "Ordos", "#b9770e", note="150600"),
+    Term("ulanqab", "乌兰察布市", "Ulanqab", "#1e8449", note="150900"),
+)
+
+THEMES = (
+    Term("transport", "交通互联", "Transport", "#1f77b4", "train", "铁路、公路、航空、综合交通"),
+    Term("industry", "产业协作", "Industry", "#8c564b", "industry", "产业布局、园区、产业链"),
+    Term("innovation", "科技创新", "Science & innovation", "#9467bd", "flask", "研发、创新平台、人才"),
+    Term("digital", "数字经济", "Digital economy", "#17becf", "server", "数据中心、算力、智慧城市"),
+    Term("energy", "能源水利", "Energy & water", "#ff7f0e", "bolt", "电力、新能源、氢能、水利"),
+    Term("ecology", "生态环保", "Ecology & environment", "#2ca02c", "leaf", "生态保护、污染防治、绿色低碳"),
+    Term("opening", "对外开放", "Opening-up & trade", "#d62728", "globe", "口岸、中欧班列、保税区、物流枢纽"),
+    Term("culture-tourism", "文化旅游", "Culture & tourism", "#e377c2", "landmark", "文化、旅游、文物保护"),
+    Term("public-services", "公共服务", "Public services", "#bcbd22", "people-group", "教育、医疗、养老、就业、社保"),
+    Term("urban-rural", "城乡发展", "Urban & rural development", "#7f7f7f", "city", "城镇体系、新型城镇化、农牧业"),
+    Term("governance", "体制机制", "Institutions & markets", "#393b79", "scale-balanced", "协同机制、市场一体化、营商环境"),
+)
+
+# Feature kinds, grouped into the map's layers; styles are shared by web maps and print exports.
+KINDS = (
+    Term("hsr", "高铁/城际铁路", "High-speed & intercity rail", "#c0392b", "train", "rail"),
+    Term("rail", "普速铁路改造", "Conventional rail upgrade", "#7b241c", "train", "rail"),
+    Term("expressway", "高速公路", "Expressway", "#1a5276", "road", "roads"),
+    Term("road", "国省干线/口岸通道", "Trunk road", "#5dade2", "road", "roads"),
+    Term("airport", "机场", "Airport", "#6c3483", "plane", "aviation"),
+    Term("logistics", "物流枢纽/口岸", "Logistics hub / port", "#d35400", "truck", "logistics"),
+    Term("park", "公园/保护地", "Park", "#1e8449", "tree", "ecology"),
+    Term("ecology", "山水林田湖草沙", "Natural feature", "#52be80", "water", "ecology"),
+    Term("industry", "产业园区", "Industrial park", "#7f8c8d", "industry", "other"),
+    Term("energy", "能源水利工程", "Energy & water project", "#f39c12", "bolt", "other"),
+)
+
+LAYERS = (
+    Term("rail", "铁路", "Rail"),
+    Term("roads", "公路", "Roads"),
+    Term("aviation", "航空", "Aviation"),
+    Term("ecology", "公园与生态", "Parks & ecology"),
+    Term("logistics", "物流与口岸", "Logistics & ports"),
+    Term("other", "其他项目", "Other projects"),
+)
+
+# How each document states a project's progress; `dash` marks not-yet-built on maps and prints.
+FEATURE_STATUSES = (
+    Term("proposed", "谋划推动", "Proposed", icon="dash", note="研究、谋划、争取、推动"),
+    Term("preliminary", "前期工作", "Preliminary work", icon="dash", note="开展/加快前期工作"),
+    Term("construction", "实施建设", "Under construction", note="实施、建设、开工、改造"),
+    Term("completed", "建成投用", "Completed", note="建成、通车、投运"),
+    Term("operating", "运营提升", "Operating / upgrading", note="已有设施的运营、扩能、提升"),
+    Term("protection", "保护修复", "Protection & restoration", note="保护、治理、修复"),
+)
+
+# Implementation status recorded by staff in measures.csv (never taken from the documents).
+MEASURE_STATUSES = (
+    Term("in-progress", "推进中", "In progress"),
+    Term("done", "已完成", "Done"),
+    Term("stalled", "受阻", "Stalled"),
+)
+
+DEADLINE_WORDS = {"ongoing": ("持续推进", "Ongoing"), "long-term": ("长期坚持", "Long-term")}
+
+MEASURE_COLUMNS = (
+    Column("id", True, "稳定、唯一的 ASCII 编号，永不复用，如 `r23-01`。Stable unique ASCII id, never reused."),
+    Column("doc", True, "来源文件的键，见“来源文件”。Key of the source document."),
+    Column("clause", True, "条款编号，照原文印刷，如 `（二）`、`(二)`、`9.`、`附件 31`、`第六章第一节`。Clause number as printed."),
+    Column("section", False, "条款所在的标题，照原文。The heading the clause sits under."),
+    Column("title", True, "简短中文标题：原文引领句，否则不超过 20 字的概括。Short Chinese title."),
+    Column("title_en", False, "标题的英文。English rendering of the title."),
+    Column("text", True, "条款原文，逐字照录（仅修复断行和 PDF 多余空格）。The clause text, verbatim."),
+    Column("themes", True, "主题键，以 `;` 分隔。`;`-separated theme keys."),
+    Column("cities", True, "涉及城市：`hohhot;baotou;ordos;ulanqab` 中的若干个。Cities the measure concerns."),
+    Column("units", False, "责任单位，照原文，以 `;` 分隔。Responsible units as printed."),
+    Column("deadline", False, "完成时限：`YYYY-MM`、`ongoing`（持续推进）、`long-term`（长期坚持）或留空。Deadline."),
+    Column("implements", False, "所落实的上级举措编号，以 `;` 分隔。Ids of the higher-level measures carried out."),
+    Column("features", False, "条款点名的地图要素编号（见 geodata/features.csv），以 `;` 分隔。Feature ids named."),
+    Column("status", False, "工作人员记录的落实状态：`in-progress`、`done`、`stalled` 或留空。Recorded status."),
+)
+
+FEATURE_COLUMNS = (
+    Column("id", True, "要素编号，ASCII，如 `hsr-baotou-yinchuan`。Feature id."),
+    Column("kind", True, "类型：" + "、".join(f"`{k.key}` {k.zh}" for k in KINDS) + "。Kind."),
+    Column("name_zh", True, "中文名称。Chinese name."),
+    Column("name_en", True, "英文名称。English name."),
+    Column("cities", True, "途经/所在城市，以 `;` 分隔。Cities the feature touches."),
+    Column("geometry", True, "`line`（按途经点连线）、`point`（单点）或 `area`（geodata/shapes/<id>.geojson）。"),
+    Column("precision", True, "`schematic`（示意）或 `surveyed`（实测）。Precision of the geometry."),
+    Column("note", False, "备注。Note."),
+)
+
+GAZETTEER_COLUMNS = (
+    Column("id", True, "地名编号，ASCII。Place id."),
+    Column("name_zh", True, "中文地名。"),
+    Column("name_en", True, "英文地名。"),
+    Column("lon", True, "经度（WGS-84，十进制度）。Longitude."),
+    Column("lat", True, "纬度（WGS-84，十进制度）。Latitude."),
+    Column("adcode", False, "所在旗县区的行政区划代码；区域外留空。County adcode."),
+    Column("source", True, "坐标来源：`geonames:<id>`、`county-seat:<adcode>` 或 `manual:<说明>`。"),
+    Column("precision_m", True, "估计误差（米）。Estimated error in metres."),
+)
+
+WAYPOINT_COLUMNS = (
+    Column("feature", True, "要素编号。Feature id."),
+    Column("seq", True, "顺序号 1、2、3…。Order along the route."),
+    Column("place", True, "地名编号（gazetteer.csv）。Gazetteer id."),
+)
+
+STATEMENT_COLUMNS = (
+    Column("feature", True, "要素编号。Feature id."),
+    Column("measure", True, "点名该要素的举措编号。Measure id."),
+    Column("status", True, "该文件所述进展：" + "、".join(f"`{s.key}` {s.zh}" for s in FEATURE_STATUSES) + "。"),
+    Column("quote", True, "原文中说明进展的短语，须出现在该举措原文中。Verbatim phrase."),
+)
+
+TABLES = {
+    "measures.csv": MEASURE_COLUMNS,
+    "geodata/features.csv": FEATURE_COLUMNS,
+    "geodata/gazetteer.csv": GAZETTEER_COLUMNS,
+    "geodata/waypoints.csv": WAYPOINT_COLUMNS,
+    "geodata/statements.csv": STATEMENT_COLUMNS,
+}
+
+# Region bounds (lon/lat) used to catch swapped or foreign coordinates; generous around the four cities.
+REGION_BOUNDS = (104.0, 34.0, 116.0, 48.5)
+LIST_SEPARATOR = ";"
+
+
+def by_key(terms: tuple[Term, ...]) -> dict[str, Term]:
+    return {term.key: term for term in terms}

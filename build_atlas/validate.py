@@ -1,0 +1,254 @@
+"""Stage 2: check every cell and every reference, and report all problems at once.
+
+Each rule has a code; docs/data.md lists them all (tests/test_docs.py keeps that list honest).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+
+import shapely
+from shapely.geometry import Point, shape
+
+from .errors import Problem
+from .load import Inputs, Row
+from .schema import (CITIES, DEADLINE_WORDS, FEATURE_STATUSES, KINDS, LIST_SEPARATOR, MEASURE_STATUSES,
+                     REGION_BOUNDS, TABLES, THEMES, by_key)
+
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9.-]*$")
+DEADLINE_PATTERN = re.compile(r"^(20\d\d)-(0[1-9]|1[0-2])$")
+WHITESPACE = re.compile(r"\s+")
+COUNTY_TOLERANCE_DEG = 0.01  # ~1 km: a gazetteer point on a county line still counts as inside
+
+# Every rule's code with its bilingual summary; docs/data.md must list each code.
+RULES = {
+    "encoding": "文件须为 UTF-8 / file must be UTF-8",
+    "empty-file": "文件不能为空 / file must not be empty",
+    "missing-file": "文件缺失 / file missing",
+    "unknown-column": "表头有未知的列 / unknown column in header",
+    "missing-column": "表头缺少列 / column missing from header",
+    "column-order": "列的顺序须与约定一致 / columns must be in the documented order",
+    "cell-count": "每行单元格数须与表头一致 / each row has as many cells as the header",
+    "required": "必填单元格为空 / required cell is empty",
+    "bad-id": "编号格式不对 / malformed id",
+    "duplicate-id": "编号重复 / duplicate id",
+    "unknown-doc": "未知的文件键 / unknown document key",
+    "unknown-key": "不在词表中的键 / key not in the vocabulary",
+    "bad-deadline": "完成时限格式不对 / malformed deadline",
+    "text-not-in-source": "原文在来源文件中找不到 / text not found in its source document",
+    "dangling-ref": "引用的编号不存在 / reference to a missing id",
+    "bad-number": "不是数字 / not a number",
+    "outside-region": "坐标在区域之外 / coordinate outside the region",
+    "swapped-coordinates": "经纬度写反了 / longitude and latitude swapped",
+    "wrong-county": "坐标不在所填旗县区内 / point not in the county given",
+    "bad-waypoints": "途经点数量不对 / wrong number of waypoints",
+    "bad-geometry": "几何无效 / invalid geometry",
+    "quote-not-in-text": "引文不在举措原文中 / quote not found in the measure text",
+    "link-mismatch": "measures.csv 与 statements.csv 的要素关联不一致 / feature links disagree",
+    "unused-feature": "要素没有任何举措点名 / no measure names the feature",
+    "bad-registry": "文件登记表有误 / document registry is malformed",
+    "bad-geojson": "GeoJSON 无效 / invalid GeoJSON",
+}
+
+
+def problem(table: str, row: Row, column: str, code: str, found: str, hint: str = "") -> Problem:
+    return Problem(table, row.line, row.col(column), code, f"(列 {column}) {found}", hint)
+
+
+def items(value: str) -> list[str]:
+    return [item for item in value.split(LIST_SEPARATOR) if item]
+
+
+def squeeze(text: str) -> str:
+    return WHITESPACE.sub("", text)
+
+
+def check_required(table: str, rows: list[Row]) -> Iterator[Problem]:
+    for column in (c for c in TABLES[table] if c.required):
+        for row in rows:
+            if not row.cells.get(column.name):
+                yield problem(table, row, column.name, "required", "不能为空 / must not be empty", column.doc)
+
+
+def check_ids(table: str, rows: list[Row], column: str = "id") -> Iterator[Problem]:
+    first: dict[str, int] = {}
+    for row in rows:
+        value = row.cells[column]
+        if value and not ID_PATTERN.match(value):
+            yield problem(table, row, column, "bad-id", f"'{value}' 不是合法编号 / is not a valid id",
+                          "只用小写字母、数字、-、. / use a-z, 0-9, '-' and '.' only")
+        elif value in first:
+            yield problem(table, row, column, "duplicate-id", f"'{value}' 与第 {first[value]} 行重复 / duplicates line {first[value]}",
+                          "编号须唯一且永不复用 / ids are unique and never reused")
+        else:
+            first[value] = row.line
+
+
+def check_keys(table: str, rows: list[Row], column: str, allowed: set[str], many: bool = True) -> Iterator[Problem]:
+    for row in rows:
+        values = items(row.cells[column]) if many else [row.cells[column]] * bool(row.cells[column])
+        for value in values:
+            if value not in allowed:
+                yield problem(table, row, column, "unknown-key", f"'{value}' 不在词表中 / is not a known key",
+                              "可用的键 / allowed: " + ", ".join(sorted(allowed)))
+
+
+def check_refs(table: str, rows: list[Row], column: str, targets: set[str], target_name: str) -> Iterator[Problem]:
+    for row in rows:
+        for value in items(row.cells[column]):
+            if value not in targets:
+                yield problem(table, row, column, "dangling-ref", f"'{value}' 在 {target_name} 中不存在 / not found in {target_name}",
+                              "检查拼写，或先在该表中添加 / check the spelling or add it there first")
+
+
+def check_measures(inputs: Inputs) -> Iterator[Problem]:
+    table, rows = "measures.csv", inputs.tables["measures.csv"]
+    docs = {d["key"] for d in inputs.documents}
+    yield from check_required(table, rows)
+    yield from check_ids(table, rows)
+    yield from check_keys(table, rows, "doc", docs, many=False)
+    yield from check_keys(table, rows, "themes", set(by_key(THEMES)))
+    yield from check_keys(table, rows, "cities", set(by_key(CITIES)))
+    yield from check_keys(table, rows, "status", set(by_key(MEASURE_STATUSES)), many=False)
+    yield from check_refs(table, rows, "implements", {r.cells["id"] for r in rows}, table)
+    yield from check_refs(table, rows, "features", {r.cells["id"] for r in inputs.tables["geodata/features.csv"]},
+                          "geodata/features.csv")
+    sources = {key: squeeze(text) for key, text in inputs.texts.items()}
+    for row in rows:
+        deadline = row.cells["deadline"]
+        if deadline and deadline not in DEADLINE_WORDS and not DEADLINE_PATTERN.match(deadline):
+            yield problem(table, row, "deadline", "bad-deadline", f"'{deadline}' 不是 YYYY-MM、ongoing 或 long-term",
+                          "例如 2024年12月 写作 2024-12，持续推进写作 ongoing，长期坚持写作 long-term / e.g. write 2024-12")
+        source = sources.get(row.cells["doc"])
+        if source and row.cells["text"] and squeeze(row.cells["text"]) not in source:
+            yield problem(table, row, "text", "text-not-in-source", "原文与来源文件不符 / text does not occur in the source document",
+                          "text 须逐字照录原文 / copy the clause verbatim from docs/documents/")
+
+
+def check_features(inputs: Inputs) -> Iterator[Problem]:
+    table, rows = "geodata/features.csv", inputs.tables["geodata/features.csv"]
+    yield from check_required(table, rows)
+    yield from check_ids(table, rows)
+    yield from check_keys(table, rows, "kind", set(by_key(KINDS)), many=False)
+    yield from check_keys(table, rows, "cities", set(by_key(CITIES)))
+    yield from check_keys(table, rows, "geometry", {"line", "point", "area"}, many=False)
+    yield from check_keys(table, rows, "precision", {"schematic", "surveyed"}, many=False)
+    counts = Counter(r.cells["feature"] for r in inputs.tables["geodata/waypoints.csv"])
+    for row in rows:
+        fid, geometry = row.cells["id"], row.cells["geometry"]
+        wanted = {"line": "≥ 2", "point": "1"}.get(geometry)
+        if wanted and not (counts[fid] >= 2 if geometry == "line" else counts[fid] == 1):
+            yield problem(table, row, "geometry", "bad-waypoints",
+                          f"{geometry} 需要 {wanted} 个途经点，waypoints.csv 中有 {counts[fid]} 个 / needs {wanted} waypoints, has {counts[fid]}",
+                          "在 geodata/waypoints.csv 中按顺序列出途经点 / list its waypoints in geodata/waypoints.csv")
+        if geometry == "area" and fid not in inputs.shapes:
+            yield problem(table, row, "geometry", "missing-file", f"缺少 geodata/shapes/{fid}.geojson / shape file missing",
+                          "area 要素需要一个多边形文件 / an area feature needs a polygon file")
+
+
+def check_gazetteer(inputs: Inputs, counties: dict[str, object]) -> Iterator[Problem]:
+    table, rows = "geodata/gazetteer.csv", inputs.tables["geodata/gazetteer.csv"]
+    yield from check_required(table, rows)
+    yield from check_ids(table, rows)
+    yield from check_keys(table, rows, "adcode", set(counties), many=False)
+    west, south, east, north = REGION_BOUNDS
+    for row in rows:
+        try:
+            lon, lat = float(row.cells["lon"]), float(row.cells["lat"])
+            float(row.cells["precision_m"])
+        except ValueError:
+            yield problem(table, row, "lon", "bad-number", "经纬度或 precision_m 不是数字 / lon, lat or precision_m is not a number")
+            continue
+        if not (west <= lon <= east and south <= lat <= north):
+            swapped = west <= lat <= east and south <= lon <= north
+            code = "swapped-coordinates" if swapped else "outside-region"
+            yield problem(table, row, "lon", code, f"({lon}, {lat}) 不在 {REGION_BOUNDS} 之内 / outside the region",
+                          "先写经度 lon（约 105–115）再写纬度 lat（约 37–45）/ lon first, then lat" if swapped
+                          else "使用 WGS-84 十进制度 / use WGS-84 decimal degrees")
+            continue
+        polygon = counties.get(row.cells["adcode"])
+        if polygon is not None and not polygon.dwithin(Point(lon, lat), COUNTY_TOLERANCE_DEG):
+            yield problem(table, row, "adcode", "wrong-county", f"({lon}, {lat}) 不在旗县区 {row.cells['adcode']} 内 / not inside that county",
+                          "核对坐标或 adcode / check the coordinates or the adcode")
+
+
+def check_waypoints(inputs: Inputs) -> Iterator[Problem]:
+    table, rows = "geodata/waypoints.csv", inputs.tables["geodata/waypoints.csv"]
+    yield from check_required(table, rows)
+    yield from check_refs(table, rows, "feature", {r.cells["id"] for r in inputs.tables["geodata/features.csv"]},
+                          "geodata/features.csv")
+    yield from check_refs(table, rows, "place", {r.cells["id"] for r in inputs.tables["geodata/gazetteer.csv"]},
+                          "geodata/gazetteer.csv")
+    seen: set[tuple[str, str]] = set()
+    for row in rows:
+        key = (row.cells["feature"], row.cells["seq"])
+        if not row.cells["seq"].isdigit():
+            yield problem(table, row, "seq", "bad-number", f"'{row.cells['seq']}' 不是正整数 / not a whole number")
+        elif key in seen:
+            yield problem(table, row, "seq", "duplicate-id", f"要素 {key[0]} 的顺序号 {key[1]} 重复 / repeated seq")
+        seen.add(key)
+
+
+def check_statements(inputs: Inputs) -> Iterator[Problem]:
+    table, rows = "geodata/statements.csv", inputs.tables["geodata/statements.csv"]
+    measures = {r.cells["id"]: r for r in inputs.tables["measures.csv"]}
+    features = inputs.tables["geodata/features.csv"]
+    yield from check_required(table, rows)
+    yield from check_refs(table, rows, "feature", {r.cells["id"] for r in features}, "geodata/features.csv")
+    yield from check_refs(table, rows, "measure", set(measures), "measures.csv")
+    yield from check_keys(table, rows, "status", set(by_key(FEATURE_STATUSES)), many=False)
+    stated = {(r.cells["measure"], r.cells["feature"]) for r in rows}
+    for row in rows:
+        measure = measures.get(row.cells["measure"])
+        if measure is None:
+            continue
+        if squeeze(row.cells["quote"]) not in squeeze(measure.cells["text"]):
+            yield problem(table, row, "quote", "quote-not-in-text", "引文不在该举措原文中 / quote is not in the measure text",
+                          "从该举措的 text 中逐字复制 / copy it verbatim from the measure's text")
+        if row.cells["feature"] not in items(measure.cells["features"]):
+            yield problem(table, row, "feature", "link-mismatch",
+                          f"measures.csv 中 {measure.cells['id']} 的 features 未列出 {row.cells['feature']} / not listed in the measure's features",
+                          f"在 measures.csv 第 {measure.line} 行的 features 中加上它 / add it to line {measure.line}")
+    for measure in measures.values():
+        for fid in items(measure.cells["features"]):
+            if (measure.cells["id"], fid) not in stated:
+                yield problem("measures.csv", measure, "features", "link-mismatch",
+                              f"geodata/statements.csv 中没有 {fid} 与本举措的进展记录 / no status statement for {fid}",
+                              "在 statements.csv 中补一行 feature,measure,status,quote / add a statements.csv row")
+    named = {fid for m in measures.values() for fid in items(m.cells["features"])}
+    for row in features:
+        if row.cells["id"] and row.cells["id"] not in named:
+            yield problem("geodata/features.csv", row, "id", "unused-feature", f"没有举措点名 {row.cells['id']} / no measure names it",
+                          "在相关举措的 features 中加上它，或删除该要素 / link it from a measure or remove it")
+
+
+def check_shapes(inputs: Inputs) -> Iterator[Problem]:
+    west, south, east, north = REGION_BOUNDS
+    region = shapely.box(west, south, east, north)
+    for fid, collection in inputs.shapes.items():
+        name = f"geodata/shapes/{fid}.geojson"
+        for index, feature in enumerate(collection.get("features", []), start=1):
+            geometry = shape(feature["geometry"])
+            if not geometry.is_valid:
+                yield Problem(name, 0, 0, "bad-geometry", f"第 {index} 个要素几何无效 / feature {index}: {shapely.is_valid_reason(geometry)}",
+                              "在 QGIS 中“修复几何” / fix it with QGIS 'Fix geometries'")
+            elif not region.contains(geometry):
+                yield Problem(name, 0, 0, "outside-region", f"第 {index} 个要素在区域之外 / feature {index} lies outside the region",
+                              "须为 WGS-84 经纬度（EPSG:4326）/ must be WGS-84 lon/lat")
+
+
+def county_polygons(inputs: Inputs) -> dict[str, object]:
+    if not inputs.counties:
+        return {}
+    return {f["properties"]["adcode"]: shape(f["geometry"]) for f in inputs.counties["features"]}
+
+
+def check(inputs: Inputs) -> list[Problem]:
+    """Every rule over every table; the list is empty when the atlas may be built."""
+    counties = county_polygons(inputs)
+    return [
+        *check_measures(inputs), *check_features(inputs), *check_gazetteer(inputs, counties),
+        *check_waypoints(inputs), *check_statements(inputs), *check_shapes(inputs),
+    ]
