@@ -22,7 +22,7 @@ KIND = by_key(KINDS)
 STATUS = by_key(FEATURE_STATUSES)
 CITY = by_key(CITIES)
 CONTEXT_TOLERANCE_DEG = 0.004  # outlines drawn only for context: ~400 m, shared edges kept shared
-BOUNDARY_ATTRIBUTION = "行政区划 © 高德 AMap，经 cnmaps（GCJ-02 → WGS-84）"
+BOUNDARY_ATTRIBUTION = "行政区划 © 高德 AMap / cnmaps"
 
 # Self-hosted replacements for folium's CDN assets: (folium name, path under the site's assets/vendor/).
 VENDOR_JS = [("leaflet", "leaflet/leaflet.js"), ("jquery", "jquery/jquery.min.js")]
@@ -189,6 +189,7 @@ LEGEND_CSS = """
 .atlas-city-label{font:bold 13px sans-serif;color:#1b2631;text-shadow:0 0 3px #fff,0 0 3px #fff;text-align:center;
   white-space:nowrap}
 .leaflet-container{background:#eef1f4}
+.leaflet-control-layers,.leaflet-control-attribution{font:12px/1.4 sans-serif}
 """
 
 
@@ -205,6 +206,7 @@ class Legend(branca.element.MacroElement):
             return div.firstChild;
         };
         {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {{ this._parent.get_name() }}.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
         {{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.attribution|tojson }});
         {% endmacro %}
     """)

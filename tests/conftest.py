@@ -1,0 +1,109 @@
+"""Shared fixtures: the real project, one built site per test session, a loopback server, Chromium."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import socketserver
+import subprocess
+import threading
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+BUILD_DATE = date(2026, 11, 22)
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+def root() -> Path:
+    return ROOT
+
+
+def copy_project(target: Path) -> Path:
+    """A scratch copy of the project's inputs (git history included), safe to break in a test."""
+    subprocess.run(["git", "clone", "-q", "--no-hardlinks", str(ROOT), str(target)], check=True)
+    for name in ("measures.csv", "mkdocs.yml", "geodata", "docs", "build_atlas"):
+        source, dest = ROOT / name, target / name
+        if source.is_dir():
+            shutil.rmtree(dest, ignore_errors=True)
+            shutil.copytree(source, dest, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, dest)
+    (target / "node_modules").symlink_to(ROOT / "node_modules")
+    (target / ".cache").symlink_to(ensure_dir(ROOT / ".cache"))  # share cached print images between copies
+    return target
+
+
+def ensure_dir(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A fresh, writable copy of the project for tests that edit inputs."""
+    return copy_project(tmp_path / "atlas")
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """The real atlas, built once per session with a pinned date."""
+    from build_atlas.build import build_site
+
+    work = copy_project(tmp_path_factory.mktemp("built") / "atlas")
+    return build_site(work, today=BUILD_DATE)
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:  # keep test output readable
+        pass
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site: Path) -> Iterator[str]:
+    """The built site served on 127.0.0.1 (an ephemeral port)."""
+    handler = functools.partial(QuietHandler, directory=str(built_site))
+    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler) as server:
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+        server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (never a downloaded browser)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A page whose requests outside 127.0.0.1 are blocked and recorded in `page.blocked`."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.blocked, page.console_errors = [], []
+
+    def route(request_route) -> None:
+        url = request_route.request.url
+        if url.startswith(("http://127.0.0.1", "file://", "data:", "blob:", "about:")):
+            request_route.continue_()
+        else:
+            page.blocked.append(url)
+            request_route.abort()
+
+    page.route("**/*", route)
+    page.on("console", lambda message: page.console_errors.append(message.text) if message.type == "error" else None)
+    yield page
+    context.close()
