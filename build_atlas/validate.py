@@ -34,7 +34,6 @@ RULES = {
     "required": "必填单元格为空 / required cell is empty",
     "bad-id": "编号格式不对 / malformed id",
     "duplicate-id": "编号重复 / duplicate id",
-    "unknown-doc": "未知的文件键 / unknown document key",
     "unknown-key": "不在词表中的键 / key not in the vocabulary",
     "bad-deadline": "完成时限格式不对 / malformed deadline",
     "text-not-in-source": "原文在来源文件中找不到 / text not found in its source document",
