@@ -171,7 +171,7 @@ def _transform_shared(
 def to_wgs84(units: list[Unit]) -> list[Unit]:
     """Convert every unit's geometry from GCJ-02 to WGS-84."""
     geoms = _transform_shared(np.array([u.geom for u in units]), gcj02_to_wgs84_xy)
-    return [Unit(u.adcode, u.name_zh, u.city, g) for u, g in zip(units, geoms)]
+    return [Unit(u.adcode, u.name_zh, u.city, g) for u, g in zip(units, geoms, strict=True)]
 
 
 def _project(geoms: np.ndarray, src: str, dst: str) -> np.ndarray:
@@ -209,7 +209,7 @@ def simplify(units: list[Unit], tolerance_m: float) -> list[Unit]:
         raise ValueError(
             f"simplified counties are not a valid coverage at {tolerance_m} m"
         )
-    return [Unit(u.adcode, u.name_zh, u.city, g) for u, g in zip(units, out)]
+    return [Unit(u.adcode, u.name_zh, u.city, g) for u, g in zip(units, out, strict=True)]
 
 
 def dissolve(counties: list[Unit]) -> list[Unit]:

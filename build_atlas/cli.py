@@ -15,7 +15,8 @@ def cmd_validate(args) -> int:
     from .model import gather
 
     atlas = gather(args.root)
-    print(f"OK: {len(atlas.measures)} 项举措, {len(atlas.features)} 个项目, {len(atlas.places)} 个地名 — 校验通过 / valid")
+    print(f"OK: {len(atlas.measures)} 项举措, {len(atlas.features)} 个项目, {len(atlas.places)} 个地名"
+          " — 校验通过 / valid")
     return 0
 
 
@@ -59,7 +60,8 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m build_atlas", description="呼包鄂乌一体化政策图集 / the policy atlas")
     p.add_argument("--root", type=Path, default=Path.cwd(), help="project folder (holds mkdocs.yml)")
     sub = p.add_subparsers(dest="command", required=True)
-    sub.add_parser("validate", help="check measures.csv and geodata/, report every problem").set_defaults(func=cmd_validate)
+    check = sub.add_parser("validate", help="check measures.csv and geodata/, report every problem")
+    check.set_defaults(func=cmd_validate)
     build = sub.add_parser("build", help="validate, then build site/ atomically")
     build.add_argument("--site-dir", type=Path, default=None)
     build.add_argument("--date", type=date.fromisoformat, default=None, help="the build date, YYYY-MM-DD")

@@ -38,7 +38,8 @@ def cjk_font() -> str:
         if Path(path).exists():
             font_manager.fontManager.addfont(path)
             return font_manager.FontProperties(fname=path).get_name()
-    raise AtlasError([Problem("(system)", 0, 0, "missing-font", "没有中文字体，地图图片会出现方框 / no CJK font installed",
+    raise AtlasError([Problem("(system)", 0, 0, "missing-font",
+                              "没有中文字体，地图图片会出现方框 / no CJK font installed",
                               "运行 `make deps` 或 `apt-get install fonts-wqy-microhei`")])
 
 
@@ -73,7 +74,7 @@ def draw(spec: MapSpec, cities: gpd.GeoDataFrame, counties: gpd.GeoDataFrame, fo
     fig, ax = plt.subplots(figsize=(8.27, 7.0))
     city_m, county_m = cities.to_crs(PRINT_CRS), counties.to_crs(PRINT_CRS)
     features = spec.features.to_crs(PRINT_CRS)
-    for key, city in city_m.iterrows():
+    for _, city in city_m.iterrows():
         focus = spec.counties_of in ("*", "", city["city"])
         gpd.GeoSeries([city.geometry]).plot(ax=ax, color=CITY[city["city"]].color, alpha=0.12 if focus else 0.04)
     shown = county_m if spec.counties_of == "*" else county_m[county_m["city"] == spec.counties_of]

@@ -17,6 +17,9 @@ import yaml
 from .errors import Problem
 from .schema import LIST_SEPARATOR, TABLES, Column
 
+REGISTRY = "docs/documents/documents.yml"
+COUNTIES = "geodata/boundaries/counties.geojson"
+CITY_OUTLINES = "geodata/boundaries/cities.geojson"
 FULLWIDTH_SEPARATORS = ("；",)
 LIST_COLUMNS = {"themes", "cities", "units", "implements", "features"}
 
@@ -44,6 +47,11 @@ class Inputs:
     counties: dict | None = None
     cities: dict | None = None
     shapes: dict[str, dict] = field(default_factory=dict)
+    incomplete: set[str] = field(default_factory=set)  # files with a read problem: their rows are partial
+
+    def usable(self, *names: str) -> bool:
+        """True when every named file was read whole, so references into it can be judged."""
+        return not self.incomplete.intersection(names)
 
 
 def decode_utf8(data: bytes, name: str) -> tuple[str | None, list[Problem]]:
@@ -85,10 +93,11 @@ def parse_csv(text: str, name: str, columns: tuple[Column, ...]) -> tuple[list[R
         if len(record) != len(header):
             problems.append(Problem(
                 name, line, min(len(record), len(header)) + 1, "cell-count",
-                f"这一行有 {len(record)} 个单元格，表头有 {len(header)} 个 / row has {len(record)} cells, header has {len(header)}",
+                f"这一行有 {len(record)} 个单元格，表头有 {len(header)} 个"
+                f" / row has {len(record)} cells, header has {len(header)}",
                 "检查未加引号的逗号或换行 / look for an unquoted comma or line break in a cell"))
             continue
-        rows.append(Row(line, {col: clean_cell(col, value) for col, value in zip(header, record)}))
+        rows.append(Row(line, {col: clean_cell(col, value) for col, value in zip(header, record, strict=True)}))
     return rows, problems
 
 
@@ -145,7 +154,7 @@ def read_geojson(root: Path, name: str) -> tuple[dict | None, list[Problem]]:
 
 def read_documents(root: Path) -> tuple[list[dict], dict[str, str], list[Problem]]:
     """The registry of source documents and their full texts (docs/documents/)."""
-    name = "docs/documents/documents.yml"
+    name = REGISTRY
     try:
         registry = yaml.safe_load((root / name).read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as error:
@@ -163,18 +172,24 @@ def read_documents(root: Path) -> tuple[list[dict], dict[str, str], list[Problem
 def read_inputs(root: Path) -> tuple[Inputs, list[Problem]]:
     """Read every input; collect all problems instead of stopping at the first."""
     inputs, problems = Inputs(root=root), []
+
+    def note(name: str, found: list[Problem]) -> None:
+        problems.extend(found)
+        if found:
+            inputs.incomplete.add(name)
+
     for name in TABLES:
         inputs.tables[name], found = read_table(root, name)
-        problems += found
+        note(name, found)
     inputs.documents, inputs.texts, found = read_documents(root)
-    problems += found
-    inputs.counties, found = read_geojson(root, "geodata/boundaries/counties.geojson")
-    problems += found
-    inputs.cities, found = read_geojson(root, "geodata/boundaries/cities.geojson")
-    problems += found
+    note(REGISTRY, found)
+    inputs.counties, found = read_geojson(root, COUNTIES)
+    note(COUNTIES, found)
+    inputs.cities, found = read_geojson(root, CITY_OUTLINES)
+    note(CITY_OUTLINES, found)
     for path in sorted((root / "geodata/shapes").glob("*.geojson")):
         shape, found = read_geojson(root, f"geodata/shapes/{path.name}")
-        problems += found
+        note(f"geodata/shapes/{path.name}", found)
         if shape is not None:
             inputs.shapes[path.stem] = shape
     return inputs, problems

@@ -11,10 +11,9 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
-from shapely.geometry import LineString, Point, shape
-from shapely.ops import unary_union
 
 from .errors import AtlasError
+from .geometry import feature_geometries
 from .load import Inputs, Row, read_inputs
 from .schema import CITIES, FEATURE_STATUSES, LIST_SEPARATOR
 from .validate import check
@@ -45,6 +44,11 @@ class Atlas:
     def features_of_city(self, city: str) -> gpd.GeoDataFrame:
         return self.features[self.features["cities"].map(lambda cities: city in cities)]
 
+    @property
+    def located(self) -> gpd.GeoDataFrame:
+        """The features that can be drawn (all but the `unlocated`)."""
+        return self.features[self.features.geometry.notna()]
+
     def features_of_theme(self, theme: str) -> gpd.GeoDataFrame:
         named = {fid for fids in self.measures_of_theme(theme)["features"] for fid in fids}
         return self.features[self.features.index.isin(named)]
@@ -55,15 +59,6 @@ def frame(rows: list[Row], lists: tuple[str, ...] = ()) -> pd.DataFrame:
     for column in lists:
         data[column] = data[column].map(lambda value: [v for v in value.split(LIST_SEPARATOR) if v])
     return data
-
-
-def route_geometry(feature: pd.Series, waypoints: pd.DataFrame, places: gpd.GeoDataFrame, shapes: dict):
-    """A line through the waypoints in order, a point, or the polygon drawn for an area."""
-    if feature["geometry_kind"] == "area":
-        return unary_union([shape(f["geometry"]) for f in shapes[feature["id"]]["features"]])
-    stops = waypoints[waypoints["feature"] == feature["id"]].sort_values("seq")
-    coords = [places.loc[place, "geometry"].coords[0] for place in stops["place"]]
-    return Point(coords[0]) if feature["geometry_kind"] == "point" else LineString(coords)
 
 
 def latest_status(statements: pd.DataFrame) -> pd.Series:
@@ -79,11 +74,11 @@ def assemble(inputs: Inputs) -> Atlas:
     gaz = frame(inputs.tables["geodata/gazetteer.csv"])
     places = gpd.GeoDataFrame(gaz, geometry=gpd.points_from_xy(gaz["lon"].astype(float), gaz["lat"].astype(float)),
                               crs="EPSG:4326").set_index("id", drop=False).rename_axis(None)
-    waypoints = frame(inputs.tables["geodata/waypoints.csv"])
-    waypoints["seq"] = waypoints["seq"].astype(int)
     table = frame(inputs.tables["geodata/features.csv"], ("cities",)).rename(columns={"geometry": "geometry_kind"})
-    geometry = [route_geometry(row, waypoints, places, inputs.shapes) for _, row in table.iterrows()]
-    features = gpd.GeoDataFrame(table, geometry=geometry, crs="EPSG:4326").set_index("id", drop=False).rename_axis(None).rename_axis(None)
+    drawn = feature_geometries(inputs)
+    geometry = [drawn[fid] for fid in table["id"]]
+    features = gpd.GeoDataFrame(table, geometry=geometry, crs="EPSG:4326")
+    features = features.set_index("id", drop=False).rename_axis(None)
     statements = frame(inputs.tables["geodata/statements.csv"])
     by_id = measures.set_index("id")
     statements["doc"] = statements["measure"].map(by_id["doc"])
@@ -99,8 +94,7 @@ def assemble(inputs: Inputs) -> Atlas:
 def gather(root: Path) -> Atlas:
     """Read, validate and assemble; raise once with every problem found."""
     inputs, problems = read_inputs(root)
-    if not problems:
-        problems = check(inputs)
+    problems += check(inputs)  # every rule still runs on what was read, so one round shows every mistake
     if problems:
         raise AtlasError(problems)
     return assemble(inputs)

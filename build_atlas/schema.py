@@ -45,7 +45,8 @@ THEMES = (
     Term("culture-tourism", "文化旅游", "Culture & tourism", "#e377c2", "landmark", "文化、旅游、文物保护"),
     Term("public-services", "公共服务", "Public services", "#bcbd22", "people-group", "教育、医疗、养老、就业、社保"),
     Term("urban-rural", "城乡发展", "Urban & rural development", "#7f7f7f", "city", "城镇体系、新型城镇化、农牧业"),
-    Term("governance", "体制机制", "Institutions & markets", "#393b79", "scale-balanced", "协同机制、市场一体化、营商环境"),
+    Term("governance", "体制机制", "Institutions & markets", "#393b79", "scale-balanced",
+         "协同机制、市场一体化、营商环境"),
 )
 
 # Feature kinds, grouped into the map's layers; styles are shared by web maps and print exports.
@@ -93,7 +94,8 @@ DEADLINE_WORDS = {"ongoing": ("持续推进", "Ongoing"), "long-term": ("长期�
 MEASURE_COLUMNS = (
     Column("id", True, "稳定、唯一的 ASCII 编号，永不复用，如 `r23-01`。Stable unique ASCII id, never reused."),
     Column("doc", True, "来源文件的键，见“来源文件”。Key of the source document."),
-    Column("clause", True, "条款编号，照原文印刷，如 `（二）`、`(二)`、`9.`、`附件 31`、`第六章第一节`。Clause number as printed."),
+    Column("clause", True,
+           "条款编号，照原文印刷，如 `（二）`、`(二)`、`9.`、`附件 31`、`第六章第一节`。Clause number as printed."),
     Column("section", False, "条款所在的标题，照原文。The heading the clause sits under."),
     Column("title", True, "简短中文标题：原文引领句，否则不超过 20 字的概括。Short Chinese title."),
     Column("title_en", False, "标题的英文。English rendering of the title."),
@@ -112,8 +114,10 @@ FEATURE_COLUMNS = (
     Column("kind", True, "类型：" + "、".join(f"`{k.key}` {k.zh}" for k in KINDS) + "。Kind."),
     Column("name_zh", True, "中文名称。Chinese name."),
     Column("name_en", True, "英文名称。English name."),
-    Column("cities", True, "途经/所在城市，以 `;` 分隔。Cities the feature touches."),
-    Column("geometry", True, "`line`（按途经点连线）、`point`（单点）或 `area`（geodata/shapes/<id>.geojson）。"),
+    Column("cities", False,
+           "途经/所在城市，以 `;` 分隔，须与几何一致；仅 `unlocated` 可留空。Cities the feature touches."),
+    Column("geometry", True, "`line`（按途经点连线）、`point`（单点）、`shape`（geodata/shapes/<id>.geojson，"
+           "如 QGIS 绘制的实测走向或范围）或 `unlocated`（位置未核实，不上图）。How the feature is drawn."),
     Column("precision", True, "`schematic`（示意）或 `surveyed`（实测）。Precision of the geometry."),
     Column("note", False, "备注。Note."),
 )

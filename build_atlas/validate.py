@@ -13,9 +13,20 @@ import shapely
 from shapely.geometry import Point, shape
 
 from .errors import Problem
-from .load import Inputs, Row
-from .schema import (CITIES, DEADLINE_WORDS, FEATURE_STATUSES, KINDS, LIST_SEPARATOR, MEASURE_STATUSES,
-                     REGION_BOUNDS, TABLES, THEMES, by_key)
+from .geometry import GEOMETRIES, WAYPOINTS_NEEDED, cities_touched, feature_geometries, waypoints_fit
+from .load import CITY_OUTLINES, COUNTIES, REGISTRY, Inputs, Row
+from .schema import (
+    CITIES,
+    DEADLINE_WORDS,
+    FEATURE_STATUSES,
+    KINDS,
+    LIST_SEPARATOR,
+    MEASURE_STATUSES,
+    REGION_BOUNDS,
+    TABLES,
+    THEMES,
+    by_key,
+)
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9.-]*$")
 DEADLINE_PATTERN = re.compile(r"^(20\d\d)-(0[1-9]|1[0-2])$")
@@ -43,6 +54,7 @@ RULES = {
     "swapped-coordinates": "经纬度写反了 / longitude and latitude swapped",
     "wrong-county": "坐标不在所填旗县区内 / point not in the county given",
     "bad-waypoints": "途经点数量不对 / wrong number of waypoints",
+    "wrong-cities": "要素的城市与其几何不符 / a feature's cities disagree with its geometry",
     "bad-geometry": "几何无效 / invalid geometry",
     "quote-not-in-text": "引文不在举措原文中 / quote not found in the measure text",
     "link-mismatch": "measures.csv 与 statements.csv 的要素关联不一致 / feature links disagree",
@@ -64,6 +76,13 @@ def squeeze(text: str) -> str:
     return WHITESPACE.sub("", text)
 
 
+def number(value: str) -> float | None:
+    try:
+        return float(value)
+    except ValueError:
+        return None
+
+
 def check_required(table: str, rows: list[Row]) -> Iterator[Problem]:
     for column in (c for c in TABLES[table] if c.required):
         for row in rows:
@@ -75,11 +94,14 @@ def check_ids(table: str, rows: list[Row], column: str = "id") -> Iterator[Probl
     first: dict[str, int] = {}
     for row in rows:
         value = row.cells[column]
-        if value and not ID_PATTERN.match(value):
+        if not value:
+            continue  # check_required reports it
+        if not ID_PATTERN.match(value):
             yield problem(table, row, column, "bad-id", f"'{value}' 不是合法编号 / is not a valid id",
                           "只用小写字母、数字、-、. / use a-z, 0-9, '-' and '.' only")
         elif value in first:
-            yield problem(table, row, column, "duplicate-id", f"'{value}' 与第 {first[value]} 行重复 / duplicates line {first[value]}",
+            yield problem(table, row, column, "duplicate-id",
+                          f"'{value}' 与第 {first[value]} 行重复 / duplicates line {first[value]}",
                           "编号须唯一且永不复用 / ids are unique and never reused")
         else:
             first[value] = row.line
@@ -98,7 +120,8 @@ def check_refs(table: str, rows: list[Row], column: str, targets: set[str], targ
     for row in rows:
         for value in items(row.cells[column]):
             if value not in targets:
-                yield problem(table, row, column, "dangling-ref", f"'{value}' 在 {target_name} 中不存在 / not found in {target_name}",
+                yield problem(table, row, column, "dangling-ref",
+                              f"'{value}' 在 {target_name} 中不存在 / not found in {target_name}",
                               "检查拼写，或先在该表中添加 / check the spelling or add it there first")
 
 
@@ -107,22 +130,28 @@ def check_measures(inputs: Inputs) -> Iterator[Problem]:
     docs = {d["key"] for d in inputs.documents}
     yield from check_required(table, rows)
     yield from check_ids(table, rows)
-    yield from check_keys(table, rows, "doc", docs, many=False)
+    if inputs.usable(REGISTRY):
+        yield from check_keys(table, rows, "doc", docs, many=False)
     yield from check_keys(table, rows, "themes", set(by_key(THEMES)))
     yield from check_keys(table, rows, "cities", set(by_key(CITIES)))
     yield from check_keys(table, rows, "status", set(by_key(MEASURE_STATUSES)), many=False)
-    yield from check_refs(table, rows, "implements", {r.cells["id"] for r in rows}, table)
-    yield from check_refs(table, rows, "features", {r.cells["id"] for r in inputs.tables["geodata/features.csv"]},
-                          "geodata/features.csv")
+    if inputs.usable(table):
+        yield from check_refs(table, rows, "implements", {r.cells["id"] for r in rows}, table)
+    if inputs.usable("geodata/features.csv"):
+        yield from check_refs(table, rows, "features", {r.cells["id"] for r in inputs.tables["geodata/features.csv"]},
+                              "geodata/features.csv")
     sources = {key: squeeze(text) for key, text in inputs.texts.items()}
     for row in rows:
         deadline = row.cells["deadline"]
         if deadline and deadline not in DEADLINE_WORDS and not DEADLINE_PATTERN.match(deadline):
-            yield problem(table, row, "deadline", "bad-deadline", f"'{deadline}' 不是 YYYY-MM、ongoing 或 long-term",
-                          "例如 2024年12月 写作 2024-12，持续推进写作 ongoing，长期坚持写作 long-term / e.g. write 2024-12")
+            yield problem(table, row, "deadline", "bad-deadline", f"'{deadline}' 不是 YYYY-MM、ongoing 或 long-term"
+                          " / is not YYYY-MM, ongoing or long-term",
+                          "例如 2024年12月 写作 2024-12，持续推进写作 ongoing，长期坚持写作 long-term"
+                          " / e.g. write 2024-12")
         source = sources.get(row.cells["doc"])
         if source and row.cells["text"] and squeeze(row.cells["text"]) not in source:
-            yield problem(table, row, "text", "text-not-in-source", "原文与来源文件不符 / text does not occur in the source document",
+            yield problem(table, row, "text", "text-not-in-source",
+                          "原文与来源文件不符 / text does not occur in the source document",
                           "text 须逐字照录原文 / copy the clause verbatim from docs/documents/")
 
 
@@ -132,33 +161,64 @@ def check_features(inputs: Inputs) -> Iterator[Problem]:
     yield from check_ids(table, rows)
     yield from check_keys(table, rows, "kind", set(by_key(KINDS)), many=False)
     yield from check_keys(table, rows, "cities", set(by_key(CITIES)))
-    yield from check_keys(table, rows, "geometry", {"line", "point", "area"}, many=False)
+    yield from check_keys(table, rows, "geometry", set(GEOMETRIES), many=False)
     yield from check_keys(table, rows, "precision", {"schematic", "surveyed"}, many=False)
     counts = Counter(r.cells["feature"] for r in inputs.tables["geodata/waypoints.csv"])
     for row in rows:
         fid, geometry = row.cells["id"], row.cells["geometry"]
-        wanted = {"line": "≥ 2", "point": "1"}.get(geometry)
-        if wanted and not (counts[fid] >= 2 if geometry == "line" else counts[fid] == 1):
+        wanted = WAYPOINTS_NEEDED.get(geometry)
+        if wanted and inputs.usable("geodata/waypoints.csv") and not waypoints_fit(geometry, counts[fid]):
             yield problem(table, row, "geometry", "bad-waypoints",
-                          f"{geometry} 需要 {wanted} 个途经点，waypoints.csv 中有 {counts[fid]} 个 / needs {wanted} waypoints, has {counts[fid]}",
-                          "在 geodata/waypoints.csv 中按顺序列出途经点 / list its waypoints in geodata/waypoints.csv")
-        if geometry == "area" and fid not in inputs.shapes:
-            yield problem(table, row, "geometry", "missing-file", f"缺少 geodata/shapes/{fid}.geojson / shape file missing",
-                          "area 要素需要一个多边形文件 / an area feature needs a polygon file")
+                          f"{geometry} 需要 {wanted} 个途经点，waypoints.csv 中有 {counts[fid]} 个"
+                          f" / needs {wanted} waypoints, has {counts[fid]}",
+                          "line 按顺序列出途经点，point 一个，shape 与 unlocated 不列 / a line lists its waypoints"
+                          " in order, a point one, a shape or unlocated feature none (geodata/waypoints.csv)")
+        if geometry == "shape" and fid not in inputs.shapes:
+            yield problem(table, row, "geometry", "missing-file",
+                          f"缺少 geodata/shapes/{fid}.geojson / shape file missing",
+                          "shape 要素需要一个 GeoJSON 文件 / a shape feature needs its GeoJSON file")
+        if geometry != "unlocated" and not row.cells["cities"]:
+            yield problem(table, row, "cities", "required", "不能为空 / must not be empty",
+                          "已定位的要素须写明所经城市 / a located feature names the cities it touches")
+
+
+def check_feature_cities(inputs: Inputs) -> Iterator[Problem]:
+    """A feature's `cities` are the cities its geometry touches, so city pages and maps agree."""
+    needed = ("geodata/features.csv", "geodata/gazetteer.csv", "geodata/waypoints.csv", CITY_OUTLINES)
+    if not inputs.usable(*needed) or not inputs.cities:
+        return
+    outlines = {f["properties"]["city"]: shape(f["geometry"]) for f in inputs.cities["features"]}
+    order = [c.key for c in CITIES]
+    geometries = feature_geometries(inputs)
+    for row in inputs.tables["geodata/features.csv"]:
+        geometry = geometries.get(row.cells["id"])
+        if geometry is None:
+            continue
+        touched = [key for key in order if key in cities_touched(geometry, outlines)]
+        if set(touched) != set(items(row.cells["cities"])):
+            yield problem("geodata/features.csv", row, "cities", "wrong-cities",
+                          f"'{row.cells['cities']}' 与图上位置不符，几何经过 '{';'.join(touched)}'"
+                          f" / the geometry touches '{';'.join(touched)}'",
+                          f"把 cities 改为 {';'.join(touched) or '（无：检查坐标）'}，或改正途经点"
+                          " / set cities to match, or correct the waypoints")
 
 
 def check_gazetteer(inputs: Inputs, counties: dict[str, object]) -> Iterator[Problem]:
     table, rows = "geodata/gazetteer.csv", inputs.tables["geodata/gazetteer.csv"]
     yield from check_required(table, rows)
     yield from check_ids(table, rows)
-    yield from check_keys(table, rows, "adcode", set(counties), many=False)
+    if inputs.usable(COUNTIES):
+        yield from check_keys(table, rows, "adcode", set(counties), many=False)
     west, south, east, north = REGION_BOUNDS
     for row in rows:
-        try:
-            lon, lat = float(row.cells["lon"]), float(row.cells["lat"])
-            float(row.cells["precision_m"])
-        except ValueError:
-            yield problem(table, row, "lon", "bad-number", "经纬度或 precision_m 不是数字 / lon, lat or precision_m is not a number")
+        numbers = {name: number(row.cells[name]) for name in ("lon", "lat", "precision_m")}
+        for name, value in numbers.items():
+            if value is None and row.cells[name]:
+                yield problem(table, row, name, "bad-number", f"'{row.cells[name]}' 不是数字 / is not a number",
+                              "用阿拉伯数字和小数点，如 111.65 或 500（不带单位）"
+                              " / write a plain decimal number such as 111.65 or 500, no unit")
+        lon, lat = numbers["lon"], numbers["lat"]
+        if lon is None or lat is None:
             continue
         if not (west <= lon <= east and south <= lat <= north):
             swapped = west <= lat <= east and south <= lon <= north
@@ -169,22 +229,26 @@ def check_gazetteer(inputs: Inputs, counties: dict[str, object]) -> Iterator[Pro
             continue
         polygon = counties.get(row.cells["adcode"])
         if polygon is not None and not polygon.dwithin(Point(lon, lat), COUNTY_TOLERANCE_DEG):
-            yield problem(table, row, "adcode", "wrong-county", f"({lon}, {lat}) 不在旗县区 {row.cells['adcode']} 内 / not inside that county",
+            yield problem(table, row, "adcode", "wrong-county",
+                          f"({lon}, {lat}) 不在旗县区 {row.cells['adcode']} 内 / not inside that county",
                           "核对坐标或 adcode / check the coordinates or the adcode")
 
 
 def check_waypoints(inputs: Inputs) -> Iterator[Problem]:
     table, rows = "geodata/waypoints.csv", inputs.tables["geodata/waypoints.csv"]
     yield from check_required(table, rows)
-    yield from check_refs(table, rows, "feature", {r.cells["id"] for r in inputs.tables["geodata/features.csv"]},
-                          "geodata/features.csv")
-    yield from check_refs(table, rows, "place", {r.cells["id"] for r in inputs.tables["geodata/gazetteer.csv"]},
-                          "geodata/gazetteer.csv")
+    if inputs.usable("geodata/features.csv"):
+        yield from check_refs(table, rows, "feature", {r.cells["id"] for r in inputs.tables["geodata/features.csv"]},
+                              "geodata/features.csv")
+    if inputs.usable("geodata/gazetteer.csv"):
+        yield from check_refs(table, rows, "place", {r.cells["id"] for r in inputs.tables["geodata/gazetteer.csv"]},
+                              "geodata/gazetteer.csv")
     seen: set[tuple[str, str]] = set()
     for row in rows:
         key = (row.cells["feature"], row.cells["seq"])
         if not row.cells["seq"].isdigit():
-            yield problem(table, row, "seq", "bad-number", f"'{row.cells['seq']}' 不是正整数 / not a whole number")
+            yield problem(table, row, "seq", "bad-number", f"'{row.cells['seq']}' 不是正整数 / not a whole number",
+                          "按途经顺序写 1、2、3… / number the waypoints 1, 2, 3… in drawing order")
         elif key in seen:
             yield problem(table, row, "seq", "duplicate-id", f"要素 {key[0]} 的顺序号 {key[1]} 重复 / repeated seq")
         seen.add(key)
@@ -195,8 +259,10 @@ def check_statements(inputs: Inputs) -> Iterator[Problem]:
     measures = {r.cells["id"]: r for r in inputs.tables["measures.csv"]}
     features = inputs.tables["geodata/features.csv"]
     yield from check_required(table, rows)
-    yield from check_refs(table, rows, "feature", {r.cells["id"] for r in features}, "geodata/features.csv")
-    yield from check_refs(table, rows, "measure", set(measures), "measures.csv")
+    if inputs.usable("geodata/features.csv"):
+        yield from check_refs(table, rows, "feature", {r.cells["id"] for r in features}, "geodata/features.csv")
+    if inputs.usable("measures.csv"):
+        yield from check_refs(table, rows, "measure", set(measures), "measures.csv")
     yield from check_keys(table, rows, "status", set(by_key(FEATURE_STATUSES)), many=False)
     stated = {(r.cells["measure"], r.cells["feature"]) for r in rows}
     for row in rows:
@@ -204,22 +270,28 @@ def check_statements(inputs: Inputs) -> Iterator[Problem]:
         if measure is None:
             continue
         if squeeze(row.cells["quote"]) not in squeeze(measure.cells["text"]):
-            yield problem(table, row, "quote", "quote-not-in-text", "引文不在该举措原文中 / quote is not in the measure text",
+            yield problem(table, row, "quote", "quote-not-in-text",
+                          "引文不在该举措原文中 / quote is not in the measure text",
                           "从该举措的 text 中逐字复制 / copy it verbatim from the measure's text")
         if row.cells["feature"] not in items(measure.cells["features"]):
             yield problem(table, row, "feature", "link-mismatch",
-                          f"measures.csv 中 {measure.cells['id']} 的 features 未列出 {row.cells['feature']} / not listed in the measure's features",
+                          f"measures.csv 中 {measure.cells['id']} 的 features 未列出 {row.cells['feature']}"
+                          " / not listed in the measure's features",
                           f"在 measures.csv 第 {measure.line} 行的 features 中加上它 / add it to line {measure.line}")
+    if not inputs.usable("measures.csv", "geodata/features.csv", table):
+        return  # the cross-checks below would blame rows for what a broken file hides
+    known = {r.cells["id"] for r in features}
     for measure in measures.values():
         for fid in items(measure.cells["features"]):
-            if (measure.cells["id"], fid) not in stated:
+            if fid in known and (measure.cells["id"], fid) not in stated:
                 yield problem("measures.csv", measure, "features", "link-mismatch",
                               f"geodata/statements.csv 中没有 {fid} 与本举措的进展记录 / no status statement for {fid}",
                               "在 statements.csv 中补一行 feature,measure,status,quote / add a statements.csv row")
     named = {fid for m in measures.values() for fid in items(m.cells["features"])}
     for row in features:
         if row.cells["id"] and row.cells["id"] not in named:
-            yield problem("geodata/features.csv", row, "id", "unused-feature", f"没有举措点名 {row.cells['id']} / no measure names it",
+            yield problem("geodata/features.csv", row, "id", "unused-feature",
+                          f"没有举措点名 {row.cells['id']} / no measure names it",
                           "在相关举措的 features 中加上它，或删除该要素 / link it from a measure or remove it")
 
 
@@ -231,10 +303,12 @@ def check_shapes(inputs: Inputs) -> Iterator[Problem]:
         for index, feature in enumerate(collection.get("features", []), start=1):
             geometry = shape(feature["geometry"])
             if not geometry.is_valid:
-                yield Problem(name, 0, 0, "bad-geometry", f"第 {index} 个要素几何无效 / feature {index}: {shapely.is_valid_reason(geometry)}",
+                yield Problem(name, 0, 0, "bad-geometry",
+                              f"第 {index} 个要素几何无效 / feature {index}: {shapely.is_valid_reason(geometry)}",
                               "在 QGIS 中“修复几何” / fix it with QGIS 'Fix geometries'")
             elif not region.contains(geometry):
-                yield Problem(name, 0, 0, "outside-region", f"第 {index} 个要素在区域之外 / feature {index} lies outside the region",
+                yield Problem(name, 0, 0, "outside-region",
+                              f"第 {index} 个要素在区域之外 / feature {index} lies outside the region",
                               "须为 WGS-84 经纬度（EPSG:4326）/ must be WGS-84 lon/lat")
 
 
@@ -249,5 +323,5 @@ def check(inputs: Inputs) -> list[Problem]:
     counties = county_polygons(inputs)
     return [
         *check_measures(inputs), *check_features(inputs), *check_gazetteer(inputs, counties),
-        *check_waypoints(inputs), *check_statements(inputs), *check_shapes(inputs),
+        *check_waypoints(inputs), *check_statements(inputs), *check_shapes(inputs), *check_feature_cities(inputs),
     ]

@@ -186,12 +186,12 @@ def test_counties_leave_no_gaps(counties):
 def test_each_city_equals_union_of_its_counties(cities, counties):
     city_geoms = _equal_area(cities)
     county_geoms = _equal_area(counties)
-    for city, city_geom in zip(cities, city_geoms):
+    for city, city_geom in zip(cities, city_geoms, strict=True):
         slug = city["properties"]["city"]
         union = shapely.union_all(
             [
                 g
-                for f, g in zip(counties, county_geoms)
+                for f, g in zip(counties, county_geoms, strict=True)
                 if f["properties"]["city"] == slug
             ]
         )

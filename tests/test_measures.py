@@ -77,8 +77,8 @@ def test_hohhot_support_opinions_and_all_sixty_annex_items_are_present_once(rows
     opinions = [f"（{chinese_numeral(n)}）" for n in range(1, 27)]
     annex_numbers = [int(line) for line in (raw.strip() for raw in text.split("重点支持事项清单", 1)[1].splitlines())
                      if line.isdigit()]
-    assert [line.strip()[:len(o)] for line, o in zip(
-        [raw for raw in text.splitlines() if re.match(r"^（[一二三四五六七八九十]+）", raw.strip())], opinions)] == opinions
+    headed = [raw for raw in text.splitlines() if re.match(r"^（[一二三四五六七八九十]+）", raw.strip())]
+    assert [line.strip()[:len(o)] for line, o in zip(headed, opinions, strict=True)] == opinions
     assert annex_numbers == list(range(1, 61))
     assert clauses_of(rows, "nzf-2023-1") == opinions + [f"附件 {n}" for n in range(1, 61)]
 
@@ -108,7 +108,8 @@ def plan_lead_paragraphs() -> Counter:
 
 def test_every_lead_phrase_paragraph_of_the_plan_is_one_measure(rows):
     expected = plan_lead_paragraphs()
-    found = Counter(row["clause"] for row in rows if row["doc"] == "plan-2021" and not row["id"].endswith(("2025", "2035")))
+    found = Counter(row["clause"] for row in rows
+                    if row["doc"] == "plan-2021" and not row["id"].endswith(("2025", "2035")))
     assert found == expected
     assert sum(expected.values()) == 76
 
@@ -132,7 +133,8 @@ def test_each_annex_item_details_exactly_one_opinion_in_order(rows):
 def test_baotou_deadlines_are_taken_as_printed(rows):
     text = squeeze(source("baotou-2024"))
     for row in (r for r in rows if r["doc"] == "baotou-2024"):
-        printed = re.search(re.escape(squeeze(row["text"])[-20:]) + r"[(（]责任单位[:：][^;；]*[;；]完成时限[:：]([^)）]+)", text)
+        trailer = r"[(（]责任单位[:：][^;；]*[;；]完成时限[:：]([^)）]+)"
+        printed = re.search(re.escape(squeeze(row["text"])[-20:]) + trailer, text)
         assert printed, row["id"]
         value = printed.group(1)
         expected = {"持续推进": "ongoing", "长期坚持": "long-term"}.get(value)
