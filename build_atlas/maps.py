@@ -65,18 +65,21 @@ def padded(bounds, fraction: float = 0.08, minimum: float = 0.25) -> tuple[float
 def map_specs(atlas: Atlas) -> list[MapSpec]:
     """The overview, one map per city, per theme with features, and per project."""
     region = tuple(atlas.cities.total_bounds)
-    specs = [MapSpec("overview", "呼包鄂乌一体化规划项目总览图", atlas.features, padded(region, 0.02), "*")]
+    def drawn(features: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+        return features[features.geometry.notna()]
+
+    specs = [MapSpec("overview", "呼包鄂乌一体化规划项目总览图", atlas.located, padded(region, 0.02), "*")]
     for city in CITIES:
         outline = atlas.cities.loc[city.key, "geometry"]
-        specs.append(MapSpec(f"city-{city.key}", f"{city.zh}规划项目图", atlas.features_of_city(city.key),
+        specs.append(MapSpec(f"city-{city.key}", f"{city.zh}规划项目图", drawn(atlas.features_of_city(city.key)),
                              padded(outline.bounds, 0.03), city.key))
     for theme in THEMES:
-        features = atlas.features_of_theme(theme.key)
+        features = drawn(atlas.features_of_theme(theme.key))
         if len(features):
             bounds = shapely.union_all(list(features.geometry) + [shapely.box(*region)]).bounds
             specs.append(MapSpec(f"theme-{theme.key}", f"{theme.zh}主题项目图", features, padded(bounds, 0.02)))
-    for fid, feature in atlas.features.iterrows():
-        specs.append(MapSpec(f"project-{fid}", feature["name_zh"], atlas.features.loc[[fid]],
+    for fid, feature in atlas.located.iterrows():
+        specs.append(MapSpec(f"project-{fid}", feature["name_zh"], atlas.located.loc[[fid]],
                              padded(feature.geometry.bounds, 0.15, 0.3), ""))
     return specs
 
@@ -98,7 +101,8 @@ def feature_popup(feature, link_base: str) -> str:
         html.escape(feature["name_en"]),
         f"{KIND[feature['kind']].zh} · {status.zh if status else '未注明进展'}"
         + (" · 示意" if feature["precision"] == "schematic" else ""),
-        f'<a href="{html.escape(link_base)}projects/{html.escape(feature["id"])}.html" target="_top">项目页与相关条款 →</a>',
+        f'<a href="{html.escape(link_base)}projects/{html.escape(feature["id"])}.html" target="_top">'
+        "项目页与相关条款 →</a>",
     ]
     return "<br>".join(rows)
 
@@ -171,7 +175,8 @@ def add_city_labels(fmap: folium.Map, cities: gpd.GeoDataFrame) -> None:
 def legend_html(spec: MapSpec) -> str:
     kinds = sorted(set(spec.features["kind"]), key=[k.key for k in KINDS].index)
     items = "".join(
-        f'<div><span class="sw" style="background:{KIND[k].color}"></span>{html.escape(KIND[k].zh)}</div>' for k in kinds
+        f'<div><span class="sw" style="background:{KIND[k].color}"></span>{html.escape(KIND[k].zh)}</div>'
+        for k in kinds
     )
     return (
         '<div class="atlas-legend leaflet-control"><strong>图例</strong>' + items

@@ -15,10 +15,8 @@ import jinja2
 from markupsafe import Markup, escape
 from opencc_purepy import OpenCC
 
-from . import changes
 from .model import Atlas
-from .schema import (CITIES, DEADLINE_WORDS, FEATURE_STATUSES, KINDS, LAYERS, MEASURE_STATUSES, TABLES, THEMES,
-                     by_key)
+from .schema import CITIES, DEADLINE_WORDS, FEATURE_STATUSES, KINDS, LAYERS, MEASURE_STATUSES, TABLES, THEMES, by_key
 from .validate import RULES, squeeze
 
 CITY, THEME, KIND, STATUS = by_key(CITIES), by_key(THEMES), by_key(KINDS), by_key(FEATURE_STATUSES)
@@ -67,7 +65,8 @@ def feature_rows(atlas: Atlas, features) -> list[dict]:
     for fid, f in features.iterrows():
         rows.append({**{k: f[k] for k in ("id", "name_zh", "name_en", "kind", "cities", "precision", "note", "status")},
                      "kind_zh": KIND[f["kind"]].zh, "status_zh": STATUS[f["status"]].zh if f["status"] else "未注明",
-                     "city_names": "、".join(CITY[c].zh for c in f["cities"]), "mentions": int(mentions.get(fid, 0))})
+                     "city_names": "、".join(CITY[c].zh for c in f["cities"]), "mentions": int(mentions.get(fid, 0)),
+                     "located": f.geometry is not None})
     return rows
 
 
@@ -121,12 +120,12 @@ def home_context(atlas: Atlas) -> dict:
     themes = [{"key": t.key, "zh": t.zh, "en": t.en, "measures": len(atlas.measures_of_theme(t.key)),
                "features": len(atlas.features_of_theme(t.key))} for t in THEMES]
     return {"doc_rows": docs, "city_rows": cities, "theme_rows": themes, "measure_count": len(atlas.measures),
-            "feature_count": len(atlas.features)}
+            "feature_count": len(atlas.features), "located_count": len(atlas.located)}
 
 
 def city_context(atlas: Atlas, key: str) -> dict:
     measures = atlas.measures_of_city(key)
-    groups = [{"theme": t, "measures": records(measures[measures["themes"].map(lambda ts: ts[0] == t.key)])}
+    groups = [{"theme": t, "measures": records(measures[measures["themes"].map(lambda ts, k=t.key: ts[0] == k)])}
               for t in THEMES]
     counties = atlas.counties[atlas.counties["city"] == key].sort_values("adcode")["name_zh"]
     return {"city": CITY[key], "total": len(measures), "groups": [g for g in groups if g["measures"]],
@@ -195,7 +194,8 @@ def data_context(atlas: Atlas, layers: list[dict]) -> dict:
             "measure_count": len(atlas.measures)}
 
 
-def render_pages(atlas: Atlas, *, today: date, site_url: str, layers: list[dict], history: list[dict]) -> dict[str, str]:
+def render_pages(atlas: Atlas, *, today: date, site_url: str, layers: list[dict],
+                 history: list[dict]) -> dict[str, str]:
     """Every generated page as {path under docs: Markdown}."""
     env = environment()
     common = {"docs": atlas.documents.to_dict("index"), "cities": CITY, "themes": THEME,

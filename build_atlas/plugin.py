@@ -8,11 +8,12 @@ Both `mkdocs build` and `mkdocs serve` go through here, so a preview rebuilds fr
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import logging
 import os
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from mkdocs.config import base
@@ -31,7 +32,13 @@ NPM_ASSETS = {  # site path under assets/vendor/ → file in node_modules/
     "leaflet/leaflet.css": "leaflet/dist/leaflet.css",
     "leaflet/images/layers.png": "leaflet/dist/images/layers.png",
     "leaflet/images/layers-2x.png": "leaflet/dist/images/layers-2x.png",
+    "leaflet/images/marker-icon.png": "leaflet/dist/images/marker-icon.png",
+    "leaflet/images/marker-icon-2x.png": "leaflet/dist/images/marker-icon-2x.png",
+    "leaflet/images/marker-shadow.png": "leaflet/dist/images/marker-shadow.png",
     "jquery/jquery.min.js": "jquery/dist/jquery.min.js",
+    # The offline plugin's Web Worker shim for file://; mkdocs.yml's extra.polyfills points here, which stops
+    # the plugin from adding its CDN copy.
+    "iframe-worker/shim.js": "iframe-worker/shim/index.js",
 }
 FORMULA_START = ("=", "+", "-", "@")
 
@@ -52,7 +59,7 @@ class AtlasConfig(base.Config):
 def build_date(configured: str) -> date:
     value = configured or os.environ.get("ATLAS_BUILD_DATE", "")
     try:
-        return date.fromisoformat(value) if value else datetime.now(timezone.utc).date()
+        return date.fromisoformat(value) if value else datetime.now(UTC).date()
     except ValueError as error:
         raise PluginError(f"atlas build_date '{value}' is not YYYY-MM-DD: {error}") from error
 
@@ -63,7 +70,8 @@ def navigation(atlas: Atlas) -> list:
         {"首页": "index.md"},
         {"城市": [{c.zh: f"cities/{c.key}.md"} for c in CITIES]},
         {"主题": [{t.zh: f"themes/{t.key}.md"} for t in THEMES]},
-        {"规划项目": ["projects/index.md"] + [{f["name_zh"]: f"projects/{fid}.md"}
+        # nav titles are rendered as HTML by the theme: data must be escaped on its way in
+        {"规划项目": ["projects/index.md"] + [{html.escape(f["name_zh"]): f"projects/{fid}.md"}
                                           for fid, f in atlas.features.sort_values(["kind", "id"]).iterrows()]},
         {"来源文件": [{d["short"]: f"documents/{key}.md"} for key, d in docs.iterrows()]},
         {"落实追踪": "tracing.md"}, {"更新记录": "changes.md"}, {"数据下载": "data.md"}, {"关于": "about.md"},
@@ -84,7 +92,7 @@ def geojson_layers(atlas: Atlas) -> dict[str, str]:
     layers = {"cities.geojson": atlas.cities.reset_index(drop=True), "counties.geojson": atlas.counties}
     for layer in LAYERS:
         kinds = [k.key for k in KINDS if k.note == layer.key]
-        subset = atlas.features[atlas.features["kind"].isin(kinds)]
+        subset = atlas.located[atlas.located["kind"].isin(kinds)]
         if len(subset):
             frame = subset.drop(columns=["line"]).reset_index(drop=True).copy()
             frame["cities"] = frame["cities"].map(";".join)

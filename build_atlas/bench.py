@@ -1,0 +1,404 @@
+"""`make bench`: each build stage's time and memory at the real size and scaled up, page weight, and how fast
+`make serve` shows an edit. It reports figures, never enforces them: targets print as pass/fail, and the exit
+status is 1 only when a measurement could not be taken. Results: bench/results.json and bench/results.md.
+
+Each stage runs in a fresh subprocess (`--stage`), so no stage warms the next, and its peak RSS is its own:
+VmHWM from /proc/self/status, because getrusage's ru_maxrss survives execve and would start at the parent's
+size; RSS also counts the numpy, GEOS and matplotlib buffers that tracemalloc cannot see.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+import http.server
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from collections.abc import Callable
+from datetime import date
+from functools import partial
+from pathlib import Path
+from urllib.parse import urlparse
+
+import yaml
+from mkdocs.utils import yaml_load
+
+from . import changes, exports, maps, model, pages, plugin
+from .build import build_site
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+WEIGHED_PAGES = ("index.html", "cities/hohhot.html", "themes/transport.html")
+PAGE_TARGET, MAP_DATA_TARGET = 1_000_000, 200_000  # decimal bytes: stricter than MiB/KiB, a pass holds for both
+STAGES = {"load": "load + validate (gather)", "maps": "maps (every map spec's HTML)",
+          "exports-cold": "exports, empty cache", "exports-warm": "exports, warm cache",
+          "pages": "pages (history + render_pages)", "build": "whole atlas build, empty cache",
+          "build-warm": "whole atlas build, warm cache", "plain": "plain mkdocs build, same pages"}
+MARK = "BENCH-RESULT "
+STAGE_TIMEOUT_S, SERVE_TIMEOUT_S, EDITS = 7200, 900, 3  # a 40× build renders ~5000 maps
+COPY_SKIP = shutil.ignore_patterns("site", ".site.*", ".cache", ".venv*", "node_modules", "bench", "tests",
+                                   "build_atlas", "*.egg-info", "__pycache__", ".pytest_cache", ".ruff_cache")
+SCALED = {"measures.csv": ("id", "features", "implements"), "geodata/features.csv": ("id",),
+          "geodata/waypoints.csv": ("feature",), "geodata/statements.csv": ("feature", "measure")}
+GEOJSON_CALL = re.compile(r"geo_json_\w+_add\((?=\{)")  # folium hands each layer's data to its _add function
+EXCEPTION_LINE = re.compile(r"^[\w.]*(Error|Exception|Abort)\b.*")
+
+
+def copy_project(root: Path, dest: Path) -> Path:
+    """A disposable copy of the inputs with their git history (更新记录 reads it); the code stays installed."""
+    shutil.copytree(root, dest, ignore=COPY_SKIP, symlinks=True)
+    (dest / "node_modules").symlink_to((root / "node_modules").resolve())
+    return dest
+
+
+def scale_project(work: Path, factor: int) -> None:
+    """Repeat every measure, feature, waypoint and statement under ids suffixed .xN, copy N linked to copy N."""
+    def copy_ids(value: str, n: int) -> str:
+        return ";".join(f"{v.strip()}.x{n}" for v in value.replace("；", ";").split(";") if v.strip())
+
+    for name, columns in SCALED.items():
+        with (work / name).open(encoding="utf-8-sig", newline="") as file:
+            reader = csv.DictReader(file)
+            fields, rows = reader.fieldnames, list(reader)
+        extra = [{**row, **{c: copy_ids(row[c], n) for c in columns}} for n in range(2, factor + 1) for row in rows]
+        with (work / name).open("w", encoding="utf-8", newline="") as file:
+            writer = csv.DictWriter(file, fields)
+            writer.writeheader()
+            writer.writerows(rows + extra)
+    for path in sorted((work / "geodata/shapes").glob("*.geojson")):
+        for n in range(2, factor + 1):
+            shutil.copy(path, path.with_name(f"{path.stem}.x{n}.geojson"))
+
+
+def render_maps(atlas: model.Atlas) -> dict:
+    outlines, specs = maps.context_outlines(atlas), maps.map_specs(atlas)
+    size = sum(len(maps.render_map(spec, atlas, maps.MapOptions(), outlines=outlines)) for spec in specs)
+    return {"maps": len(specs), "map_mb": round(size / 1e6, 1)}
+
+
+def render_exports(atlas: model.Atlas, root: Path, cache: Path) -> dict:
+    """What the plugin's add_exports does: standalone HTML with inlined assets, PNG and SVG per map."""
+    outlines = maps.context_outlines(atlas)
+    vendor = {site: root / "node_modules" / module for site, module in plugin.NPM_ASSETS.items()}
+    specs = [spec for spec in maps.map_specs(atlas) if not spec.name.startswith("project-")]
+    for spec in specs:
+        page = maps.render_map(spec, atlas, maps.MapOptions(), link_base="../", outlines=outlines)
+        exports.inline_assets(page, vendor)
+        exports.render_images(spec, *outlines, cache)
+    return {"exports": len(specs)}
+
+
+def render_all_pages(atlas: model.Atlas, root: Path, layers: list[dict]) -> dict:
+    start = time.perf_counter()
+    history = changes.history(root)  # the plugin reads git for 更新记录 right before rendering: part of the cost
+    history_s = time.perf_counter() - start
+    generated = pages.render_pages(atlas, today=date.today(), site_url="", layers=layers, history=history)
+    return {"pages": len(generated), "history_s": round(history_s, 2)}
+
+
+def capture_generated(store: dict) -> None:
+    """Keep what the atlas plugin adds, for the plain build. Patched in this child process only; the wrapper
+    stores three references, so the timed build does no extra work."""
+    original = plugin.AtlasPlugin.on_files
+
+    def on_files(self, files, config):
+        files = original(self, files, config)
+        store.update(files=[f for f in files if f.generated_by], nav=config.nav,
+                     dictionary=self.cache / "jieba_user_dict.txt")
+        return files
+
+    plugin.AtlasPlugin.on_files = on_files
+
+
+def write_plain_project(root: Path, store: dict) -> dict:
+    """root/plain: the generated files as ordinary docs, and mkdocs.yml without the atlas plugin."""
+    plain = root / "plain"
+    shutil.copytree(root / "docs", plain / "docs", dirs_exist_ok=True)
+    for file in store["files"]:
+        (plain / "docs" / file.src_uri).parent.mkdir(parents=True, exist_ok=True)
+        (plain / "docs" / file.src_uri).write_bytes(file.content_bytes)
+    config = yaml_load((root / "mkdocs.yml").read_text(encoding="utf-8"))
+    named = {(p if isinstance(p, str) else next(iter(p))): p for p in config.get("plugins", [])}
+    named.pop("atlas", None)
+    if "search" in named:  # the same segmentation work as the atlas build: the dictionary the atlas wrote
+        options = named["search"]["search"] if isinstance(named["search"], dict) else {}
+        named["search"] = {"search": {**(options or {}), "jieba_dict_user": str(store["dictionary"])}}
+    config.update(plugins=list(named.values()), nav=store["nav"], docs_dir="docs", site_dir="site", strict=False)
+    (plain / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return {"pages": sum(f.src_uri.endswith(".md") for f in store["files"]), "generated_files": len(store["files"])}
+
+
+def prepare(stage: str, root: Path, cache: Path, strict: bool) -> tuple[Callable, Callable[[], dict] | None]:
+    """The stage's untimed prerequisites, then (timed step, untimed follow-up)."""
+    if stage in ("build", "build-warm", "plain"):  # the print-image cache is root/.cache: empty for "build"
+        store: dict = {}
+        capture_generated(store)
+        project = root / "plain" if stage == "plain" else root
+        after = partial(write_plain_project, root, store) if stage == "build" else None
+        return partial(build_site, project, project / "site", today=date.today(), strict=strict), after
+    if stage == "load":
+        return lambda: {"measures": len((a := model.gather(root)).measures), "features": len(a.features)}, None
+    atlas = model.gather(root)
+    if stage == "maps":
+        return partial(render_maps, atlas), None
+    if stage == "pages":
+        layers = [{"file": name, "label": plugin.label_for(name)} for name in plugin.geojson_layers(atlas)]
+        return partial(render_all_pages, atlas, root, layers), None
+    return partial(render_exports, atlas, root, cache), None
+
+
+def stage_main(stage: str, root: Path, cache: Path, strict: bool) -> None:
+    """Child process: one stage, timed; prints one marked JSON line for the parent."""
+    def rss_mb() -> int:  # this address space's high-water mark, in MiB
+        return round(int(re.search(r"VmHWM:\s+(\d+) kB", Path("/proc/self/status").read_text())[1]) / 1024)
+
+    run, after = prepare(stage, root, cache, strict)
+    before, start = rss_mb(), time.perf_counter()
+    figures = run()
+    seconds, peak = time.perf_counter() - start, rss_mb()
+    figures = {**(figures if isinstance(figures, dict) else {}), **(after() if after else {})}
+    print(MARK + json.dumps({"seconds": round(seconds, 2), "peak_rss_mb": peak, "pre_stage_rss_mb": before, **figures}))
+
+
+def run_stage(stage: str, work: Path, cache: Path, strict: bool) -> dict:
+    cmd = [sys.executable, "-m", "build_atlas.bench", "--stage", stage, "--root", str(work), "--cache", str(cache)]
+    try:
+        done = subprocess.run(cmd + ["--strict"] * strict, cwd=work, capture_output=True, text=True,
+                              timeout=STAGE_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        return {"error": f"timed out after {STAGE_TIMEOUT_S} s"}
+    marked = [line for line in done.stdout.splitlines() if line.startswith(MARK)]
+    if done.returncode or not marked:
+        raised = [line for line in done.stderr.splitlines() if EXCEPTION_LINE.match(line)]
+        return {"error": (raised or done.stderr.strip().splitlines() or [f"exit {done.returncode}"])[-1]}
+    return json.loads(marked[-1][len(MARK):])
+
+
+def bench_scale(root: Path, tmp: Path, factor: int) -> dict:
+    work = copy_project(root, tmp / f"x{factor}")
+    if factor > 1:
+        scale_project(work, factor)
+    stages: dict[str, dict] = {}
+    for stage, label in STAGES.items():
+        print(f"bench: {factor}× {label} …", file=sys.stderr, flush=True)
+        # copies share their clause's text, so the document pages have no anchor for them: strict mode would
+        # abort on those link warnings, a lenient build does the same work
+        strict = factor == 1 and stage != "plain"
+        stages[stage] = run_stage(stage, work, tmp / f"exports-cache-x{factor}", strict)
+        if "error" in stages[stage] and stage in ("load", "build"):
+            break  # invalid data or a failed build: the later stages have nothing to work on
+    ratios = {k: round(stages[k]["seconds"] / stages["plain"]["seconds"], 2) for k in ("build", "build-warm")
+              if "seconds" in stages.get(k, {}) and "seconds" in stages.get("plain", {})}
+    return {"factor": factor, "stages": stages, "build_to_plain": ratios}
+
+
+def weigh_page(browser, url: str) -> dict:
+    """Bytes a first visit transfers, iframes included; anything not from 127.0.0.1 (tiles) is blocked."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})  # fresh context: empty HTTP cache
+    page, blocked, finished = context.new_page(), [], []
+    page.route("**/*", lambda route: route.continue_() if urlparse(route.request.url).hostname == "127.0.0.1"
+               else (blocked.append(route.request.url), route.abort()))
+    page.on("requestfinished", lambda request: finished.append(request))
+    page.goto(url, wait_until="load")
+    for y in range(0, page.evaluate("document.documentElement.scrollHeight") + 900, 600):
+        page.evaluate(f"window.scrollTo(0, {y})")  # read to the end: loading="lazy" iframes load on approach
+        page.wait_for_timeout(100)
+    page.wait_for_load_state("networkidle")
+    sizes, gzipped = [], 0
+    for request in finished:
+        size, response = request.sizes(), request.response()
+        sizes.append((urlparse(request.url).path, size["responseBodySize"] + size["responseHeadersSize"]))
+        gzipped += len(gzip.compress(response.body())) if response and response.status == 200 else 0
+    frames = len(page.frames) - 1
+    context.close()
+    total = sum(size for _, size in sizes)
+    largest = sorted(sizes, key=lambda item: -item[1])[:3]
+    return {"bytes": total, "gzip_bytes": gzipped, "requests": len(finished), "iframes": frames,
+            "blocked": len(blocked), "largest": largest, "pass": total < PAGE_TARGET}
+
+
+def page_weights(site: Path) -> list[dict]:
+    """Serve the built site on 127.0.0.1 (uncompressed: python's http.server) and weigh each page in Chromium."""
+    from playwright.sync_api import sync_playwright  # only the parent drives a browser
+
+    handler = type("Quiet", (http.server.SimpleHTTPRequestHandler,), {"log_message": lambda *a: None})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            base = f"http://127.0.0.1:{server.server_port}/"
+            return [{"page": path, **weigh_page(browser, base + path)} for path in WEIGHED_PAGES]
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def map_data_sizes(site: Path) -> list[dict]:
+    """Each map's HTML size and the bytes of the GeoJSON literals inside it."""
+    decoder, rows = json.JSONDecoder(), []
+    for path in sorted((site / "maps").glob("*.html")):
+        text, data = path.read_text(encoding="utf-8"), 0
+        for match in GEOJSON_CALL.finditer(text):
+            data += len(text[match.end():decoder.raw_decode(text, match.end())[1]].encode())
+        rows.append({"map": path.stem, "html_bytes": path.stat().st_size, "data_bytes": data,
+                     "pass": data < MAP_DATA_TARGET})
+    return rows
+
+
+def wait_for_text(url: str, needle: str, timeout: float) -> float | None:
+    """Seconds until `needle` is in the page at `url` (polled every 0.1 s), None on timeout."""
+    start = time.perf_counter()
+    while time.perf_counter() - start < timeout:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if needle in response.read().decode("utf-8", "replace"):
+                    return round(time.perf_counter() - start, 2)
+        except OSError:
+            pass  # not serving yet, or between builds
+        time.sleep(0.1)
+    return None
+
+
+def stop(process: subprocess.Popen) -> None:
+    """SIGTERM the server's own process group, SIGKILL if it lingers: never leave a server behind."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=15)
+
+
+def rebuild_latency(root: Path, tmp: Path, warm_cache: Path) -> dict:
+    """`make serve` in a copy; edit one title EDITS times; seconds until each new title is served."""
+    work, csv_path = copy_project(root, tmp / "serve"), tmp / "serve" / "measures.csv"
+    if warm_cache.is_dir():  # a preview session has built once already: print images are cached
+        shutil.copytree(warm_cache, work / ".cache")
+    with csv_path.open(encoding="utf-8-sig", newline="") as file:
+        target = next(r for r in csv.DictReader(file) if not re.search(r'[,"\n]', r["title"]))
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url, title, runs = f"http://127.0.0.1:{port}/documents/{target['doc']}.html", target["title"], []
+    with (tmp / "serve.log").open("w") as log:
+        process = subprocess.Popen([str(Path(sys.executable).with_name("mkdocs")), "serve", "-a", f"127.0.0.1:{port}",
+                                    "--watch", "measures.csv", "--watch", "geodata"], cwd=work, stdout=log,
+                                   stderr=subprocess.STDOUT, start_new_session=True,
+                                   env={**os.environ, "ATLAS_BUILD_DATE": date.today().isoformat()})
+        try:
+            first = wait_for_text(url, title, SERVE_TIMEOUT_S)
+            for n in range(1, EDITS + 1) if first is not None else []:
+                new, text = f"{target['title']}bench{n}", csv_path.read_text(encoding="utf-8")
+                at = text.index("\n" + target["id"] + ",")  # one cell changes, every other byte is kept
+                csv_path.write_text(text[:at] + text[at:].replace(f",{title},", f",{new},", 1), encoding="utf-8")
+                runs.append(wait_for_text(url, new, SERVE_TIMEOUT_S))
+                title = new
+        finally:
+            stop(process)
+    done = sorted(r for r in runs if r is not None)
+    return {"measure": target["id"], "first_build_s": first, "runs_s": runs,
+            "median_s": done[len(done) // 2] if done else None}
+
+
+def row(*cells) -> str:
+    return "| " + " | ".join(str(cell) for cell in cells) + " |"
+
+
+def stage_table(scales: list[dict]) -> list[str]:
+    """One time and one memory column per scale: seconds, and peak RSS (+ what the stage itself added)."""
+    def cells(f: dict) -> list[str]:
+        return [f"{f['seconds']:.1f}", f"{f['peak_rss_mb']} (+{f['peak_rss_mb'] - f['pre_stage_rss_mb']})"] \
+            if "seconds" in f else ["error", "—"]
+
+    out = [row("stage", *[h for s in scales for h in (f"{s['factor']}× s", f"{s['factor']}× peak RSS MB (+stage)")]),
+           "|---|" + "---:|---:|" * len(scales)]
+    st = [s["stages"] for s in scales]
+    out.append(row("data", *[c for t in st for c in (
+        f"{t['load'].get('measures', '?')} measures, {t['load'].get('features', '?')} features",
+        f"{t.get('maps', {}).get('maps', '?')} maps, {t.get('build', {}).get('pages', '?')} pages")]))
+    out += [row(label, *[c for t in st for c in cells(t.get(stage, {}))]) for stage, label in STAGES.items()]
+    return out + [row(f"{STAGES[k]} ÷ plain", *[c for s in scales for c in (f"{s['build_to_plain'].get(k, '—')}×", "")])
+                  for k in ("build", "build-warm")]
+
+
+def real_site_tables(results: dict) -> list[str]:
+    out = ["", row("page (first visit, tiles blocked)", "bytes", "gzip estimate", "requests", "iframes", "largest",
+                   "< 1 MB"), "|---|---:|---:|---:|---:|---|---|"]
+    out += [row(p["page"], f"{p['bytes']:,}", f"{p['gzip_bytes']:,}", p["requests"], p["iframes"],
+                f"{p['largest'][0][0]} ({p['largest'][0][1]:,})", "pass" if p["pass"] else "FAIL")
+            for p in results.get("page_weight", [])]
+    maps_ = [m for m in results.get("map_data", []) if not m["map"].startswith("project-")]
+    projects = [m for m in results.get("map_data", []) if m["map"].startswith("project-")]
+    if projects:  # one map per feature: the largest stands for them, and any failure is named
+        failed, big = [m["map"] for m in projects if not m["pass"]], max(projects, key=lambda m: m["data_bytes"])
+        maps_.append({**big, "map": f"project-* ({len(projects)} maps; largest {big['map']})", "pass": not failed,
+                      "failed": failed})
+    out += ["", row("map", "HTML KB", "GeoJSON KB", "< 200 KB"), "|---|---:|---:|---|"]
+    out += [row(m["map"], round(m["html_bytes"] / 1000), round(m["data_bytes"] / 1000),
+                "pass" if m["pass"] else " ".join(["FAIL", *m.get("failed", [])])) for m in maps_]
+    if r := results.get("rebuild"):
+        out += ["", f"Rebuild under `mkdocs serve` after a one-cell edit ({r['measure']} title): median "
+                f"{r['median_s']} s (runs: {r['runs_s']}); first build before serving: {r['first_build_s']} s."]
+    return out + [f"{key}: {value}" for key, value in results.items() if key.endswith("_error")]
+
+
+def real_site_checks(root: Path, tmp: Path) -> dict:
+    """Page weight, map data and rebuild latency on the real data (the 1× build)."""
+    site, checks = tmp / "x1" / "site", {}
+    for name, measure in (("page_weight", partial(page_weights, site)), ("map_data", partial(map_data_sizes, site)),
+                          ("rebuild", partial(rebuild_latency, root, tmp, tmp / "x1" / ".cache"))):
+        print(f"bench: {name} …", file=sys.stderr, flush=True)
+        try:
+            checks[name] = measure()
+        except Exception as error:  # report what could not be measured, measure the rest
+            checks[f"{name}_error"] = f"{type(error).__name__}: {error}"
+    return checks
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m build_atlas.bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--scales", default="1,10,40", help="data sizes as multiples of the real data")
+    parser.add_argument("--quick", action="store_true", help="real data only (same as --scales 1)")
+    parser.add_argument("--root", default=str(ROOT), help="the project to measure; results go to ROOT/bench/")
+    parser.add_argument("--stage", choices=STAGES, help=argparse.SUPPRESS)  # internal: one stage in a child
+    parser.add_argument("--cache", help=argparse.SUPPRESS)
+    parser.add_argument("--strict", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    root = Path(args.root).resolve()
+    if args.stage:
+        return stage_main(args.stage, root, Path(args.cache), args.strict) or 0
+    kib = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text())[1])
+    results: dict = {"date": date.today().isoformat(), "machine": f"{os.cpu_count()} cores, {round(kib / 2**20)} GiB",
+                     "scales": []}
+    with tempfile.TemporaryDirectory(prefix="atlas-bench-") as name:
+        for factor in [1] if args.quick else [int(f) for f in args.scales.split(",")]:
+            results["scales"].append(bench_scale(root, Path(name), factor))
+            if factor == 1 and "seconds" in results["scales"][-1]["stages"].get("build", {}):
+                results.update(real_site_checks(root, Path(name)))
+            shutil.rmtree(Path(name) / f"x{factor}", ignore_errors=True)  # a 40× copy with its sites is ~1 GB
+    table = "\n".join(stage_table(results["scales"]) + real_site_tables(results))
+    (root / "bench").mkdir(exist_ok=True)
+    (root / "bench/results.json").write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+    (root / "bench/results.md").write_text(f"{results['date']} · {results['machine']}\n\n{table}\n", encoding="utf-8")
+    print(table)
+    errors = [s for s in results["scales"] for st in s["stages"].values() if "error" in st]
+    return 1 if errors or any(key.endswith("_error") for key in results) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

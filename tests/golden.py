@@ -1,0 +1,42 @@
+"""Regenerate the golden files: `make golden` (python -m tests.golden).
+
+The golden files pin the exact output of the page and map generators for a few subjects, so that a change
+in templates or map code shows up as a reviewable diff. Regenerate them only after reading that diff.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from build_atlas import maps, pages
+from build_atlas.model import gather
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN = Path(__file__).resolve().parent / "golden"
+BUILD_DATE = date(2026, 11, 22)
+PAGES = ("documents/nzf-2023-23.md", "cities/ulanqab.md", "tracing.md")
+MAPS = ("city-ulanqab",)
+
+
+def outputs() -> dict[str, str]:
+    """{golden file name: generated text} from the current code and data."""
+    atlas = gather(ROOT)
+    generated = pages.render_pages(atlas, today=BUILD_DATE, site_url="", layers=[], history=[])
+    result = {path.replace("/", "__"): generated[path] for path in PAGES}
+    specs = {spec.name: spec for spec in maps.map_specs(atlas)}
+    outlines = maps.context_outlines(atlas)
+    for name in MAPS:
+        result[f"maps__{name}.html"] = maps.render_map(specs[name], atlas, maps.MapOptions(), outlines=outlines)
+    return result
+
+
+def main() -> None:
+    GOLDEN.mkdir(exist_ok=True)
+    for name, text in outputs().items():
+        (GOLDEN / name).write_text(text, encoding="utf-8")
+        print(f"wrote tests/golden/{name}")
+
+
+if __name__ == "__main__":
+    main()

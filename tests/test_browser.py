@@ -1,0 +1,442 @@
+"""The built atlas as a reader meets it, in Debian's Chromium: every page loads clean, every link lands, search
+finds the right page, the maps draw and work, the standalone export works offline, and the pages pass axe-core
+and the Nu HTML Checker.
+
+Everything reads the session's `built_site`; tests that drive Chromium are marked `browser`. The link and HTML
+checks need no browser (stdlib html.parser; vnu.jar on the machine's Java).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import shutil
+import subprocess
+from collections import Counter
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+import pytest
+
+from build_atlas.schema import CITIES, LAYERS
+
+ROOT = Path(__file__).resolve().parent.parent
+AXE = ROOT / "node_modules/axe-core/axe.min.js"
+VNU = ROOT / "node_modules/vnu-jar/build/dist/vnu.jar"
+TILE_HOSTS = {"tile.openstreetmap.org"}  # mkdocs.yml: tiles: osm
+COUNTIES, CITY_BOUNDARIES = "旗县区 Counties", "市界 City boundaries"  # overlay names from maps.add_boundaries
+FEATURE_OVERLAYS = [f"{layer.zh} {layer.en}" for layer in LAYERS]  # overlay names from maps.add_features
+
+
+# --- what the built site says it holds -------------------------------------------------------------------------
+
+def site_pages(site: Path) -> list[str]:
+    """Every generated page (site-relative, posix), leaving out the map documents and the downloads."""
+    pages = (path.relative_to(site).as_posix() for path in site.rglob("*.html"))
+    return sorted(page for page in pages if page.split("/")[0] not in ("maps", "exports"))
+
+
+def feature_cities(site: Path) -> dict[str, set[str]]:
+    """Feature id → the cities it touches, from the published GeoJSON layers."""
+    features = {}
+    for path in (site / "data").glob("features-*.geojson"):
+        for feature in json.loads(path.read_text(encoding="utf-8"))["features"]:
+            features[feature["properties"]["id"]] = set(feature["properties"]["cities"].split(";"))
+    return features
+
+
+def expected_features(site: Path) -> dict[str, set[str]]:
+    """Map name (file stem under maps/) → the feature ids it must draw, from the published data."""
+    features = feature_cities(site)
+    expected = {"overview": set(features)}
+    expected |= {f"city-{city.key}": {f for f, cities in features.items() if city.key in cities} for city in CITIES}
+    text = (site / "data/measures.csv").read_text(encoding="utf-8-sig")
+    for row in csv.DictReader(io.StringIO(text)):
+        for theme in filter(None, row["themes"].split(";")):
+            expected.setdefault(f"theme-{theme}", set()).update(filter(None, row["features"].split(";")))
+    return expected
+
+
+def county_counts(site: Path) -> Counter:
+    counties = json.loads((site / "data/counties.geojson").read_text(encoding="utf-8"))["features"]
+    return Counter(county["properties"]["city"] for county in counties)
+
+
+def is_tile(url: str) -> bool:
+    return urlsplit(url).hostname in TILE_HOSTS
+
+
+# --- 1. every page loads clean ---------------------------------------------------------------------------------
+
+class PageWatch:
+    """Problems seen while pages load, as (page, kind, detail): console errors other than blocked tile loads,
+    uncaught exceptions, failed or error responses from the local server, and blocked requests other than tiles."""
+
+    def __init__(self, page, site_url: str):
+        self.page, self.site_url, self.current, self.problems = page, site_url, "", []
+        page.on("console", self.console)
+        page.on("pageerror", lambda error: self.add("pageerror", str(error)))
+        page.on("requestfailed", self.failed)
+        page.on("response", lambda r: self.add(f"http {r.status}", r.url) if r.status >= 400 else None)
+
+    def add(self, kind: str, detail: str) -> None:
+        self.problems.append((self.current, kind, detail))
+
+    def console(self, message) -> None:
+        url = message.location.get("url", "")
+        if message.type != "error":
+            return
+        if message.text.startswith("Failed to load resource") and is_tile(url) and url in self.page.blocked:
+            return  # the fixture blocks OpenStreetMap tiles; that error is the only one expected
+        self.add("console", f"{message.text} [{url}]")
+
+    def failed(self, request) -> None:
+        # ERR_ABORTED is the browser dropping a pending request when we move on; a real miss shows as http 404
+        if request.url.startswith(self.site_url) and request.failure != "net::ERR_ABORTED":
+            self.add("requestfailed", f"{request.url} {request.failure}")
+
+    def visit(self, path: str) -> None:
+        self.current, seen = path, len(self.page.blocked)
+        self.page.goto(self.site_url + path, wait_until="load")
+        self.problems += [(path, "blocked", url) for url in self.page.blocked[seen:] if not is_tile(url)]
+
+
+@pytest.mark.browser
+def test_every_page_loads_without_console_errors_or_failed_local_requests(built_site, site_url, page):
+    watch = PageWatch(page, site_url)
+    pages = site_pages(built_site)
+    for path in pages:
+        watch.visit(path)
+    pages_with = {}  # (kind, detail) → the pages it was seen on: one line per distinct problem
+    for path, kind, detail in watch.problems:
+        pages_with.setdefault((kind, detail), []).append(path)
+    assert pages_with == {}
+    assert len(pages) > 50
+
+
+# --- 2. every internal link lands ------------------------------------------------------------------------------
+
+LINK_ATTRIBUTES = {"a": "href", "iframe": "src", "link": "href", "script": "src", "img": "src"}
+
+
+class LinkParser(HTMLParser):
+    """The ids a page defines and the (line, url) of every link, frame, stylesheet, script and image it has."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.ids, self.links = set(), []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if attrs.get("id"):
+            self.ids.add(attrs["id"])
+        if attrs.get(LINK_ATTRIBUTES.get(tag, "")) is not None:
+            self.links.append((self.getpos()[0], attrs[LINK_ATTRIBUTES[tag]]))
+
+
+def parse(path: Path) -> LinkParser:
+    parser = LinkParser()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def resolve(site: Path, page: str, url: str) -> tuple[str, str] | None:
+    """(target file, fragment) of an internal URL, site-relative; None for external, mailto:, data: and the like."""
+    parts = urlsplit(urljoin(f"http://atlas.invalid/{page}", url))
+    if parts.scheme != "http" or parts.hostname != "atlas.invalid":
+        return None
+    target = unquote(parts.path).lstrip("/")
+    if target == "" or target.endswith("/") or (site / target).is_dir():
+        target = f"{target.rstrip('/')}/index.html".lstrip("/")
+    return target, unquote(parts.fragment)
+
+
+def test_every_internal_link_and_anchor_resolves_to_a_built_file(built_site):
+    parsed = {page: parse(built_site / page) for page in
+              sorted(p.relative_to(built_site).as_posix() for p in built_site.rglob("*.html"))}
+    broken, checked, anchors = [], 0, 0
+    for page, parser in parsed.items():
+        for line, url in parser.links:
+            resolved = resolve(built_site, page, url)
+            if resolved is None:
+                continue
+            target, fragment = resolved
+            checked += 1
+            if not (built_site / target).is_file():
+                broken.append((page, line, url, "no such file"))
+            elif fragment and target.endswith(".html"):
+                anchors += 1
+                ids = parsed[target].ids if target in parsed else parse(built_site / target).ids
+                if fragment not in ids:
+                    broken.append((page, line, url, "no such id"))
+    assert checked > 2000 and anchors > 200, (checked, anchors)
+    assert broken == []
+
+
+# --- 3. search -------------------------------------------------------------------------------------------------
+
+SEARCHES = [  # (query, pattern of a page that must be among the first three pages of results, why that page)
+    ("稀土", r"cities/baotou\.html", "Baotou is the rare-earth city"),
+    ("中欧班列", r"projects/logistics-ulanqab-cr-express-hub\.html", "the China-Europe Railway Express hub"),
+    ("高铁", r"projects/hsr-[a-z0-9-]+\.html", "a high-speed rail project, not an expressway (高速)"),
+    ("黄河", r"projects/park-(yellow-river-ncp|jiziwan-national-park)\.html", "the two Yellow River parks"),
+    ("养老", r"documents/plan-2021\.html", "the plan's section 深化卫生健康和养老服务合作"),
+    ("大青山", r"projects/eco-daqingshan\.html", "the Daqing Mountains project page"),
+    ("呼和浩特新机场", r"projects/airport-hohhot-new\.html", "the new airport's project page"),
+    # simplified query for the traditional-character document, which prints 首都機場: only its 简体对照 matches
+    ("首都机场", r"documents/hohhot-2019\.html", "the 2019 Hohhot opinions"),
+]
+RESULTS_READY = """() => document.querySelector('.md-search-result__list').children.length > 0
+    || /没有/.test(document.querySelector('.md-search-result__meta').textContent)"""
+
+
+def search(page, site_url: str, query: str) -> list[str]:
+    """The distinct pages Material's search lists for a query typed in the header box, best first."""
+    page.goto(site_url + "index.html", wait_until="load")
+    box = page.locator("input.md-search__input")
+    box.fill(query)
+    box.press("End")  # Material listens for keyup; fill() sends none
+    page.wait_for_function(RESULTS_READY)
+    hrefs = page.eval_on_selector_all(".md-search-result__item > a.md-search-result__link", "as => as.map(a => a.href)")
+    pages = [urlsplit(href).path.removeprefix(urlsplit(site_url).path) for href in hrefs]
+    return list(dict.fromkeys(pages))
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("query", "expected", "why"), SEARCHES, ids=[query for query, *_ in SEARCHES])
+def test_search_lists_the_expected_page_among_the_first_three(site_url, page, query, expected, why):
+    found = search(page, site_url, query)
+    assert any(re.fullmatch(expected, path) for path in found[:3]), (why, found[:5])
+
+
+# --- 4. maps ---------------------------------------------------------------------------------------------------
+
+MAP_STATE_JS = """() => {
+  // what the map draws: connected SVG paths per layer-control overlay, and the ids of the features drawn
+  const control = Object.keys(window).find(key => /^layer_control_[0-9a-f]+_layers$/.test(key));
+  const overlays = {}, drawn = [];
+  for (const [name, layer] of Object.entries(window[control].overlays)) {
+    let count = 0;
+    (function walk(item) {
+      if (item.eachLayer) { item.eachLayer(walk); return; }
+      if (!item._path || !item._path.isConnected) return;
+      count++;
+      if (item.feature && 'popup' in item.feature.properties) drawn.push(item.feature.properties.id);
+    })(layer);
+    overlays[name] = count;
+  }
+  return {overlays, drawn, paths: document.querySelectorAll('.leaflet-overlay-pane path').length};
+}"""
+
+CLICK_TARGETS_JS = """(overlay) => {
+  // for each feature of an overlay: a point on it (map-container pixels) and whether a click there reaches it
+  const control = Object.keys(window).find(key => /^layer_control_[0-9a-f]+_layers$/.test(key));
+  const map = window[Object.keys(window).find(key => /^map_[0-9a-f]+$/.test(key))];
+  const box = map.getContainer().getBoundingClientRect(), out = [];
+  const middle = layer => {
+    if (layer.getRadius) return map.latLngToContainerPoint(layer.getLatLng());
+    let latlngs = layer.getLatLngs();
+    while (Array.isArray(latlngs[0])) latlngs = latlngs[0];
+    const points = latlngs.map(ll => map.latLngToContainerPoint(ll));
+    const lengths = points.slice(1).map((p, i) => p.distanceTo(points[i]));
+    let half = lengths.reduce((a, b) => a + b, 0) / 2;
+    for (let i = 0; i < lengths.length; i++) {
+      if (half <= lengths[i]) return points[i].add(points[i + 1].subtract(points[i]).multiplyBy(half / lengths[i]));
+      half -= lengths[i];
+    }
+    return points[0];
+  };
+  window[control].overlays[overlay].eachLayer(function walk(layer) {
+    if (layer.eachLayer) { layer.eachLayer(walk); return; }
+    const p = middle(layer);
+    const hit = document.elementFromPoint(box.x + p.x, box.y + p.y) === layer._path;
+    out.push({id: layer.feature.properties.id, x: p.x, y: p.y, hit});
+  });
+  return out;
+}"""
+
+CLOSE_POPUP_JS = "() => { window[Object.keys(window).find(key => /^map_[0-9a-f]+$/.test(key))].closePopup(); }"
+
+
+def map_frame(page, site_url: str, path: str, map_name: str):
+    """Open a page and return its map iframe's frame, scrolled fully into view and drawn."""
+    page.goto(site_url + path, wait_until="load")
+    iframe = page.locator(f'iframe[src$="maps/{map_name}.html"]')
+    # fully in view: focusing the map on mousedown would otherwise scroll the page under the pointer
+    iframe.evaluate("element => element.scrollIntoView({block: 'center'})")
+    frame = iframe.element_handle().content_frame()
+    frame.locator(".leaflet-overlay-pane path").first.wait_for()
+    return frame
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("city", [city.key for city in CITIES])
+def test_city_page_map_draws_its_boundaries_and_features(built_site, site_url, page, city):
+    frame = map_frame(page, site_url, f"cities/{city}.html", f"city-{city}")
+    state = frame.evaluate(MAP_STATE_JS)
+    counties, features = county_counts(built_site)[city], expected_features(built_site)[f"city-{city}"]
+    assert (state["overlays"][COUNTIES], state["overlays"][CITY_BOUNDARIES]) == (counties, len(CITIES))
+    assert sorted(state["drawn"]) == sorted(features)
+    assert len(features) > 0
+    assert state["paths"] == counties + len(CITIES) + len(features)
+
+
+@pytest.mark.browser
+def test_overview_layer_control_hides_and_restores_each_layer(site_url, page):
+    frame = map_frame(page, site_url, "index.html", "overview")
+    before = frame.evaluate(MAP_STATE_JS)
+    outcomes = []
+    for name, count in before["overlays"].items():
+        checkbox = frame.locator(".leaflet-control-layers-overlays label", has_text=name).locator("input")
+        checkbox.uncheck()
+        hidden = frame.evaluate(MAP_STATE_JS)
+        checkbox.check()
+        restored = frame.evaluate(MAP_STATE_JS)
+        outcomes.append((name, count > 0, hidden["overlays"][name], hidden["paths"], restored == before))
+    assert outcomes == [(name, True, 0, before["paths"] - count, True) for name, count in before["overlays"].items()]
+    assert set(before["overlays"]) >= {COUNTIES, CITY_BOUNDARIES} and len(before["overlays"]) > 3
+
+
+@pytest.mark.browser
+def test_clicking_an_overview_feature_opens_a_popup_that_leads_to_its_project_page(built_site, site_url, page):
+    frame = map_frame(page, site_url, "index.html", "overview")
+    overlays = [name for name in frame.evaluate(MAP_STATE_JS)["overlays"] if name in FEATURE_OVERLAYS]
+    popups = []
+    for overlay in overlays:  # one feature per layer: the first whose midpoint a click reaches
+        frame.evaluate(CLOSE_POPUP_JS)  # an open popup could cover the next feature; it fades out in 200 ms
+        frame.locator(".leaflet-popup").wait_for(state="detached")
+        target = next((t for t in frame.evaluate(CLICK_TARGETS_JS, overlay) if t["hit"]), None)
+        if target is None:
+            popups.append((overlay, None, "no feature of this layer can be clicked"))
+            continue
+        frame.locator(".leaflet-container").click(position={"x": target["x"], "y": target["y"]})
+        popups.append((overlay, target["id"], frame.locator(".leaflet-popup-content a").get_attribute("href")))
+    assert popups == [(overlay, fid, f"../projects/{fid}.html") for overlay, fid, _ in popups]
+    assert len(popups) > 3
+    name = frame.locator(".leaflet-popup-content strong").inner_text()
+    with page.expect_navigation() as navigation:
+        frame.locator(".leaflet-popup-content a").click()  # target=_top: the whole page moves
+    assert (navigation.value.status, page.url) == (200, f"{site_url}projects/{popups[-1][1]}.html")
+    assert name in page.locator("h1").inner_text()  # the heading also holds its permalink mark
+
+
+@pytest.mark.browser
+def test_every_map_draws_its_features_with_only_tile_requests_blocked(built_site, site_url, page):
+    expected = expected_features(built_site)
+    names = sorted(p.stem for p in (built_site / "maps").glob("*.html") if not p.stem.startswith("project-"))
+    results = []
+    for name in names:
+        seen = len(page.blocked)
+        page.goto(f"{site_url}maps/{name}.html", wait_until="load")
+        page.locator(".leaflet-overlay-pane path").first.wait_for()
+        drawn = page.evaluate(MAP_STATE_JS)["drawn"]
+        others = [url for url in page.blocked[seen:] if not is_tile(url)]
+        results.append((name, sorted(drawn) == sorted(expected.get(name, ())), len(drawn) > 0, others))
+    assert len(names) >= 1 + len(CITIES)
+    assert results == [(name, True, True, []) for name in names]
+
+
+# --- 5. the standalone export ----------------------------------------------------------------------------------
+
+@pytest.mark.browser
+def test_standalone_export_draws_from_file_url_without_any_network_request(built_site, browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    outside, local = [], []
+
+    def route(request_route) -> None:
+        url = request_route.request.url
+        if url.startswith(("file://", "data:")):
+            local.append(url)
+            request_route.continue_()
+        else:
+            outside.append(url)
+            request_route.abort()
+
+    try:
+        page = context.new_page()
+        page.route("**/*", route)
+        page.goto((built_site / "exports/overview.html").as_uri(), wait_until="load")
+        page.locator(".leaflet-overlay-pane path").first.wait_for()
+        state = page.evaluate(MAP_STATE_JS)
+    finally:
+        context.close()
+    assert state["overlays"][CITY_BOUNDARIES] == len(CITIES)
+    assert sorted(state["drawn"]) == sorted(expected_features(built_site)["overview"])
+    missing = [url for url in local if url.startswith("file:") and not Path(unquote(urlsplit(url).path)).is_file()]
+    assert (outside, missing) == ([], [])
+
+
+# --- 6. accessibility ------------------------------------------------------------------------------------------
+
+# Exceptions for third-party theme markup only (MkDocs Material's templates and CSS), never the atlas's content:
+# rule → CSS selector of the theme elements it is excused on.
+AXE_THEME_EXCEPTIONS = {
+    # Material's search overlay is <div class="md-search" role="dialog"> with no accessible name
+    # (material/templates/partials/search.html); the atlas does not override theme templates.
+    "aria-dialog-name": ".md-search",
+    # Material's own CSS: inactive header tabs at opacity .7 (#c6cbe9 on the indigo primary, 4.28:1) and the
+    # "Made with Material for MkDocs" footer line in its lighter footer colour.
+    "color-contrast": ".md-tabs__link, .md-copyright",
+}
+AXE_JS = """async (exceptions) => {
+  const result = await axe.run(document, {resultTypes: ['violations']});
+  const out = [];
+  for (const violation of result.violations) {
+    if (!['serious', 'critical'].includes(violation.impact)) continue;
+    for (const node of violation.nodes) {
+      const element = document.querySelector(node.target[0]);
+      if (exceptions[violation.id] && element && element.matches(exceptions[violation.id])) continue;
+      out.push([violation.id, violation.impact, node.target.join(' '), node.html.slice(0, 100)]);
+    }
+  }
+  return out;
+}"""
+A11Y_PAGES = ["index.html", "cities/hohhot.html", "themes/transport.html", "documents/hohhot-2019.html"]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("path", A11Y_PAGES)
+def test_page_has_no_serious_or_critical_axe_violations(site_url, page, path):
+    page.goto(site_url + path, wait_until="load")
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(AXE_JS, AXE_THEME_EXCEPTIONS)
+    by_rule = Counter(rule for rule, *_ in violations)
+    assert violations == [], dict(by_rule)
+
+
+# --- 7. HTML validity ------------------------------------------------------------------------------------------
+
+VNU_ALLOWED = [  # (pages it may appear on, message pattern, why it is not ours to fix)
+    # Material's drawer and search toggles are <input type="checkbox" autocomplete="off"> (base.html).
+    ("", r"Attribute “autocomplete” is only allowed when the input type is", "MkDocs Material base.html"),
+    # Material writes tabindex="{{ tabindex }}" on section labels and leaves it empty when they are not focusable.
+    ("", r"Bad value “” for attribute “tabindex” on element “label”", "MkDocs Material partials/nav-item.html"),
+    # folium's Figure (branca) template puts the map script after </body>.
+    ("maps/", r"Stray start tag “script”\.", "folium/branca Figure template"),
+]
+
+
+def vnu_errors(site: Path, pages: list[str]) -> list[tuple[str, int, str]]:
+    result = subprocess.run(["java", "-jar", str(VNU), "--errors-only", "--format", "json", *pages], cwd=site,
+                            capture_output=True, text=True, timeout=300)
+    errors = []
+    for message in json.loads(result.stderr)["messages"]:
+        page = Path(unquote(urlsplit(message.get("url", "")).path)).relative_to(site.resolve()).as_posix()
+        errors.append((page, message.get("lastLine", 0), message["message"]))
+    return errors
+
+
+def test_pages_and_overview_map_are_valid_html_apart_from_theme_and_folium_markup(built_site):
+    if shutil.which("java") is None:
+        pytest.skip("java is not installed: the Nu HTML Checker (vnu.jar) needs a Java runtime")
+    project = sorted(p.relative_to(built_site).as_posix() for p in (built_site / "projects").glob("*.html")
+                     if p.name != "index.html")[0]
+    pages = [*A11Y_PAGES, project, "maps/overview.html"]
+    errors = vnu_errors(built_site, pages)
+    unexplained = [(page, line, text) for page, line, text in errors
+                   if not any(page.startswith(where) and re.search(pattern, text) for where, pattern, _ in VNU_ALLOWED)]
+    assert {page for page, *_ in errors} <= set(pages)
+    assert unexplained == []

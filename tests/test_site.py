@@ -1,0 +1,130 @@
+"""The built site as files: counts that match the documents, self-hosted assets, search words, exports,
+and reproducible output."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import struct
+import warnings
+from pathlib import Path
+
+import pytest
+
+from build_atlas import exports, maps
+from build_atlas.model import gather
+from build_atlas.plugin import NPM_ASSETS
+
+from .conftest import BUILD_DATE, copy_project
+
+ROOT = Path(__file__).resolve().parent.parent
+EXPECTED_COUNTS = {"nzf-2023-23": 22, "baotou-2024": 22, "plan-2021": 78, "hohhot-2019": 48, "nzf-2023-1": 86}
+
+
+def read(site: Path, path: str) -> str:
+    return (site / path).read_text(encoding="utf-8")
+
+
+def test_home_page_counts_match_the_documents(built_site):
+    home = read(built_site, "index.html")
+    for key, count in EXPECTED_COUNTS.items():
+        row = re.search(rf'href="documents/{key}\.html">.*?</tr>', home, re.S)
+        assert row, key
+        assert re.search(rf"<td[^>]*>{count}</td>\s*</tr>", row.group(0)), (key, count)
+    assert "256 项举措" in home or f"{sum(EXPECTED_COUNTS.values())} 项举措" in home
+
+
+def test_every_page_and_map_is_self_hosted(built_site):
+    offenders = []
+    for path in built_site.rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        for match in re.finditer(r'<(?:script|link|img)\b[^>]*(?:src|href)="(https?:)?//[^"]+"', text):
+            offenders.append((str(path.relative_to(built_site)), match.group(0)[:120]))
+    assert offenders == []
+
+
+def test_vendored_front_end_assets_are_the_npm_packages_files(built_site):
+    for site_path, module_path in NPM_ASSETS.items():
+        served = (built_site / "assets/vendor" / site_path).read_bytes()
+        assert served == (ROOT / "node_modules" / module_path).read_bytes(), site_path
+
+
+def test_search_index_keeps_the_atlas_words_whole(built_site):
+    index = json.loads(read(built_site, "search/search_index.json"))
+    separator = re.compile(index["config"]["separator"])
+    tokens = {token for doc in index["docs"] for field in ("title", "text") for token in separator.split(doc[field])}
+    for word in ("呼包鄂乌", "白云鄂博", "和林格尔", "中欧班列", "稀土", "呼和浩特新机场", "大青山"):
+        assert word in tokens, word
+
+
+def test_traditional_document_carries_a_simplified_rendering_for_search(built_site):
+    page = read(built_site, "documents/hohhot-2019.html")
+    assert "呼包鄂協同發展" in page or "呼包鄂協同" in page
+    assert "简体对照" in page and "呼包鄂协同" in page
+
+
+def test_every_measure_has_an_anchor_on_its_document_page(built_site):
+    atlas = gather(ROOT)
+    missing = [m["id"] for _, m in atlas.measures.iterrows()
+               if f'id="{m["id"]}"' not in read(built_site, f"documents/{m['doc']}.html")]
+    assert missing == []
+
+
+def png_dpi(data: bytes) -> float:
+    start = data.index(b"pHYs") + 4
+    per_metre, _, unit = struct.unpack(">IIB", data[start:start + 9])
+    assert unit == 1
+    return per_metre * 0.0254
+
+
+@pytest.mark.parametrize("name", ["overview", "city-hohhot", "city-baotou", "city-ordos", "city-ulanqab"])
+def test_each_map_offers_standalone_html_png_at_300_dpi_and_svg(built_site, name):
+    png = (built_site / f"exports/{name}.png").read_bytes()
+    assert png.startswith(b"\x89PNG") and round(png_dpi(png)) == 300
+    assert (built_site / f"exports/{name}.svg").read_text(encoding="utf-8").lstrip().startswith("<?xml")
+    standalone = read(built_site, f"exports/{name}.html")
+    assert "<script src=" not in standalone and "L.map(" in standalone
+    page = "index.html" if name == "overview" else f"cities/{name.split('-')[1]}.html"
+    assert f"exports/{name}.png" in read(built_site, page) and "&lt;iframe" in read(built_site, page)
+
+
+def test_print_map_draws_every_chinese_label_with_a_real_glyph():
+    atlas = gather(ROOT)
+    spec = next(s for s in maps.map_specs(atlas) if s.name == "city-hohhot")
+    cities, counties = maps.context_outlines(atlas)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        figure = exports.draw(spec, cities, counties, exports.cjk_font())
+        figure.savefig(__import__("io").BytesIO(), format="png", dpi=72)
+    assert [str(w.message) for w in caught if "missing from" in str(w.message)] == []
+
+
+def test_popup_links_lead_to_existing_project_pages(built_site):
+    overview = read(built_site, "maps/overview.html")
+    targets = set(re.findall(r'href=\\"\.\./projects/([a-z0-9.-]+)\.html\\"', overview))
+    assert len(targets) > 20
+    assert [t for t in targets if not (built_site / f"projects/{t}.html").exists()] == []
+
+
+def digest(site: Path) -> dict[str, str]:
+    return {str(p.relative_to(site)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def test_two_builds_of_the_same_inputs_and_date_are_byte_identical(built_site, tmp_path):
+    from build_atlas.build import build_site
+
+    again = build_site(copy_project(tmp_path / "again"), today=BUILD_DATE)
+    first, second = digest(built_site), digest(again)
+    assert first.keys() == second.keys()
+    assert [name for name in first if first[name] != second[name]] == []
+
+
+def test_download_layers_are_valid_geojson_with_every_feature(built_site):
+    atlas = gather(ROOT)
+    ids = set()
+    for path in (built_site / "data").glob("features-*.geojson"):
+        for feature in json.loads(path.read_text(encoding="utf-8"))["features"]:
+            ids.add(feature["properties"]["id"])
+    assert ids == set(atlas.features.index)
