@@ -16,6 +16,7 @@ import os
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import jieba
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
@@ -101,6 +102,24 @@ def geojson_layers(atlas: Atlas) -> dict[str, str]:
             for name, frame in layers.items()}
 
 
+# Material's query segmenter (integrations/search/query/segment) looks for index tokens in query[i:j] for
+# j < query.length, never the whole query, so 稀土 is searched as 稀* and 大青山 as 大*. Let j reach the end.
+SEGMENTER_BUG = "for(let o=s+1;o<t.length;o++)t.slice(s,o)in e&&(n[s]=o-s)"
+SEGMENTER_FIX = "for(let o=s+1;o<=t.length;o++)t.slice(s,o)in e&&(n[s]=o-s)"
+
+
+def fix_search_segmenter(site_dir: Path) -> None:
+    workers = sorted((site_dir / "assets/javascripts/workers").glob("search.*.min.js"))
+    for worker in workers:
+        code = worker.read_text(encoding="utf-8")
+        if code.count(SEGMENTER_BUG) != 1:
+            raise PluginError(f"{worker.name}: Material's search segmenter changed; review SEGMENTER_BUG in "
+                              "build_atlas/plugin.py against the new version")
+        worker.write_text(code.replace(SEGMENTER_BUG, SEGMENTER_FIX), encoding="utf-8")
+    if not workers:
+        raise PluginError("Material's search worker not found; review fix_search_segmenter in build_atlas/plugin.py")
+
+
 class AtlasPlugin(BasePlugin[AtlasConfig]):
     def on_config(self, config):
         self.root = Path(config.config_file_path).parent
@@ -113,6 +132,9 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
         self.cache = self.root / self.config.cache_dir
         config.nav = navigation(self.atlas)
         dictionary = pages.write_jieba_dict(self.atlas, self.cache / "jieba_user_dict.txt")
+        # jieba's dictionary is process-global: forget words an earlier build in this process added (mkdocs serve,
+        # tests), so the search index depends on this build's inputs only
+        jieba.dt.initialized = False
         for plugin in config.plugins.values():
             if hasattr(plugin, "config") and "jieba_dict_user" in plugin.config:
                 plugin.config.jieba_dict_user = str(dictionary)
@@ -140,6 +162,9 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
         for path, text in generated.items():
             files.append(File.generated(config, path, content=text))
         return files
+
+    def on_post_build(self, *, config) -> None:
+        fix_search_segmenter(Path(config.site_dir))
 
     def vendor_files(self, files: Files, config) -> dict[str, Path]:
         modules = self.root / "node_modules"
