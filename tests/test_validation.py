@@ -41,7 +41,7 @@ STATEMENTS = "geodata/statements.csv"
 COL = {
     MEASURES: {"id": 1, "doc": 2, "title": 5, "text": 7, "themes": 8, "cities": 9, "units": 10, "deadline": 11,
                "implements": 12, "features": 13, "status": 14},
-    FEATURES: {"geometry": 6},
+    FEATURES: {"cities": 5, "geometry": 6},
     GAZETTEER: {"lon": 4, "adcode": 6, "precision_m": 8},
     WAYPOINTS: {"place": 3},
     STATEMENTS: {"quote": 4},
@@ -275,6 +275,21 @@ def line_feature_with_one_waypoint(root):
     return [(FEATURES, features.line(row), COL[FEATURES]["geometry"], "bad-waypoints")]
 
 
+def feature_claims_a_city_it_does_not_touch(root):
+    table = Table(root, FEATURES)
+    row = table.find(id="hsr-hohhot-baotou")  # drawn from Hohhot to Baotou, nowhere near Ulanqab
+    table.set(row, "cities", "hohhot;baotou;ulanqab").save()
+    return [(FEATURES, table.line(row), COL[FEATURES]["cities"], "wrong-cities")]
+
+
+def unlocated_feature_with_a_waypoint(root):
+    features, waypoints = Table(root, FEATURES), Table(root, WAYPOINTS)
+    row = features.where(lambda f: f["geometry"] == "unlocated")
+    waypoints.rows.append([features.get(row, "id"), "1", waypoints.rows[1][2]])
+    waypoints.save()
+    return [(FEATURES, features.line(row), COL[FEATURES]["geometry"], "bad-waypoints")]
+
+
 def statement_quote_not_in_measure(root):
     table = Table(root, STATEMENTS)
     table.set(1, "quote", "这句话不在举措原文中").save()
@@ -314,7 +329,8 @@ FAULTS = [missing_column, unknown_column, columns_out_of_order, row_with_too_man
           implements_points_nowhere, features_points_nowhere, text_not_verbatim, unknown_status,
           waypoint_place_not_in_gazetteer, gazetteer_lon_lat_swapped, gazetteer_point_outside_region,
           gazetteer_point_in_another_county, line_feature_with_one_waypoint, statement_quote_not_in_measure,
-          self_intersecting_shape, precision_not_a_number, two_rows_without_id]
+          self_intersecting_shape, precision_not_a_number, two_rows_without_id,
+          feature_claims_a_city_it_does_not_touch, unlocated_feature_with_a_waypoint]
 
 # Product bugs found while writing these tests; strict, so each flags itself once fixed.
 KNOWN_BUGS: dict[tuple[str, str], str] = {}  # (kind, fault) → why it is still expected to fail
