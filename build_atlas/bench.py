@@ -55,12 +55,20 @@ SCALED = {"measures.csv": ("id", "features", "implements"), "geodata/features.cs
           "geodata/waypoints.csv": ("feature",), "geodata/statements.csv": ("feature", "measure")}
 GEOJSON_CALL = re.compile(r"geo_json_\w+_add\((?=\{)")  # folium hands each layer's data to its _add function
 EXCEPTION_LINE = re.compile(r"^[\w.]*(Error|Exception|Abort)\b.*")
+CUSTOM_DIR = re.compile(r"^(\s*custom_dir:\s*)([\"']?)([^\s#\"'/][^\s#\"']*)\2", re.MULTILINE)  # relative
 
 
 def copy_project(root: Path, dest: Path) -> Path:
     """A disposable copy of the inputs with their git history (更新记录 reads it); the code stays installed."""
     shutil.copytree(root, dest, ignore=COPY_SKIP, symlinks=True)
     (dest / "node_modules").symlink_to((root / "node_modules").resolve())
+    # mkdocs.yml's theme custom_dir lives in the code (build_atlas/theme), which is not copied: a build_atlas/
+    # folder in the copy would shadow the installed package for `python -m` there. Point it at the original.
+    def absolute(match: re.Match) -> str:
+        return match[1] + json.dumps(str((root / match[3]).resolve()), ensure_ascii=False)
+
+    config = dest / "mkdocs.yml"
+    config.write_text(CUSTOM_DIR.sub(absolute, config.read_text(encoding="utf-8")), encoding="utf-8")
     return dest
 
 
@@ -303,9 +311,9 @@ def rebuild_latency(root: Path, tmp: Path, warm_cache: Path) -> dict:
         try:
             first = wait_for_text(url, title, SERVE_TIMEOUT_S)
             for n in range(1, EDITS + 1) if first is not None else []:
-                new, text = f"{target['title']}bench{n}", csv_path.read_text(encoding="utf-8")
+                new, text = f"{target['title']}bench{n}", csv_path.read_bytes().decode("utf-8")
                 at = text.index("\n" + target["id"] + ",")  # one cell changes, every other byte is kept
-                csv_path.write_text(text[:at] + text[at:].replace(f",{title},", f",{new},", 1), encoding="utf-8")
+                csv_path.write_bytes((text[:at] + text[at:].replace(f",{title},", f",{new},", 1)).encode("utf-8"))
                 runs.append(wait_for_text(url, new, SERVE_TIMEOUT_S))
                 title = new
         finally:
@@ -322,8 +330,9 @@ def row(*cells) -> str:
 def stage_table(scales: list[dict]) -> list[str]:
     """One time and one memory column per scale: seconds, and peak RSS (+ what the stage itself added)."""
     def cells(f: dict) -> list[str]:
-        return [f"{f['seconds']:.1f}", f"{f['peak_rss_mb']} (+{f['peak_rss_mb'] - f['pre_stage_rss_mb']})"] \
-            if "seconds" in f else ["error", "—"]
+        if "seconds" not in f:  # an earlier stage failed (the error is listed below the table) or it failed itself
+            return ["error" if "error" in f else "not run", "—"]
+        return [f"{f['seconds']:.1f}", f"{f['peak_rss_mb']} (+{f['peak_rss_mb'] - f['pre_stage_rss_mb']})"]
 
     out = [row("stage", *[h for s in scales for h in (f"{s['factor']}× s", f"{s['factor']}× peak RSS MB (+stage)")]),
            "|---|" + "---:|---:|" * len(scales)]
@@ -332,8 +341,11 @@ def stage_table(scales: list[dict]) -> list[str]:
         f"{t['load'].get('measures', '?')} measures, {t['load'].get('features', '?')} features",
         f"{t.get('maps', {}).get('maps', '?')} maps, {t.get('build', {}).get('pages', '?')} pages")]))
     out += [row(label, *[c for t in st for c in cells(t.get(stage, {}))]) for stage, label in STAGES.items()]
-    return out + [row(f"{STAGES[k]} ÷ plain", *[c for s in scales for c in (f"{s['build_to_plain'].get(k, '—')}×", "")])
-                  for k in ("build", "build-warm")]
+    ratio = [s["build_to_plain"] for s in scales]
+    out += [row(f"{STAGES[k]} ÷ plain", *[c for r in ratio for c in (f"{r[k]}×" if k in r else "—", "")])
+            for k in ("build", "build-warm")]
+    return out + [f"\n{s['factor']}× {stage}: {f['error']}" for s in scales for stage, f in s["stages"].items()
+                  if "error" in f]
 
 
 def real_site_tables(results: dict) -> list[str]:

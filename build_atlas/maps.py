@@ -163,13 +163,31 @@ def add_boundaries(fmap: folium.Map, spec: MapSpec, cities: gpd.GeoDataFrame, co
     ).add_to(fmap)
 
 
+class CityLabels(branca.element.MacroElement):
+    """City names as non-interactive text markers. (folium.Marker adds a marker with Leaflet's default image
+    icon before it swaps in a DivIcon, which fetches marker-icon.png: a failed request in a standalone file.)"""
+
+    _template = branca.element.Template("""
+        {% macro script(this, kwargs) %}
+        {{ this.labels|tojson }}.forEach(function (label) {
+            L.marker([label.lat, label.lon], {interactive: false, keyboard: false, icon: L.divIcon({
+                className: "", iconSize: [80, 20], iconAnchor: [40, 10],
+                html: '<div class="atlas-city-label">' + label.text + '</div>'})
+            }).addTo({{ this._parent.get_name() }});
+        });
+        {% endmacro %}
+    """)
+
+    def __init__(self, cities: gpd.GeoDataFrame):
+        super().__init__()
+        self._name = "CityLabels"
+        points = [(city["city"], city.geometry.representative_point()) for _, city in cities.iterrows()]
+        self.labels = [{"text": html.escape(CITY[key].zh), "lat": round(point.y, 5), "lon": round(point.x, 5)}
+                       for key, point in points]
+
+
 def add_city_labels(fmap: folium.Map, cities: gpd.GeoDataFrame) -> None:
-    for _, city in cities.iterrows():
-        point = city.geometry.representative_point()
-        label = html.escape(CITY[city["city"]].zh)
-        folium.Marker([point.y, point.x], interactive=False, icon=folium.DivIcon(
-            html=f'<div class="atlas-city-label">{label}</div>', icon_size=(80, 20), icon_anchor=(40, 10),
-        )).add_to(fmap)
+    fmap.add_child(CityLabels(cities))
 
 
 def legend_html(spec: MapSpec) -> str:

@@ -137,11 +137,14 @@ def theme_context(atlas: Atlas, key: str) -> dict:
     all_four = measures["cities"].map(len) == len(CITIES)
     groups = [("四市共同", measures[all_four])] + [
         (c.zh, measures[~all_four & measures["cities"].map(lambda cs, k=c.key: k in cs)]) for c in CITIES]
-    rendered = []
+    rendered, seen = [], set()
     for label, subset in groups:
         docs = [{"short": d["short"], "measures": records(subset[subset["doc"] == d["key"]])}
                 for d in records(atlas.documents)]
         docs = [d for d in docs if d["measures"]]
+        for m in (m for d in docs for m in d["measures"]):
+            m["anchor"] = m["id"] not in seen  # a measure of two cities is listed twice; its id goes on the first
+            seen.add(m["id"])
         if docs:
             rendered.append({"label": label, "docs": docs})
     return {"theme": THEME[key], "total": len(measures), "groups": rendered,

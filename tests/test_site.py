@@ -121,10 +121,19 @@ def test_two_builds_of_the_same_inputs_and_date_are_byte_identical(built_site, t
     assert [name for name in first if first[name] != second[name]] == []
 
 
-def test_download_layers_are_valid_geojson_with_every_feature(built_site):
+def test_download_layers_are_valid_geojson_with_every_located_feature(built_site):
     atlas = gather(ROOT)
     ids = set()
     for path in (built_site / "data").glob("features-*.geojson"):
         for feature in json.loads(path.read_text(encoding="utf-8"))["features"]:
+            assert feature["geometry"]["type"] in ("Point", "LineString", "Polygon", "MultiPolygon")
             ids.add(feature["properties"]["id"])
-    assert ids == set(atlas.features.index)
+    unlocated = set(atlas.features.index[atlas.features["geometry_kind"] == "unlocated"])
+    assert unlocated and ids == set(atlas.features.index) - unlocated
+
+
+def test_unlocated_projects_have_a_page_that_says_so_and_no_map(built_site):
+    for fid in ("park-baorihua", "park-baorihantu"):
+        page = read(built_site, f"projects/{fid}.html")
+        assert "位置未核实" in page and "<iframe" not in page
+        assert not (built_site / f"maps/project-{fid}.html").exists()
