@@ -29,7 +29,7 @@ KIND, STATUS, CITY = by_key(KINDS), by_key(FEATURE_STATUSES), by_key(CITIES)
 PRINT_CRS = "EPSG:32649"
 CJK_FONTS = ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", "/usr/share/fonts/wqy-microhei/wqy-microhei.ttc")
 DPI = 300
-EXPORT_VERSION = "1"  # bump when the drawing code changes, to refresh cached images
+EXPORT_VERSION = "2"  # bump when the drawing code changes, to refresh cached images
 
 
 def cjk_font() -> str:
@@ -71,14 +71,16 @@ def spec_hash(spec: MapSpec, cities: gpd.GeoDataFrame, counties: gpd.GeoDataFram
 def draw(spec: MapSpec, cities: gpd.GeoDataFrame, counties: gpd.GeoDataFrame, font: str):
     plt.rcParams.update({"font.sans-serif": [font, "DejaVu Sans"], "font.family": "sans-serif",
                          "svg.hashsalt": "atlas", "axes.unicode_minus": False})
-    fig, ax = plt.subplots(figsize=(8.27, 7.0))
+    fig = plt.figure(figsize=(8.27, 7.0))
+    ax = fig.add_axes((0.03, 0.2, 0.94, 0.72))  # the legend and the source notes go below the map
     city_m, county_m = cities.to_crs(PRINT_CRS), counties.to_crs(PRINT_CRS)
     features = spec.features.to_crs(PRINT_CRS)
     for _, city in city_m.iterrows():
         focus = spec.counties_of in ("*", "", city["city"])
         gpd.GeoSeries([city.geometry]).plot(ax=ax, color=CITY[city["city"]].color, alpha=0.12 if focus else 0.04)
     shown = county_m if spec.counties_of == "*" else county_m[county_m["city"] == spec.counties_of]
-    shown.boundary.plot(ax=ax, color="#6b7b8c", linewidth=0.4, linestyle=(0, (3, 3)))
+    if len(shown):
+        shown.boundary.plot(ax=ax, color="#6b7b8c", linewidth=0.4, linestyle=(0, (3, 3)))
     city_m.boundary.plot(ax=ax, color="#34495e", linewidth=1.0)
     for _, f in features.iterrows():
         kind = KIND[f["kind"]]
@@ -89,32 +91,47 @@ def draw(spec: MapSpec, cities: gpd.GeoDataFrame, counties: gpd.GeoDataFrame, fo
         else:
             gpd.GeoSeries([f.geometry]).plot(ax=ax, color=kind.color, linewidth=1.8, zorder=3,
                                              linestyle=(0, (4, 2)) if dashed else "-")
-    for _, city in city_m.iterrows():
-        point = city.geometry.representative_point()
-        ax.annotate(CITY[city["city"]].zh, (point.x, point.y), ha="center", fontsize=11, weight="bold",
-                    color="#1b2631")
-    if len(features) <= 40:
-        for _, f in features.iterrows():
-            anchor = f.geometry.representative_point() if f.geometry.geom_type != "LineString" \
-                else f.geometry.interpolate(0.5, normalized=True)
-            ax.annotate(f["name_zh"], (anchor.x, anchor.y), fontsize=5.5, color="#222", xytext=(3, 3),
-                        textcoords="offset points")
     frame = gpd.GeoSeries([shapely.box(*spec.frame)], crs="EPSG:4326").to_crs(PRINT_CRS).total_bounds
     ax.set_xlim(frame[0], frame[2])
     ax.set_ylim(frame[1], frame[3])
     ax.set_axis_off()
+    ax.apply_aspect()  # fix the axes' place on the page before measuring labels
+    place_labels(ax, fig, city_m, features)
     decorate(ax, fig, spec, features)
     return fig
 
 
+def place_labels(ax, fig, cities: gpd.GeoDataFrame, features: gpd.GeoDataFrame) -> None:
+    """City names, then feature names, longest features first; a label that would overlap one already placed, or
+    leave the map, is left out (the web map and the project pages name every feature)."""
+    renderer, taken = fig.canvas.get_renderer(), []
+
+    def place(text: str, at, **style) -> None:
+        label = ax.annotate(text, (at.x, at.y), **style)
+        box = label.get_window_extent(renderer).expanded(1.04, 1.15)
+        if any(box.overlaps(other) for other in taken) or not ax.bbox.contains(box.x0, box.y0) \
+                or not ax.bbox.contains(box.x1, box.y1):
+            label.remove()
+        else:
+            taken.append(box)
+
+    for _, city in cities.iterrows():
+        place(CITY[city["city"]].zh, city.geometry.representative_point(), ha="center", fontsize=12, color="#1b2631")
+    for index in features.geometry.length.sort_values(ascending=False, kind="stable").index:
+        f = features.loc[index]
+        anchor = f.geometry.interpolate(0.5, normalized=True) if f.geometry.geom_type == "LineString" \
+            else f.geometry.representative_point()
+        place(f["name_zh"], anchor, fontsize=5.5, color="#222", xytext=(3, 3), textcoords="offset points")
+
+
 def decorate(ax, fig, spec: MapSpec, features: gpd.GeoDataFrame) -> None:
     """Title, legend, scale bar, north arrow, source and the 示意图 disclaimer."""
-    ax.set_title(spec.title, fontsize=14, weight="bold")
+    fig.suptitle(spec.title, fontsize=15, y=0.97)
     handles = [Line2D([], [], color=KIND[k].color, linewidth=2.2, label=f"{KIND[k].zh} {KIND[k].en}")
                for k in [k.key for k in KINDS] if k in set(features["kind"])]
     handles.append(Line2D([], [], color="#555", linewidth=1.8, linestyle=(0, (4, 2)), label="虚线：规划/前期 Planned"))
-    ax.legend(handles=handles, loc="lower right", fontsize=6.5, framealpha=0.9, title="图例 Legend",
-              title_fontsize=7.5)
+    fig.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.19), ncol=3, fontsize=6.5, frameon=False,
+               title="图例 Legend", title_fontsize=7.5)
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
     length = next(n for n in (200_000, 100_000, 50_000, 20_000, 10_000, 5_000) if n <= (x1 - x0) / 4)

@@ -71,12 +71,23 @@ def navigation(atlas: Atlas) -> list:
         {"首页": "index.md"},
         {"城市": [{c.zh: f"cities/{c.key}.md"} for c in CITIES]},
         {"主题": [{t.zh: f"themes/{t.key}.md"} for t in THEMES]},
-        # nav titles are rendered as HTML by the theme: data must be escaped on its way in
-        {"规划项目": ["projects/index.md"] + [{html.escape(f["name_zh"]): f"projects/{fid}.md"}
-                                          for fid, f in atlas.features.sort_values(["kind", "id"]).iterrows()]},
+        {"规划项目": ["projects/index.md"] + project_sections(atlas)},
         {"来源文件": [{d["short"]: f"documents/{key}.md"} for key, d in docs.iterrows()]},
         {"落实追踪": "tracing.md"}, {"更新记录": "changes.md"}, {"数据下载": "data.md"}, {"关于": "about.md"},
     ]
+
+
+def project_sections(atlas: Atlas) -> list[dict]:
+    """The projects in the nav, one section per map layer (铁路, 公路, …), in the order of the list page."""
+    sections = []
+    for layer in LAYERS:
+        kinds = [k.key for k in KINDS if k.note == layer.key]
+        subset = atlas.features[atlas.features["kind"].isin(kinds)].sort_values(["kind", "id"])
+        # nav titles are rendered as HTML by the theme: data must be escaped on its way in
+        entries = [{html.escape(f["name_zh"]): f"projects/{fid}.md"} for fid, f in subset.iterrows()]
+        if entries:
+            sections.append({layer.zh: entries})
+    return sections
 
 
 def safe_csv(path: Path) -> str:
