@@ -371,6 +371,41 @@ def test_standalone_export_draws_from_file_url_without_any_network_request(built
     assert ([url for url in outside if not is_tile(url)], missing) == ([], [])
 
 
+@pytest.mark.browser
+def test_site_opened_from_disk_searches_and_draws_maps_without_a_server(built_site, browser):
+    """The zipped-and-handed-over case: file:// pages, the offline plugin's inlined index and worker shim."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    outside = []
+
+    def route(request_route) -> None:
+        url = request_route.request.url
+        if url.startswith(("file://", "data:", "blob:")):
+            request_route.continue_()
+        else:
+            outside.append(url)
+            request_route.abort()
+
+    try:
+        page = context.new_page()
+        page.route("**/*", route)
+        page.goto((built_site / "index.html").as_uri(), wait_until="load")
+        box = page.locator("input.md-search__input")
+        box.fill("中欧班列")
+        box.press("End")
+        page.wait_for_function(RESULTS_READY)
+        hrefs = page.eval_on_selector_all(".md-search-result__item > a.md-search-result__link",
+                                          "as => as.map(a => a.href)")
+        page.goto((built_site / "cities/hohhot.html").as_uri(), wait_until="load")
+        frame = page.locator('iframe[src$="maps/city-hohhot.html"]').element_handle().content_frame()
+        frame.locator(".leaflet-overlay-pane path").first.wait_for()
+        drawn = frame.evaluate(MAP_STATE_JS)["drawn"]
+    finally:
+        context.close()
+    assert urlsplit(hrefs[0]).path.endswith("/projects/logistics-ulanqab-cr-express-hub.html")
+    assert sorted(drawn) == sorted(expected_features(built_site)["city-hohhot"])
+    assert [url for url in outside if not is_tile(url)] == []
+
+
 # --- 6. accessibility ------------------------------------------------------------------------------------------
 
 # Exceptions for third-party theme markup only (MkDocs Material's templates and CSS), never the atlas's content:
