@@ -22,6 +22,7 @@ KIND = by_key(KINDS)
 STATUS = by_key(FEATURE_STATUSES)
 CITY = by_key(CITIES)
 CONTEXT_TOLERANCE_DEG = 0.004  # outlines drawn only for context: ~400 m, shared edges kept shared
+REGION_TOLERANCE_DEG = 0.012  # the whole region spans ~1000 px: ~1 km a pixel, so ~1.2 km detail is enough
 BOUNDARY_ATTRIBUTION = "行政区划 © 高德 AMap / cnmaps"
 
 # Self-hosted replacements for folium's CDN assets: (folium name, path under the site's assets/vendor/).
@@ -46,6 +47,7 @@ class MapSpec:
     features: gpd.GeoDataFrame
     frame: tuple[float, float, float, float]  # lon/lat bounds to fit
     counties_of: str = ""  # city key whose county units are drawn, "" for none, "*" for all
+    tolerance: float = CONTEXT_TOLERANCE_DEG  # outline simplification for the web map (prints keep the finer)
 
 
 @dataclass
@@ -68,7 +70,8 @@ def map_specs(atlas: Atlas) -> list[MapSpec]:
     def drawn(features: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         return features[features.geometry.notna()]
 
-    specs = [MapSpec("overview", "呼包鄂乌一体化规划项目总览图", atlas.located, padded(region, 0.02), "*")]
+    specs = [MapSpec("overview", "呼包鄂乌一体化规划项目总览图", atlas.located, padded(region, 0.02), "*",
+                     REGION_TOLERANCE_DEG)]
     for city in CITIES:
         outline = atlas.cities.loc[city.key, "geometry"]
         specs.append(MapSpec(f"city-{city.key}", f"{city.zh}规划项目图", drawn(atlas.features_of_city(city.key)),
@@ -86,8 +89,14 @@ def map_specs(atlas: Atlas) -> list[MapSpec]:
 
 def context_outlines(atlas: Atlas) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     """Cities and counties simplified together as one coverage, for drawing only."""
-    counties = atlas.counties.copy()
-    counties["geometry"] = shapely.coverage_simplify(counties.geometry.values, CONTEXT_TOLERANCE_DEG)
+    return simplified(atlas.counties, CONTEXT_TOLERANCE_DEG)
+
+
+def simplified(counties: gpd.GeoDataFrame, tolerance: float) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """(cities, counties) with the counties simplified as one coverage and the cities dissolved from them, so
+    neighbours keep sharing their edges."""
+    counties = counties.copy()
+    counties["geometry"] = shapely.coverage_simplify(counties.geometry.values, tolerance)
     cities = counties.dissolve("city", as_index=False)[["city", "geometry"]]
     cities["name_zh"] = cities["city"].map(lambda key: CITY[key].zh)
     return cities, counties
@@ -268,6 +277,8 @@ def render_map(spec: MapSpec, atlas: Atlas, options: MapOptions, asset_base: str
                link_base: str = "../", outlines=None) -> str:
     """The map page's full HTML, with assets under `asset_base` and links relative to `link_base`."""
     cities, counties = outlines or context_outlines(atlas)
+    if spec.tolerance > CONTEXT_TOLERANCE_DEG:
+        cities, counties = simplified(counties, spec.tolerance)
     fmap = base_map(spec, options, asset_base)
     add_boundaries(fmap, spec, cities, counties)
     add_features(fmap, spec, link_base)

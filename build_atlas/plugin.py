@@ -20,7 +20,7 @@ import jieba
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
 from . import changes, exports, maps, pages
@@ -131,6 +131,15 @@ def fix_search_segmenter(site_dir: Path) -> None:
         raise PluginError("Material's search worker not found; review fix_search_segmenter in build_atlas/plugin.py")
 
 
+def compact_search_index(site_dir: Path) -> None:
+    """Rewrite the search index as UTF-8 JSON: MkDocs writes every Chinese character as a 6-byte \\u escape, and
+    every page fetches this file on load."""
+    path = site_dir / "search/search_index.json"
+    if path.exists():
+        data = json.loads(path.read_text(encoding="utf-8"))
+        path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
 class AtlasPlugin(BasePlugin[AtlasConfig]):
     def on_config(self, config):
         self.root = Path(config.config_file_path).parent
@@ -174,8 +183,10 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
             files.append(File.generated(config, path, content=text))
         return files
 
+    @event_priority(-50)  # after the search plugin writes its index (0), before the offline plugin inlines it (-100)
     def on_post_build(self, *, config) -> None:
         fix_search_segmenter(Path(config.site_dir))
+        compact_search_index(Path(config.site_dir))
 
     def vendor_files(self, files: Files, config) -> dict[str, Path]:
         modules = self.root / "node_modules"

@@ -180,7 +180,9 @@ def test_every_internal_link_and_anchor_resolves_to_a_built_file(built_site):
 # --- 3. search -------------------------------------------------------------------------------------------------
 
 SEARCHES = [  # (query, pattern of a page that must be among the first three pages of results, why that page)
-    ("稀土", r"cities/baotou\.html", "Baotou is the rare-earth city"),
+    # measure cards on city and theme pages are copies (data-search-exclude): the clauses and projects are found
+    ("稀土", r"projects/industry-baotou-rare-earth-zone\.html", "Baotou's rare-earth high-tech zone"),
+    ("稀土", r"documents/baotou-2024\.html", "the Baotou work plan's rare-earth clauses"),
     ("中欧班列", r"projects/logistics-ulanqab-cr-express-hub\.html", "the China-Europe Railway Express hub"),
     ("高铁", r"projects/hsr-[a-z0-9-]+\.html", "a high-speed rail project, not an expressway (高速)"),
     ("黄河", r"projects/park-(yellow-river-ncp|jiziwan-national-park)\.html", "the two Yellow River parks"),
