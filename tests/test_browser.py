@@ -15,6 +15,8 @@ import re
 import shutil
 import subprocess
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
@@ -344,14 +346,15 @@ def test_every_map_draws_its_features_with_only_tile_requests_blocked(built_site
 
 # --- 5. the standalone export ----------------------------------------------------------------------------------
 
-@pytest.mark.browser
-def test_standalone_export_draws_from_file_url_without_any_network_request(built_site, browser):
+@contextmanager
+def offline_page(browser) -> Iterator[tuple[object, list[str], list[str]]]:
+    """A page whose requests go through only to the disk (file:, data:, blob:); (page, local, outside) URLs."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
-    outside, local = [], []
+    local, outside = [], []
 
     def route(request_route) -> None:
         url = request_route.request.url
-        if url.startswith(("file://", "data:")):
+        if url.startswith(("file://", "data:", "blob:")):
             local.append(url)
             request_route.continue_()
         else:
@@ -361,11 +364,17 @@ def test_standalone_export_draws_from_file_url_without_any_network_request(built
     try:
         page = context.new_page()
         page.route("**/*", route)
+        yield page, local, outside
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+def test_standalone_export_draws_from_file_url_without_any_network_request(built_site, browser):
+    with offline_page(browser) as (page, local, outside):
         page.goto((built_site / "exports/overview.html").as_uri(), wait_until="load")
         page.locator(".leaflet-overlay-pane path").first.wait_for()
         state = page.evaluate(MAP_STATE_JS)
-    finally:
-        context.close()
     assert state["overlays"][CITY_BOUNDARIES] == len(CITIES)
     assert sorted(state["drawn"]) == sorted(expected_features(built_site)["overview"])
     missing = [url for url in local if url.startswith("file:") and not Path(unquote(urlsplit(url).path)).is_file()]
@@ -376,20 +385,7 @@ def test_standalone_export_draws_from_file_url_without_any_network_request(built
 @pytest.mark.browser
 def test_site_opened_from_disk_searches_and_draws_maps_without_a_server(built_site, browser):
     """The zipped-and-handed-over case: file:// pages, the offline plugin's inlined index and worker shim."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    outside = []
-
-    def route(request_route) -> None:
-        url = request_route.request.url
-        if url.startswith(("file://", "data:", "blob:")):
-            request_route.continue_()
-        else:
-            outside.append(url)
-            request_route.abort()
-
-    try:
-        page = context.new_page()
-        page.route("**/*", route)
+    with offline_page(browser) as (page, _, outside):
         page.goto((built_site / "index.html").as_uri(), wait_until="load")
         box = page.locator("input.md-search__input")
         box.fill("中欧班列")
@@ -401,8 +397,6 @@ def test_site_opened_from_disk_searches_and_draws_maps_without_a_server(built_si
         frame = page.locator('iframe[src$="maps/city-hohhot.html"]').element_handle().content_frame()
         frame.locator(".leaflet-overlay-pane path").first.wait_for()
         drawn = frame.evaluate(MAP_STATE_JS)["drawn"]
-    finally:
-        context.close()
     assert urlsplit(hrefs[0]).path.endswith("/projects/logistics-ulanqab-cr-express-hub.html")
     assert sorted(drawn) == sorted(expected_features(built_site)["city-hohhot"])
     assert [url for url in outside if not is_tile(url)] == []
