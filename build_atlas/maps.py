@@ -22,6 +22,7 @@ KIND = by_key(KINDS)
 STATUS = by_key(FEATURE_STATUSES)
 CITY = by_key(CITIES)
 CONTEXT_TOLERANCE_DEG = 0.004  # outlines drawn only for context: ~400 m, shared edges kept shared
+CONTROLS_WIDTH_PX = 200
 REGION_TOLERANCE_DEG = 0.012  # the whole region spans ~1000 px: ~1 km a pixel, so ~1.2 km detail is enough
 BOUNDARY_ATTRIBUTION = "行政区划 © 高德 AMap / cnmaps"
 
@@ -268,7 +269,8 @@ def base_map(spec: MapSpec, options: MapOptions, asset_base: str) -> folium.Map:
         layer["tiles"] = layer["tiles"].replace("{key}", options.tianditu_key)
         folium.TileLayer(**layer, max_zoom=18).add_to(fmap)
     west, south, east, north = spec.frame
-    fmap.fit_bounds([[south, west], [north, east]])
+    # the layer control and the legend stand along the right edge: frame the subject in the space left of them
+    fmap.fit_bounds([[south, west], [north, east]], padding_bottom_right=(CONTROLS_WIDTH_PX, 0))
     fmap.get_root().header.add_child(branca.element.Element(f"<title>{html.escape(spec.title)}</title>"))
     return fmap
 
