@@ -29,7 +29,8 @@ KIND, STATUS, CITY = by_key(KINDS), by_key(FEATURE_STATUSES), by_key(CITIES)
 PRINT_CRS = "EPSG:32649"
 CJK_FONTS = ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", "/usr/share/fonts/wqy-microhei/wqy-microhei.ttc")
 DPI = 300
-EXPORT_VERSION = "2"  # bump when the drawing code changes, to refresh cached images
+EXPORT_VERSION = "3"  # bump when the drawing code changes, to refresh cached images
+MAX_LABEL_TRIES = 200  # a print holds a few dozen labels; past this many candidates none would fit anyway
 
 
 def cjk_font() -> str:
@@ -82,15 +83,15 @@ def draw(spec: MapSpec, cities: gpd.GeoDataFrame, counties: gpd.GeoDataFrame, fo
     if len(shown):
         shown.boundary.plot(ax=ax, color="#6b7b8c", linewidth=0.4, linestyle=(0, (3, 3)))
     city_m.boundary.plot(ax=ax, color="#34495e", linewidth=1.0)
-    for _, f in features.iterrows():
-        kind = KIND[f["kind"]]
-        dashed = not f["status"] or STATUS[f["status"]].icon == "dash"
-        if f.geometry.geom_type == "Point":
-            ax.plot(f.geometry.x, f.geometry.y, "o", color=kind.color, markersize=5, markeredgecolor="white",
-                    markeredgewidth=0.6, zorder=4)
+    styled = features.assign(dashed=[not s or STATUS[s].icon == "dash" for s in features["status"]],
+                             point=features.geometry.geom_type == "Point")
+    for (kind, dashed, point), group in styled.groupby(["kind", "dashed", "point"]):  # one call per style
+        if point:
+            ax.plot(group.geometry.x, group.geometry.y, "o", linestyle="none", color=KIND[kind].color,
+                    markersize=5, markeredgecolor="white", markeredgewidth=0.6, zorder=4)
         else:
-            gpd.GeoSeries([f.geometry]).plot(ax=ax, color=kind.color, linewidth=1.8, zorder=3,
-                                             linestyle=(0, (4, 2)) if dashed else "-")
+            group.geometry.plot(ax=ax, color=KIND[kind].color, linewidth=1.8, zorder=3,
+                                linestyle=(0, (4, 2)) if dashed else "-")
     frame = gpd.GeoSeries([shapely.box(*spec.frame)], crs="EPSG:4326").to_crs(PRINT_CRS).total_bounds
     ax.set_xlim(frame[0], frame[2])
     ax.set_ylim(frame[1], frame[3])
@@ -117,7 +118,8 @@ def place_labels(ax, fig, cities: gpd.GeoDataFrame, features: gpd.GeoDataFrame) 
 
     for _, city in cities.iterrows():
         place(CITY[city["city"]].zh, city.geometry.representative_point(), ha="center", fontsize=12, color="#1b2631")
-    for index in features.geometry.length.sort_values(ascending=False, kind="stable").index:
+    longest_first = features.geometry.length.sort_values(ascending=False, kind="stable").index
+    for index in longest_first[:MAX_LABEL_TRIES]:
         f = features.loc[index]
         anchor = f.geometry.interpolate(0.5, normalized=True) if f.geometry.geom_type == "LineString" \
             else f.geometry.representative_point()

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import html
 import itertools
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
 
 import branca
 import folium
@@ -88,19 +89,43 @@ def map_specs(atlas: Atlas) -> list[MapSpec]:
     return specs
 
 
-def context_outlines(atlas: Atlas) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+@dataclass
+class Outlines:
+    """City and county outlines simplified for drawing (`cities, counties = outlines`). Their GeoJSON is made once
+    and shared by every map that draws them: folium would reproject and re-serialise the frames for each map."""
+
+    cities: gpd.GeoDataFrame
+    counties: gpd.GeoDataFrame
+    made: dict = field(default_factory=dict, repr=False)
+
+    def __iter__(self):
+        return iter((self.cities, self.counties))
+
+    def geojson(self, layer: str, city: str = "*") -> dict:
+        """The `cities` layer, or the `counties` of one city ("*": all), as a FeatureCollection."""
+        if (layer, city) not in self.made:
+            if layer == "cities":
+                frame = self.cities[["city", "name_zh", "geometry"]]
+            else:
+                shown = self.counties if city == "*" else self.counties[self.counties["city"] == city]
+                frame = shown[["adcode", "name_zh", "geometry"]]
+            self.made[layer, city] = json.loads(json.dumps(frame.__geo_interface__))  # as folium would
+        return self.made[layer, city]
+
+
+def context_outlines(atlas: Atlas) -> Outlines:
     """Cities and counties simplified together as one coverage, for drawing only."""
     return simplified(atlas.counties, CONTEXT_TOLERANCE_DEG)
 
 
-def simplified(counties: gpd.GeoDataFrame, tolerance: float) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
-    """(cities, counties) with the counties simplified as one coverage and the cities dissolved from them, so
-    neighbours keep sharing their edges."""
+def simplified(counties: gpd.GeoDataFrame, tolerance: float) -> Outlines:
+    """The counties simplified as one coverage and the cities dissolved from them, so neighbours keep sharing
+    their edges."""
     counties = counties.copy()
     counties["geometry"] = shapely.coverage_simplify(counties.geometry.values, tolerance)
     cities = counties.dissolve("city", as_index=False)[["city", "geometry"]]
     cities["name_zh"] = cities["city"].map(lambda key: CITY[key].zh)
-    return cities, counties
+    return Outlines(cities, counties)
 
 
 def feature_popup(feature, link_base: str) -> str:
@@ -155,17 +180,16 @@ def add_features(fmap: folium.Map, spec: MapSpec, link_base: str) -> None:
         group.add_to(fmap)
 
 
-def add_boundaries(fmap: folium.Map, spec: MapSpec, cities: gpd.GeoDataFrame, counties: gpd.GeoDataFrame) -> None:
+def add_boundaries(fmap: folium.Map, spec: MapSpec, outlines: Outlines) -> None:
     if spec.counties_of:
-        shown = counties if spec.counties_of == "*" else counties[counties["city"] == spec.counties_of]
         folium.GeoJson(
-            shown[["adcode", "name_zh", "geometry"]], name="旗县区 Counties",
+            outlines.geojson("counties", spec.counties_of), name="旗县区 Counties",
             style_function=lambda f: {"color": "#6b7b8c", "weight": 0.8, "fillOpacity": 0, "dashArray": "3 3"},
             tooltip=folium.GeoJsonTooltip(fields=["name_zh"], labels=False),
         ).add_to(fmap)
     focus = spec.counties_of if spec.counties_of not in ("", "*") else None
     folium.GeoJson(
-        cities[["city", "name_zh", "geometry"]], name="市界 City boundaries",
+        outlines.geojson("cities"), name="市界 City boundaries",
         style_function=lambda f: {"color": "#34495e", "weight": 2.5 if f["properties"]["city"] == focus else 1.5,
                                   "fillColor": CITY[f["properties"]["city"]].color,
                                   "fillOpacity": 0.10 if focus in (None, f["properties"]["city"]) else 0.03},
@@ -278,13 +302,13 @@ def base_map(spec: MapSpec, options: MapOptions, asset_base: str) -> folium.Map:
 def render_map(spec: MapSpec, atlas: Atlas, options: MapOptions, asset_base: str = "../assets/vendor/",
                link_base: str = "../", outlines=None) -> str:
     """The map page's full HTML, with assets under `asset_base` and links relative to `link_base`."""
-    cities, counties = outlines or context_outlines(atlas)
+    outlines = outlines or context_outlines(atlas)
     if spec.tolerance > CONTEXT_TOLERANCE_DEG:
-        cities, counties = simplified(counties, spec.tolerance)
+        outlines = simplified(outlines.counties, spec.tolerance)
     fmap = base_map(spec, options, asset_base)
-    add_boundaries(fmap, spec, cities, counties)
+    add_boundaries(fmap, spec, outlines)
     add_features(fmap, spec, link_base)
-    add_city_labels(fmap, cities)
+    add_city_labels(fmap, outlines.cities)
     fmap.add_child(Legend(legend_html(spec)))
     folium.LayerControl(collapsed=False).add_to(fmap)
     stable_ids(fmap.get_root())
