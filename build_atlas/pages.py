@@ -194,7 +194,8 @@ def data_context(atlas: Atlas, layers: list[dict]) -> dict:
                                   ("项目进展 statements.status", FEATURE_STATUSES),
                                   ("落实状态 measures.status", MEASURE_STATUSES)) for t in terms]
     return {"tables": tables, "vocab": vocab, "rules": list(RULES.items()), "layers": layers,
-            "measure_count": len(atlas.measures)}
+            "measure_count": len(atlas.measures), "feature_count": len(atlas.features),
+            "unlocated_count": len(atlas.features) - len(atlas.located), "place_count": len(atlas.places)}
 
 
 def render_pages(atlas: Atlas, *, today: date, site_url: str, layers: list[dict],

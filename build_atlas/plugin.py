@@ -26,7 +26,7 @@ from mkdocs.structure.files import File, Files
 from . import changes, exports, maps, pages
 from .errors import AtlasError
 from .model import Atlas, gather
-from .schema import CITIES, KINDS, LAYERS, THEMES
+from .schema import CITIES, KINDS, LAYERS, TABLES, THEMES
 
 NPM_ASSETS = {  # site path under assets/vendor/ → file in node_modules/
     "leaflet/leaflet.js": "leaflet/dist/leaflet.js",
@@ -168,7 +168,8 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
         layers = geojson_layers(atlas)
         for name, text in layers.items():
             files.append(File.generated(config, f"data/{name}", content=text))
-        files.append(File.generated(config, "data/measures.csv", content=safe_csv(self.root / "measures.csv")))
+        for name in TABLES:  # every table, as downloads that a spreadsheet cannot run as formulas
+            files.append(File.generated(config, f"data/{Path(name).name}", content=safe_csv(self.root / name)))
         outlines = maps.context_outlines(atlas)
         specs = maps.map_specs(atlas)
         for spec in specs:

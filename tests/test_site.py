@@ -3,7 +3,9 @@ and reproducible output."""
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
 import re
 import struct
@@ -15,6 +17,7 @@ import pytest
 from build_atlas import exports, maps
 from build_atlas.model import gather
 from build_atlas.plugin import NPM_ASSETS
+from build_atlas.schema import TABLES
 
 from .conftest import BUILD_DATE, copy_project
 
@@ -137,3 +140,13 @@ def test_unlocated_projects_have_a_page_that_says_so_and_no_map(built_site):
         page = read(built_site, f"projects/{fid}.html")
         assert "位置未核实" in page and "<iframe" not in page
         assert not (built_site / f"maps/project-{fid}.html").exists()
+
+
+def test_every_table_is_offered_for_download_whole_and_linked_from_the_data_page(built_site):
+    page = read(built_site, "data.html")
+    for name in TABLES:
+        source = list(csv.reader(io.StringIO((ROOT / name).read_text(encoding="utf-8-sig"), newline="")))
+        download = (built_site / "data" / Path(name).name).read_bytes().decode("utf-8-sig")
+        offered = list(csv.reader(io.StringIO(download, newline="")))
+        assert (len(offered), offered[0]) == (len(source), source[0]), name
+        assert f'href="data/{Path(name).name}"' in page, name
