@@ -1,0 +1,89 @@
+"""Read a policy document as staff paste it: UTF-8 or GBK, from a web page, a Word file or a PDF.
+
+The text is returned as numbered lines (the numbers a text editor shows) with the debris of those sources
+removed: page numbers, running headers, share/print links, Word bookmarks and stray spaces.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from opencc_purepy import OpenCC
+
+from ..errors import AtlasError, Problem
+from ..load import decode_utf8
+
+TO_SIMPLIFIED = OpenCC("t2s")
+
+# Whole lines that are page furniture, not text.
+DEBRIS_LINES = re.compile(
+    r"^(?:"
+    r"[-—–－]\s*\d{1,3}\s*[-—–－]"              # a page number as "- 3 -" (bare numbers: see structure.py)
+    r"|第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?"  # 第 3 页 / 共 12 页
+    r"|\d+\s*/\s*\d+"                            # 3/12
+    r"|\d+\s*条"                                  # "0 条": a web page's comment counter
+    r"|[【\[]?(?:打印本页|打印|关闭窗口|关闭|返回顶部|分享到|字号|大|中|小|收藏|扫一扫)[】\]]?"
+    r"(?:\s*[【\[]?(?:打印本页|打印|关闭窗口|关闭|返回顶部|分享到|字号|大|中|小|收藏)[】\]]?)*"
+    r"|(?:上一篇|下一篇|相关链接|责任编辑|来源|浏览次数|点击数|访问量)[:：].*"
+    r")$"
+)
+BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
+ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\ufeff\u00ad]")
+SPACES = re.compile(r"[ \t\u00a0\u2002\u2003\u3000]+")
+ASCII_WORD = re.compile(r"[A-Za-z0-9]")
+
+
+@dataclass(frozen=True)
+class Line:
+    number: int  # 1-based, as an editor shows it
+    text: str    # verbatim, spaces squeezed (see squeeze)
+    plain: str   # the same in simplified characters, for matching keywords
+
+
+def decode(data: bytes, name: str) -> tuple[str, str]:
+    """Text and the encoding used: UTF-8 (with or without BOM), else GBK/GB18030; else a located error."""
+    text, problems = decode_utf8(data, name)
+    if text is not None:
+        return text, "UTF-8"
+    try:
+        return data.decode("gb18030"), "GBK"
+    except UnicodeDecodeError:
+        first = problems[0]
+        raise AtlasError([Problem(first.file, first.line, first.column, "encoding",
+                                  "文件既不是 UTF-8 也不是 GBK 编码 / the file is neither UTF-8 nor GBK",
+                                  "用记事本或 WPS 打开后另存为 UTF-8 文本 / re-save it as UTF-8 text")]) from None
+
+
+def squeeze(text: str) -> str:
+    """Drop the spaces a PDF or web page puts around Chinese words; keep one between two Latin words."""
+    text = ZERO_WIDTH.sub("", BOOKMARK.sub("", text))
+    parts = SPACES.split(text.strip())
+    out = parts[0] if parts else ""
+    for part in parts[1:]:
+        if out and part and ASCII_WORD.match(out[-1]) and ASCII_WORD.match(part[0]):
+            out += " "
+        out += part
+    return out
+
+
+def running_headers(lines: list[str]) -> set[str]:
+    """A PDF's running header: one of the document's first lines repeated on three or more pages."""
+    head = [line for line in lines if line][:3]
+    return {line for line in head if len(line) <= 40 and lines.count(line) >= 3}
+
+
+def read_lines(text: str) -> list[Line]:
+    """The document's non-empty lines with debris removed; blank lines are dropped, numbers kept."""
+    raw = [squeeze(line) for line in text.splitlines()]
+    repeated = running_headers(raw)
+    lines = []
+    for number, line in enumerate(raw, start=1):
+        if not line or DEBRIS_LINES.match(line) or line in repeated:
+            continue
+        lines.append(Line(number, line, TO_SIMPLIFIED.convert(line)))
+    return lines
+
+
+def simplified(text: str) -> str:
+    return TO_SIMPLIFIED.convert(text)

@@ -1,0 +1,263 @@
+"""Find a document's numbering and cut it into clauses.
+
+Schemes, outermost first: 第X章, 第X节, 一、, （一）/(一), 1./1、/1．. The deepest numbered scheme that carries
+text is the clause level and the others are headings. A document numbered only with 第X章/第X节 (a plan) has
+lead-phrase paragraphs ("共建轨道上的呼包鄂乌。…") as clauses, and plain paragraphs where a section has none.
+An annex table (序号/事项/责任单位/时限), pasted as runs of short lines, gives one clause per numbered row.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .read import Line
+
+CN = "一二三四五六七八九十百零〇两"
+SCHEMES = (  # (kind, pattern of the label at the start of a line)
+    ("chapter", re.compile(rf"^第[{CN}\d]+章")),
+    ("jie", re.compile(rf"^第[{CN}\d]+节")),
+    ("part", re.compile(rf"^[{CN}]+、")),
+    ("paren", re.compile(rf"^[（(][{CN}]+[）)]")),
+    ("arabic", re.compile(r"^\d{1,3}[.．、](?!\d)")),
+)
+RANK = {kind: rank for rank, (kind, _) in enumerate(SCHEMES)}
+UNNUMBERED_HEADINGS = re.compile(r"^(?:前言|序言|引言|目录|结束语|附录|附件[\d一二三四五六七八九十]*)(?:[:：].{0,40})?$")
+CLOSING = re.compile(r"^(?:附件|抄送|印发|此件公开发布|（此件公开发布）|\(此件公开发布\))")
+DATE_LINE = re.compile(r"^20\d\d年\d{1,2}月\d{1,2}日$")
+LEAD = re.compile(r"^(?:——)?([^，。；：、,;:（）()]{2,30}?)。")
+SENTENCE_END = tuple("。！？；…”’）)")
+TABLE_HEAD = re.compile(r"^序号$")
+TABLE_COLUMNS = (("text", re.compile(r"事项|任务|内容|工作|项目|措施|举措")),
+                 ("units", re.compile(r"单位|部门")),
+                 ("deadline", re.compile(r"时限|时间|期限")))
+
+
+@dataclass
+class Clause:
+    clause: str          # as printed: （一）, 9., 第六章第一节, 附件 12
+    section: str         # the enclosing heading
+    text: str            # verbatim, trailing bracket still attached
+    line: int            # where it starts
+    kind: str            # numbered | lead | paragraph | annex
+    cells: dict[str, str] = field(default_factory=dict)  # annex rows: the units/deadline cells
+
+
+@dataclass
+class Structure:
+    clauses: list[Clause]
+    schemes: dict[str, int]   # kind → how many lines carry it
+    clause_kind: str          # the scheme that numbers clauses, or lead / paragraph
+    annex_rows: int = 0
+
+
+def classify(line: Line) -> tuple[str, str, str]:
+    """(kind, label, rest) of one line; kind is a scheme, 'heading', 'number' or 'plain'."""
+    text = line.plain
+    if text.isdigit() and len(text) <= 3:
+        return "number", line.text, ""
+    for kind, pattern in SCHEMES:
+        match = pattern.match(text)
+        if match:
+            label = line.text[:match.end()].strip()
+            return kind, label, line.text[match.end():].strip()
+    if UNNUMBERED_HEADINGS.match(text):
+        return "heading", line.text, ""
+    return "plain", "", line.text
+
+
+def is_toc(line: Line) -> bool:
+    """A table-of-contents line holds several headings at once."""
+    return len(re.findall(rf"第[{CN}]+[章节]", line.plain)) >= 2 or line.plain.startswith("目录")
+
+
+def clause_scheme(lines: list[Line]) -> tuple[str, dict[str, int]]:
+    """The deepest numbered scheme whose lines carry text (median rest over 25 characters)."""
+    rests: dict[str, list[int]] = {}
+    for line in lines:
+        kind, _, rest = classify(line)
+        if kind in RANK:
+            rests.setdefault(kind, []).append(len(rest))
+    counts = {kind: len(values) for kind, values in rests.items()}
+    for kind in ("arabic", "paren", "part"):
+        values = sorted(rests.get(kind, []))
+        if len(values) >= 2 and values[len(values) // 2] > 25:
+            return kind, counts
+    if counts.get("chapter") or counts.get("jie"):
+        return "lead", counts
+    return "paragraph", counts
+
+
+def split(lines: list[Line]) -> Structure:
+    body, annex = split_annex([line for line in lines if not is_toc(line)])
+    kind, counts = clause_scheme(body)
+    if kind in RANK:
+        clauses = numbered(body, kind)
+    elif kind == "lead":
+        clauses = sectioned(body)
+    else:
+        clauses = paragraphs(body, section="")
+    clauses += annex
+    return Structure(clauses, counts, kind, len(annex))
+
+
+def heading_text(label: str, rest: str) -> str:
+    """`第一节` + `优化城市功能定位` → `第一节 优化城市功能定位`; `一、` headings stay as printed."""
+    return f"{label} {rest}".strip() if label.startswith("第") else f"{label}{rest}"
+
+
+def numbered(lines: list[Line], clause_kind: str) -> list[Clause]:
+    clauses: list[Clause] = []
+    section, current, closed = "", None, False
+    for line in lines:
+        kind, label, rest = classify(line)
+        if kind == "number":
+            continue  # a bare page number
+        if kind == clause_kind:
+            current, closed = Clause(label, section, rest, line.number, "numbered"), False
+            clauses.append(current)
+        elif kind in RANK and RANK[kind] < RANK[clause_kind] and len(rest) <= 40 and "。" not in rest[:-1]:
+            section, current = heading_text(label, rest), None
+        elif kind == "heading" or CLOSING.match(line.plain) or DATE_LINE.match(line.plain):
+            current = None
+        elif current is not None and not closed and continues(current.text, line.text):
+            current.text += line.text
+        elif current is not None:
+            closed = True  # a closing paragraph after a complete clause: not part of it
+        if current is not None and ends_with_tail(current.text):
+            closed = True
+    return clauses
+
+
+def continues(text: str, line: str) -> bool:
+    """Whether a plain line belongs to the clause before it (a wrapped line, a list item, after a lead)."""
+    return (not text.endswith(SENTENCE_END) or line.startswith(("——", "—", "●", "·", "（1）", "(1)", "1)"))
+            or bool(LEAD.fullmatch(text)))
+
+
+def ends_with_tail(text: str) -> bool:
+    from .units import split_tail
+
+    return split_tail(text)[1] is not None
+
+
+def sectioned(lines: list[Line]) -> list[Clause]:
+    """A plan: 第X章/第X节 headings; lead-phrase paragraphs, or plain paragraphs where a section has none."""
+    clauses: list[Clause] = []
+    chapter, section, block = "", "", []
+
+    def flush() -> None:
+        if chapter and block:
+            label = chapter + section.split(" ")[0] if section else chapter
+            clauses.extend(block_clauses(block, label, section or chapter_title))
+        block.clear()
+
+    chapter_title = ""
+    for line in lines:
+        kind, label, rest = classify(line)
+        if kind == "number":
+            continue
+        if kind == "chapter":
+            flush()
+            chapter, chapter_title, section = label, heading_text(label, rest), ""
+        elif kind == "jie":
+            flush()
+            section = heading_text(label, rest)
+        elif kind == "heading" or CLOSING.match(line.plain):
+            flush()
+            chapter, section = "", ""
+        else:
+            block.append(line)
+    flush()
+    return clauses
+
+
+def block_clauses(block: list[Line], label: str, section: str) -> list[Clause]:
+    """Clauses of one section: lead paragraphs with what follows them, else its plain paragraphs."""
+    leads = [line for line in block if LEAD.match(line.plain)]
+    if not leads:
+        return paragraphs(block, section, label)
+    clauses: list[Clause] = []
+    for line in block:
+        if LEAD.match(line.plain):
+            clauses.append(Clause(label, section, line.text, line.number, "lead"))
+        elif clauses:
+            clauses[-1].text += line.text
+    return clauses
+
+
+def paragraphs(lines: list[Line], section: str, label: str = "") -> list[Clause]:
+    """Plain paragraphs: a line that does not end a sentence continues onto the next (PDF wrapping)."""
+    clauses: list[Clause] = []
+    for line in lines:
+        if clauses and not clauses[-1].text.endswith(SENTENCE_END):
+            clauses[-1].text += line.text
+        else:
+            clauses.append(Clause(label, section, line.text, line.number, "paragraph"))
+    return clauses
+
+
+def split_annex(lines: list[Line]) -> tuple[list[Line], list[Clause]]:
+    """Separate an annex table (a 序号 header and rows of short lines) from the body."""
+    for index, line in enumerate(lines):
+        if TABLE_HEAD.match(line.plain):
+            columns = table_columns(lines[index + 1:index + 5])
+            if columns:
+                title = annex_title(lines[:index])
+                body_end = index - len(list(title_lines(lines[:index])))
+                return lines[:body_end], table_rows(lines[index + 1 + len(columns):], columns, title)
+    return lines, []
+
+
+def table_columns(head: list[Line]) -> list[str]:
+    columns = []
+    for line in head:
+        name = next((name for name, pattern in TABLE_COLUMNS if pattern.search(line.plain) and len(line.plain) <= 8), "")
+        if not name or name in columns:
+            break
+        columns.append(name)
+    return columns if "text" in columns else []
+
+
+def title_lines(before: list[Line]):
+    """The annex's title and its 附件 label, just above the header."""
+    for line in reversed(before[-3:]):
+        if len(line.plain) <= 30 and not line.plain.endswith("。") and not line.plain.endswith("）"):
+            yield line
+        else:
+            return
+
+
+def annex_title(before: list[Line]) -> str:
+    titles = [line.text for line in title_lines(before) if not re.match(r"^附件", line.plain)]
+    return titles[0] if titles else "附件"
+
+
+def table_rows(lines: list[Line], columns: list[str], title: str) -> list[Clause]:
+    rows: list[tuple[Line, list[str]]] = []
+    for line in lines:
+        if re.match(r"^(?:说明|注)[:：]", line.plain):
+            break
+        if line.plain.isdigit() and int(line.plain) == len(rows) + 1:
+            rows.append((line, []))
+        elif rows:
+            rows[-1][1].append(line.text)
+    return [annex_clause(number_line, cells, columns, title) for number_line, cells in rows]
+
+
+def annex_clause(number_line: Line, cells: list[str], columns: list[str], title: str) -> Clause:
+    cells = join_wrapped(cells, len(columns))
+    values = dict(zip(columns, cells, strict=False))
+    return Clause(f"附件 {number_line.text}", title, values.get("text", ""), number_line.number, "annex",
+                  {k: v for k, v in values.items() if k != "text"})
+
+
+def join_wrapped(cells: list[str], wanted: int) -> list[str]:
+    """Cells broken over lines (`自治区党委组织部、` / `科技厅`) are joined until the row has `wanted` cells."""
+    cells = list(cells)
+    while len(cells) > wanted:
+        index = next((i for i in range(len(cells) - 1) if cells[i].endswith(("、", "，", ","))), None)
+        if index is None:
+            index = 0 if wanted == 1 else max(range(len(cells) - 1), key=lambda i: len(cells[i]))
+        cells[index:index + 2] = [cells[index] + cells[index + 1]]
+    return cells
