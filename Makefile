@@ -5,10 +5,10 @@ PY := .venv/bin/python
 DATE ?= $(shell date -u +%F)
 APT_PACKAGES := chromium fonts-wqy-microhei
 
-.PHONY: help site test lint serve validate geodata bench deps assets golden clean
+.PHONY: help site test lint serve validate geodata bench deps assets golden clean draft draft-check
 
 help: ## list the targets
-	@grep -E '^[a-z.-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z.-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 .venv/.installed: requirements.txt pyproject.toml
 	python3 -m venv .venv
@@ -46,6 +46,13 @@ lint: .venv/.installed ## ruff
 
 test: deps lint ## run lint and every test (browser tests use Debian's chromium)
 	$(PY) -m pytest -q
+
+draft: .venv/.installed ## draft measures.csv rows from a text: make draft FILE=docs/documents/x.txt DOC=key > draft.csv
+	@test -n "$(FILE)" -a -n "$(DOC)" || { echo "用法 / usage: make draft FILE=docs/documents/新文件.txt DOC=文件键 > draft.csv" >&2; exit 2; }
+	@$(PY) -m build_atlas draft "$(FILE)" --doc "$(DOC)"
+
+draft-check: .venv/.installed ## re-draft the five documents and compare with their curated rows (prints a table)
+	$(PY) -m build_atlas draft-check
 
 bench: deps ## measure build stages, page weight and rebuild latency; prints a table
 	$(PY) -m build_atlas.bench

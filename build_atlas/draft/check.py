@@ -51,6 +51,9 @@ def check_document(root: Path, entry: dict, measures: list[dict[str, str]]) -> R
     drafted = {(row["clause"], row["text"]): (row, legacy) for row, legacy in zip(draft.rows, draft.legacy_units,
                                                                                     strict=True)}
     result = Result(key, len(curated), len(draft.rows), *([0] * 12))
+    # implements are compared by the clause they point to: the draft proposes its own ids for its own rows
+    clause_of = {m["id"]: m["clause"] for m in measures} | {r["id"]: r["clause"] for r in draft.rows}
+    clause_of.update({m["id"]: m["id"] for m in others})
     for row in curated:
         match = drafted.get((row["clause"], row["text"]))
         result.printed_deadlines += bool(row["deadline"])
@@ -68,7 +71,8 @@ def check_document(root: Path, entry: dict, measures: list[dict[str, str]]) -> R
         result.themes += set(items(mine["themes"])) == set(items(row["themes"]))
         result.cities += set(items(mine["cities"])) == set(items(row["cities"]))
         result.titles += mine["title"] == row["title"]
-        result.implements += bool(row["implements"]) and mine["implements"] == row["implements"]
+        result.implements += bool(row["implements"]) and (
+            clause_of.get(mine["implements"], "?") == clause_of.get(row["implements"], ""))
         result.features_found += len(set(items(mine["features"])) & set(items(row["features"])))
     return result
 

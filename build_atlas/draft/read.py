@@ -39,6 +39,7 @@ class Line:
     number: int  # 1-based, as an editor shows it
     text: str    # verbatim, spaces squeezed (see squeeze)
     plain: str   # the same in simplified characters, for matching keywords
+    indented: bool = False  # began with a tab or spaces (cells of a table pasted from Word do)
 
 
 def decode(data: bytes, name: str) -> tuple[str, str]:
@@ -75,13 +76,14 @@ def running_headers(lines: list[str]) -> set[str]:
 
 def read_lines(text: str) -> list[Line]:
     """The document's non-empty lines with debris removed; blank lines are dropped, numbers kept."""
-    raw = [squeeze(line) for line in text.splitlines()]
+    originals = text.splitlines()
+    raw = [squeeze(line) for line in originals]
     repeated = running_headers(raw)
     lines = []
-    for number, line in enumerate(raw, start=1):
+    for number, (original, line) in enumerate(zip(originals, raw, strict=True), start=1):
         if not line or DEBRIS_LINES.match(line) or line in repeated:
             continue
-        lines.append(Line(number, line, TO_SIMPLIFIED.convert(line)))
+        lines.append(Line(number, line, TO_SIMPLIFIED.convert(line), original[:1] in (" ", "\t", "\u3000")))
     return lines
 
 

@@ -25,7 +25,7 @@ RANK = {kind: rank for rank, (kind, _) in enumerate(SCHEMES)}
 UNNUMBERED_HEADINGS = re.compile(r"^(?:前言|序言|引言|目录|结束语|附录|附件[\d一二三四五六七八九十]*)(?:[:：].{0,40})?$")
 CLOSING = re.compile(r"^(?:附件|抄送|印发|此件公开发布|（此件公开发布）|\(此件公开发布\))")
 DATE_LINE = re.compile(r"^20\d\d年\d{1,2}月\d{1,2}日$")
-LEAD = re.compile(r"^(?:——)?([^，。；：、,;:（）()]{2,30}?)。")
+LEAD = re.compile(r"^(?:——)?([^，。；：,;:（）()]{2,30}?)。")
 SENTENCE_END = tuple("。！？；…”’）)")
 TABLE_HEAD = re.compile(r"^序号$")
 TABLE_COLUMNS = (("text", re.compile(r"事项|任务|内容|工作|项目|措施|举措")),
@@ -179,7 +179,8 @@ def block_clauses(block: list[Line], label: str, section: str) -> list[Clause]:
         return paragraphs(block, section, label)
     clauses: list[Clause] = []
     for line in block:
-        if LEAD.match(line.plain):
+        wrapped = clauses and not clauses[-1].text.endswith(SENTENCE_END)  # a PDF page break inside a sentence
+        if LEAD.match(line.plain) and not wrapped:
             clauses.append(Clause(label, section, line.text, line.number, "lead"))
         elif clauses:
             clauses[-1].text += line.text
@@ -235,11 +236,14 @@ def annex_title(before: list[Line]) -> str:
 
 def table_rows(lines: list[Line], columns: list[str], title: str) -> list[Clause]:
     rows: list[tuple[Line, list[str]]] = []
+    indented = sum(line.indented for line in lines) * 2 > len(lines)  # cells start with a tab, wrapped lines not
     for line in lines:
         if re.match(r"^(?:说明|注)[:：]", line.plain):
             break
         if line.plain.isdigit() and int(line.plain) == len(rows) + 1:
             rows.append((line, []))
+        elif rows and indented and not line.indented and len(rows[-1][1]) >= len(columns):
+            rows[-1][1][-1] += line.text  # the last cell wrapped onto an unindented line
         elif rows:
             rows[-1][1].append(line.text)
     return [annex_clause(number_line, cells, columns, title) for number_line, cells in rows]
@@ -258,6 +262,6 @@ def join_wrapped(cells: list[str], wanted: int) -> list[str]:
     while len(cells) > wanted:
         index = next((i for i in range(len(cells) - 1) if cells[i].endswith(("、", "，", ","))), None)
         if index is None:
-            index = 0 if wanted == 1 else max(range(len(cells) - 1), key=lambda i: len(cells[i]))
+            index = len(cells) - 2  # the last column (units, deadline) is the narrow one that wraps
         cells[index:index + 2] = [cells[index] + cells[index + 1]]
     return cells

@@ -25,6 +25,7 @@ KEPT_ROLES = re.compile(r"(?:按照?职责分别牵头|按照?职责分别负责
 NOTE = re.compile(r"[，,。；;]?\s*(?:下同|以下各项).*$")
 GROUP_SPLIT = re.compile(r"[，,；;]")
 AREA_END = "县旗区市盟"
+ZONE_END = re.compile(r"(?:开发区|新区|园区|示范区|保税区|试验区|实验区|合作区|功能区|景区|片区|城区|产业区)$")
 UNIT_END = re.compile(r"(?:局|委|办|厅|府|会|部|司|中心|院|所|队|处|室|站|组|行|社|集团|公司|海关|分局|单位|部门|机关|政府|"
                       r"管委会|协会|银行|大学|学校|小组|联合会)$")
 
@@ -132,7 +133,7 @@ def distribute(items: list[tuple[str, str]]) -> list[tuple[str, str]]:
     for index in range(len(out) - 2, -1, -1):
         name, role = out[index]
         plain = simplified(name)
-        if plain[-1] not in AREA_END or UNIT_END.search(plain):
+        if plain[-1] not in AREA_END or UNIT_END.search(plain) or ZONE_END.search(plain):
             continue
         suffix = shared_suffix(out[index + 1][0])
         if suffix:
