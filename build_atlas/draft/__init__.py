@@ -20,7 +20,7 @@ from ..schema import MEASURE_COLUMNS
 from . import classify
 from .read import decode, read_lines, simplified
 from .structure import CN, LEAD, Clause, Structure, split
-from .units import Tail, parse_tail, parse_units, normalise_deadline, split_tail
+from .units import Tail, normalise_deadline, parse_tail, parse_units, split_tail
 
 HEADER = [column.name for column in MEASURE_COLUMNS]
 
@@ -103,8 +103,9 @@ def describe(structure: Structure) -> list[str]:
     counts = f"{len(structure.clauses) - structure.annex_rows} 条正文条款" + (
         f"，附件表格 {structure.annex_rows} 行" if structure.annex_rows else "")
     if structure.clause_kind == "paragraph":
-        return [f"未识别出条款编号（（一）、一、、1.、第X章/第X节 均未找到），已按段落逐段列出 {len(structure.clauses)} 行，"
-                "请逐行核对、合并或删除 / no recognisable numbering: one row per paragraph, edit them by hand"]
+        return ["未识别出条款编号（（一）、一、、1.、第X章/第X节 均未找到），"
+                f"已按段落逐段列出 {len(structure.clauses)} 行，请逐行核对、合并或删除"
+                " / no recognisable numbering: one row per paragraph, edit them by hand"]
     label = names.get(structure.clause_kind, "引领句段落")
     return [f"识别到：{found or '无编号'}；条款层级：{label}；{counts} / clauses found: {len(structure.clauses)}"]
 
@@ -171,7 +172,7 @@ def unique_ids(rows: list[dict[str, str]], taken: set[str]) -> None:
     counters: dict[str, int] = {}
     for row in rows:
         base = row["id"]
-        if re.search(r"-\d{4}-\d+$|-p-\d+$", base):
+        if re.search(r"-\d{2,4}-\d+$|-p-\d+$", base):
             stem = base.rsplit("-", 1)[0]
             counters[stem] = counters.get(stem, 0) + 1
             base = f"{stem}-{counters[stem]:02d}"

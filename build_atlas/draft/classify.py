@@ -105,7 +105,7 @@ def themes(plain: str, title: str) -> list[str]:
 def title(text: str, lead: str = "") -> str:
     """The lead phrase (up to the first 。，；：), without asides like （以下简称…）, at most 20 characters."""
     phrase = lead or re.split(r"[。，,；;：:]", text, maxsplit=1)[0]
-    phrase = re.sub(r"[（(]以下简称[^）)]*[）)]", "", simplified(phrase)).strip("——— ")
+    phrase = re.sub(r"[（(]以下简称[^）)]*[）)]", "", simplified(phrase)).lstrip("—").strip()
     return phrase[:20]
 
 

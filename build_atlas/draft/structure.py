@@ -22,7 +22,8 @@ SCHEMES = (  # (kind, pattern of the label at the start of a line)
     ("arabic", re.compile(r"^\d{1,3}[.．、](?!\d)")),
 )
 RANK = {kind: rank for rank, (kind, _) in enumerate(SCHEMES)}
-UNNUMBERED_HEADINGS = re.compile(r"^(?:前言|序言|引言|目录|结束语|附录|附件[\d一二三四五六七八九十]*)(?:[:：].{0,40})?$")
+UNNUMBERED_HEADINGS = re.compile(
+    r"^(?:前言|序言|引言|目录|结束语|附录|附件[\d一二三四五六七八九十]*)(?:[:：].{0,40})?$")
 CLOSING = re.compile(r"^(?:附件|抄送|印发|此件公开发布|（此件公开发布）|\(此件公开发布\))")
 DATE_LINE = re.compile(r"^20\d\d年\d{1,2}月\d{1,2}日$")
 LEAD = re.compile(r"^(?:——)?([^，。；：,;:（）()]{2,30}?)。")
@@ -161,7 +162,7 @@ def sectioned(lines: list[Line]) -> list[Clause]:
             flush()
             chapter, chapter_title, section = label, heading_text(label, rest), ""
         elif kind == "jie":
-            flush()
+            flush() if section else block.clear()  # a chapter's introduction before its first section: context
             section = heading_text(label, rest)
         elif kind == "heading" or CLOSING.match(line.plain):
             flush()
@@ -213,7 +214,8 @@ def split_annex(lines: list[Line]) -> tuple[list[Line], list[Clause]]:
 def table_columns(head: list[Line]) -> list[str]:
     columns = []
     for line in head:
-        name = next((name for name, pattern in TABLE_COLUMNS if pattern.search(line.plain) and len(line.plain) <= 8), "")
+        short = len(line.plain) <= 8
+        name = next((name for name, pattern in TABLE_COLUMNS if short and pattern.search(line.plain)), "")
         if not name or name in columns:
             break
         columns.append(name)
