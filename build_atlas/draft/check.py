@@ -25,6 +25,7 @@ class Result:
     deadlines: int
     printed_deadlines: int
     themes: int
+    theme_overlap: float  # sum over matched rows of |drafted ∩ curated| / |drafted ∪ curated|
     cities: int
     titles: int
     implements: int
@@ -50,7 +51,7 @@ def check_document(root: Path, entry: dict, measures: list[dict[str, str]]) -> R
     draft = draft_text(text, key, root, measures=others)
     drafted = {(row["clause"], row["text"]): (row, legacy) for row, legacy in zip(draft.rows, draft.legacy_units,
                                                                                     strict=True)}
-    result = Result(key, len(curated), len(draft.rows), *([0] * 12))
+    result = Result(key, len(curated), len(draft.rows), *([0] * 13))
     # implements are compared by the clause they point to: the draft proposes its own ids for its own rows
     clause_of = {m["id"]: m["clause"] for m in measures} | {r["id"]: r["clause"] for r in draft.rows}
     clause_of.update({m["id"]: m["id"] for m in others})
@@ -68,7 +69,9 @@ def check_document(root: Path, entry: dict, measures: list[dict[str, str]]) -> R
         elif legacy == items(row["units"]):
             result.units_old_format += 1
         result.deadlines += bool(row["deadline"]) and mine["deadline"] == row["deadline"]
-        result.themes += set(items(mine["themes"])) == set(items(row["themes"]))
+        drafted_themes, curated_themes = set(items(mine["themes"])), set(items(row["themes"]))
+        result.themes += drafted_themes == curated_themes
+        result.theme_overlap += len(drafted_themes & curated_themes) / len(drafted_themes | curated_themes or {""})
         result.cities += set(items(mine["cities"])) == set(items(row["cities"]))
         result.titles += mine["title"] == row["title"]
         result.implements += bool(row["implements"]) and (
@@ -86,36 +89,42 @@ def percent(part: int, whole: int) -> str:
     return f"{part}/{whole} ({100 * part / whole:.0f}%)" if whole else "—"
 
 
+COLUMNS = (  # heading, cell
+    ("document", lambda r: r.key),
+    ("curated rows", lambda r: str(r.curated)),
+    ("drafted rows", lambda r: str(r.drafted)),
+    ("clause + text exact", lambda r: percent(r.clauses, r.curated)),
+    ("units exact (current rows)", lambda r: percent(r.units, r.curated)),
+    ("units, COMMON.md format", lambda r: percent(r.units + r.units_old_format, r.curated)
+     + (f" (+{r.units_old_format} old-format rows)" if r.units_old_format else "")),
+    ("printed deadlines", lambda r: percent(r.deadlines, r.printed_deadlines)),
+    ("themes same set", lambda r: percent(r.themes, r.curated)),
+    ("themes overlap", lambda r: f"{100 * r.theme_overlap / r.curated:.0f}%" if r.curated else "—"),
+    ("cities same set", lambda r: percent(r.cities, r.curated)),
+    ("title same", lambda r: percent(r.titles, r.curated)),
+    ("implements same", lambda r: percent(r.implements, r.with_implements)),
+    ("features found", lambda r: percent(r.features_found, r.features_curated)),
+    ("bar", lambda r: "pass" if r.passes() else "FAIL"),
+)
+
+
 def table(results: list[Result]) -> str:
-    lines = [
-        "| document | curated rows | drafted rows | clause + text exact | units exact (current rows) "
-        "| units, COMMON.md format | printed deadlines | themes same set | cities same set | title same "
-        "| implements same | features found | bar |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
-    ]
-    total = Result("all", *([0] * 14))
+    total = Result("**all five**", *([0] * 15))
     for r in results:
         for name in vars(total):
             if name != "key":
                 setattr(total, name, getattr(total, name) + getattr(r, name))
-        lines.append(row(r))
-    lines.append(row(total).replace("| all |", "| **all five** |"))
+    lines = ["| " + " | ".join(heading for heading, _ in COLUMNS) + " |",
+             "|---|" + "---:|" * (len(COLUMNS) - 2) + "---|"]
+    lines += ["| " + " | ".join(cell(r) for _, cell in COLUMNS) + " |" for r in [*results, total]]
     return "\n".join(lines)
-
-
-def row(r: Result) -> str:
-    old = f" (+{r.units_old_format} old-format rows)" if r.units_old_format else ""
-    return (f"| {r.key} | {r.curated} | {r.drafted} | {percent(r.clauses, r.curated)} | {percent(r.units, r.curated)}"
-            f" | {percent(r.units + r.units_old_format, r.curated)}{old} | {percent(r.deadlines, r.printed_deadlines)}"
-            f" | {percent(r.themes, r.curated)} | {percent(r.cities, r.curated)} | {percent(r.titles, r.curated)}"
-            f" | {percent(r.implements, r.with_implements)} | {percent(r.features_found, r.features_curated)}"
-            f" | {'pass' if r.passes() else 'FAIL'} |")
 
 
 NOTE = (
     "Each document is drafted from its text in docs/documents/ with its own rows removed from measures.csv; a curated "
     "row counts when a drafted row has the same clause label and exactly the same text, and the other columns are "
-    "compared on those rows (denominator: all curated rows). Units: 'current rows' compares with measures.csv as it "
+    "compared on those rows (denominator: all curated rows; themes overlap is the mean of shared ÷ combined "
+    "themes). Units: 'current rows' compares with measures.csv as it "
     "is; 'COMMON.md format' also counts the rows where the curated cell is in the old format (a shared suffix not "
     "distributed, or a 配合/分别牵头 role dropped) and the draft, written to the agreed format, differs only by that. "
     "Bar: clauses ≥ 95%, units (COMMON.md format) ≥ 90%, every printed deadline.")

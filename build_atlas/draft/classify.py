@@ -16,35 +16,38 @@ from ..schema import CITIES
 from .read import simplified
 
 # The theme keyword table (README, "Adding a document", lists it). A theme is proposed when its words occur
-# at least twice in the clause (a hit in the title counts twice), or once when it is the clause's best theme;
-# at most three themes, strongest first.
+# at least twice in the clause (a hit in the title counts three times) and scores at least a third of the best
+# theme, or when it is the best theme; at most two themes, strongest first.
 THEME_KEYWORDS = {
     "transport": ("铁路", "高铁", "城际", "动车", "公路", "高速", "机场", "航空", "航线", "交通", "公交", "轨道",
-                  "地铁", "客运", "干线", "快速路", "路网", "停车", "临空", "班线", "通航"),
+                  "地铁", "客运", "干线", "快速路", "路网", "停车", "临空", "班线", "通航", "班列", "枢纽"),
     "industry": ("产业", "园区", "制造", "集群", "企业", "工业", "招商", "化工", "装备", "新材料", "稀土", "乳业",
                  "总部", "加工", "产能", "开发区"),
     "innovation": ("创新", "科技", "研发", "实验室", "人才", "高新区", "技术", "成果转化", "高校", "科研", "院所"),
     "digital": ("数据", "算力", "云计算", "智慧", "信息化", "5G", "互联网", "数字", "一网通办", "云谷", "信息平台",
-                "网络", "电信", "通信"),
+                "网络", "电信", "通信", "线上"),
     "energy": ("能源", "电力", "电网", "新能源", "风电", "光伏", "氢", "储能", "水利", "用水", "煤", "天然气",
-               "热电", "抽水蓄能", "供热", "充电", "特高压", "用能", "能耗", "用电", "水资源", "供水"),
-    "ecology": ("生态", "环境", "污染", "绿色", "低碳", "黄河", "林", "草", "治沙", "水土", "湿地", "减排", "碳",
-                "环保", "大气", "污水", "固废", "河道"),
+               "热电", "抽水蓄能", "供热", "充电", "特高压", "用能", "能耗", "用电", "水资源", "供水", "电站"),
+    "ecology": ("生态", "环境", "污染", "低碳", "黄河", "林草", "森林", "草原", "造林", "荒漠", "沙漠", "防沙",
+                "水土", "湿地", "减排", "碳", "环保", "大气", "污水", "固废", "河道", "节能"),
     "opening": ("开放", "口岸", "中欧班列", "保税", "跨境", "外贸", "进出口", "对外", "物流", "一带一路", "外资",
-                "会展", "博览会", "海关", "外向型", "进口", "出口"),
+                "会展", "博览会", "海关", "外向型", "进口", "出口", "京津冀", "区域合作"),
     "culture-tourism": ("文化", "旅游", "景区", "文物", "遗址", "博物馆", "体育", "文旅", "演出", "非遗"),
-    "public-services": ("教育", "医疗", "养老", "就业", "社保", "社会保障", "卫生", "医院", "学校", "住房保障",
-                        "户籍", "公共服务", "健康", "医保", "托育", "消费", "急救", "民生"),
+    "public-services": ("教育", "医疗", "养老", "就业", "社保", "社会保障", "卫生", "医院", "学校", "住房",
+                        "户籍", "公共服务", "健康", "医保", "托育", "消费", "急救", "民生", "社会治理", "平安"),
     "urban-rural": ("城镇", "城市更新", "城乡", "县城", "乡村", "农牧", "农业", "农畜产品", "人口", "用地",
-                    "土地", "小城镇", "棚户区", "老旧小区", "宜居", "城市功能", "城市群"),
+                    "土地", "小城镇", "棚户区", "老旧小区", "宜居", "城市功能", "城市群", "城市规划", "副中心",
+                    "牧场", "种业"),
     "governance": ("机制", "领导小组", "协调", "联席会议", "营商环境", "放管服", "审批", "政务服务", "市场", "金融",
-                   "财政", "税", "信用", "监管", "统计", "编制", "考核", "政策", "资金", "工作组", "互认"),
+                   "财政", "税", "信用", "监管", "统计", "编制", "考核", "政策", "资金", "工作组", "互认",
+                   "改革", "权限", "体制", "基层治理", "融资", "债", "补助", "转移支付", "组织领导"),
 }
 GROUPS = (  # printed names for several cities at once, longest first
     ("呼包鄂乌", ("hohhot", "baotou", "ordos", "ulanqab")), ("四市", ("hohhot", "baotou", "ordos", "ulanqab")),
     ("其他三市", ("hohhot", "baotou", "ordos", "ulanqab")), ("四地", ("hohhot", "baotou", "ordos", "ulanqab")),
     ("呼包鄂", ("hohhot", "baotou", "ordos")), ("包鄂乌", ("baotou", "ordos", "ulanqab")),
-    ("包鄂", ("baotou", "ordos")), ("呼包", ("hohhot", "baotou")), ("呼鄂", ("hohhot", "ordos")),
+    ("乌大张", ("ulanqab",)), ("包鄂", ("baotou", "ordos")), ("呼包", ("hohhot", "baotou")),
+    ("呼鄂", ("hohhot", "ordos")),
 )
 CITY_NAMES = {"hohhot": ("呼和浩特", "呼市", "首府"), "baotou": ("包头",), "ordos": ("鄂尔多斯",),
               "ulanqab": ("乌兰察布",)}
@@ -61,7 +64,7 @@ def places(root: Path) -> dict[str, str]:
              "土右": "baotou", "固阳": "baotou", "达茂": "baotou", "白云鄂博": "baotou", "昆都仑": "baotou",
              "九原": "baotou", "石拐": "baotou", "青山区": "baotou", "东河": "baotou", "满都拉": "baotou",
              "达拉特": "ordos", "准格尔": "ordos", "伊金霍洛": "ordos", "杭锦": "ordos", "乌审": "ordos",
-             "鄂托克": "ordos", "康巴什": "ordos", "东胜": "ordos",
+             "鄂托克": "ordos", "康巴什": "ordos", "东胜": "ordos", "库布其": "ordos",
              "集宁": "ulanqab", "丰镇": "ulanqab", "卓资": "ulanqab", "化德": "ulanqab", "商都": "ulanqab",
              "兴和": "ulanqab", "凉城": "ulanqab", "察右前旗": "ulanqab", "察右中旗": "ulanqab",
              "察右后旗": "ulanqab", "四子王": "ulanqab"}
@@ -96,10 +99,10 @@ def themes(plain: str, title: str) -> list[str]:
     scores = Counter()
     for theme, words in THEME_KEYWORDS.items():
         for word in words:
-            scores[theme] += plain.count(word) + 2 * title.count(word)
+            scores[theme] += plain.count(word) + 3 * title.count(word)
     ranked = [theme for theme, score in scores.most_common() if score > 0]
     chosen = [theme for theme in ranked if scores[theme] >= max(2, scores[ranked[0]] / 3)] if ranked else []
-    return (chosen or ranked[:1])[:3]
+    return (chosen or ranked[:1])[:2]
 
 
 def title(text: str, lead: str = "") -> str:
