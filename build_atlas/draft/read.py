@@ -28,6 +28,7 @@ DEBRIS_LINES = re.compile(
     r"|(?:上一篇|下一篇|相关链接|责任编辑|来源|浏览次数|点击数|访问量)[:：].*"
     r")$"
 )
+PAGE_NUMBER = re.compile(r"^(?:[-—–－]\s*\d{1,3}\s*[-—–－]|\d{1,3}|第\s*\d+\s*页.*)$")
 BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
 ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\ufeff\u00ad]")
 SPACES = re.compile(r"[ \t\u00a0\u2002\u2003\u3000]+")
@@ -40,6 +41,7 @@ class Line:
     text: str    # verbatim, spaces squeezed (see squeeze)
     plain: str   # the same in simplified characters, for matching keywords
     indented: bool = False  # began with a tab or spaces (cells of a table pasted from Word do)
+    after_blank: bool = False  # an empty or whitespace-only line came just before it
 
 
 def decode(data: bytes, name: str) -> tuple[str, str]:
@@ -69,9 +71,16 @@ def squeeze(text: str) -> str:
 
 
 def running_headers(lines: list[str]) -> set[str]:
-    """A PDF's running header: one of the document's first lines repeated on three or more pages."""
-    head = [line for line in lines if line][:3]
-    return {line for line in head if len(line) <= 40 and lines.count(line) >= 3}
+    """A PDF's running header or footer: one of the document's first lines repeated three times or more, or a
+    short line that recurs only next to page numbers."""
+    head = set([line for line in lines if line][:3])
+    counts: dict[str, int] = {}
+    for index, line in enumerate(lines):
+        if 0 < len(line) <= 40 and (line in head or any(PAGE_NUMBER.match(lines[j]) for j in (index - 1, index + 1)
+                                                        if 0 <= j < len(lines))):
+            counts[line] = counts.get(line, 0) + 1
+    return {line for line, count in counts.items()
+            if (line in head and count >= 3) or (line not in head and count >= 2 and lines.count(line) == count)}
 
 
 def read_lines(text: str) -> list[Line]:
@@ -79,11 +88,13 @@ def read_lines(text: str) -> list[Line]:
     originals = text.splitlines()
     raw = [squeeze(line) for line in originals]
     repeated = running_headers(raw)
-    lines = []
+    lines, blank = [], True
     for number, (original, line) in enumerate(zip(originals, raw, strict=True), start=1):
         if not line or DEBRIS_LINES.match(line) or line in repeated:
+            blank = blank or not line
             continue
-        lines.append(Line(number, line, TO_SIMPLIFIED.convert(line), original[:1] in (" ", "\t", "\u3000")))
+        lines.append(Line(number, line, TO_SIMPLIFIED.convert(line), original[:1] in (" ", "\t", "\u3000"), blank))
+        blank = False
     return lines
 
 

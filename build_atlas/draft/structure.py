@@ -97,7 +97,7 @@ def split(lines: list[Line]) -> Structure:
     elif kind == "lead":
         clauses = sectioned(body)
     else:
-        clauses = paragraphs(body, section="")
+        clauses = paragraphs(body, section="", width=page_width(body))
     clauses += annex
     return Structure(clauses, counts, kind, len(annex))
 
@@ -109,7 +109,8 @@ def heading_text(label: str, rest: str) -> str:
 
 def numbered(lines: list[Line], clause_kind: str) -> list[Clause]:
     clauses: list[Clause] = []
-    section, current, closed = "", None, False
+    width = page_width(lines)
+    section, current, closed, previous = "", None, False, ""
     for line in lines:
         kind, label, rest = classify(line)
         if kind == "number":
@@ -121,19 +122,32 @@ def numbered(lines: list[Line], clause_kind: str) -> list[Clause]:
             section, current = heading_text(label, rest), None
         elif kind == "heading" or CLOSING.match(line.plain) or DATE_LINE.match(line.plain):
             current = None
-        elif current is not None and not closed and continues(current.text, line.text):
-            current.text += line.text
+        elif current is not None and not closed and (kind in RANK or continues(current.text, previous, line.text,
+                                                                                 width)):
+            current.text += line.text  # a wrapped line, a list item or a deeper numbered item
         elif current is not None:
             closed = True  # a closing paragraph after a complete clause: not part of it
         if current is not None and ends_with_tail(current.text):
             closed = True
+        previous = line.text
     return clauses
 
 
-def continues(text: str, line: str) -> bool:
-    """Whether a plain line belongs to the clause before it (a wrapped line, a list item, after a lead)."""
-    return (not text.endswith(SENTENCE_END) or line.startswith(("——", "—", "●", "·", "（1）", "(1)", "1)"))
-            or bool(LEAD.fullmatch(text)))
+def page_width(lines: list[Line]) -> int:
+    """The line width of text converted from a PDF (most long lines are within a character of it), else 0."""
+    lengths = [len(line.text) for line in lines if len(line.text) >= 15]
+    if len(lengths) < 10:
+        return 0
+    best = max(set(lengths), key=lambda n: sum(abs(length - n) <= 1 for length in lengths))
+    share = sum(abs(length - best) <= 1 for length in lengths) / len(lengths)
+    return best + 1 if share >= 0.3 else 0
+
+
+def continues(text: str, previous: str, line: str, width: int = 0) -> bool:
+    """Whether a plain line belongs to the clause before it: the clause has not finished its sentence, the
+    previous line ran to the full width of a PDF page, the line is a list item, or the clause so far is a lead."""
+    return (not text.endswith(SENTENCE_END) or bool(width and len(previous) >= width - 2)
+            or line.startswith(("——", "—", "●", "·", "（1）", "(1)", "1)")) or bool(LEAD.fullmatch(text)))
 
 
 def ends_with_tail(text: str) -> bool:
@@ -146,11 +160,12 @@ def sectioned(lines: list[Line]) -> list[Clause]:
     """A plan: 第X章/第X节 headings; lead-phrase paragraphs, or plain paragraphs where a section has none."""
     clauses: list[Clause] = []
     chapter, section, block = "", "", []
+    width = page_width(lines)
 
     def flush() -> None:
-        if chapter and block:
+        if (chapter or section) and block:
             label = chapter + section.split(" ")[0] if section else chapter
-            clauses.extend(block_clauses(block, label, section or chapter_title))
+            clauses.extend(block_clauses(block, label, section or chapter_title, width))
         block.clear()
 
     chapter_title = ""
@@ -173,26 +188,31 @@ def sectioned(lines: list[Line]) -> list[Clause]:
     return clauses
 
 
-def block_clauses(block: list[Line], label: str, section: str) -> list[Clause]:
+def block_clauses(block: list[Line], label: str, section: str, width: int = 0) -> list[Clause]:
     """Clauses of one section: lead paragraphs with what follows them, else its plain paragraphs."""
     leads = [line for line in block if LEAD.match(line.plain)]
     if not leads:
-        return paragraphs(block, section, label)
+        return paragraphs(block, section, label, width)
     clauses: list[Clause] = []
     for line in block:
-        wrapped = clauses and not clauses[-1].text.endswith(SENTENCE_END)  # a PDF page break inside a sentence
-        if LEAD.match(line.plain) and not wrapped:
+        # a lead phrase starts a clause unless a page break cut the sentence before it (改革创 / 新。)
+        if LEAD.match(line.plain) and not (clauses and not clauses[-1].text.endswith(SENTENCE_END)):
             clauses.append(Clause(label, section, line.text, line.number, "lead"))
         elif clauses:
             clauses[-1].text += line.text
     return clauses
 
 
-def paragraphs(lines: list[Line], section: str, label: str = "") -> list[Clause]:
+def wrapped(text: str, previous: Line | None, width: int) -> bool:
+    """A PDF page or line break inside a sentence: the text so far is unfinished or its line ran full width."""
+    return not text.endswith(SENTENCE_END) or bool(width and previous and len(previous.text) >= width - 2)
+
+
+def paragraphs(lines: list[Line], section: str, label: str = "", width: int = 0) -> list[Clause]:
     """Plain paragraphs: a line that does not end a sentence continues onto the next (PDF wrapping)."""
     clauses: list[Clause] = []
-    for line in lines:
-        if clauses and not clauses[-1].text.endswith(SENTENCE_END):
+    for previous, line in zip([None, *lines], lines, strict=False):
+        if clauses and wrapped(clauses[-1].text, previous, width):
             clauses[-1].text += line.text
         else:
             clauses.append(Clause(label, section, line.text, line.number, "paragraph"))
@@ -244,8 +264,8 @@ def table_rows(lines: list[Line], columns: list[str], title: str) -> list[Clause
             break
         if line.plain.isdigit() and int(line.plain) == len(rows) + 1:
             rows.append((line, []))
-        elif rows and indented and not line.indented and len(rows[-1][1]) >= len(columns):
-            rows[-1][1][-1] += line.text  # the last cell wrapped onto an unindented line
+        elif rows and indented and not line.indented and not line.after_blank and rows[-1][1]:
+            rows[-1][1][-1] += line.text  # a cell wrapped onto an unindented line
         elif rows:
             rows[-1][1].append(line.text)
     return [annex_clause(number_line, cells, columns, title) for number_line, cells in rows]
