@@ -27,7 +27,16 @@ UNNUMBERED_HEADINGS = re.compile(
 CLOSING = re.compile(r"^(?:附件|抄送|印发|此件公开发布|（此件公开发布）|\(此件公开发布\))")
 DATE_LINE = re.compile(r"^20\d\d年\d{1,2}月\d{1,2}日$")
 LEAD = re.compile(r"^(?:——)?([^，。；：,;:（）()]{2,30}?)。")
-SENTENCE_END = tuple("。！？；…”’）)")
+SENTENCE_END = tuple("。！？；…")
+CLOSERS = tuple("”’）)》")
+
+
+def ends_sentence(text: str) -> bool:
+    """。 ！ ？ ； … end a sentence, also before closing quotes and brackets (…。” / …。）)."""
+    text = text.rstrip()
+    while text.endswith(CLOSERS):
+        text = text[:-1]
+    return text.endswith(SENTENCE_END)
 TABLE_HEAD = re.compile(r"^序号$")
 TABLE_COLUMNS = (("text", re.compile(r"事项|任务|内容|工作|项目|措施|举措")),
                  ("units", re.compile(r"单位|部门")),
@@ -146,7 +155,7 @@ def page_width(lines: list[Line]) -> int:
 def continues(text: str, previous: str, line: str, width: int = 0) -> bool:
     """Whether a plain line belongs to the clause before it: the clause has not finished its sentence, the
     previous line ran to the full width of a PDF page, the line is a list item, or the clause so far is a lead."""
-    return (not text.endswith(SENTENCE_END) or bool(width and len(previous) >= width - 2)
+    return (not ends_sentence(text) or bool(width and len(previous) >= width - 2)
             or line.startswith(("——", "—", "●", "·", "（1）", "(1)", "1)")) or bool(LEAD.fullmatch(text)))
 
 
@@ -190,22 +199,38 @@ def sectioned(lines: list[Line]) -> list[Clause]:
 
 def block_clauses(block: list[Line], label: str, section: str, width: int = 0) -> list[Clause]:
     """Clauses of one section: lead paragraphs with what follows them, else its plain paragraphs."""
-    leads = [line for line in block if LEAD.match(line.plain)]
-    if not leads:
+    starts = lead_starts(block, width)
+    if not starts:
         return paragraphs(block, section, label, width)
     clauses: list[Clause] = []
-    for line in block:
-        # a lead phrase starts a clause unless a page break cut the sentence before it (改革创 / 新。)
-        if LEAD.match(line.plain) and not (clauses and not clauses[-1].text.endswith(SENTENCE_END)):
+    for index, line in enumerate(block):
+        if index in starts:
             clauses.append(Clause(label, section, line.text, line.number, "lead"))
         elif clauses:
             clauses[-1].text += line.text
     return clauses
 
 
+def lead_starts(block: list[Line], width: int) -> set[int]:
+    """Lines that open a lead-phrase paragraph. Not one when a page break cut the sentence before it
+    (改革创 / 新。), nor a short sentence alone on a line after a full-width PDF line."""
+    starts = set()
+    for index, line in enumerate(block):
+        match = LEAD.match(line.plain)
+        if not match:
+            continue
+        previous = block[index - 1].text if index else ""
+        if previous and not ends_sentence(previous):
+            continue
+        if match.end() == len(line.plain) and width and len(previous) >= width - 2:
+            continue
+        starts.add(index)
+    return starts
+
+
 def wrapped(text: str, previous: Line | None, width: int) -> bool:
     """A PDF page or line break inside a sentence: the text so far is unfinished or its line ran full width."""
-    return not text.endswith(SENTENCE_END) or bool(width and previous and len(previous.text) >= width - 2)
+    return not ends_sentence(text) or bool(width and previous and len(previous.text) >= width - 2)
 
 
 def paragraphs(lines: list[Line], section: str, label: str = "", width: int = 0) -> list[Clause]:
