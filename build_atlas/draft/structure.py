@@ -82,16 +82,18 @@ def is_toc(line: Line) -> bool:
 
 
 def clause_scheme(lines: list[Line]) -> tuple[str, dict[str, int]]:
-    """The deepest numbered scheme whose lines carry text (median rest over 25 characters)."""
-    rests: dict[str, list[int]] = {}
+    """The deepest numbered scheme whose lines carry text: sentences (。) or a median over 25 characters."""
+    rests: dict[str, list[str]] = {}
     for line in lines:
         kind, _, rest = classify(line)
         if kind in RANK:
-            rests.setdefault(kind, []).append(len(rest))
+            rests.setdefault(kind, []).append(rest)
     counts = {kind: len(values) for kind, values in rests.items()}
     for kind in ("arabic", "paren", "part"):
-        values = sorted(rests.get(kind, []))
-        if len(values) >= 2 and values[len(values) // 2] > 25:
+        values = rests.get(kind, [])
+        lengths = sorted(len(rest) for rest in values)
+        sentences = sum("。" in rest for rest in values)
+        if len(values) >= 2 and (lengths[len(lengths) // 2] > 25 or sentences * 2 >= len(values)):
             return kind, counts
     if counts.get("chapter") or counts.get("jie"):
         return "lead", counts
@@ -156,7 +158,8 @@ def continues(text: str, previous: str, line: str, width: int = 0) -> bool:
     """Whether a plain line belongs to the clause before it: the clause has not finished its sentence, the
     previous line ran to the full width of a PDF page, the line is a list item, or the clause so far is a lead."""
     return (not ends_sentence(text) or bool(width and len(previous) >= width - 2)
-            or line.startswith(("——", "—", "●", "·", "（1）", "(1)", "1)")) or bool(LEAD.fullmatch(text)))
+            or line.startswith(("——", "—", "●", "·", "（1）", "(1)", "1)"))
+            or (len(text) <= 13 and bool(LEAD.fullmatch(text))))  # a bare lead such as 目标定位。 heads a list
 
 
 def ends_with_tail(text: str) -> bool:
