@@ -54,7 +54,13 @@ def cmd_draft(args) -> int:
     """Draft measures.csv rows from a document's text to standard output; never writes measures.csv."""
     from .draft import draft_file, to_csv
 
-    result = draft_file(args.file, args.doc, args.root)
+    try:
+        result = draft_file(args.file, args.doc, args.root)
+    except AtlasError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        print("未生成草稿 / no draft was written", file=sys.stderr)
+        return 1
     if result.encoding != "UTF-8":
         print(f"{args.file}: 按 {result.encoding} 编码读取 / read as {result.encoding}", file=sys.stderr)
     for note in result.notes:

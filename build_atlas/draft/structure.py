@@ -109,6 +109,8 @@ def split(lines: list[Line]) -> Structure:
         clauses = sectioned(body)
     else:
         clauses = paragraphs(body, section="", width=page_width(body))
+        for number, clause in enumerate(clauses, start=1):
+            clause.clause = f"第{number}段"  # a placeholder label for staff to replace
     clauses += annex
     return Structure(clauses, counts, kind, len(annex))
 
