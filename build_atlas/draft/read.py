@@ -54,9 +54,17 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
         return data.decode("gb18030"), "GBK"
     except UnicodeDecodeError:
         first = problems[0]
-        raise AtlasError([Problem(first.file, first.line, first.column, "encoding",
+        raise AtlasError([Problem(first.file, first.line, editor_column(data, first.line, first.column), "encoding",
                                   "文件既不是 UTF-8 也不是 GBK 编码 / the file is neither UTF-8 nor GBK",
                                   "用记事本或 WPS 打开后另存为 UTF-8 文本 / re-save it as UTF-8 text")]) from None
+
+
+def editor_column(data: bytes, line: int, byte_column: int) -> int:
+    """The column an editor shows (characters, not bytes) for a byte offset into a line of valid UTF-8."""
+    start = 0
+    for _ in range(line - 1):
+        start = data.index(b"\n", start) + 1
+    return len(data[start:start + byte_column - 1].decode("utf-8", errors="replace")) + 1
 
 
 def squeeze(text: str) -> str:
