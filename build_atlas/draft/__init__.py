@@ -18,8 +18,9 @@ from ..errors import AtlasError, Problem
 from ..load import REGISTRY
 from ..schema import MEASURE_COLUMNS
 from . import classify
+from .clause import Clause
 from .read import decode, read_lines, simplified
-from .structure import CN, LEAD, Clause, Structure, split
+from .structure import CN, LEAD, Structure, split
 from .units import Tail, normalise_deadline, parse_tail, parse_units, split_tail
 
 HEADER = [column.name for column in MEASURE_COLUMNS]

@@ -9,9 +9,12 @@ An annex table (序号/事项/责任单位/时限), pasted as runs of short line
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from .annex import split_annex
+from .clause import Clause
 from .read import Line
+from .units import split_tail
 
 CN = "一二三四五六七八九十百零〇两"
 SCHEMES = (  # (kind, pattern of the label at the start of a line)
@@ -37,20 +40,6 @@ def ends_sentence(text: str) -> bool:
     while text.endswith(CLOSERS):
         text = text[:-1]
     return text.endswith(SENTENCE_END)
-TABLE_HEAD = re.compile(r"^序号$")
-TABLE_COLUMNS = (("text", re.compile(r"事项|任务|内容|工作|项目|措施|举措")),
-                 ("units", re.compile(r"单位|部门")),
-                 ("deadline", re.compile(r"时限|时间|期限")))
-
-
-@dataclass
-class Clause:
-    clause: str          # as printed: （一）, 9., 第六章第一节, 附件 12
-    section: str         # the enclosing heading
-    text: str            # verbatim, trailing bracket still attached
-    line: int            # where it starts
-    kind: str            # numbered | lead | paragraph | annex
-    cells: dict[str, str] = field(default_factory=dict)  # annex rows: the units/deadline cells
 
 
 @dataclass
@@ -165,8 +154,6 @@ def continues(text: str, previous: str, line: str, width: int = 0) -> bool:
 
 
 def ends_with_tail(text: str) -> bool:
-    from .units import split_tail
-
     return split_tail(text)[1] is not None
 
 
@@ -247,73 +234,3 @@ def paragraphs(lines: list[Line], section: str, label: str = "", width: int = 0)
         else:
             clauses.append(Clause(label, section, line.text, line.number, "paragraph"))
     return clauses
-
-
-def split_annex(lines: list[Line]) -> tuple[list[Line], list[Clause]]:
-    """Separate an annex table (a 序号 header and rows of short lines) from the body."""
-    for index, line in enumerate(lines):
-        if TABLE_HEAD.match(line.plain):
-            columns = table_columns(lines[index + 1:index + 5])
-            if columns:
-                title = annex_title(lines[:index])
-                body_end = index - len(list(title_lines(lines[:index])))
-                return lines[:body_end], table_rows(lines[index + 1 + len(columns):], columns, title)
-    return lines, []
-
-
-def table_columns(head: list[Line]) -> list[str]:
-    columns = []
-    for line in head:
-        short = len(line.plain) <= 8
-        name = next((name for name, pattern in TABLE_COLUMNS if short and pattern.search(line.plain)), "")
-        if not name or name in columns:
-            break
-        columns.append(name)
-    return columns if "text" in columns else []
-
-
-def title_lines(before: list[Line]):
-    """The annex's title and its 附件 label, just above the header."""
-    for line in reversed(before[-3:]):
-        if len(line.plain) <= 30 and not line.plain.endswith("。") and not line.plain.endswith("）"):
-            yield line
-        else:
-            return
-
-
-def annex_title(before: list[Line]) -> str:
-    titles = [line.text for line in title_lines(before) if not re.match(r"^附件", line.plain)]
-    return titles[0] if titles else "附件"
-
-
-def table_rows(lines: list[Line], columns: list[str], title: str) -> list[Clause]:
-    rows: list[tuple[Line, list[str]]] = []
-    indented = sum(line.indented for line in lines) * 2 > len(lines)  # cells start with a tab, wrapped lines not
-    for line in lines:
-        if re.match(r"^(?:说明|注)[:：]", line.plain):
-            break
-        if line.plain.isdigit() and int(line.plain) == len(rows) + 1:
-            rows.append((line, []))
-        elif rows and indented and not line.indented and not line.after_blank and rows[-1][1]:
-            rows[-1][1][-1] += line.text  # a cell wrapped onto an unindented line
-        elif rows:
-            rows[-1][1].append(line.text)
-    return [annex_clause(number_line, cells, columns, title) for number_line, cells in rows]
-
-
-def annex_clause(number_line: Line, cells: list[str], columns: list[str], title: str) -> Clause:
-    cells = join_wrapped(cells, len(columns))
-    values = dict(zip(columns, cells, strict=False))
-    return Clause(f"附件 {number_line.text}", title, values.get("text", ""), number_line.number, "annex",
-                  {k: v for k, v in values.items() if k != "text"})
-
-
-def join_wrapped(cells: list[str], wanted: int) -> list[str]:
-    """Cells broken over lines (`自治区党委组织部、` / `科技厅`) are joined until the row has `wanted` cells."""
-    cells = list(cells)
-    while len(cells) > wanted:
-        index = next((i for i in range(len(cells) - 1) if cells[i].endswith(("、", "，", ","))), None)
-        if index is None:
-            index = len(cells) - 2  # the last column (units, deadline) is the narrow one that wraps
-        cells[index:index + 2] = [cells[index] + cells[index + 1]]
-    return cells
