@@ -162,6 +162,11 @@ def read_documents(root: Path) -> tuple[list[dict], dict[str, str], list[Problem
     texts, problems = {}, []
     for entry in registry:
         path = root / "docs/documents" / entry.get("file", "")
+        url = str(entry.get("url") or "")
+        if url and not url.startswith(("https://", "http://")):
+            problems.append(Problem(name, 0, 0, "bad-registry",
+                                    f"{entry.get('key')}: url '{url}' 不是网址 / is not a web address",
+                                    "填官方发布页面的完整网址，未知则留空 / full https:// address or empty"))
         if path.is_file():
             texts[entry["key"]] = path.read_text(encoding="utf-8")
         else:

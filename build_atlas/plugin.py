@@ -42,6 +42,7 @@ NPM_ASSETS = {  # site path under assets/vendor/ → file in node_modules/
     "iframe-worker/shim.js": "iframe-worker/shim/index.js",
 }
 FORMULA_START = ("=", "+", "-", "@")
+BOM = "\ufeff".encode()
 
 
 class AtlasConfig(base.Config):
@@ -177,6 +178,8 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
                                         content=maps.render_map(spec, atlas, options, outlines=outlines)))
         if self.config.exports:
             self.add_exports(files, config, specs, options, outlines, vendor)
+        for document in atlas.documents.to_dict("records"):
+            self.offer_original(files, config, f"documents/{document['file']}")
         listing = [{"file": name, "label": label_for(name)} for name in layers]
         generated = pages.render_pages(atlas, today=self.today, site_url=site_url, layers=listing,
                                        history=changes.history(self.root))
@@ -188,6 +191,15 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
     def on_post_build(self, *, config) -> None:
         fix_search_segmenter(Path(config.site_dir))
         compact_search_index(Path(config.site_dir))
+
+    def offer_original(self, files: Files, config, path: str) -> None:
+        """Serve a source text byte for byte, with a UTF-8 BOM in front: browsers that get no charset from the
+        server, and Windows Notepad, then read it as UTF-8 instead of showing mojibake."""
+        original = files.get_file_from_path(path)
+        if original is not None:
+            files.remove(original)
+        data = (self.root / "docs" / path).read_bytes()
+        files.append(File.generated(config, path, content=data if data.startswith(BOM) else BOM + data))
 
     def vendor_files(self, files: Files, config) -> dict[str, Path]:
         modules = self.root / "node_modules"
