@@ -32,6 +32,15 @@ def md(value) -> Markup:
     return Markup(MARKDOWN_SPECIAL.sub(r"\\\1", str(escape(value))))
 
 
+def md_code(value) -> Markup:
+    """Like `md`, but `quoted` spans of a hand-written description become <code> instead of showing backticks."""
+    parts = str(value).split("`")
+    if len(parts) % 2 == 0:  # an unpaired backtick stays literal
+        return md(value)
+    return Markup("").join(md(part) if i % 2 == 0 else Markup("<code>{}</code>").format(part)
+                           for i, part in enumerate(parts))
+
+
 def deadline_label(value: str) -> str:
     if value in DEADLINE_WORDS:
         return DEADLINE_WORDS[value][0]
@@ -50,6 +59,7 @@ def environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.PackageLoader("build_atlas", "templates"), autoescape=True,
                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
     env.filters["md"] = md
+    env.filters["md_code"] = md_code
     env.filters["deadline"] = deadline_label
     statuses = {s.key: s.zh for s in MEASURE_STATUSES}
     env.filters["measure_status"] = lambda value: statuses.get(value, "未记录")
@@ -240,6 +250,15 @@ def render_pages(atlas: Atlas, *, today: date, site_url: str, layers: list[dict]
     for fid in atlas.features.index:
         pages[f"projects/{fid}.md"] = page("project.md.j2", "../", **project_context(atlas, fid))
     return pages
+
+
+def render_provenance(atlas_extra: dict, *, site_url: str) -> str:
+    """The about page's section on who publishes the atlas, the terms of reuse, how to cite it and the maps."""
+    contact = atlas_extra["contact"]
+    contact_href = f"mailto:{contact}" if "@" in contact and "://" not in contact else contact
+    contact_href = contact_href if contact_href.startswith(("mailto:", "https://", "http://")) else ""
+    return environment().get_template("provenance.md.j2").render(**atlas_extra, contact_href=contact_href,
+                                                                  site_url=site_url)
 
 
 # Words of the atlas that jieba's own dictionary splits or does not know. Only whole, atomic names belong here:

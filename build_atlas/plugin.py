@@ -13,6 +13,7 @@ import io
 import json
 import logging
 import os
+import re
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -56,6 +57,34 @@ class AtlasConfig(base.Config):
     """Make the PNG/SVG/standalone downloads (cached under `cache_dir`)."""
     cache_dir = c.Type(str, default=".cache")
     """Where print images and the search dictionary are cached, relative to mkdocs.yml."""
+    publisher = c.Type(str, default="")
+    """Who publishes the atlas (shown in every page's footer, on the about page and in the citation)."""
+    contact = c.Type(str, default="")
+    """How readers reach the publisher: an e-mail address or a web address; empty shows 暂未公布."""
+    license = c.Type(str, default="CC BY 4.0")
+    """The terms under which the atlas's own data and maps may be reused (the source documents and the boundaries
+    keep their own; the about page says which)."""
+    license_url = c.Type(str, default="https://creativecommons.org/licenses/by/4.0/deed.zh-hans")
+    """Where the terms are published in full."""
+    map_approval = c.Type(str, default="")
+    """审图号: the map review approval number, once one is issued; shown in the footer and on the about page."""
+
+
+PROVENANCE_MARKER = "<!-- atlas:provenance -->"  # docs/about.md: where the generated provenance section goes
+
+
+def provenance(options: AtlasConfig) -> dict[str, str]:
+    return {key: options[key].strip() for key in ("publisher", "contact", "license", "license_url", "map_approval")}
+
+
+ENGLISH_TAG = re.compile(r'<[a-z][a-z0-9]*\s[^>]*\bclass="(?:[^"]*\s)?en(?:\s[^"]*)?"[^>]*>')
+
+
+def mark_english(html_text: str) -> str:
+    """Give every element of class `en` (the English labels the data carries) lang="en", so screen readers speak it
+    in English and browsers hyphenate it as English; templates need not remember to."""
+    return ENGLISH_TAG.sub(lambda m: m.group(0) if " lang=" in m.group(0) else m.group(0)[:-1] + ' lang="en">',
+                           html_text)
 
 
 def build_date(configured: str) -> date:
@@ -152,6 +181,8 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
         self.today = build_date(self.config.build_date)
         self.cache = self.root / self.config.cache_dir
         config.nav = navigation(self.atlas)
+        # the theme's footer (build_atlas/theme/partials/copyright.html) reads these
+        config.extra["atlas"] = {**provenance(self.config), "data_date": self.today.isoformat()}
         dictionary = pages.write_jieba_dict(self.atlas, self.cache / "jieba_user_dict.txt")
         # jieba's dictionary is process-global: forget words an earlier build in this process added (mkdocs serve,
         # tests), so the search index depends on this build's inputs only
@@ -181,11 +212,24 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
         for document in atlas.documents.to_dict("records"):
             self.offer_original(files, config, f"documents/{document['file']}")
         listing = [{"file": name, "label": label_for(name)} for name in layers]
-        generated = pages.render_pages(atlas, today=self.today, site_url=site_url, layers=listing,
-                                       history=changes.history(self.root))
+        try:
+            history = changes.history(self.root)
+        except AtlasError as error:
+            raise PluginError("\n" + error.report()) from None
+        generated = pages.render_pages(atlas, today=self.today, site_url=site_url, layers=listing, history=history)
         for path, text in generated.items():
             files.append(File.generated(config, path, content=text))
         return files
+
+    def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
+        """The about page's provenance section (publisher, terms, citation, map notes) comes from the config."""
+        if PROVENANCE_MARKER in markdown:
+            text = pages.render_provenance(config.extra["atlas"], site_url=config.site_url or "")
+            markdown = markdown.replace(PROVENANCE_MARKER, text)
+        return markdown
+
+    def on_post_page(self, output: str, *, page, config) -> str:
+        return mark_english(output)
 
     @event_priority(-50)  # after the search plugin writes its index (0), before the offline plugin inlines it (-100)
     def on_post_build(self, *, config) -> None:

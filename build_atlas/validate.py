@@ -62,6 +62,7 @@ RULES = {
     "unused-feature": "要素没有任何举措点名 / no measure names the feature",
     "bad-registry": "文件登记表有误 / document registry is malformed",
     "bad-geojson": "GeoJSON 无效 / invalid GeoJSON",
+    "bad-release-note": "公开说明（docs/releases.yml）格式不对 / malformed public release note",
 }
 
 
