@@ -14,20 +14,15 @@ history rather than failing.
 
 from __future__ import annotations
 
-import re
 import subprocess
 from pathlib import Path
 
-import yaml
-
-from .errors import AtlasError, Problem
-from .load import decode_utf8, parse_csv
+from .errors import AtlasError
+from .load import decode_utf8, parse_csv, read_release_notes
 from .schema import TABLES
 
 TRACKED = {"measures.csv": "举措", "geodata/features.csv": "项目"}
 MAX_VERSIONS = 60
-RELEASES = "docs/releases.yml"
-DATE = re.compile(r"^\d{4}-\d\d-\d\d$")
 # The tracked tables' columns as readers call them (tests/test_pages_text.py checks every column has one).
 FIELD_NAMES = {
     "id": "编号", "doc": "来源文件", "clause": "条款序号", "section": "所在部分", "title": "标题",
@@ -99,31 +94,8 @@ def entry(date: str, before: dict, after: dict, notes: list[str], preview: bool 
 
 
 def release_notes(root: Path) -> dict[str, list[str]]:
-    """{date: [note, …]} from RELEASES; a malformed entry stops the build with its line."""
-    path = root / RELEASES
-    if not path.exists():
-        return {}
-    text = path.read_text(encoding="utf-8")
-    try:
-        node = yaml.compose(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        raise AtlasError([Problem(RELEASES, mark.line + 1 if mark else 0, mark.column + 1 if mark else 0,
-                                  "bad-release-note", f"不是有效的 YAML / not valid YAML: {error}")]) from None
-    notes: dict[str, list[str]] = {}
-    problems = []
-    for child in (node.value if isinstance(node, yaml.SequenceNode) else []):
-        data = yaml.safe_load(yaml.serialize(child))
-        data = data if isinstance(data, dict) else {"": None}
-        date, note = str(data.get("date", "")), str(data.get("note") or "").strip()
-        if not DATE.match(date) or not note or set(data) - {"date", "note"}:
-            problems.append(Problem(RELEASES, child.start_mark.line + 1, child.start_mark.column + 1,
-                                    "bad-release-note", "每条须有 date（YYYY-MM-DD）和 note / each entry needs a "
-                                    "date (YYYY-MM-DD) and a note", "例如 - date: 2026-11-22 换行 note: …"))
-            continue
-        notes.setdefault(date, []).append(note)
-    if node is not None and not isinstance(node, yaml.SequenceNode):
-        problems.append(Problem(RELEASES, 1, 1, "bad-release-note", "须为列表 / must be a list"))
+    """{date: [note, …]} from RELEASES; a malformed entry stops the build with its line (load.read_release_notes)."""
+    notes, problems = read_release_notes(root)
     if problems:
         raise AtlasError(problems)
     return notes
