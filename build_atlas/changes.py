@@ -1,7 +1,15 @@
-"""The 更新记录 page's data: what each committed version of the tables added, removed or changed.
+"""The 更新记录 page's data: what the published data gained, lost or changed, day by day, for the public.
 
-The history is read from git (the published versions); uncommitted edits show as a preview entry.
-Without git (e.g. an exported tarball) the page says there is no history rather than failing.
+The history is read from git: for each day on which a commit touched a tracked table, the tables as they stood
+after that day's last commit are compared with the tables before its first. Only data differences are shown; commit
+messages are code history and never reach the page. Staff who want to say something to the public about a day's
+changes write it in RELEASES (docs/releases.yml), one entry per note:
+
+    - date: 2026-11-22
+      note: 补充包头市工作方案的完成时限。
+
+Uncommitted edits show as a preview entry. Without git (e.g. an exported tarball) the page says there is no
+history rather than failing.
 """
 
 from __future__ import annotations
@@ -9,11 +17,20 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from .load import decode_utf8, parse_csv
+from .errors import AtlasError
+from .load import decode_utf8, parse_csv, read_release_notes
 from .schema import TABLES
 
 TRACKED = {"measures.csv": "举措", "geodata/features.csv": "项目"}
 MAX_VERSIONS = 60
+# The tracked tables' columns as readers call them (tests/test_pages_text.py checks every column has one).
+FIELD_NAMES = {
+    "id": "编号", "doc": "来源文件", "clause": "条款序号", "section": "所在部分", "title": "标题",
+    "title_en": "英文标题", "text": "原文", "themes": "主题", "cities": "城市", "units": "责任单位",
+    "deadline": "完成时限", "implements": "落实关系", "features": "关联项目", "status": "落实状态",
+    "kind": "类型", "name_zh": "名称", "name_en": "英文名称", "geometry": "几何", "precision": "精度",
+    "note": "绘制说明", "relation": "关联方式", "reason": "说明",
+}
 
 
 def git(root: Path, *args: str) -> str | None:
@@ -50,35 +67,63 @@ def diff(old: dict[str, dict], new: dict[str, dict]) -> tuple[list[str], list[st
     return added, removed, changed
 
 
-def entry(date: str, label: str, before: dict, after: dict) -> dict | None:
+def field_names(columns: list[str]) -> list[str]:
+    return [FIELD_NAMES.get(column, "其他信息") for column in columns]
+
+
+def item(key: str, row: dict, fields: list[str] | None = None) -> dict:
+    """One added, removed or changed row as the page lists it: its name as of that version, its changed fields."""
+    return {"id": key, "name": row.get("title") or row.get("name_zh") or "", "doc": row.get("doc", ""),
+            "clause": row.get("clause", ""), "fields": field_names(fields or [])}
+
+
+def entry(date: str, before: dict, after: dict, notes: list[str], preview: bool = False) -> dict | None:
     groups, parts = [], []
     for name, noun in TRACKED.items():
         added, removed, changed = diff(before[name], after[name])
-        for verb, ids, fields in (("新增", added, None), ("删除", removed, None), ("修改", list(changed), changed)):
-            if ids:
-                groups.append({"label": f"{verb}{noun}", "ids": ids, "fields": fields})
-                parts.append(f"{verb}{noun} {len(ids)} 项")
-    if not groups:
+        for verb, items in (("新增", [item(k, after[name][k]) for k in added]),
+                            ("删除", [item(k, before[name][k]) for k in removed]),
+                            ("修改", [item(k, after[name][k], changed[k]) for k in changed])):
+            if items:
+                groups.append({"label": f"{verb}{noun}", "verb": verb, "rows": items})
+                parts.append(f"{verb}{noun} {len(items)} 项")
+    if not groups and not notes:
         return None
-    return {"date": date, "label": label, "summary": "；".join(parts) + "。", "groups": groups}
+    summary = "；".join(parts) + "。" if parts else "数据无变化。"
+    return {"date": date, "preview": preview, "summary": summary, "groups": groups, "notes": notes}
+
+
+def release_notes(root: Path) -> dict[str, list[str]]:
+    """{date: [note, …]} from RELEASES; a malformed entry stops the build with its line (load.read_release_notes)."""
+    notes, problems = read_release_notes(root)
+    if problems:
+        raise AtlasError(problems)
+    return notes
 
 
 def history(root: Path) -> list[dict]:
-    """Newest first: the working tree against HEAD, then each commit that touched a tracked table."""
-    log = git(root, "log", f"-{MAX_VERSIONS}", "--format=%H %cs %s", "--", *TRACKED)
-    if log is None:
-        return []
-    commits = [line.split(" ", 2) for line in log.splitlines() if line]
+    """Newest first: uncommitted edits (preview), then one entry per day with data changes or a public note."""
+    notes = release_notes(root)
+    log = git(root, "log", f"-{MAX_VERSIONS}", "--format=%H %cs", "--", *TRACKED)
+    days: dict[str, list[str]] = {}
+    for line in (log or "").splitlines():
+        if line:
+            sha, day = line.split(" ", 1)
+            days.setdefault(day, []).append(sha)  # newest first
     entries = []
-    head = {name: table_at(root, name, "HEAD") for name in TRACKED} if commits else {n: {} for n in TRACKED}
-    work = {name: table_at(root, name, None) for name in TRACKED}
-    preview = entry("未提交", "工作区修改（预览）", head, work)
-    if preview:
-        entries.append(preview)
-    for sha, day, subject in commits:
-        after = {name: table_at(root, name, sha) for name in TRACKED}
-        before = {name: table_at(root, name, f"{sha}^") for name in TRACKED}
-        found = entry(day, subject, before, after)
+    if days:
+        head = {name: table_at(root, name, "HEAD") for name in TRACKED}
+        work = {name: table_at(root, name, None) for name in TRACKED}
+        preview = entry("尚未发布", head, work, [], preview=True)
+        if preview:
+            entries.append(preview)
+    dated = []
+    for day, shas in days.items():
+        after = {name: table_at(root, name, shas[0]) for name in TRACKED}
+        before = {name: table_at(root, name, f"{shas[-1]}^") for name in TRACKED}
+        found = entry(day, before, after, notes.pop(day, []))
         if found:
-            entries.append(found)
-    return entries
+            dated.append(found)
+    empty = {name: {} for name in TRACKED}
+    dated += [entry(day, empty, empty, texts) for day, texts in notes.items()]
+    return entries + sorted(dated, key=lambda e: e["date"], reverse=True)

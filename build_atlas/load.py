@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +19,8 @@ from .errors import Problem
 from .schema import LIST_SEPARATOR, TABLES, Column
 
 REGISTRY = "docs/documents/documents.yml"
+RELEASES = "docs/releases.yml"  # staff's notes for the public on the 更新记录 page (build_atlas/changes.py)
+RELEASE_DATE = re.compile(r"^\d{4}-\d\d-\d\d$")
 COUNTIES = "geodata/boundaries/counties.geojson"
 CITY_OUTLINES = "geodata/boundaries/cities.geojson"
 FULLWIDTH_SEPARATORS = ("；",)
@@ -162,11 +165,44 @@ def read_documents(root: Path) -> tuple[list[dict], dict[str, str], list[Problem
     texts, problems = {}, []
     for entry in registry:
         path = root / "docs/documents" / entry.get("file", "")
+        url = str(entry.get("url") or "")
+        if url and not url.startswith(("https://", "http://")):
+            problems.append(Problem(name, 0, 0, "bad-registry",
+                                    f"{entry.get('key')}: url '{url}' 不是网址 / is not a web address",
+                                    "填官方发布页面的完整网址，未知则留空 / full https:// address or empty"))
         if path.is_file():
             texts[entry["key"]] = path.read_text(encoding="utf-8")
         else:
             problems.append(Problem(name, 0, 0, "missing-file", f"文件 {path.name} 不存在 / source text missing"))
     return registry, texts, problems
+
+
+def read_release_notes(root: Path) -> tuple[dict[str, list[str]], list[Problem]]:
+    """{date: [note, …]} from RELEASES (absent: none), and a located problem for each malformed entry."""
+    path = root / RELEASES
+    if not path.exists():
+        return {}, []
+    try:
+        node = yaml.compose(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        return {}, [Problem(RELEASES, mark.line + 1 if mark else 0, mark.column + 1 if mark else 0,
+                            "bad-release-note", f"不是有效的 YAML / not valid YAML: {error}")]
+    if node is not None and not isinstance(node, yaml.SequenceNode):
+        return {}, [Problem(RELEASES, 1, 1, "bad-release-note", "须为列表 / must be a list")]
+    notes: dict[str, list[str]] = {}
+    problems = []
+    for child in node.value if node is not None else []:
+        data = yaml.safe_load(yaml.serialize(child))
+        data = data if isinstance(data, dict) else {"": None}
+        date, note = str(data.get("date", "")), str(data.get("note") or "").strip()
+        if not RELEASE_DATE.match(date) or not note or set(data) - {"date", "note"}:
+            problems.append(Problem(RELEASES, child.start_mark.line + 1, child.start_mark.column + 1,
+                                    "bad-release-note", "每条须有 date（YYYY-MM-DD）和 note / each entry needs a "
+                                    "date (YYYY-MM-DD) and a note", "例如 - date: 2026-11-22 换行 note: …"))
+        else:
+            notes.setdefault(date, []).append(note)
+    return notes, problems
 
 
 def read_inputs(root: Path) -> tuple[Inputs, list[Problem]]:
@@ -183,6 +219,8 @@ def read_inputs(root: Path) -> tuple[Inputs, list[Problem]]:
         note(name, found)
     inputs.documents, inputs.texts, found = read_documents(root)
     note(REGISTRY, found)
+    found = read_release_notes(root)[1]
+    note(RELEASES, found)
     inputs.counties, found = read_geojson(root, COUNTIES)
     note(COUNTIES, found)
     inputs.cities, found = read_geojson(root, CITY_OUTLINES)

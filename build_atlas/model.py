@@ -19,6 +19,7 @@ from .schema import CITIES, FEATURE_STATUSES, LIST_SEPARATOR
 from .validate import check
 
 STATUS_ORDER = [s.key for s in FEATURE_STATUSES]
+OPTIONAL_DOCUMENT_FIELDS = ["date_note", "city", "url"]  # documents.yml fields an entry may leave out: shown as empty
 
 
 @dataclass
@@ -70,6 +71,7 @@ def latest_status(statements: pd.DataFrame) -> pd.Series:
 
 def assemble(inputs: Inputs) -> Atlas:
     documents = pd.DataFrame(inputs.documents).set_index("key", drop=False).rename_axis(None)
+    documents = documents.reindex(columns=documents.columns.union(OPTIONAL_DOCUMENT_FIELDS, sort=False)).fillna("")
     measures = frame(inputs.tables["measures.csv"], ("themes", "cities", "units", "implements", "features"))
     gaz = frame(inputs.tables["geodata/gazetteer.csv"])
     places = gpd.GeoDataFrame(gaz, geometry=gpd.points_from_xy(gaz["lon"].astype(float), gaz["lat"].astype(float)),

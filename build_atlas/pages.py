@@ -17,6 +17,7 @@ from opencc_purepy import OpenCC
 
 from .model import Atlas
 from .schema import CITIES, DEADLINE_WORDS, FEATURE_STATUSES, KINDS, LAYERS, MEASURE_STATUSES, TABLES, THEMES, by_key
+from .texts import CLEANING, clean, summary, table_rows
 from .validate import RULES, squeeze
 
 CITY, THEME, KIND, STATUS = by_key(CITIES), by_key(THEMES), by_key(KINDS), by_key(FEATURE_STATUSES)
@@ -29,6 +30,15 @@ TO_SIMPLIFIED = OpenCC("t2s")
 def md(value) -> Markup:
     """HTML- then Markdown-escape a value for use inside Markdown syntax."""
     return Markup(MARKDOWN_SPECIAL.sub(r"\\\1", str(escape(value))))
+
+
+def md_code(value) -> Markup:
+    """Like `md`, but `quoted` spans of a hand-written description become <code> instead of showing backticks."""
+    parts = str(value).split("`")
+    if len(parts) % 2 == 0:  # an unpaired backtick stays literal
+        return md(value)
+    return Markup("").join(md(part) if i % 2 == 0 else Markup("<code>{}</code>").format(part)
+                           for i, part in enumerate(parts))
 
 
 def deadline_label(value: str) -> str:
@@ -49,6 +59,7 @@ def environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.PackageLoader("build_atlas", "templates"), autoescape=True,
                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
     env.filters["md"] = md
+    env.filters["md_code"] = md_code
     env.filters["deadline"] = deadline_label
     statuses = {s.key: s.zh for s in MEASURE_STATUSES}
     env.filters["measure_status"] = lambda value: statuses.get(value, "未记录")
@@ -71,8 +82,9 @@ def feature_rows(atlas: Atlas, features) -> list[dict]:
 
 
 def document_blocks(atlas: Atlas, key: str) -> list[dict]:
-    """The source text as headings, plain lines and clause blocks (one per measure, with its anchor)."""
-    lines = atlas.texts[key].splitlines()
+    """The cleaned source text (texts.py) as headings, plain lines, clause blocks (one per measure, with its
+    anchor) and the annex table."""
+    lines = clean(key, atlas.texts[key]).text.splitlines()
     offsets, position = [], 0
     for line in lines:
         offsets.append(position)
@@ -89,9 +101,14 @@ def document_blocks(atlas: Atlas, key: str) -> list[dict]:
         covered = [i for i, off in enumerate(offsets) if off < end and off + len(squeeze(lines[i])) > start]
         for i in covered:
             owner.setdefault(i, m)
+    table_start, table_end, table = table_rows(key, lines)
     blocks, current = [], None
     for i, line in enumerate(lines):
-        if not line.strip():
+        if table and table_start <= i < table_end:
+            if i == table_start:
+                blocks.append(annex_block(CLEANING[key].table, table, [owner.get(i) for i in
+                                                                       range(table_start + 4, table_end, 3)]))
+            current = None
             continue
         m = owner.get(i)
         if m is not None:
@@ -99,17 +116,23 @@ def document_blocks(atlas: Atlas, key: str) -> list[dict]:
                 current = {"kind": "clause", "id": m["id"], "clause": m["clause"], "title": m["title"],
                            "cities": m["cities"], "lines": [], "simplified": ""}
                 blocks.append(current)
-            current["lines"].append(line.strip())
+            current["lines"].append(line)
             continue
         current = None
-        level = next((lvl for pattern, lvl in HEADING if pattern.match(line.strip()) and len(line.strip()) < 40), 0)
-        blocks.append({"kind": "heading", "level": level, "text": line.strip()} if level
-                      else {"kind": "line", "text": line.strip()})
+        level = next((lvl for pattern, lvl in HEADING if pattern.match(line) and len(line) < 40), 0)
+        blocks.append({"kind": "heading", "level": level, "text": line} if level else {"kind": "line", "text": line})
     if atlas.documents.loc[key, "script"] == "traditional":
         for block in blocks:
             if block["kind"] == "clause":
                 block["simplified"] = TO_SIMPLIFIED.convert("".join(block["lines"]))
     return blocks
+
+
+def annex_block(header: tuple[str, ...], rows: list[tuple[str, ...]], measures: list[dict | None]) -> dict:
+    """The annex as a table: one row per item, anchored at the item's measure (`measures` follow the rows)."""
+    return {"kind": "table", "header": header,
+            "rows": [{"cells": cells, "id": m["id"] if m else "", "title": m["title"] if m else ""}
+                     for cells, m in zip(rows, measures, strict=True)]}
 
 
 def home_context(atlas: Atlas) -> dict:
@@ -222,10 +245,20 @@ def render_pages(atlas: Atlas, *, today: date, site_url: str, layers: list[dict]
     counts = atlas.measures.groupby("doc").size()
     for key, d in atlas.documents.iterrows():
         pages[f"documents/{key}.md"] = page("document.md.j2", "../", d=d.to_dict(), count=int(counts.get(key, 0)),
-                                            blocks=document_blocks(atlas, key))
+                                            blocks=document_blocks(atlas, key),
+                                            cleaning=summary(clean(key, atlas.texts[key])))
     for fid in atlas.features.index:
         pages[f"projects/{fid}.md"] = page("project.md.j2", "../", **project_context(atlas, fid))
     return pages
+
+
+def render_provenance(atlas_extra: dict, *, site_url: str) -> str:
+    """The about page's section on who publishes the atlas, the terms of reuse, how to cite it and the maps."""
+    contact = atlas_extra["contact"]
+    contact_href = f"mailto:{contact}" if "@" in contact and "://" not in contact else contact
+    contact_href = contact_href if contact_href.startswith(("mailto:", "https://", "http://")) else ""
+    return environment().get_template("provenance.md.j2").render(**atlas_extra, contact_href=contact_href,
+                                                                  site_url=site_url)
 
 
 # Words of the atlas that jieba's own dictionary splits or does not know. Only whole, atomic names belong here:

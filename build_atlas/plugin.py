@@ -13,6 +13,7 @@ import io
 import json
 import logging
 import os
+import re
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -42,6 +43,7 @@ NPM_ASSETS = {  # site path under assets/vendor/ → file in node_modules/
     "iframe-worker/shim.js": "iframe-worker/shim/index.js",
 }
 FORMULA_START = ("=", "+", "-", "@")
+BOM = "\ufeff".encode()
 
 
 class AtlasConfig(base.Config):
@@ -55,6 +57,34 @@ class AtlasConfig(base.Config):
     """Make the PNG/SVG/standalone downloads (cached under `cache_dir`)."""
     cache_dir = c.Type(str, default=".cache")
     """Where print images and the search dictionary are cached, relative to mkdocs.yml."""
+    publisher = c.Type(str, default="")
+    """Who publishes the atlas (shown in every page's footer, on the about page and in the citation)."""
+    contact = c.Type(str, default="")
+    """How readers reach the publisher: an e-mail address or a web address; empty shows 暂未公布."""
+    license = c.Type(str, default="CC BY 4.0")
+    """The terms under which the atlas's own data and maps may be reused (the source documents and the boundaries
+    keep their own; the about page says which)."""
+    license_url = c.Type(str, default="https://creativecommons.org/licenses/by/4.0/deed.zh-hans")
+    """Where the terms are published in full."""
+    map_approval = c.Type(str, default="")
+    """审图号: the map review approval number, once one is issued; shown in the footer and on the about page."""
+
+
+PROVENANCE_MARKER = "<!-- atlas:provenance -->"  # docs/about.md: where the generated provenance section goes
+
+
+def provenance(options: AtlasConfig) -> dict[str, str]:
+    return {key: options[key].strip() for key in ("publisher", "contact", "license", "license_url", "map_approval")}
+
+
+ENGLISH_TAG = re.compile(r'<[a-z][a-z0-9]*\s[^>]*\bclass="(?:[^"]*\s)?en(?:\s[^"]*)?"[^>]*>')
+
+
+def mark_english(html_text: str) -> str:
+    """Give every element of class `en` (the English labels the data carries) lang="en", so screen readers speak it
+    in English and browsers hyphenate it as English; templates need not remember to."""
+    return ENGLISH_TAG.sub(lambda m: m.group(0) if " lang=" in m.group(0) else m.group(0)[:-1] + ' lang="en">',
+                           html_text)
 
 
 def build_date(configured: str) -> date:
@@ -151,6 +181,8 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
         self.today = build_date(self.config.build_date)
         self.cache = self.root / self.config.cache_dir
         config.nav = navigation(self.atlas)
+        # the theme's footer (build_atlas/theme/partials/copyright.html) reads these
+        config.extra["atlas"] = {**provenance(self.config), "data_date": self.today.isoformat()}
         dictionary = pages.write_jieba_dict(self.atlas, self.cache / "jieba_user_dict.txt")
         # jieba's dictionary is process-global: forget words an earlier build in this process added (mkdocs serve,
         # tests), so the search index depends on this build's inputs only
@@ -177,17 +209,41 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
                                         content=maps.render_map(spec, atlas, options, outlines=outlines)))
         if self.config.exports:
             self.add_exports(files, config, specs, options, outlines, vendor)
+        for document in atlas.documents.to_dict("records"):
+            self.offer_original(files, config, f"documents/{document['file']}")
         listing = [{"file": name, "label": label_for(name)} for name in layers]
-        generated = pages.render_pages(atlas, today=self.today, site_url=site_url, layers=listing,
-                                       history=changes.history(self.root))
+        try:
+            history = changes.history(self.root)
+        except AtlasError as error:
+            raise PluginError("\n" + error.report()) from None
+        generated = pages.render_pages(atlas, today=self.today, site_url=site_url, layers=listing, history=history)
         for path, text in generated.items():
             files.append(File.generated(config, path, content=text))
         return files
+
+    def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
+        """The about page's provenance section (publisher, terms, citation, map notes) comes from the config."""
+        if PROVENANCE_MARKER in markdown:
+            text = pages.render_provenance(config.extra["atlas"], site_url=config.site_url or "")
+            markdown = markdown.replace(PROVENANCE_MARKER, text)
+        return markdown
+
+    def on_post_page(self, output: str, *, page, config) -> str:
+        return mark_english(output)
 
     @event_priority(-50)  # after the search plugin writes its index (0), before the offline plugin inlines it (-100)
     def on_post_build(self, *, config) -> None:
         fix_search_segmenter(Path(config.site_dir))
         compact_search_index(Path(config.site_dir))
+
+    def offer_original(self, files: Files, config, path: str) -> None:
+        """Serve a source text byte for byte, with a UTF-8 BOM in front: browsers that get no charset from the
+        server, and Windows Notepad, then read it as UTF-8 instead of showing mojibake."""
+        original = files.get_file_from_path(path)
+        if original is not None:
+            files.remove(original)
+        data = (self.root / "docs" / path).read_bytes()
+        files.append(File.generated(config, path, content=data if data.startswith(BOM) else BOM + data))
 
     def vendor_files(self, files: Files, config) -> dict[str, Path]:
         modules = self.root / "node_modules"

@@ -27,6 +27,7 @@ from .schema import (
     THEMES,
     by_key,
 )
+from .texts import clean
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9.-]*$")
 DEADLINE_PATTERN = re.compile(r"^(20\d\d)-(0[1-9]|1[0-2])$")
@@ -61,6 +62,7 @@ RULES = {
     "unused-feature": "要素没有任何举措点名 / no measure names the feature",
     "bad-registry": "文件登记表有误 / document registry is malformed",
     "bad-geojson": "GeoJSON 无效 / invalid GeoJSON",
+    "bad-release-note": "公开说明（docs/releases.yml）格式不对 / malformed public release note",
 }
 
 
@@ -140,7 +142,7 @@ def check_measures(inputs: Inputs) -> Iterator[Problem]:
     if inputs.usable("geodata/features.csv"):
         yield from check_refs(table, rows, "features", {r.cells["id"] for r in inputs.tables["geodata/features.csv"]},
                               "geodata/features.csv")
-    sources = {key: squeeze(text) for key, text in inputs.texts.items()}
+    sources = {key: squeeze(clean(key, text).text) for key, text in inputs.texts.items()}  # display text, debris out
     for row in rows:
         deadline = row.cells["deadline"]
         if deadline and deadline not in DEADLINE_WORDS and not DEADLINE_PATTERN.match(deadline):
