@@ -102,6 +102,7 @@
         }
         if (active) { setFolded(group, false); }
       });
+      if (toggleAll) { toggleAll.textContent = groups.some(isOpen) ? "全部收起" : "全部展开"; }
       output.textContent = active ? "显示 " + shown + " 项，共 " + total + " 项举措" : "共 " + total + " 项举措";
       if (remember) { rememberChoice(choice); }
     }
@@ -120,7 +121,7 @@
     if (toggleAll && groups.length > 1) {
       toggleAll.hidden = false;
       toggleAll.addEventListener("click", function () {
-        var fold = groups.some(function (group) { return !group.classList.contains("is-folded"); });
+        var fold = groups.some(isOpen);
         groups.forEach(function (group) { setFolded(group, fold); });
         toggleAll.textContent = fold ? "全部展开" : "全部收起";
       });
@@ -132,10 +133,13 @@
     groups.forEach(function (group) {
       setFolded(group, fold && !(target && group.contains(target)));
     });
-    if (toggleAll) { toggleAll.textContent = fold ? "全部展开" : "全部收起"; }
     form.hidden = false;
     apply(false);
     if (target && groupOf(target)) { target.scrollIntoView(); }
+  }
+
+  function isOpen(group) {
+    return !group.hidden && !group.classList.contains("is-folded");
   }
 
   function groupOf(element) {
