@@ -202,6 +202,10 @@ def test_a_long_list_starts_folded_and_prints_whole(page, site_url: str) -> None
     assert visible_cards(page) > 0
     page.emulate_media(media="print")
     assert visible_cards(page) == 233
+    page.emulate_media(media="screen")
+    last = page.evaluate("[...document.querySelectorAll('.measure')].pop().id")
+    page.goto(site_url + f"cities/hohhot.html#{last}")  # a link to one card opens its group
+    assert page.is_visible(f"#{last}")
 
 
 @pytest.mark.browser

@@ -127,15 +127,28 @@
       });
     }
 
-    // A long list starts folded unless the address points into it or a filter is set.
-    var target = window.location.hash ? document.getElementById(decodeURIComponent(window.location.hash.slice(1))) : null;
+    // A long list starts folded, except the group the address points into (a card or a group heading).
     var fold = total > FOLD_ABOVE;
+    var target = hashTarget();
     groups.forEach(function (group) {
       setFolded(group, fold && !(target && group.contains(target)));
     });
     form.hidden = false;
     apply(false);
     if (target && groupOf(target)) { target.scrollIntoView(); }
+    window.addEventListener("hashchange", function () {
+      var element = hashTarget();
+      var group = element && groupOf(element);
+      if (group && group.classList.contains("is-folded")) {
+        setFolded(group, false);
+        element.scrollIntoView();
+      }
+    });
+  }
+
+  function hashTarget() {
+    var id = window.location.hash ? decodeURIComponent(window.location.hash.slice(1)) : "";
+    return id ? document.getElementById(id) : null;
   }
 
   function isOpen(group) {
