@@ -8,7 +8,7 @@
 (function () {
   "use strict";
 
-  var FOLD_ABOVE = 60; // a list longer than this starts folded
+  var FOLD_ABOVE = 60; // a list longer than this starts folded, with a fold button on each group
   var FIELDS = ["city", "theme", "doc", "deadline", "unit"];
 
   function values(card, key) {
@@ -81,7 +81,8 @@
     var toggleAll = form.querySelector("[data-toggle-all]");
     var total = cards.length;
 
-    groups.forEach(addToggle);
+    var long = total > FOLD_ABOVE;  // only a long list folds; a short one reads straight through
+    if (long) { groups.forEach(addToggle); }
 
     function apply(remember) {
       var choice = readChoice(form);
@@ -102,7 +103,7 @@
         }
         if (active) { setFolded(group, false); }
       });
-      if (toggleAll) { toggleAll.textContent = groups.some(isOpen) ? "全部收起" : "全部展开"; }
+      if (toggleAll && long) { toggleAll.textContent = groups.some(isOpen) ? "全部收起" : "全部展开"; }
       output.textContent = active ? "显示 " + shown + " 项，共 " + total + " 项举措" : "共 " + total + " 项举措";
       if (remember) { rememberChoice(choice); }
     }
@@ -118,7 +119,7 @@
     form.addEventListener("submit", function (event) { event.preventDefault(); apply(true); });
     form.addEventListener("reset", function () { window.setTimeout(function () { apply(true); }, 0); });
 
-    if (toggleAll && groups.length > 1) {
+    if (toggleAll && long && groups.length > 1) {
       toggleAll.hidden = false;
       toggleAll.addEventListener("click", function () {
         var fold = groups.some(isOpen);
@@ -128,10 +129,9 @@
     }
 
     // A long list starts folded, except the group the address points into (a card or a group heading).
-    var fold = total > FOLD_ABOVE;
     var target = hashTarget();
     groups.forEach(function (group) {
-      setFolded(group, fold && !(target && group.contains(target)));
+      setFolded(group, long && !(target && group.contains(target)));
     });
     form.hidden = false;
     apply(false);
