@@ -65,7 +65,7 @@ def records(frame) -> list[dict]:
 
 def feature_rows(atlas: Atlas, features) -> list[dict]:
     mentions = atlas.statements.groupby("feature").size()
-    said = said_by_documents(atlas)
+    said = said_by_documents(atlas, list(features.index))
     rows = []
     for fid, f in features.iterrows():
         lines = said.get(fid, [])
@@ -77,9 +77,9 @@ def feature_rows(atlas: Atlas, features) -> list[dict]:
     return rows
 
 
-def said_by_documents(atlas: Atlas) -> dict[str, list[dict]]:
+def said_by_documents(atlas: Atlas, fids: list[str]) -> dict[str, list[dict]]:
     """Feature id → what each document said about it, latest first ("2023年文件：实施建设")."""
-    rows = statement_rows(atlas)
+    rows = statement_rows(atlas, fids)
     return {fid: status_by_document(group, atlas.documents) for fid, group in groupby(rows, key=lambda r: r["feature"])}
 
 

@@ -109,16 +109,19 @@ def geometry_label(atlas: Atlas, fid: str) -> str:
     return f"{GEOMETRY_ZH.get(kind, '范围')}（{'实测' if f['precision'] == 'surveyed' else '示意'}）"
 
 
-def statement_rows(atlas: Atlas, fid: str | None = None) -> list[dict]:
-    """The statements (of one project, or of all grouped by project), latest document first; each row says
+def statement_rows(atlas: Atlas, fids: str | list[str]) -> list[dict]:
+    """The statements on one project (or several, grouped by project), latest document first; each row says
     whether it is `about` the project (only those carry a status that counts)."""
-    s = atlas.statements.assign(about=is_about(atlas.statements))
-    if fid is not None:
-        s = s[s["feature"] == fid]
-    s = s.assign(rank=s["status"].map(lambda k: list(STATUS).index(k) if k in STATUS else -1))
-    s = s.sort_values(["feature", "date", "rank", "measure"], ascending=[True, False, False, True])
-    return [{**row, "year": str(row["date"])[:4], "status_zh": STATUS[row["status"]].zh if row["status"] in STATUS
-             else ""} for row in s.to_dict("records")]
+    s = atlas.statements
+    s = s[s["feature"].isin([fids] if isinstance(fids, str) else fids)]
+    rows = [{**row, "about": about, "year": str(row["date"])[:4],
+             "status_zh": STATUS[row["status"]].zh if row["status"] in STATUS else ""}
+            for row, about in zip(s.to_dict("records"), is_about(s), strict=True)]
+    rank = {key: i for i, key in enumerate(STATUS)}
+    rows.sort(key=lambda r: (r["measure"]))
+    rows.sort(key=lambda r: (str(r["date"]), rank.get(r["status"], -1)), reverse=True)
+    rows.sort(key=lambda r: r["feature"])  # stable: within a project, latest document and most advanced first
+    return rows
 
 
 def status_by_document(rows: list[dict], documents: pd.DataFrame) -> list[dict]:
