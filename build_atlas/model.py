@@ -35,6 +35,7 @@ class Atlas:
     cities: gpd.GeoDataFrame
     documents: pd.DataFrame  # the registry, indexed by key
     texts: dict[str, str]
+    waypoints: pd.DataFrame | None = None  # feature, seq (int), place: the drawing order of each line
 
     def measures_of_city(self, city: str) -> pd.DataFrame:
         return self.measures[self.measures["cities"].map(lambda cities: city in cities)]
@@ -63,7 +64,12 @@ def frame(rows: list[Row], lists: tuple[str, ...] = ()) -> pd.DataFrame:
 
 
 def latest_status(statements: pd.DataFrame) -> pd.Series:
-    """Each feature's status as the most recent document states it (ties: the most advanced)."""
+    """Each feature's status as the most recent document states it (ties: the most advanced).
+
+    Only statements about the feature count; one that names it in passing (`relation` mention) does not.
+    """
+    if "relation" in statements:
+        statements = statements[statements["relation"].fillna("").isin(["", "about"])]
     ranked = statements.assign(rank=statements["status"].map(STATUS_ORDER.index))
     ranked = ranked.sort_values(["date", "rank"])
     return ranked.groupby("feature")["status"].last()
@@ -90,7 +96,10 @@ def assemble(inputs: Inputs) -> Atlas:
     cities = gpd.GeoDataFrame.from_features(inputs.cities["features"], crs="EPSG:4326")
     order = {term.key: i for i, term in enumerate(CITIES)}
     cities = cities.sort_values("city", key=lambda s: s.map(order)).set_index("city", drop=False).rename_axis(None)
-    return Atlas(inputs.root, measures, features, statements, places, counties, cities, documents, inputs.texts)
+    waypoints = frame(inputs.tables["geodata/waypoints.csv"])
+    waypoints["seq"] = waypoints["seq"].astype(int)
+    return Atlas(inputs.root, measures, features, statements, places, counties, cities, documents, inputs.texts,
+                 waypoints)
 
 
 def gather(root: Path) -> Atlas:

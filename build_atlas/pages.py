@@ -9,18 +9,22 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import date
+from itertools import groupby
 from pathlib import Path
 
 import jinja2
+import pandas as pd
 from markupsafe import Markup, escape
 from opencc_purepy import OpenCC
 
 from .model import Atlas
+from .projects import drawing_note, geometry_label, statement_rows, status_by_document
 from .schema import CITIES, DEADLINE_WORDS, FEATURE_STATUSES, KINDS, LAYERS, MEASURE_STATUSES, TABLES, THEMES, by_key
 from .texts import CLEANING, clean, summary, table_rows
 from .validate import RULES, squeeze
 
 CITY, THEME, KIND, STATUS = by_key(CITIES), by_key(THEMES), by_key(KINDS), by_key(FEATURE_STATUSES)
+CITY_ORDER, THEME_ORDER = {c.key: i for i, c in enumerate(CITIES)}, {t.key: i for i, t in enumerate(THEMES)}
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|>-])")
 HEADING = [(re.compile(r"^第[一二三四五六七八九十]+章"), 2), (re.compile(r"^第[一二三四五六七八九十]+节"), 3),
            (re.compile(r"^[一二三四五六七八九十]+、"), 2)]
@@ -72,13 +76,22 @@ def records(frame) -> list[dict]:
 
 def feature_rows(atlas: Atlas, features) -> list[dict]:
     mentions = atlas.statements.groupby("feature").size()
+    said = said_by_documents(atlas, list(features.index))
     rows = []
     for fid, f in features.iterrows():
-        rows.append({**{k: f[k] for k in ("id", "name_zh", "name_en", "kind", "cities", "precision", "note", "status")},
-                     "kind_zh": KIND[f["kind"]].zh, "status_zh": STATUS[f["status"]].zh if f["status"] else "未注明",
+        lines = said.get(fid, [])
+        rows.append({**{k: f[k] for k in ("id", "name_zh", "name_en", "kind", "cities", "precision", "status")},
+                     "kind_zh": KIND[f["kind"]].zh, "said": lines,
+                     "status_zh": lines[0]["label"] if lines else "文件未表述进展",
                      "city_names": "、".join(CITY[c].zh for c in f["cities"]), "mentions": int(mentions.get(fid, 0)),
-                     "located": f.geometry is not None})
+                     "located": f.geometry is not None, "geometry_zh": geometry_label(atlas, fid)})
     return rows
+
+
+def said_by_documents(atlas: Atlas, fids: list[str]) -> dict[str, list[dict]]:
+    """Feature id → what each document said about it, latest first ("2023年文件：实施建设")."""
+    rows = statement_rows(atlas, fids)
+    return {fid: status_by_document(group, atlas.documents) for fid, group in groupby(rows, key=lambda r: r["feature"])}
 
 
 def document_blocks(atlas: Atlas, key: str) -> list[dict]:
@@ -146,40 +159,65 @@ def home_context(atlas: Atlas) -> dict:
             "feature_count": len(atlas.features), "located_count": len(atlas.located)}
 
 
+def cards(measures) -> list[dict]:
+    """Measure records with the keys the page filters read (unit names in simplified script, deadline group)."""
+    rows = records(measures)
+    for m in rows:
+        m["unit_keys"] = ";".join(TO_SIMPLIFIED.convert(u) for u in m["units"])
+        m["deadline_key"] = m["deadline"] or "none"
+    return rows
+
+
+def counted(values, label, order=None) -> list[dict]:
+    """Filter options: each value that occurs (in `values`, a column of lists), its label and how many cards."""
+    counts = pd.Series([v for vs in values for v in vs], dtype=object).value_counts()
+    options = [{"value": v, "label": label(v), "count": int(n)} for v, n in counts.items()]
+    return sorted(options, key=order) if order else options  # default: most frequent first
+
+
+def filters(atlas: Atlas, measures, names: tuple[str, ...]) -> list[dict]:
+    """The filter form's fields, with only the options that occur on the page and their counts."""
+    doc_order = {k: i for i, k in enumerate(atlas.documents.index)}
+    deadline_order = {**{w: i for i, w in enumerate(DEADLINE_WORDS)}, "none": len(DEADLINE_WORDS)}
+    fields = {
+        "city": ("城市", counted(measures["cities"], lambda c: CITY[c].zh, lambda o: CITY_ORDER[o["value"]])),
+        "theme": ("主题", counted(measures["themes"], lambda t: THEME[t].zh, lambda o: THEME_ORDER[o["value"]])),
+        "doc": ("文件", counted(measures["doc"].map(lambda k: [k]), lambda k: atlas.documents.loc[k, "short"],
+                              lambda o: doc_order[o["value"]])),
+        "deadline": ("完成时限", counted(measures["deadline"].map(lambda v: [v or "none"]),
+                                     lambda v: "未设时限" if v == "none" else deadline_label(v),
+                                     lambda o: (deadline_order.get(o["value"], -1), o["value"]))),
+        "unit": ("责任单位", counted(measures["units"].map(lambda us: sorted({TO_SIMPLIFIED.convert(u) for u in us})),
+                                 str)),
+    }
+    return [{"key": key, "label": fields[key][0], "options": fields[key][1]} for key in names if fields[key][1]]
+
+
 def city_context(atlas: Atlas, key: str) -> dict:
     measures = atlas.measures_of_city(key)
-    groups = [{"theme": t, "measures": records(measures[measures["themes"].map(lambda ts, k=t.key: ts[0] == k)])}
+    groups = [{"theme": t, "measures": cards(measures[measures["themes"].map(lambda ts, k=t.key: ts[0] == k)])}
               for t in THEMES]
     counties = atlas.counties[atlas.counties["city"] == key].sort_values("adcode")["name_zh"]
     return {"city": CITY[key], "total": len(measures), "groups": [g for g in groups if g["measures"]],
-            "features": feature_rows(atlas, atlas.features_of_city(key)), "counties": list(counties)}
+            "features": feature_rows(atlas, atlas.features_of_city(key)), "counties": list(counties),
+            "filters": filters(atlas, measures, ("theme", "doc", "deadline", "unit"))}
 
 
 def theme_context(atlas: Atlas, key: str) -> dict:
+    """Each measure once, grouped by document; the cities it concerns are tags on its card."""
     measures = atlas.measures_of_theme(key)
-    all_four = measures["cities"].map(len) == len(CITIES)
-    groups = [("四市共同", measures[all_four])] + [
-        (c.zh, measures[~all_four & measures["cities"].map(lambda cs, k=c.key: k in cs)]) for c in CITIES]
-    rendered, seen = [], set()
-    for label, subset in groups:
-        docs = [{"short": d["short"], "measures": records(subset[subset["doc"] == d["key"]])}
-                for d in records(atlas.documents)]
-        docs = [d for d in docs if d["measures"]]
-        for m in (m for d in docs for m in d["measures"]):
-            m["anchor"] = m["id"] not in seen  # a measure of two cities is listed twice; its id goes on the first
-            seen.add(m["id"])
-        if docs:
-            rendered.append({"label": label, "docs": docs})
-    return {"theme": THEME[key], "total": len(measures), "groups": rendered,
-            "features": feature_rows(atlas, atlas.features_of_theme(key))}
+    groups = [{"doc": d, "measures": cards(measures[measures["doc"] == d["key"]])} for d in records(atlas.documents)]
+    return {"theme": THEME[key], "total": len(measures), "groups": [g for g in groups if g["measures"]],
+            "features": feature_rows(atlas, atlas.features_of_theme(key)),
+            "filters": filters(atlas, measures, ("city", "theme", "doc", "deadline", "unit"))}
 
 
 def project_context(atlas: Atlas, fid: str) -> dict:
     measures = atlas.measures.set_index("id")
-    statements = atlas.statements[atlas.statements["feature"] == fid].sort_values(["date", "measure"])
-    rows = [{**s, "clause": measures.loc[s["measure"], "clause"], "doc_short": atlas.documents.loc[s["doc"], "short"],
-             "status_zh": STATUS[s["status"]].zh} for s in records(statements)]
-    return {"f": feature_rows(atlas, atlas.features.loc[[fid]])[0], "statements": rows}
+    rows = [{**s, "clause": measures.loc[s["measure"], "clause"], "doc_short": atlas.documents.loc[s["doc"], "short"]}
+            for s in statement_rows(atlas, fid)]
+    return {"f": feature_rows(atlas, atlas.features.loc[[fid]])[0], "statements": rows,
+            "drawing": drawing_note(atlas, fid)}
 
 
 def projects_context(atlas: Atlas) -> dict:
@@ -206,8 +244,11 @@ def tracing_context(atlas: Atlas, today: date) -> dict:
         passed = deadline_passed(row["deadline"], today)
         state = "—（持续性任务）" if passed is None else ("已到期" if passed else "未到期")
         deadlines.append({"m": row, "state": state})
+    recorded = m[m["status"] != ""]
     return {"regional": regional, "details": details, "deadlines": deadlines, "cities_list": CITIES,
-            "passed": sum(d["state"] == "已到期" for d in deadlines)}
+            "passed": sum(d["state"] == "已到期" for d in deadlines), "measure_total": len(m),
+            "recorded": len(recorded), "recorded_by_status": records(recorded.groupby("status").size()
+                                                                     .rename("count").reset_index())}
 
 
 def data_context(atlas: Atlas, layers: list[dict]) -> dict:

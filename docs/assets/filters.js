@@ -1,0 +1,173 @@
+/* Filters and collapsible groups for the measure lists on city and theme pages.
+
+   Progressive enhancement: the page is complete without this script (every card shown, the form stays hidden,
+   the page prints whole). With it, the form narrows the cards by city, theme, document, deadline and responsible
+   unit, keeps the choice in the address (?theme=…&unit=…) so it can be shared, and long pages start with their
+   groups folded under headings that show how many cards each holds. No server, no framework: works from file://.
+*/
+(function () {
+  "use strict";
+
+  var FOLD_ABOVE = 60; // a list longer than this starts folded, with a fold button on each group
+  var FIELDS = ["city", "theme", "doc", "deadline", "unit"];
+
+  function values(card, key) {
+    var raw = card.getAttribute("data-" + key) || "";
+    return raw ? raw.split(";") : [];
+  }
+
+  function matches(card, choice) {
+    return FIELDS.every(function (key) {
+      var wanted = choice[key];
+      if (!wanted) { return true; }
+      if (key === "unit") {  // typed text: any unit whose name contains it
+        return values(card, key).some(function (unit) { return unit.indexOf(wanted) !== -1; });
+      }
+      return values(card, key).indexOf(wanted) !== -1;
+    });
+  }
+
+  function readChoice(form) {
+    var choice = {};
+    FIELDS.forEach(function (key) {
+      var field = form.elements[key];
+      choice[key] = field ? field.value.trim() : "";
+    });
+    return choice;
+  }
+
+  function rememberChoice(choice) {
+    try {
+      var params = new URLSearchParams(window.location.search);
+      FIELDS.forEach(function (key) {
+        if (choice[key]) { params.set(key, choice[key]); } else { params.delete(key); }
+      });
+      var query = params.toString();
+      history.replaceState(null, "", window.location.pathname + (query ? "?" + query : "") + window.location.hash);
+    } catch (error) { /* some file:// contexts refuse replaceState: the filter still works */ }
+  }
+
+  function setFolded(group, folded) {
+    group.classList.toggle("is-folded", folded);
+    var button = group.querySelector(".measure-group__toggle");
+    if (button) {
+      button.setAttribute("aria-expanded", String(!folded));
+      button.textContent = folded ? "展开" : "收起";
+    }
+  }
+
+  function addToggle(group, index) {
+    var heading = group.querySelector("h2, h3");
+    var list = group.querySelector(".measure-list");
+    if (!heading || !list) { return; }
+    list.id = list.id || "measure-list-" + index;
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "measure-group__toggle";
+    button.setAttribute("aria-controls", list.id);
+    button.addEventListener("click", function () {
+      setFolded(group, !group.classList.contains("is-folded"));
+    });
+    heading.appendChild(button);
+  }
+
+  function setup(form) {
+    if (form.dataset.ready) { return; }
+    form.dataset.ready = "1";
+    var root = form.parentElement;
+    var groups = Array.prototype.slice.call(root.querySelectorAll(".measure-group"));
+    var cards = Array.prototype.slice.call(root.querySelectorAll(".measure"));
+    var output = form.querySelector("output");
+    var toggleAll = form.querySelector("[data-toggle-all]");
+    var total = cards.length;
+
+    var long = total > FOLD_ABOVE;  // only a long list folds; a short one reads straight through
+    if (long) { groups.forEach(addToggle); }
+
+    function apply(remember) {
+      var choice = readChoice(form);
+      var active = FIELDS.some(function (key) { return choice[key]; });
+      var shown = 0;
+      cards.forEach(function (card) {
+        var show = matches(card, choice);
+        card.hidden = !show;
+        if (show) { shown += 1; }
+      });
+      groups.forEach(function (group) {
+        var count = group.querySelectorAll(".measure:not([hidden])").length;
+        group.hidden = count === 0;
+        var label = group.querySelector(".group-count");
+        if (label) {
+          var all = group.querySelectorAll(".measure").length;
+          label.textContent = active ? count + " / " + all + " 项" : all + " 项";
+        }
+        if (active) { setFolded(group, false); }
+      });
+      if (toggleAll && long) { toggleAll.textContent = groups.some(isOpen) ? "全部收起" : "全部展开"; }
+      output.textContent = active ? "显示 " + shown + " 项，共 " + total + " 项举措" : "共 " + total + " 项举措";
+      if (remember) { rememberChoice(choice); }
+    }
+
+    var params = new URLSearchParams(window.location.search);
+    FIELDS.forEach(function (key) {
+      var field = form.elements[key];
+      if (field && params.get(key)) { field.value = params.get(key); }
+    });
+
+    form.addEventListener("input", function () { apply(true); });
+    form.addEventListener("change", function () { apply(true); });
+    form.addEventListener("submit", function (event) { event.preventDefault(); apply(true); });
+    form.addEventListener("reset", function () { window.setTimeout(function () { apply(true); }, 0); });
+
+    if (toggleAll && long && groups.length > 1) {
+      toggleAll.hidden = false;
+      toggleAll.addEventListener("click", function () {
+        var fold = groups.some(isOpen);
+        groups.forEach(function (group) { setFolded(group, fold); });
+        toggleAll.textContent = fold ? "全部展开" : "全部收起";
+      });
+    }
+
+    // A long list starts folded, except the group the address points into (a card or a group heading).
+    var target = hashTarget();
+    groups.forEach(function (group) {
+      setFolded(group, long && !(target && group.contains(target)));
+    });
+    form.hidden = false;
+    apply(false);
+    if (target && groupOf(target)) { target.scrollIntoView(); }
+    window.addEventListener("hashchange", function () {
+      var element = hashTarget();
+      var group = element && groupOf(element);
+      if (group && group.classList.contains("is-folded")) {
+        setFolded(group, false);
+        element.scrollIntoView();
+      }
+    });
+  }
+
+  function hashTarget() {
+    var id = window.location.hash ? decodeURIComponent(window.location.hash.slice(1)) : "";
+    return id ? document.getElementById(id) : null;
+  }
+
+  function isOpen(group) {
+    return !group.hidden && !group.classList.contains("is-folded");
+  }
+
+  function groupOf(element) {
+    return element.closest ? element.closest(".measure-group") : null;
+  }
+
+  function init() {
+    Array.prototype.forEach.call(document.querySelectorAll("form.measure-filters"), setup);
+  }
+
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(init);  // Material's instant navigation, when it is switched on
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();
