@@ -53,14 +53,20 @@ THEMES = (
 KINDS = (
     Term("hsr", "高铁/城际铁路", "High-speed & intercity rail", "#c0392b", "train", "rail"),
     Term("rail", "普速铁路改造", "Conventional rail upgrade", "#7b241c", "train", "rail"),
+    Term("metro", "城市轨道交通", "Urban rail transit", "#e74c3c", "train-subway", "rail"),
     Term("expressway", "高速公路", "Expressway", "#1a5276", "road", "roads"),
     Term("road", "国省干线/口岸通道", "Trunk road", "#5dade2", "road", "roads"),
     Term("airport", "机场", "Airport", "#6c3483", "plane", "aviation"),
     Term("logistics", "物流枢纽/口岸", "Logistics hub / port", "#d35400", "truck", "logistics"),
     Term("park", "公园/保护地", "Park", "#1e8449", "tree", "ecology"),
     Term("ecology", "山水林田湖草沙", "Natural feature", "#52be80", "water", "ecology"),
+    Term("energy", "能源基地/工程", "Energy base & project", "#f39c12", "bolt", "energy"),
+    Term("power", "电力外送通道/电网", "Power transmission", "#b7950b", "plug", "energy"),
+    Term("water", "水利工程", "Water works", "#2e86c1", "droplet", "energy"),
     Term("industry", "产业园区", "Industrial park", "#7f8c8d", "industry", "other"),
-    Term("energy", "能源水利工程", "Energy & water project", "#f39c12", "bolt", "other"),
+    Term("zone", "经济区/示范区/新区", "Economic & demonstration zone", "#8e44ad", "city", "other"),
+    Term("agri", "农牧林业基地", "Farming & forestry base", "#a04000", "wheat-awn", "other"),
+    Term("tourism", "旅游景区", "Tourist area", "#d81b60", "camera", "other"),
 )
 
 LAYERS = (
@@ -69,6 +75,7 @@ LAYERS = (
     Term("aviation", "航空", "Aviation"),
     Term("ecology", "公园与生态", "Parks & ecology"),
     Term("logistics", "物流与口岸", "Logistics & ports"),
+    Term("energy", "能源与水利", "Energy & water"),
     Term("other", "其他项目", "Other projects"),
 )
 
@@ -102,7 +109,11 @@ MEASURE_COLUMNS = (
     Column("text", True, "条款原文，逐字照录（仅修复断行和 PDF 多余空格）。The clause text, verbatim."),
     Column("themes", True, "主题键，以 `;` 分隔。`;`-separated theme keys."),
     Column("cities", True, "涉及城市：`hohhot;baotou;ordos;ulanqab` 中的若干个。Cities the measure concerns."),
-    Column("units", False, "责任单位，照原文，以 `;` 分隔。Responsible units as printed."),
+    Column("units", False,
+           "责任单位，照原文，以 `;` 分隔；原文共用的后缀分别补全（`托克托縣、清水河縣人民政府` 写作"
+           " `托克托縣人民政府;清水河縣人民政府`）；牵头/负责以外的职责照原文用全角括号写在该单位后，如"
+           " `市有關部門（配合）`。Responsible units as printed, `;`-separated; a shared suffix is written out on each"
+           " unit; a role other than lead/responsible follows its unit in full-width brackets."),
     Column("deadline", False, "完成时限：`YYYY-MM`、`ongoing`（持续推进）、`long-term`（长期坚持）或留空。Deadline."),
     Column("implements", False, "所落实的上级举措编号，以 `;` 分隔。Ids of the higher-level measures carried out."),
     Column("features", False, "条款点名的地图要素编号（见 geodata/features.csv），以 `;` 分隔。Feature ids named."),

@@ -31,6 +31,11 @@ from .schema import (
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9.-]*$")
 DEADLINE_PATTERN = re.compile(r"^(20\d\d)-(0[1-9]|1[0-2])$")
 WHITESPACE = re.compile(r"\s+")
+# units: a list left in one item; a place left without the organ suffix its list shared; a role outside （）
+UNIT_LIST = re.compile(r"[、，,]")
+UNIT_PLACE_ONLY = re.compile(r"[县縣旗区區]$")
+UNIT_ROLE = re.compile(r"(配合|协助|協助|牵头|牽頭|负责|負責)$")
+UNIT_BRACKETS = re.compile(r"^[^（）]+(（[^（）]+）)?$")
 COUNTY_TOLERANCE_DEG = 0.01  # ~1 km: a gazetteer point on a county line still counts as inside
 
 # Every rule's code with its bilingual summary; docs/data.md must list each code.
@@ -47,6 +52,8 @@ RULES = {
     "duplicate-id": "编号重复 / duplicate id",
     "unknown-key": "不在词表中的键 / key not in the vocabulary",
     "bad-deadline": "完成时限格式不对 / malformed deadline",
+    "bad-unit": "责任单位写法不对（未拆开、后缀未补全或职责未加全角括号）/ unit not split, shared suffix not written"
+                " out, or role not in full-width brackets",
     "text-not-in-source": "原文在来源文件中找不到 / text not found in its source document",
     "dangling-ref": "引用的编号不存在 / reference to a missing id",
     "bad-number": "不是数字 / not a number",
@@ -140,6 +147,7 @@ def check_measures(inputs: Inputs) -> Iterator[Problem]:
     if inputs.usable("geodata/features.csv"):
         yield from check_refs(table, rows, "features", {r.cells["id"] for r in inputs.tables["geodata/features.csv"]},
                               "geodata/features.csv")
+    yield from check_units(table, rows)
     sources = {key: squeeze(text) for key, text in inputs.texts.items()}
     for row in rows:
         deadline = row.cells["deadline"]
@@ -153,6 +161,30 @@ def check_measures(inputs: Inputs) -> Iterator[Problem]:
             yield problem(table, row, "text", "text-not-in-source",
                           "原文与来源文件不符 / text does not occur in the source document",
                           "text 须逐字照录原文 / copy the clause verbatim from docs/documents/")
+
+
+def unit_fault(unit: str) -> str:
+    """What is wrong with one `units` item, or '' (see the units column in schema.py)."""
+    name = unit.split("（", 1)[0]
+    if UNIT_LIST.search(unit):
+        return "一格写了几个单位 / several units in one item: split them with ';'"
+    if not UNIT_BRACKETS.match(unit):
+        return "职责须用一对全角括号写在单位名后 / a role goes in one pair of full-width brackets after the name"
+    if UNIT_PLACE_ONLY.search(name):
+        return "这是地名不是单位：原文共用的后缀（如 人民政府、管委会）没有补上 / a place, not a unit: the suffix its" \
+               " printed list shared is missing"
+    if UNIT_ROLE.search(name):
+        return "职责写在了括号外 / the role is outside the brackets"
+    return ""
+
+
+def check_units(table: str, rows: list[Row]) -> Iterator[Problem]:
+    for row in rows:
+        for unit in items(row.cells["units"]):
+            if fault := unit_fault(unit):
+                yield problem(table, row, "units", "bad-unit", f"'{unit}'：{fault}",
+                              "例如 托克托縣、清水河縣人民政府 写作 托克托縣人民政府;清水河縣人民政府，"
+                              "市有關部門配合 写作 市有關部門（配合）/ e.g. 托克托縣人民政府;清水河縣人民政府")
 
 
 def check_features(inputs: Inputs) -> Iterator[Problem]:

@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import csv
 import re
+import shutil
 from pathlib import Path
 
 import pytest
+
+from .conftest import copy_project
+from .test_validation import COL, MEASURES, Table, located, problems_of
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "docs" / "documents"
@@ -81,3 +85,47 @@ def test_the_seven_sections_without_lead_phrases_have_rows_of_their_own(measures
     for clause in ("第四章第一节", "第四章第二节", "第六章第五节", "第十章第一节", "第十章第二节", "第十章第三节",
                    "第十章第四节"):
         assert re.fullmatch(r"pl21-\d{4}-\d{2}", clauses[clause]), clause
+
+
+# ------------------------------------------------------------------------------------------------ units
+
+def test_units_printed_with_a_shared_suffix_are_written_out_and_roles_kept(measures):
+    units = {row["id"]: row["units"].split(";") for row in measures}
+    assert units["hh19-01"][:2] == ["托克托縣人民政府", "清水河縣人民政府"]
+    assert units["hh19-07"][:2] == ["和林縣人民政府", "清水河縣人民政府"]
+    assert units["hh19-36"] == ["市自然資源局", "市有關部門（配合）"]
+    assert units["hh19-45"] == ["市各有關部門（按照職責分別牽頭）"]
+    assert "四市人民政府（按职责分工负责）" in units["r23-01"]
+
+
+def test_every_role_the_documents_print_in_a_trailer_is_kept_in_brackets(measures):
+    """Every 配合/牵头/负责 inside a printed responsibility trailer shows up in brackets in some unit."""
+    kept = "".join(row["units"] for row in measures)
+    for key in ("hohhot-2019", "nzf-2023-23"):
+        text = (SOURCES / f"{key}.txt").read_text(encoding="utf-8")
+        trailers = re.findall(r"[（(](?:责任单位：)?([^（）()]*?(?:配合|牽頭|牵头|分工负责))", text)
+        assert trailers, key
+        for trailer in trailers:
+            role = re.search(r"(市有關部門配合|按照職責分別牽頭|按职责分工负责)$", trailer).group(1)
+            assert f"（{role.removeprefix('市有關部門')}）" in kept, trailer
+
+
+# --------------------------------------------------------------------------- the validator enforces the rules
+
+@pytest.fixture(scope="module")
+def pristine_copy(tmp_path_factory) -> Path:
+    return copy_project(tmp_path_factory.mktemp("rules") / "atlas")
+
+
+@pytest.fixture
+def copy(pristine_copy: Path, tmp_path: Path) -> Path:
+    return Path(shutil.copytree(pristine_copy, tmp_path / "atlas", symlinks=True))
+
+
+@pytest.mark.parametrize("units", ["托克托縣;清水河縣人民政府", "市自然資源局;市有關部門配合",
+                                   "市自然資源局、市有關部門", "市有關部門（配合"])
+def test_validator_rejects_units_split_wrongly_or_a_role_outside_brackets(copy, units):
+    table = Table(copy, MEASURES)
+    row = table.find(id="hh19-01")
+    table.set(row, "units", units).save()
+    assert located(problems_of(copy)) == [(MEASURES, table.line(row), COL[MEASURES]["units"], "bad-unit")]
