@@ -62,7 +62,9 @@ def frame(rows: list[Row], lists: tuple[str, ...] = ()) -> pd.DataFrame:
 
 
 def latest_status(statements: pd.DataFrame) -> pd.Series:
-    """Each feature's status as the most recent document states it (ties: the most advanced)."""
+    """Each feature's status as the most recent document states it in a clause about it (ties: the most
+    advanced); a clause that only mentions the feature says nothing of its status."""
+    statements = statements[statements["relation"] == "about"]
     ranked = statements.assign(rank=statements["status"].map(STATUS_ORDER.index))
     ranked = ranked.sort_values(["date", "rank"])
     return ranked.groupby("feature")["status"].last()

@@ -16,7 +16,19 @@ from markupsafe import Markup, escape
 from opencc_purepy import OpenCC
 
 from .model import Atlas
-from .schema import CITIES, DEADLINE_WORDS, FEATURE_STATUSES, KINDS, LAYERS, MEASURE_STATUSES, TABLES, THEMES, by_key
+from .schema import (
+    CITIES,
+    DEADLINE_WORDS,
+    FEATURE_STATUSES,
+    KINDS,
+    LAYERS,
+    MEASURE_STATUSES,
+    RELATIONS,
+    TABLES,
+    THEMES,
+    VERBS,
+    by_key,
+)
 from .validate import RULES, squeeze
 
 CITY, THEME, KIND, STATUS = by_key(CITIES), by_key(THEMES), by_key(KINDS), by_key(FEATURE_STATUSES)
@@ -192,7 +204,10 @@ def data_context(atlas: Atlas, layers: list[dict]) -> dict:
     vocab = [{"group": group, "key": t.key, "zh": t.zh, "en": t.en}
              for group, terms in (("城市 cities", CITIES), ("主题 themes", THEMES), ("要素类型 kind", KINDS),
                                   ("项目进展 statements.status", FEATURE_STATUSES),
-                                  ("落实状态 measures.status", MEASURE_STATUSES)) for t in terms]
+                                  ("落实状态 measures.status", MEASURE_STATUSES),
+                                  ("条款与项目 statements.relation", RELATIONS)) for t in terms]
+    vocab += [{"group": "动词表 statements.status（先列出的先匹配）", "key": verb.phrase,
+               "zh": STATUS[verb.status].zh, "en": verb.status} for verb in VERBS]
     return {"tables": tables, "vocab": vocab, "rules": list(RULES.items()), "layers": layers,
             "measure_count": len(atlas.measures), "feature_count": len(atlas.features),
             "unlocated_count": len(atlas.features) - len(atlas.located), "place_count": len(atlas.places)}

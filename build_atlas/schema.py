@@ -89,6 +89,72 @@ FEATURE_STATUSES = (
     Term("protection", "保护修复", "Protection & restoration", note="保护、治理、修复"),
 )
 
+# The verb table: a statement's `status` follows the verb or phrase that governs the project in its `quote`
+# (read in simplified characters). The first entry found in the quote wins, so the specific phrases come first;
+# "…" stands for any words between. A statement that departs from it says why in `reason`.
+@dataclass(frozen=True)
+class Verb:
+    phrase: str
+    status: str
+    note: str = ""
+
+
+VERBS = (
+    Verb("前期工作", "preliminary", "开展/加快/推动…前期工作"),
+    Verb("纳入…规划", "proposed", "推动…纳入国家规划"),
+    Verb("规划建设", "proposed", "规划建设：尚在规划"),
+    Verb("布局建设", "proposed", "布局建设：尚在布局"),
+    Verb("申建", "proposed"),
+    Verb("申报", "proposed"),
+    Verb("创建", "proposed", "创建示范区/景区等称号"),
+    Verb("争取", "proposed"),
+    Verb("研究", "proposed"),
+    Verb("谋划", "proposed"),
+    Verb("设立", "proposed", "设立新的开发区等"),
+    Verb("建成", "completed"),
+    Verb("通车", "completed"),
+    Verb("投运", "completed"),
+    Verb("封关运行", "operating", "综合保税区封关运行：开始运营"),
+    Verb("保护", "protection", "山水林田湖草沙的保护"),
+    Verb("治理", "protection"),
+    Verb("修复", "protection"),
+    Verb("治沙", "protection"),
+    Verb("补水", "protection", "湖泊生态补水"),
+    Verb("人口…转移", "protection", "生态脆弱地区人口向城镇转移，减轻生态压力"),
+    Verb("推广…经验", "operating", "推广已有试点的经验"),
+    Verb("深化…建设", "construction", "深化…园区建设：继续建设"),
+    Verb("推进…工程", "construction", "推进…工程：工程在建"),
+    Verb("依托…打造", "construction", "依托的设施只是被提及（relation = mention），打造的对象在建设"),
+    Verb("实施", "construction"),
+    Verb("建设", "construction", "建设、推进/推动/加快…建设"),
+    Verb("开工", "construction"),
+    Verb("改造", "construction"),
+    Verb("扩建", "construction"),
+    Verb("打造", "construction"),
+    Verb("构建", "construction"),
+    Verb("培育", "construction"),
+    Verb("完善", "construction", "完善…路网等配套"),
+    Verb("推动", "proposed", "推动…（不带建设）"),
+    Verb("推进", "proposed", "推进…（不带建设）"),
+    Verb("深化", "operating", "深化已有的合作、试点"),
+    Verb("发挥", "operating"),
+    Verb("优化", "operating"),
+    Verb("提升", "operating"),
+    Verb("出台", "operating", "出台支持意见"),
+    Verb("勘探开发", "operating", "已有气田加大勘探开发"),
+    Verb("联通", "operating", "已有口岸的设施联通"),
+    Verb("运营", "operating"),
+    Verb("合作", "operating", "已有设施开展合作"),
+    Verb("先行先试", "operating"),
+    Verb("为抓手", "operating", "以已有园区为抓手"),
+)
+
+RELATIONS = (
+    Term("about", "关于该项目", "About the project", note="条款说的就是这个项目：其进展计入该项目的最新状态"),
+    Term("mention", "顺带提及", "Mentions it",
+         note="条款说的是别的事（如通往它的道路、依托它的片区），只是点到它的名字"),
+)
+
 # Implementation status recorded by staff in measures.csv (never taken from the documents).
 MEASURE_STATUSES = (
     Term("in-progress", "推进中", "In progress"),
@@ -154,7 +220,10 @@ STATEMENT_COLUMNS = (
     Column("feature", True, "要素编号。Feature id."),
     Column("measure", True, "点名该要素的举措编号。Measure id."),
     Column("status", True, "该文件所述进展：" + "、".join(f"`{s.key}` {s.zh}" for s in FEATURE_STATUSES) + "。"),
-    Column("quote", True, "原文中说明进展的短语，须出现在该举措原文中。Verbatim phrase."),
+    Column("quote", True, "原文中说明进展的短语（含支配该项目的动词），须出现在该举措原文中。Verbatim phrase."),
+    Column("relation", True, "`about`（条款说的就是该项目）或 `mention`（只是顺带提及）；"
+           "只有 `about` 的进展计入项目状态。About the project, or only mentions it."),
+    Column("reason", False, "进展与动词表不符时说明理由，否则留空。Why the status departs from the verb table."),
 )
 
 TABLES = {

@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Iterator
 
 import shapely
+from opencc_purepy import OpenCC
 from shapely.geometry import Point, shape
 
 from .errors import Problem
@@ -23,8 +24,11 @@ from .schema import (
     LIST_SEPARATOR,
     MEASURE_STATUSES,
     REGION_BOUNDS,
+    RELATIONS,
     TABLES,
     THEMES,
+    VERBS,
+    Verb,
     by_key,
 )
 
@@ -36,6 +40,8 @@ UNIT_LIST = re.compile(r"[、，,]")
 UNIT_PLACE_ONLY = re.compile(r"[县縣旗区區]$")
 UNIT_ROLE = re.compile(r"(配合|协助|協助|牵头|牽頭|负责|負責)$")
 UNIT_BRACKETS = re.compile(r"^[^（）]+(（[^（）]+）)?$")
+TO_SIMPLIFIED = OpenCC("t2s")
+VERB_PATTERNS = [(re.compile(".*?".join(map(re.escape, verb.phrase.split("…")))), verb) for verb in VERBS]
 COUNTY_TOLERANCE_DEG = 0.01  # ~1 km: a gazetteer point on a county line still counts as inside
 
 # Every rule's code with its bilingual summary; docs/data.md must list each code.
@@ -64,6 +70,8 @@ RULES = {
     "wrong-cities": "要素的城市与其几何不符 / a feature's cities disagree with its geometry",
     "bad-geometry": "几何无效 / invalid geometry",
     "quote-not-in-text": "引文不在举措原文中 / quote not found in the measure text",
+    "no-verb": "引文中没有动词表里的动词 / the quote holds no verb of the verb table",
+    "status-verb": "进展与引文的动词不符且未说明理由 / status contradicts the quote's verb and no reason is given",
     "link-mismatch": "measures.csv 与 statements.csv 的要素关联不一致 / feature links disagree",
     "unused-feature": "要素没有任何举措点名 / no measure names the feature",
     "bad-registry": "文件登记表有误 / document registry is malformed",
@@ -286,6 +294,34 @@ def check_waypoints(inputs: Inputs) -> Iterator[Problem]:
         seen.add(key)
 
 
+def governing_verb(quote: str) -> Verb | None:
+    """The verb-table entry that governs a quote: the first entry found in it (simplified characters)."""
+    text = TO_SIMPLIFIED.convert(squeeze(quote))
+    return next((verb for pattern, verb in VERB_PATTERNS if pattern.search(text)), None)
+
+
+def check_verbs(table: str, rows: list[Row], measures: dict[str, Row]) -> Iterator[Problem]:
+    """Each statement's status follows the verb of its quote (schema.VERBS), or `reason` says why not."""
+    statuses = by_key(FEATURE_STATUSES)
+    for row in rows:
+        quote, status = row.cells["quote"], row.cells["status"]
+        measure = measures.get(row.cells["measure"])
+        if not quote or status not in statuses or (measure and squeeze(quote) not in squeeze(measure.cells["text"])):
+            continue  # check_required / check_keys / quote-not-in-text report it
+        verb = governing_verb(quote)
+        if verb is None:
+            yield problem(table, row, "quote", "no-verb",
+                          f"'{quote}' 中没有说明进展的动词 / no verb of the verb table in the quote",
+                          "引文要包含支配该项目的动词（如 建设、实施、前期工作、保护）/ quote the verb that governs the"
+                          " project too (e.g. 建设, 实施, 前期工作, 保护); the table is on the 数据下载 page")
+        elif verb.status != status and not row.cells["reason"]:
+            yield problem(table, row, "status", "status-verb",
+                          f"'{status}' 与动词“{verb.phrase}”对应的 '{verb.status}' 不符"
+                          f" / the verb {verb.phrase} means '{verb.status}'",
+                          f"改为 {verb.status}，或在 reason 列写明为何不同 / set status to {verb.status} or say why"
+                          " in the reason column")
+
+
 def check_statements(inputs: Inputs) -> Iterator[Problem]:
     table, rows = "geodata/statements.csv", inputs.tables["geodata/statements.csv"]
     measures = {r.cells["id"]: r for r in inputs.tables["measures.csv"]}
@@ -296,6 +332,8 @@ def check_statements(inputs: Inputs) -> Iterator[Problem]:
     if inputs.usable("measures.csv"):
         yield from check_refs(table, rows, "measure", set(measures), "measures.csv")
     yield from check_keys(table, rows, "status", set(by_key(FEATURE_STATUSES)), many=False)
+    yield from check_keys(table, rows, "relation", set(by_key(RELATIONS)), many=False)
+    yield from check_verbs(table, rows, measures)
     stated = {(r.cells["measure"], r.cells["feature"]) for r in rows}
     for row in rows:
         measure = measures.get(row.cells["measure"])

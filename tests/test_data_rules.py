@@ -12,12 +12,16 @@ import shutil
 from pathlib import Path
 
 import pytest
+from opencc_purepy import OpenCC
+
+from build_atlas.schema import VERBS, Verb
 
 from .conftest import copy_project
-from .test_validation import COL, MEASURES, Table, located, problems_of
+from .test_validation import COL, MEASURES, STATEMENTS, Table, located, problems_of
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "docs" / "documents"
+TO_SIMPLIFIED = OpenCC("t2s")
 
 
 def squeeze(text: str) -> str:
@@ -129,3 +133,75 @@ def test_validator_rejects_units_split_wrongly_or_a_role_outside_brackets(copy, 
     row = table.find(id="hh19-01")
     table.set(row, "units", units).save()
     assert located(problems_of(copy)) == [(MEASURES, table.line(row), COL[MEASURES]["units"], "bad-unit")]
+
+
+# ------------------------------------------------------------------------------------------- statements
+
+def verb_of(quote: str) -> Verb | None:
+    text = TO_SIMPLIFIED.convert(squeeze(quote))
+    for verb in VERBS:
+        if re.search(".*?".join(re.escape(part) for part in verb.phrase.split("…")), text):
+            return verb
+    return None
+
+
+def test_the_verb_table_decides_the_cases_the_issue_names():
+    cases = {"高质量打造乌兰察布七苏木国家进口贸易促进创新示范区": "construction",
+             "依托呼和浩特新机场片区、和林格尔新区打造城市副中心": "construction",
+             "深化呼和浩特新机场空港物流园区等重点物流园区建设": "construction",
+             "深化准格尔—托克托—清水河工业园区产业合作试点": "operating",
+             "推动呼和浩特至包头高铁及延伸线（呼和浩特至新机场段）项目前期工作": "preliminary",
+             "规划建设呼和浩特至鄂尔多斯城际铁路": "proposed", "加快建设呼和浩特至包头": "construction",
+             "加大岱海等重点湖泊生态环境保护修复力度": "protection", "打造大青山前坡生态绿带": "construction",
+             "推動中環協鑫五期25GW單晶硅等項目建設": "construction", "優化城市地鐵線網": "operating"}
+    assert {quote: verb_of(quote).status for quote in cases} == cases
+    assert verb_of("和林格爾新區所轄區域") is None
+
+
+def test_every_statement_follows_the_verb_table_or_says_why():
+    departures = []
+    for row in table("geodata/statements.csv"):
+        verb = verb_of(row["quote"])
+        assert verb is not None, row
+        if verb.status != row["status"]:
+            departures.append((row["feature"], row["measure"]))
+            assert len(row["reason"]) > 10, row
+    assert len(departures) <= 5  # a departure is the exception
+
+
+def test_statements_say_whether_the_clause_is_about_the_project(measures):
+    rows = {(r["feature"], r["measure"]): r for r in table("geodata/statements.csv")}
+    assert {r["relation"] for r in rows.values()} == {"about", "mention"}
+    # the new airport is only the end of the rail extension, and the host of roads, parks and a sub-centre
+    for measure in ("r23-01", "pl21-0602-02", "hs23-08", "hs23-a28", "hs23-11", "hs23-13"):
+        assert rows[("airport-hohhot-new", measure)]["relation"] == "mention", measure
+    assert rows[("airport-hohhot-new", "pl21-0601-03")]["relation"] == "about"
+    assert rows[("logistics-qisumu-import-zone", "r23-19")]["status"] == "construction"
+
+
+def test_a_projects_latest_status_comes_from_clauses_about_it_only():
+    from build_atlas.model import gather
+
+    atlas = gather(ROOT)
+    assert atlas.features.loc["airport-hohhot-new", "status"] == "construction"
+    assert atlas.features.loc["hsr-hohhot-new-airport", "status"] == "preliminary"
+
+
+@pytest.mark.parametrize(("status", "reason", "expected"), [
+    ("operating", "", [("status", "status-verb")]),  # the quote says 实施: construction
+    ("operating", "说明理由 / a reason given", []),
+    ("construction", "", []),
+])
+def test_validator_rejects_a_status_that_contradicts_its_verb_unless_a_reason_is_given(copy, status, reason, expected):
+    table = Table(copy, STATEMENTS)
+    row = table.find(feature="hsr-baotou-yinchuan", measure="r23-01")
+    table.set(row, "status", status).set(row, "reason", reason).save()
+    columns = {"status": 3, "quote": 4}
+    assert located(problems_of(copy)) == [(STATEMENTS, table.line(row), columns[c], code) for c, code in expected]
+
+
+def test_validator_rejects_a_quote_without_a_verb(copy):
+    table = Table(copy, STATEMENTS)
+    row = table.find(feature="hsr-baotou-yinchuan", measure="r23-01")
+    table.set(row, "quote", "包头至银川高铁").save()
+    assert located(problems_of(copy)) == [(STATEMENTS, table.line(row), 4, "no-verb")]
