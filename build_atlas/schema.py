@@ -193,7 +193,8 @@ FEATURE_COLUMNS = (
     Column("name_en", True, "英文名称。English name."),
     Column("cities", False,
            "途经/所在城市，以 `;` 分隔，须与几何一致；仅 `unlocated` 可留空。Cities the feature touches."),
-    Column("geometry", True, "`line`（按途经点连线）、`point`（单点）、`shape`（geodata/shapes/<id>.geojson，"
+    Column("geometry", True, "`line`（按途经点连线）、`point`（单点）、`points`（分布在几处的项目，每处一个点）、"
+           "`shape`（geodata/shapes/<id>.geojson，"
            "如 QGIS 绘制的实测走向或范围）或 `unlocated`（位置未核实，不上图）。How the feature is drawn."),
     Column("precision", True, "`schematic`（示意）或 `surveyed`（实测）。Precision of the geometry."),
     Column("note", False, "备注。Note."),

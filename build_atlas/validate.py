@@ -72,6 +72,7 @@ RULES = {
     "quote-not-in-text": "引文不在举措原文中 / quote not found in the measure text",
     "no-verb": "引文中没有动词表里的动词 / the quote holds no verb of the verb table",
     "status-verb": "进展与引文的动词不符且未说明理由 / status contradicts the quote's verb and no reason is given",
+    "missing-city": "条款的城市缺少它所关于的项目所在的城市 / the clause's cities miss a city of a project it is about",
     "link-mismatch": "measures.csv 与 statements.csv 的要素关联不一致 / feature links disagree",
     "unused-feature": "要素没有任何举措点名 / no measure names the feature",
     "bad-registry": "文件登记表有误 / document registry is malformed",
@@ -211,8 +212,9 @@ def check_features(inputs: Inputs) -> Iterator[Problem]:
             yield problem(table, row, "geometry", "bad-waypoints",
                           f"{geometry} 需要 {wanted} 个途经点，waypoints.csv 中有 {counts[fid]} 个"
                           f" / needs {wanted} waypoints, has {counts[fid]}",
-                          "line 按顺序列出途经点，point 一个，shape 与 unlocated 不列 / a line lists its waypoints"
-                          " in order, a point one, a shape or unlocated feature none (geodata/waypoints.csv)")
+                          "line 按顺序列出途经点，points 每处一个，point 一个，shape 与 unlocated 不列 / a line lists"
+                          " its waypoints in order, points one per site, a point one, a shape or unlocated feature none"
+                          " (geodata/waypoints.csv)")
         if geometry == "shape" and fid not in inputs.shapes:
             yield problem(table, row, "geometry", "missing-file",
                           f"缺少 geodata/shapes/{fid}.geojson / shape file missing",
@@ -357,12 +359,39 @@ def check_statements(inputs: Inputs) -> Iterator[Problem]:
                 yield problem("measures.csv", measure, "features", "link-mismatch",
                               f"geodata/statements.csv 中没有 {fid} 与本举措的进展记录 / no status statement for {fid}",
                               "在 statements.csv 中补一行 feature,measure,status,quote / add a statements.csv row")
+    yield from check_clause_cities(measures, rows, {r.cells["id"]: r for r in features})
     named = {fid for m in measures.values() for fid in items(m.cells["features"])}
     for row in features:
         if row.cells["id"] and row.cells["id"] not in named:
             yield problem("geodata/features.csv", row, "id", "unused-feature",
                           f"没有举措点名 {row.cells['id']} / no measure names it",
                           "在相关举措的 features 中加上它，或删除该要素 / link it from a measure or remove it")
+
+
+def check_clause_cities(measures: dict[str, Row], statements: list[Row], features: dict[str, Row]) -> Iterator[Problem]:
+    """A clause about a project concerns every city the project lies in: a range, river, belt, line or project at
+    several sites counts in each city it touches, whichever document names it. A clause that only mentions a
+    project (relation `mention`) adds no city."""
+    order = [c.key for c in CITIES]
+    wanted: dict[str, dict[str, list[str]]] = {}
+    for row in statements:
+        feature = features.get(row.cells["feature"])
+        if row.cells["relation"] == "about" and feature is not None and row.cells["measure"] in measures:
+            for city in items(feature.cells["cities"]):
+                wanted.setdefault(row.cells["measure"], {}).setdefault(city, []).append(feature.cells["id"])
+    for mid, cities in wanted.items():
+        measure = measures[mid]
+        missing = [city for city in order if city in cities and city not in items(measure.cells["cities"])]
+        if missing:
+            city_zh = by_key(CITIES)
+            why = "；".join(f"{city_zh[city].zh}：" + "、".join(features[fid].cells["name_zh"] for fid in cities[city])
+                           for city in missing)
+            full = ";".join(city for city in order if city in missing or city in items(measure.cells["cities"]))
+            yield problem("measures.csv", measure, "cities", "missing-city",
+                          f"缺少 {';'.join(missing)}，本条关于的项目在那里（{why}）"
+                          f" / missing {';'.join(missing)}, where projects this clause is about lie",
+                          f"把 cities 改为 {full}，若条款只是顺带提及则把 statements.csv 中该行的 relation 改为 mention"
+                          f" / set cities to {full}, or mark the statement `mention` if the clause only names it")
 
 
 def check_shapes(inputs: Inputs) -> Iterator[Problem]:

@@ -205,3 +205,35 @@ def test_validator_rejects_a_quote_without_a_verb(copy):
     row = table.find(feature="hsr-baotou-yinchuan", measure="r23-01")
     table.set(row, "quote", "包头至银川高铁").save()
     assert located(problems_of(copy)) == [(STATEMENTS, table.line(row), 4, "no-verb")]
+
+
+# ---------------------------------------------------------------------- cities of places spanning cities
+
+def test_a_clause_about_a_project_concerns_every_city_the_project_lies_in(measures):
+    features = {row["id"]: set(filter(None, row["cities"].split(";"))) for row in table("geodata/features.csv")}
+    by_id = {row["id"]: set(row["cities"].split(";")) for row in measures}
+    missing = [(row["measure"], row["feature"], sorted(features[row["feature"]] - by_id[row["measure"]]))
+               for row in table("geodata/statements.csv")
+               if row["relation"] == "about" and not features[row["feature"]] <= by_id[row["measure"]]]
+    assert missing == []
+    assert by_id["r23-14"] >= {"hohhot", "baotou", "ulanqab"}  # 大青山 lies in Baotou as well
+    assert by_id["bt24-14"] >= {"hohhot", "baotou", "ulanqab"}
+
+
+def test_validator_rejects_a_clause_whose_cities_miss_a_city_of_a_place_it_is_about(copy):
+    table_ = Table(copy, MEASURES)
+    row = table_.find(id="r23-14")
+    table_.set(row, "cities", "hohhot;ulanqab").save()
+    [problem] = problems_of(copy)
+    assert (problem.file, problem.line, problem.column, problem.code) == (
+        MEASURES, table_.line(row), COL[MEASURES]["cities"], "missing-city")
+    assert "包头市" in problem.message and "大青山" in problem.message
+
+
+def test_a_mention_adds_no_city(copy):
+    statements = Table(copy, STATEMENTS)
+    statements.set(statements.find(feature="eco-daqingshan", measure="r23-14"), "relation", "mention").save()
+    measures_ = Table(copy, MEASURES)
+    row = measures_.find(id="r23-14")
+    measures_.set(row, "cities", "hohhot;ulanqab").save()
+    assert located(problems_of(copy)) == []
