@@ -237,3 +237,58 @@ def test_a_mention_adds_no_city(copy):
     row = measures_.find(id="r23-14")
     measures_.set(row, "cities", "hohhot;ulanqab").save()
     assert located(problems_of(copy)) == []
+
+
+# ------------------------------------------------------------------------------------ the named projects
+
+NEW_PROJECTS = [  # (words of the printed name, feature id, kind, cities as drawn; "" = unlocated)
+    ("蒙西至河北特高压", "power-uhv-mengxi-hebei", "power", ""),
+    ("蒙西至南网特高压", "power-uhv-mengxi-csg", "power", ""),
+    ("异步联网", "power-mengxi-north-china-async", "power", ""),
+    ("呼包鄂坚强局部电网", "power-hbe-strong-grid", "power", "hohhot;baotou;ordos"),
+    ("病险水库", "water-risky-reservoirs", "water", "baotou;ordos"),
+    ("蓄滞洪区", "water-flood-detention", "water", "ordos"),
+    ("十大孔兑", "water-shida-kongdui", "water", "ordos"),
+    ("引黄入呼", "energy-yellow-river-to-hohhot-3", "water", "hohhot"),
+    ("千万千瓦级新能源基地", "energy-new-energy-bases", "energy", "baotou;ordos;ulanqab"),
+    ("呼包鄂国家自主创新示范区", "zone-hbe-innovation-demo", "zone", "hohhot;baotou;ordos"),
+    ("蒙西（包头—鄂尔多斯）产业转型升级示范区", "zone-mengxi-transformation", "zone", "baotou;ordos"),
+    ("七苏木国家进口贸易促进创新示范区", "logistics-qisumu-import-zone", "zone", "ulanqab"),
+    ("和林格尔新区", "industry-horinger-new-area", "zone", "hohhot"),
+    ("跨境电子商务综合试验区", "zone-hohhot-cbec", "zone", "hohhot"),
+    ("乌大张", "zone-wu-da-zhang", "zone", "ulanqab"),
+    ("土默川平原", "agri-tumochuan-plain", "agri", "hohhot"),
+    ("百万亩经济林", "agri-qingshuihe-economic-forest", "agri", "hohhot"),
+    ("林果基地", "agri-horinger-fruit-base", "agri", "hohhot"),
+    ("昭君文化旅游区", "tourism-zhaojun-culture", "tourism", "hohhot"),
+    ("黄河大峡谷国家5A级", "tourism-yellow-river-gorge-5a", "tourism", "hohhot;ordos"),
+    ("马鬃山", "tourism-mazongshan-ski", "tourism", "hohhot"),
+    ("大青山全国红色旅游", "tourism-daqingshan-red", "tourism", "hohhot;baotou;ulanqab"),
+    ("地铁1号线", "rail-hohhot-metro-1", "metro", "hohhot"),
+    ("地铁2号线", "rail-hohhot-metro-2", "metro", "hohhot"),
+]
+
+
+@pytest.mark.parametrize(("words", "fid", "kind", "cities"), NEW_PROJECTS, ids=[p[1] for p in NEW_PROJECTS])
+def test_the_named_projects_exist_with_their_kinds_and_cities(words, fid, kind, cities):
+    feature = next(row for row in table("geodata/features.csv") if row["id"] == fid)
+    assert words in feature["name_zh"]
+    assert (feature["kind"], feature["cities"]) == (kind, cities)
+    assert (feature["geometry"] == "unlocated") == (cities == "")
+
+
+def test_a_project_at_several_sites_is_drawn_at_each():
+    from build_atlas.model import gather
+
+    atlas = gather(ROOT)
+    sites = {fid: len(atlas.features.loc[fid, "geometry"].geoms)
+             for fid in ("water-risky-reservoirs", "zone-hbe-innovation-demo", "industry-tuo-qing-zhun-parks")}
+    assert sites == {"water-risky-reservoirs": 2, "zone-hbe-innovation-demo": 3, "industry-tuo-qing-zhun-parks": 3}
+
+
+def test_every_new_kind_is_used_and_every_gazetteer_place_says_where_it_comes_from():
+    kinds = {row["kind"] for row in table("geodata/features.csv")}
+    assert {"metro", "power", "water", "zone", "agri", "tourism"} <= kinds
+    for row in table("geodata/gazetteer.csv"):
+        assert re.fullmatch(r"geonames:\d+|county-seat:\d{6}.*|manual:.+", row["source"]), row["id"]
+        assert float(row["precision_m"]) > 0, row["id"]

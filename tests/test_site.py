@@ -22,7 +22,7 @@ from build_atlas.schema import TABLES
 from .conftest import BUILD_DATE, copy_project
 
 ROOT = Path(__file__).resolve().parent.parent
-EXPECTED_COUNTS = {"nzf-2023-23": 22, "baotou-2024": 22, "plan-2021": 78, "hohhot-2019": 48, "nzf-2023-1": 86}
+EXPECTED_COUNTS = {"nzf-2023-23": 22, "baotou-2024": 22, "plan-2021": 95, "hohhot-2019": 48, "nzf-2023-1": 86}
 
 
 def read(site: Path, path: str) -> str:
