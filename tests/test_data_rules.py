@@ -292,3 +292,20 @@ def test_every_new_kind_is_used_and_every_gazetteer_place_says_where_it_comes_fr
     for row in table("geodata/gazetteer.csv"):
         assert re.fullmatch(r"geonames:\d+|county-seat:\d{6}.*|manual:.+", row["source"]), row["id"]
         assert float(row["precision_m"]) > 0, row["id"]
+
+
+# ------------------------------------------------------------------------------- READMEs match the files
+
+def test_the_geodata_readme_counts_match_the_tables():
+    readme = re.sub(r"\s+", " ", (ROOT / "geodata" / "README.md").read_text(encoding="utf-8"))
+    features, places = table("geodata/features.csv"), table("geodata/gazetteer.csv")
+    kinds = re.search(r"\*\*kind\*\*(.*?) features", readme).group(1)
+    stated = {key: int(n) for key, n in re.findall(r"`([a-z]+)` (\d+)", kinds)}
+    assert stated == {kind: sum(f["kind"] == kind for f in features) for kind in {f["kind"] for f in features}}
+    assert f"— {len(features)} features, {sum(f['geometry'] == 'unlocated' for f in features)} of them" in readme
+    for geometry in ("point", "line", "points"):
+        assert f"`{geometry}` {sum(f['geometry'] == geometry for f in features)}" in readme
+    assert f"({len(places)} places; {sum(not p['adcode'] for p in places)} outside" in readme
+    for source in ("geonames", "county-seat", "manual"):
+        count = sum(p["source"].startswith(source + ":") for p in places)
+        assert re.search(rf"`{source}:<[a-z ]+>` \({count}[):]", readme), source
