@@ -130,6 +130,7 @@ VERBS = (
     Verb("推进…工程", "construction", "推进…工程：工程在建"),
     Verb("除险加固", "construction", "病险水库除险加固"),
     Verb("依托…打造", "construction", "依托的设施只是被提及（relation = mention），打造的对象在建设"),
+    Verb("合作共建", "construction", "合作共建（须在“合作”之前）"),
     Verb("实施", "construction"),
     Verb("建设", "construction", "建设、推进/推动/加快…建设"),
     Verb("开工", "construction"),
