@@ -167,7 +167,8 @@ def project_context(atlas: Atlas, fid: str) -> dict:
     measures = atlas.measures.set_index("id")
     statements = atlas.statements[atlas.statements["feature"] == fid].sort_values(["date", "measure"])
     rows = [{**s, "clause": measures.loc[s["measure"], "clause"], "doc_short": atlas.documents.loc[s["doc"], "short"],
-             "status_zh": STATUS[s["status"]].zh} for s in records(statements)]
+             "status_zh": STATUS[s["status"]].zh if s["relation"] == "about" else "顺带提及，不计入进展"}
+            for s in records(statements)]
     return {"f": feature_rows(atlas, atlas.features.loc[[fid]])[0], "statements": rows}
 
 

@@ -309,3 +309,12 @@ def test_the_geodata_readme_counts_match_the_tables():
     for source in ("geonames", "county-seat", "manual"):
         count = sum(p["source"].startswith(source + ":") for p in places)
         assert re.search(rf"`{source}:<[a-z ]+>` \({count}[):]", readme), source
+
+
+def test_the_project_page_marks_a_mention_as_not_counting():
+    from build_atlas.model import gather
+    from build_atlas.pages import project_context
+
+    rows = {row["measure"]: row["status_zh"] for row in project_context(gather(ROOT), "airport-hohhot-new")["statements"]}
+    assert rows["r23-01"] == "顺带提及，不计入进展"
+    assert rows["pl21-0601-03"] == "实施建设"
