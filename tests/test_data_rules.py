@@ -315,6 +315,7 @@ def test_the_project_page_marks_a_mention_as_not_counting():
     from build_atlas.model import gather
     from build_atlas.pages import project_context
 
-    rows = {row["measure"]: row["status_zh"] for row in project_context(gather(ROOT), "airport-hohhot-new")["statements"]}
+    context = project_context(gather(ROOT), "airport-hohhot-new")
+    rows = {row["measure"]: row["status_zh"] for row in context["statements"]}
     assert rows["r23-01"] == "顺带提及，不计入进展"
     assert rows["pl21-0601-03"] == "实施建设"

@@ -129,7 +129,7 @@ def test_download_layers_are_valid_geojson_with_every_located_feature(built_site
     ids = set()
     for path in (built_site / "data").glob("features-*.geojson"):
         for feature in json.loads(path.read_text(encoding="utf-8"))["features"]:
-            assert feature["geometry"]["type"] in ("Point", "LineString", "Polygon", "MultiPolygon")
+            assert feature["geometry"]["type"] in ("Point", "MultiPoint", "LineString", "Polygon", "MultiPolygon")
             ids.add(feature["properties"]["id"])
     unlocated = set(atlas.features.index[atlas.features["geometry_kind"] == "unlocated"])
     assert unlocated and ids == set(atlas.features.index) - unlocated
