@@ -84,10 +84,11 @@ def draw(spec: MapSpec, cities: gpd.GeoDataFrame, counties: gpd.GeoDataFrame, fo
         shown.boundary.plot(ax=ax, color="#6b7b8c", linewidth=0.4, linestyle=(0, (3, 3)))
     city_m.boundary.plot(ax=ax, color="#34495e", linewidth=1.0)
     styled = features.assign(dashed=[not s or STATUS[s].icon == "dash" for s in features["status"]],
-                             point=features.geometry.geom_type == "Point")
+                             point=features.geometry.geom_type.isin(["Point", "MultiPoint"]))
     for (kind, dashed, point), group in styled.groupby(["kind", "dashed", "point"]):  # one call per style
         if point:
-            ax.plot(group.geometry.x, group.geometry.y, "o", linestyle="none", color=KIND[kind].color,
+            xy = group.geometry.get_coordinates()  # every site of a MultiPoint
+            ax.plot(xy["x"], xy["y"], "o", linestyle="none", color=KIND[kind].color,
                     markersize=5, markeredgecolor="white", markeredgewidth=0.6, zorder=4)
         else:
             group.geometry.plot(ax=ax, color=KIND[kind].color, linewidth=1.8, zorder=3,

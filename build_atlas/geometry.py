@@ -1,6 +1,7 @@
 """Feature geometry from the geodata tables, shared by validation and the model.
 
-A feature is drawn as its waypoints joined in `seq` order (`line`), its one waypoint (`point`), the geometry of
+A feature is drawn as its waypoints joined in `seq` order (`line`), its one waypoint (`point`), a point at each of
+its waypoints (`points`: a project at several named sites, e.g. three reservoirs), the geometry of
 `geodata/shapes/<id>.geojson` (`shape`, e.g. a route or park outline drawn in QGIS), or not at all
 (`unlocated`: the documents name it but its site is unknown).
 """
@@ -9,20 +10,20 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from shapely.geometry import LineString, Point, shape
+from shapely.geometry import LineString, MultiPoint, Point, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import unary_union
 
 from .load import Inputs
 from .schema import REGION_BOUNDS
 
-GEOMETRIES = ("line", "point", "shape", "unlocated")
-WAYPOINTS_NEEDED = {"line": "≥ 2", "point": "1", "shape": "0", "unlocated": "0"}
+GEOMETRIES = ("line", "point", "points", "shape", "unlocated")
+WAYPOINTS_NEEDED = {"line": "≥ 2", "point": "1", "points": "≥ 2", "shape": "0", "unlocated": "0"}
 POINT_REACH_DEG = 0.02  # a point counts for a city up to ~2 km outside its boundary (a town on the border)
 
 
 def waypoints_fit(geometry: str, count: int) -> bool:
-    return {"line": count >= 2, "point": count == 1}.get(geometry, count == 0)
+    return {"line": count >= 2, "point": count == 1, "points": count >= 2}.get(geometry, count == 0)
 
 
 def as_number(value: str) -> float | None:
@@ -57,15 +58,17 @@ def feature_geometries(inputs: Inputs) -> dict[str, BaseGeometry | None]:
             result[fid] = None
         elif kind == "shape" and fid in inputs.shapes:
             result[fid] = unary_union([shape(f["geometry"]) for f in inputs.shapes[fid].get("features", [])])
-        elif kind in ("line", "point") and waypoints_fit(kind, len(coords)) and None not in coords:
-            result[fid] = Point(coords[0]) if kind == "point" else LineString(coords)
+        elif kind in ("line", "point", "points") and waypoints_fit(kind, len(coords)) and None not in coords:
+            result[fid] = {"point": Point, "points": MultiPoint, "line": LineString}[kind](
+                coords[0] if kind == "point" else coords)
     return result
 
 
 def cities_touched(geometry: BaseGeometry, cities: dict[str, BaseGeometry]) -> list[str]:
     """The cities a feature concerns on the map: a line or area that runs through a city's interior, or a
-    point within POINT_REACH_DEG of it."""
-    if geometry.geom_type == "Point":
-        return [key for key, outline in cities.items() if outline.dwithin(geometry, POINT_REACH_DEG)]
+    point (any point of a MultiPoint) within POINT_REACH_DEG of it."""
+    if geometry.geom_type in ("Point", "MultiPoint"):
+        return [key for key, outline in cities.items()
+                if any(outline.dwithin(point, POINT_REACH_DEG) for point in getattr(geometry, "geoms", [geometry]))]
     return [key for key, outline in cities.items()
             if geometry.intersection(outline).length > 0 or geometry.intersection(outline).area > 0]

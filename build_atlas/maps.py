@@ -231,7 +231,7 @@ def legend_html(spec: MapSpec) -> str:
         for k in kinds
     )
     return (
-        '<div class="atlas-legend leaflet-control"><strong>图例</strong>' + items
+        '<div class="atlas-legend leaflet-control" tabindex="0"><strong>图例</strong>' + items
         + '<div><span class="sw dashed"></span>虚线：规划/前期</div>'
         + '<div class="note">示意图，非精确走向；不作为权属界线依据</div></div>'
     )
@@ -239,7 +239,7 @@ def legend_html(spec: MapSpec) -> str:
 
 LEGEND_CSS = """
 .atlas-legend{background:rgba(255,255,255,.92);padding:6px 8px;font:12px/1.5 sans-serif;border-radius:4px;
-  box-shadow:0 1px 4px rgba(0,0,0,.3);max-width:220px}
+  box-shadow:0 1px 4px rgba(0,0,0,.3);max-width:220px;max-height:40vh;overflow-y:auto}
 .atlas-legend .sw{display:inline-block;width:22px;height:4px;margin:0 6px 3px 0;vertical-align:middle}
 .atlas-legend .sw.dashed{background:repeating-linear-gradient(90deg,#555 0 6px,transparent 6px 10px)}
 .atlas-legend .note{color:#555;margin-top:4px}

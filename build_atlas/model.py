@@ -64,12 +64,9 @@ def frame(rows: list[Row], lists: tuple[str, ...] = ()) -> pd.DataFrame:
 
 
 def latest_status(statements: pd.DataFrame) -> pd.Series:
-    """Each feature's status as the most recent document states it (ties: the most advanced).
-
-    Only statements about the feature count; one that names it in passing (`relation` mention) does not.
-    """
-    if "relation" in statements:
-        statements = statements[statements["relation"].fillna("").isin(["", "about"])]
+    """Each feature's status as the most recent document states it in a clause about it (ties: the most
+    advanced); a clause that only mentions the feature says nothing of its status."""
+    statements = statements[statements["relation"] == "about"]
     ranked = statements.assign(rank=statements["status"].map(STATUS_ORDER.index))
     ranked = ranked.sort_values(["date", "rank"])
     return ranked.groupby("feature")["status"].last()

@@ -19,7 +19,19 @@ from opencc_purepy import OpenCC
 
 from .model import Atlas
 from .projects import drawing_note, geometry_label, statement_rows, status_by_document
-from .schema import CITIES, DEADLINE_WORDS, FEATURE_STATUSES, KINDS, LAYERS, MEASURE_STATUSES, TABLES, THEMES, by_key
+from .schema import (
+    CITIES,
+    DEADLINE_WORDS,
+    FEATURE_STATUSES,
+    KINDS,
+    LAYERS,
+    MEASURE_STATUSES,
+    RELATIONS,
+    TABLES,
+    THEMES,
+    VERBS,
+    by_key,
+)
 from .texts import CLEANING, clean, summary, table_rows
 from .validate import RULES, squeeze
 
@@ -256,7 +268,10 @@ def data_context(atlas: Atlas, layers: list[dict]) -> dict:
     vocab = [{"group": group, "key": t.key, "zh": t.zh, "en": t.en}
              for group, terms in (("城市 cities", CITIES), ("主题 themes", THEMES), ("要素类型 kind", KINDS),
                                   ("项目进展 statements.status", FEATURE_STATUSES),
-                                  ("落实状态 measures.status", MEASURE_STATUSES)) for t in terms]
+                                  ("落实状态 measures.status", MEASURE_STATUSES),
+                                  ("条款与项目 statements.relation", RELATIONS)) for t in terms]
+    vocab += [{"group": "动词表 statements.status（先列出的先匹配）", "key": verb.phrase,
+               "zh": STATUS[verb.status].zh, "en": verb.status} for verb in VERBS]
     return {"tables": tables, "vocab": vocab, "rules": list(RULES.items()), "layers": layers,
             "measure_count": len(atlas.measures), "feature_count": len(atlas.features),
             "unlocated_count": len(atlas.features) - len(atlas.located), "place_count": len(atlas.places)}

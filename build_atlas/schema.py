@@ -53,14 +53,20 @@ THEMES = (
 KINDS = (
     Term("hsr", "高铁/城际铁路", "High-speed & intercity rail", "#c0392b", "train", "rail"),
     Term("rail", "普速铁路改造", "Conventional rail upgrade", "#7b241c", "train", "rail"),
+    Term("metro", "城市轨道交通", "Urban rail transit", "#e74c3c", "train-subway", "rail"),
     Term("expressway", "高速公路", "Expressway", "#1a5276", "road", "roads"),
     Term("road", "国省干线/口岸通道", "Trunk road", "#5dade2", "road", "roads"),
     Term("airport", "机场", "Airport", "#6c3483", "plane", "aviation"),
     Term("logistics", "物流枢纽/口岸", "Logistics hub / port", "#d35400", "truck", "logistics"),
     Term("park", "公园/保护地", "Park", "#1e8449", "tree", "ecology"),
     Term("ecology", "山水林田湖草沙", "Natural feature", "#52be80", "water", "ecology"),
+    Term("energy", "能源基地/工程", "Energy base & project", "#f39c12", "bolt", "energy"),
+    Term("power", "电力外送通道/电网", "Power transmission", "#b7950b", "plug", "energy"),
+    Term("water", "水利工程", "Water works", "#2e86c1", "droplet", "energy"),
     Term("industry", "产业园区", "Industrial park", "#7f8c8d", "industry", "other"),
-    Term("energy", "能源水利工程", "Energy & water project", "#f39c12", "bolt", "other"),
+    Term("zone", "经济区/示范区/新区", "Economic & demonstration zone", "#8e44ad", "city", "other"),
+    Term("agri", "农牧林业基地", "Farming & forestry base", "#a04000", "wheat-awn", "other"),
+    Term("tourism", "旅游景区", "Tourist area", "#d81b60", "camera", "other"),
 )
 
 LAYERS = (
@@ -69,6 +75,7 @@ LAYERS = (
     Term("aviation", "航空", "Aviation"),
     Term("ecology", "公园与生态", "Parks & ecology"),
     Term("logistics", "物流与口岸", "Logistics & ports"),
+    Term("energy", "能源与水利", "Energy & water"),
     Term("other", "其他项目", "Other projects"),
 )
 
@@ -80,6 +87,78 @@ FEATURE_STATUSES = (
     Term("completed", "建成投用", "Completed", note="建成、通车、投运"),
     Term("operating", "运营提升", "Operating / upgrading", note="已有设施的运营、扩能、提升"),
     Term("protection", "保护修复", "Protection & restoration", note="保护、治理、修复"),
+)
+
+# The verb table: a statement's `status` follows the verb or phrase that governs the project in its `quote`
+# (read in simplified characters). The first entry found in the quote wins, so the specific phrases come first;
+# "…" stands for any words between. A statement that departs from it says why in `reason`.
+@dataclass(frozen=True)
+class Verb:
+    phrase: str
+    status: str
+    note: str = ""
+
+
+VERBS = (
+    Verb("前期工作", "preliminary", "开展/加快/推动…前期工作"),
+    Verb("纳入…规划", "proposed", "推动…纳入国家规划"),
+    Verb("规划建设", "proposed", "规划建设：尚在规划"),
+    Verb("布局建设", "proposed", "布局建设：尚在布局"),
+    Verb("申建", "proposed"),
+    Verb("申报", "proposed"),
+    Verb("创建", "proposed", "创建示范区/景区等称号"),
+    Verb("争取", "proposed"),
+    Verb("组建", "construction", "组建研究院等（须在“研究”之前）"),
+    Verb("研究", "proposed"),
+    Verb("谋划", "proposed"),
+    Verb("设立", "proposed", "设立新的开发区等"),
+    Verb("建成", "completed"),
+    Verb("通车", "completed"),
+    Verb("投运", "completed"),
+    Verb("封关运行", "operating", "综合保税区封关运行：开始运营"),
+    Verb("提质进位", "operating", "已有高新区提质进位"),
+    Verb("提档升级", "operating", "已有示范区提档升级"),
+    Verb("开发…资源", "operating", "开发已有能源基地的资源"),
+    Verb("保护", "protection", "山水林田湖草沙的保护"),
+    Verb("治理", "protection"),
+    Verb("修复", "protection"),
+    Verb("治沙", "protection"),
+    Verb("补水", "protection", "湖泊生态补水"),
+    Verb("人口…转移", "protection", "生态脆弱地区人口向城镇转移，减轻生态压力"),
+    Verb("推广…经验", "operating", "推广已有试点的经验"),
+    Verb("深化…建设", "construction", "深化…园区建设：继续建设"),
+    Verb("推进…工程", "construction", "推进…工程：工程在建"),
+    Verb("除险加固", "construction", "病险水库除险加固"),
+    Verb("依托…打造", "construction", "依托的设施只是被提及（relation = mention），打造的对象在建设"),
+    Verb("合作共建", "construction", "合作共建（须在“合作”之前）"),
+    Verb("实施", "construction"),
+    Verb("建设", "construction", "建设、推进/推动/加快…建设"),
+    Verb("开工", "construction"),
+    Verb("改造", "construction"),
+    Verb("扩建", "construction"),
+    Verb("打造", "construction"),
+    Verb("构建", "construction"),
+    Verb("培育", "construction"),
+    Verb("完善", "construction", "完善…路网等配套"),
+    Verb("推动", "proposed", "推动…（不带建设）"),
+    Verb("推进", "proposed", "推进…（不带建设）"),
+    Verb("深化", "operating", "深化已有的合作、试点"),
+    Verb("发挥", "operating"),
+    Verb("优化", "operating"),
+    Verb("提升", "operating"),
+    Verb("出台", "operating", "出台支持意见"),
+    Verb("勘探开发", "operating", "已有气田加大勘探开发"),
+    Verb("联通", "operating", "已有口岸的设施联通"),
+    Verb("运营", "operating"),
+    Verb("合作", "operating", "已有设施开展合作"),
+    Verb("先行先试", "operating"),
+    Verb("为抓手", "operating", "以已有园区为抓手"),
+)
+
+RELATIONS = (
+    Term("about", "关于该项目", "About the project", note="条款说的就是这个项目：其进展计入该项目的最新状态"),
+    Term("mention", "顺带提及", "Mentions it",
+         note="条款说的是别的事（如通往它的道路、依托它的片区），只是点到它的名字"),
 )
 
 # Implementation status recorded by staff in measures.csv (never taken from the documents).
@@ -102,7 +181,11 @@ MEASURE_COLUMNS = (
     Column("text", True, "条款原文，逐字照录（仅修复断行和 PDF 多余空格）。The clause text, verbatim."),
     Column("themes", True, "主题键，以 `;` 分隔。`;`-separated theme keys."),
     Column("cities", True, "涉及城市：`hohhot;baotou;ordos;ulanqab` 中的若干个。Cities the measure concerns."),
-    Column("units", False, "责任单位，照原文，以 `;` 分隔。Responsible units as printed."),
+    Column("units", False,
+           "责任单位，照原文，以 `;` 分隔；原文共用的后缀分别补全（`托克托縣、清水河縣人民政府` 写作"
+           " `托克托縣人民政府;清水河縣人民政府`）；牵头/负责以外的职责照原文用全角括号写在该单位后，如"
+           " `市有關部門（配合）`。Responsible units as printed, `;`-separated; a shared suffix is written out on each"
+           " unit; a role other than lead/responsible follows its unit in full-width brackets."),
     Column("deadline", False, "完成时限：`YYYY-MM`、`ongoing`（持续推进）、`long-term`（长期坚持）或留空。Deadline."),
     Column("implements", False, "所落实的上级举措编号，以 `;` 分隔。Ids of the higher-level measures carried out."),
     Column("features", False, "条款点名的地图要素编号（见 geodata/features.csv），以 `;` 分隔。Feature ids named."),
@@ -116,7 +199,8 @@ FEATURE_COLUMNS = (
     Column("name_en", True, "英文名称。English name."),
     Column("cities", False,
            "途经/所在城市，以 `;` 分隔，须与几何一致；仅 `unlocated` 可留空。Cities the feature touches."),
-    Column("geometry", True, "`line`（按途经点连线）、`point`（单点）、`shape`（geodata/shapes/<id>.geojson，"
+    Column("geometry", True, "`line`（按途经点连线）、`point`（单点）、`points`（分布在几处的项目，每处一个点）、"
+           "`shape`（geodata/shapes/<id>.geojson，"
            "如 QGIS 绘制的实测走向或范围）或 `unlocated`（位置未核实，不上图）。How the feature is drawn."),
     Column("precision", True, "`schematic`（示意）或 `surveyed`（实测）。Precision of the geometry."),
     Column("note", False, "备注。Note."),
@@ -143,7 +227,10 @@ STATEMENT_COLUMNS = (
     Column("feature", True, "要素编号。Feature id."),
     Column("measure", True, "点名该要素的举措编号。Measure id."),
     Column("status", True, "该文件所述进展：" + "、".join(f"`{s.key}` {s.zh}" for s in FEATURE_STATUSES) + "。"),
-    Column("quote", True, "原文中说明进展的短语，须出现在该举措原文中。Verbatim phrase."),
+    Column("quote", True, "原文中说明进展的短语（含支配该项目的动词），须出现在该举措原文中。Verbatim phrase."),
+    Column("relation", True, "`about`（条款说的就是该项目）或 `mention`（只是顺带提及）；"
+           "只有 `about` 的进展计入项目状态。About the project, or only mentions it."),
+    Column("reason", False, "进展与动词表不符时说明理由，否则留空。Why the status departs from the verb table."),
 )
 
 TABLES = {

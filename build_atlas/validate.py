@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Iterator
 
 import shapely
+from opencc_purepy import OpenCC
 from shapely.geometry import Point, shape
 
 from .errors import Problem
@@ -23,8 +24,11 @@ from .schema import (
     LIST_SEPARATOR,
     MEASURE_STATUSES,
     REGION_BOUNDS,
+    RELATIONS,
     TABLES,
     THEMES,
+    VERBS,
+    Verb,
     by_key,
 )
 from .texts import clean
@@ -32,6 +36,13 @@ from .texts import clean
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9.-]*$")
 DEADLINE_PATTERN = re.compile(r"^(20\d\d)-(0[1-9]|1[0-2])$")
 WHITESPACE = re.compile(r"\s+")
+# units: a list left in one item; a place left without the organ suffix its list shared; a role outside （）
+UNIT_LIST = re.compile(r"[、，,]")
+UNIT_PLACE_ONLY = re.compile(r"[县縣旗区區]$")
+UNIT_ROLE = re.compile(r"(配合|协助|協助|牵头|牽頭|负责|負責)$")
+UNIT_BRACKETS = re.compile(r"^[^（）]+(（[^（）]+）)?$")
+TO_SIMPLIFIED = OpenCC("t2s")
+VERB_PATTERNS = [(re.compile(".*?".join(map(re.escape, verb.phrase.split("…")))), verb) for verb in VERBS]
 COUNTY_TOLERANCE_DEG = 0.01  # ~1 km: a gazetteer point on a county line still counts as inside
 
 # Every rule's code with its bilingual summary; docs/data.md must list each code.
@@ -48,6 +59,8 @@ RULES = {
     "duplicate-id": "编号重复 / duplicate id",
     "unknown-key": "不在词表中的键 / key not in the vocabulary",
     "bad-deadline": "完成时限格式不对 / malformed deadline",
+    "bad-unit": "责任单位写法不对（未拆开、后缀未补全或职责未加全角括号）/ unit not split, shared suffix not written"
+                " out, or role not in full-width brackets",
     "text-not-in-source": "原文在来源文件中找不到 / text not found in its source document",
     "dangling-ref": "引用的编号不存在 / reference to a missing id",
     "bad-number": "不是数字 / not a number",
@@ -58,6 +71,9 @@ RULES = {
     "wrong-cities": "要素的城市与其几何不符 / a feature's cities disagree with its geometry",
     "bad-geometry": "几何无效 / invalid geometry",
     "quote-not-in-text": "引文不在举措原文中 / quote not found in the measure text",
+    "no-verb": "引文中没有动词表里的动词 / the quote holds no verb of the verb table",
+    "status-verb": "进展与引文的动词不符且未说明理由 / status contradicts the quote's verb and no reason is given",
+    "missing-city": "条款的城市缺少它所关于的项目所在的城市 / the clause's cities miss a city of a project it is about",
     "link-mismatch": "measures.csv 与 statements.csv 的要素关联不一致 / feature links disagree",
     "unused-feature": "要素没有任何举措点名 / no measure names the feature",
     "bad-registry": "文件登记表有误 / document registry is malformed",
@@ -142,6 +158,7 @@ def check_measures(inputs: Inputs) -> Iterator[Problem]:
     if inputs.usable("geodata/features.csv"):
         yield from check_refs(table, rows, "features", {r.cells["id"] for r in inputs.tables["geodata/features.csv"]},
                               "geodata/features.csv")
+    yield from check_units(table, rows)
     sources = {key: squeeze(clean(key, text).text) for key, text in inputs.texts.items()}  # display text, debris out
     for row in rows:
         deadline = row.cells["deadline"]
@@ -155,6 +172,30 @@ def check_measures(inputs: Inputs) -> Iterator[Problem]:
             yield problem(table, row, "text", "text-not-in-source",
                           "原文与来源文件不符 / text does not occur in the source document",
                           "text 须逐字照录原文 / copy the clause verbatim from docs/documents/")
+
+
+def unit_fault(unit: str) -> str:
+    """What is wrong with one `units` item, or '' (see the units column in schema.py)."""
+    name = unit.split("（", 1)[0]
+    if UNIT_LIST.search(unit):
+        return "一格写了几个单位 / several units in one item: split them with ';'"
+    if not UNIT_BRACKETS.match(unit):
+        return "职责须用一对全角括号写在单位名后 / a role goes in one pair of full-width brackets after the name"
+    if UNIT_PLACE_ONLY.search(name):
+        return "这是地名不是单位：原文共用的后缀（如 人民政府、管委会）没有补上 / a place, not a unit: the suffix its" \
+               " printed list shared is missing"
+    if UNIT_ROLE.search(name):
+        return "职责写在了括号外 / the role is outside the brackets"
+    return ""
+
+
+def check_units(table: str, rows: list[Row]) -> Iterator[Problem]:
+    for row in rows:
+        for unit in items(row.cells["units"]):
+            if fault := unit_fault(unit):
+                yield problem(table, row, "units", "bad-unit", f"'{unit}'：{fault}",
+                              "例如 托克托縣、清水河縣人民政府 写作 托克托縣人民政府;清水河縣人民政府，"
+                              "市有關部門配合 写作 市有關部門（配合）/ e.g. 托克托縣人民政府;清水河縣人民政府")
 
 
 def check_features(inputs: Inputs) -> Iterator[Problem]:
@@ -173,8 +214,9 @@ def check_features(inputs: Inputs) -> Iterator[Problem]:
             yield problem(table, row, "geometry", "bad-waypoints",
                           f"{geometry} 需要 {wanted} 个途经点，waypoints.csv 中有 {counts[fid]} 个"
                           f" / needs {wanted} waypoints, has {counts[fid]}",
-                          "line 按顺序列出途经点，point 一个，shape 与 unlocated 不列 / a line lists its waypoints"
-                          " in order, a point one, a shape or unlocated feature none (geodata/waypoints.csv)")
+                          "line 按顺序列出途经点，points 每处一个，point 一个，shape 与 unlocated 不列 / a line lists"
+                          " its waypoints in order, points one per site, a point one, a shape or unlocated feature none"
+                          " (geodata/waypoints.csv)")
         if geometry == "shape" and fid not in inputs.shapes:
             yield problem(table, row, "geometry", "missing-file",
                           f"缺少 geodata/shapes/{fid}.geojson / shape file missing",
@@ -256,6 +298,34 @@ def check_waypoints(inputs: Inputs) -> Iterator[Problem]:
         seen.add(key)
 
 
+def governing_verb(quote: str) -> Verb | None:
+    """The verb-table entry that governs a quote: the first entry found in it (simplified characters)."""
+    text = TO_SIMPLIFIED.convert(squeeze(quote))
+    return next((verb for pattern, verb in VERB_PATTERNS if pattern.search(text)), None)
+
+
+def check_verbs(table: str, rows: list[Row], measures: dict[str, Row]) -> Iterator[Problem]:
+    """Each statement's status follows the verb of its quote (schema.VERBS), or `reason` says why not."""
+    statuses = by_key(FEATURE_STATUSES)
+    for row in rows:
+        quote, status = row.cells["quote"], row.cells["status"]
+        measure = measures.get(row.cells["measure"])
+        if not quote or status not in statuses or (measure and squeeze(quote) not in squeeze(measure.cells["text"])):
+            continue  # check_required / check_keys / quote-not-in-text report it
+        verb = governing_verb(quote)
+        if verb is None:
+            yield problem(table, row, "quote", "no-verb",
+                          f"'{quote}' 中没有说明进展的动词 / no verb of the verb table in the quote",
+                          "引文要包含支配该项目的动词（如 建设、实施、前期工作、保护）/ quote the verb that governs the"
+                          " project too (e.g. 建设, 实施, 前期工作, 保护); the table is on the 数据下载 page")
+        elif verb.status != status and not row.cells["reason"]:
+            yield problem(table, row, "status", "status-verb",
+                          f"'{status}' 与动词“{verb.phrase}”对应的 '{verb.status}' 不符"
+                          f" / the verb {verb.phrase} means '{verb.status}'",
+                          f"改为 {verb.status}，或在 reason 列写明为何不同 / set status to {verb.status} or say why"
+                          " in the reason column")
+
+
 def check_statements(inputs: Inputs) -> Iterator[Problem]:
     table, rows = "geodata/statements.csv", inputs.tables["geodata/statements.csv"]
     measures = {r.cells["id"]: r for r in inputs.tables["measures.csv"]}
@@ -266,6 +336,8 @@ def check_statements(inputs: Inputs) -> Iterator[Problem]:
     if inputs.usable("measures.csv"):
         yield from check_refs(table, rows, "measure", set(measures), "measures.csv")
     yield from check_keys(table, rows, "status", set(by_key(FEATURE_STATUSES)), many=False)
+    yield from check_keys(table, rows, "relation", set(by_key(RELATIONS)), many=False)
+    yield from check_verbs(table, rows, measures)
     stated = {(r.cells["measure"], r.cells["feature"]) for r in rows}
     for row in rows:
         measure = measures.get(row.cells["measure"])
@@ -289,12 +361,39 @@ def check_statements(inputs: Inputs) -> Iterator[Problem]:
                 yield problem("measures.csv", measure, "features", "link-mismatch",
                               f"geodata/statements.csv 中没有 {fid} 与本举措的进展记录 / no status statement for {fid}",
                               "在 statements.csv 中补一行 feature,measure,status,quote / add a statements.csv row")
+    yield from check_clause_cities(measures, rows, {r.cells["id"]: r for r in features})
     named = {fid for m in measures.values() for fid in items(m.cells["features"])}
     for row in features:
         if row.cells["id"] and row.cells["id"] not in named:
             yield problem("geodata/features.csv", row, "id", "unused-feature",
                           f"没有举措点名 {row.cells['id']} / no measure names it",
                           "在相关举措的 features 中加上它，或删除该要素 / link it from a measure or remove it")
+
+
+def check_clause_cities(measures: dict[str, Row], statements: list[Row], features: dict[str, Row]) -> Iterator[Problem]:
+    """A clause about a project concerns every city the project lies in: a range, river, belt, line or project at
+    several sites counts in each city it touches, whichever document names it. A clause that only mentions a
+    project (relation `mention`) adds no city."""
+    order = [c.key for c in CITIES]
+    wanted: dict[str, dict[str, list[str]]] = {}
+    for row in statements:
+        feature = features.get(row.cells["feature"])
+        if row.cells["relation"] == "about" and feature is not None and row.cells["measure"] in measures:
+            for city in items(feature.cells["cities"]):
+                wanted.setdefault(row.cells["measure"], {}).setdefault(city, []).append(feature.cells["id"])
+    for mid, cities in wanted.items():
+        measure = measures[mid]
+        missing = [city for city in order if city in cities and city not in items(measure.cells["cities"])]
+        if missing:
+            city_zh = by_key(CITIES)
+            why = "；".join(f"{city_zh[city].zh}：" + "、".join(features[fid].cells["name_zh"] for fid in cities[city])
+                           for city in missing)
+            full = ";".join(city for city in order if city in missing or city in items(measure.cells["cities"]))
+            yield problem("measures.csv", measure, "cities", "missing-city",
+                          f"缺少 {';'.join(missing)}，本条关于的项目在那里（{why}）"
+                          f" / missing {';'.join(missing)}, where projects this clause is about lie",
+                          f"把 cities 改为 {full}，若条款只是顺带提及则把 statements.csv 中该行的 relation 改为 mention"
+                          f" / set cities to {full}, or mark the statement `mention` if the clause only names it")
 
 
 def check_shapes(inputs: Inputs) -> Iterator[Problem]:

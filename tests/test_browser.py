@@ -194,6 +194,8 @@ SEARCHES = [  # (query, pattern of a page that must be among the first three pag
     # simplified query for the traditional-character document, which prints 首都機場: only its 简体对照 matches
     ("首都机场", r"documents/hohhot-2019\.html", "the 2019 Hohhot opinions"),
 ]
+# three rare-earth projects (high-tech zone, innovation centre, 呼包鄂 innovation zone) now rank above the plan
+DEEPER = {("稀土", r"documents/baotou-2024\.html"): 5}
 RESULTS_READY = """() => document.querySelector('.md-search-result__list').children.length > 0
     || /没有/.test(document.querySelector('.md-search-result__meta').textContent)"""
 
@@ -214,7 +216,8 @@ def search(page, site_url: str, query: str) -> list[str]:
 @pytest.mark.parametrize(("query", "expected", "why"), SEARCHES, ids=[query for query, *_ in SEARCHES])
 def test_search_lists_the_expected_page_among_the_first_three(site_url, page, query, expected, why):
     found = search(page, site_url, query)
-    assert any(re.fullmatch(expected, path) for path in found[:3]), (why, found[:5])
+    depth = DEEPER.get((query, expected), 3)
+    assert any(re.fullmatch(expected, path) for path in found[:depth]), (why, found[:5])
 
 
 # --- 4. maps ---------------------------------------------------------------------------------------------------
@@ -225,11 +228,12 @@ MAP_STATE_JS = """() => {
   const overlays = {}, drawn = [];
   for (const [name, layer] of Object.entries(window[control].overlays)) {
     let count = 0;
-    (function walk(item) {
-      if (item.eachLayer) { item.eachLayer(walk); return; }
+    (function walk(item, owner) {  // owner: the feature of a MultiPoint whose circles are a layer group
+      if (item.eachLayer) { item.eachLayer(child => walk(child, item.feature || owner)); return; }
       if (!item._path || !item._path.isConnected) return;
       count++;
-      if (item.feature && 'popup' in item.feature.properties) drawn.push(item.feature.properties.id);
+      const feature = item.feature || owner;
+      if (feature && 'popup' in feature.properties) drawn.push(feature.properties.id);
     })(layer);
     overlays[name] = count;
   }
@@ -254,11 +258,11 @@ CLICK_TARGETS_JS = """(overlay) => {
     }
     return points[0];
   };
-  window[control].overlays[overlay].eachLayer(function walk(layer) {
-    if (layer.eachLayer) { layer.eachLayer(walk); return; }
+  window[control].overlays[overlay].eachLayer(function walk(layer, owner) {
+    if (layer.eachLayer) { layer.eachLayer(child => walk(child, layer.feature || owner)); return; }
     const p = middle(layer);
     const hit = document.elementFromPoint(box.x + p.x, box.y + p.y) === layer._path;
-    out.push({id: layer.feature.properties.id, x: p.x, y: p.y, hit});
+    out.push({id: (layer.feature || owner).properties.id, x: p.x, y: p.y, hit});
   });
   return out;
 }"""
@@ -284,9 +288,9 @@ def test_city_page_map_draws_its_boundaries_and_features(built_site, site_url, p
     state = frame.evaluate(MAP_STATE_JS)
     counties, features = county_counts(built_site)[city], expected_features(built_site)[f"city-{city}"]
     assert (state["overlays"][COUNTIES], state["overlays"][CITY_BOUNDARIES]) == (counties, len(CITIES))
-    assert sorted(state["drawn"]) == sorted(features)
+    assert sorted(set(state["drawn"])) == sorted(features)  # a project at several sites is drawn at each
     assert len(features) > 0
-    assert state["paths"] == counties + len(CITIES) + len(features)
+    assert state["paths"] == counties + len(CITIES) + len(state["drawn"])
 
 
 @pytest.mark.browser
@@ -339,7 +343,7 @@ def test_every_map_draws_its_features_with_only_tile_requests_blocked(built_site
         page.locator(".leaflet-overlay-pane path").first.wait_for()
         drawn = page.evaluate(MAP_STATE_JS)["drawn"]
         others = [url for url in page.blocked[seen:] if not is_tile(url)]
-        results.append((name, sorted(drawn) == sorted(expected.get(name, ())), len(drawn) > 0, others))
+        results.append((name, sorted(set(drawn)) == sorted(expected.get(name, ())), len(drawn) > 0, others))
     assert len(names) >= 1 + len(CITIES)
     assert results == [(name, True, True, []) for name in names]
 
@@ -376,7 +380,7 @@ def test_standalone_export_draws_from_file_url_without_any_network_request(built
         page.locator(".leaflet-overlay-pane path").first.wait_for()
         state = page.evaluate(MAP_STATE_JS)
     assert state["overlays"][CITY_BOUNDARIES] == len(CITIES)
-    assert sorted(state["drawn"]) == sorted(expected_features(built_site)["overview"])
+    assert sorted(set(state["drawn"])) == sorted(expected_features(built_site)["overview"])
     missing = [url for url in local if url.startswith("file:") and not Path(unquote(urlsplit(url).path)).is_file()]
     # the basemap is the one thing a standalone map may ask the network for; it draws without it
     assert ([url for url in outside if not is_tile(url)], missing) == ([], [])
@@ -398,7 +402,7 @@ def test_site_opened_from_disk_searches_and_draws_maps_without_a_server(built_si
         frame.locator(".leaflet-overlay-pane path").first.wait_for()
         drawn = frame.evaluate(MAP_STATE_JS)["drawn"]
     assert urlsplit(hrefs[0]).path.endswith("/projects/logistics-ulanqab-cr-express-hub.html")
-    assert sorted(drawn) == sorted(expected_features(built_site)["city-hohhot"])
+    assert sorted(set(drawn)) == sorted(expected_features(built_site)["city-hohhot"])
     assert [url for url in outside if not is_tile(url)] == []
 
 

@@ -22,7 +22,7 @@ from build_atlas.schema import TABLES
 from .conftest import BUILD_DATE, copy_project
 
 ROOT = Path(__file__).resolve().parent.parent
-EXPECTED_COUNTS = {"nzf-2023-23": 22, "baotou-2024": 22, "plan-2021": 78, "hohhot-2019": 48, "nzf-2023-1": 86}
+EXPECTED_COUNTS = {"nzf-2023-23": 22, "baotou-2024": 22, "plan-2021": 95, "hohhot-2019": 48, "nzf-2023-1": 86}
 
 
 def read(site: Path, path: str) -> str:
@@ -129,7 +129,7 @@ def test_download_layers_are_valid_geojson_with_every_located_feature(built_site
     ids = set()
     for path in (built_site / "data").glob("features-*.geojson"):
         for feature in json.loads(path.read_text(encoding="utf-8"))["features"]:
-            assert feature["geometry"]["type"] in ("Point", "LineString", "Polygon", "MultiPolygon")
+            assert feature["geometry"]["type"] in ("Point", "MultiPoint", "LineString", "Polygon", "MultiPolygon")
             ids.add(feature["properties"]["id"])
     unlocated = set(atlas.features.index[atlas.features["geometry_kind"] == "unlocated"])
     assert unlocated and ids == set(atlas.features.index) - unlocated
