@@ -31,6 +31,8 @@ CJK_FONTS = ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", "/usr/share/fonts
 DPI = 300
 EXPORT_VERSION = "3"  # bump when the drawing code changes, to refresh cached images
 MAX_LABEL_TRIES = 200  # a print holds a few dozen labels; past this many candidates none would fit anyway
+# The downloads offered under every map, in order: (file suffix under exports/, label readers see).
+DOWNLOADS = [("html", "单文件 HTML（离线可用）"), ("png", "PNG（300 dpi）"), ("svg", "SVG")]
 
 
 def cjk_font() -> str:

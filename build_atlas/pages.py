@@ -15,6 +15,7 @@ import jinja2
 from markupsafe import Markup, escape
 from opencc_purepy import OpenCC
 
+from .exports import DOWNLOADS
 from .model import Atlas
 from .schema import CITIES, DEADLINE_WORDS, FEATURE_STATUSES, KINDS, LAYERS, MEASURE_STATUSES, TABLES, THEMES, by_key
 from .validate import RULES, squeeze
@@ -52,6 +53,7 @@ def environment() -> jinja2.Environment:
     env.filters["deadline"] = deadline_label
     statuses = {s.key: s.zh for s in MEASURE_STATUSES}
     env.filters["measure_status"] = lambda value: statuses.get(value, "未记录")
+    env.globals["downloads"] = DOWNLOADS
     return env
 
 
