@@ -10,9 +10,33 @@
     document.documentElement.classList.add("atlas-inpage");
   }
 
-  // Popups pan clear of the zoom buttons (left), the layer list (top right) and the legend (bottom right).
-  L.Popup.mergeOptions({autoPanPaddingTopLeft: L.point(52, 56), autoPanPaddingBottomRight: L.point(52, 44),
-                        maxWidth: 250});
+  // Popups open fully in view and clear of the controls: panned by keepClear below instead of Leaflet's autoPan,
+  // which knows only the map's edges.
+  L.Popup.mergeOptions({autoPan: false, maxWidth: 250});
+  var MARGIN = 8;
+
+  function keepClear(map, popup) {
+    var box = map.getContainer().getBoundingClientRect();
+    var rect = popup.getElement().getBoundingClientRect();
+    var dx = rect.left < box.left + MARGIN ? box.left + MARGIN - rect.left
+      : rect.right > box.right - MARGIN ? box.right - MARGIN - rect.right : 0;
+    var left = rect.left + dx, right = rect.right + dx, top = box.top + MARGIN, bottom = box.bottom - MARGIN;
+    map.getContainer().querySelectorAll(".leaflet-control, .atlas-caption").forEach(function (control) {
+      var r = control.getBoundingClientRect();
+      if (!r.width || !r.height || r.right <= left || r.left >= right) {
+        return;
+      }
+      if (r.top + r.height / 2 < box.top + box.height / 2) {
+        top = Math.max(top, r.bottom + MARGIN);
+      } else {
+        bottom = Math.min(bottom, r.top - MARGIN);
+      }
+    });
+    var dy = rect.top < top ? top - rect.top : rect.bottom > bottom ? Math.max(bottom - rect.bottom, top - rect.top) : 0;
+    if (dx || dy) {
+      map.panBy([-dx, -dy]);
+    }
+  }
 
   // A point drawn in its kind's shape: a CircleMarker whose `outline` option gives the vertices of a unit shape.
   L.AtlasSymbol = L.CircleMarker.extend({
@@ -94,6 +118,9 @@
       if (map.gestureHandling && !map.gestureHandling.enabled()) {
         map.gestureHandling.enable();
       }
+    });
+    map.on("popupopen", function (event) {
+      keepClear(map, event.popup);
     });
     // Keyboard: the controls come before the drawn shapes (they stay on top through their z-index).
     container.insertBefore(map._controlContainer, container.firstChild);
