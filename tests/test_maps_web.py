@@ -130,6 +130,37 @@ def test_popup_opened_on_a_phone_is_fully_inside_the_map_and_clear_of_the_contro
     assert frame.evaluate(POPUP_CLEAR_JS) == {"inside": True, "hidden": False}
 
 
+CENTER_JS = f"() => {{ const c = ({MAP_JS})().getCenter(); return [c.lat, c.lng]; }}"
+
+
+def swipe(cdp, page, fingers: list[tuple[float, float]], dx: float, dy: float) -> None:
+    """Drag `fingers` (page coordinates) by (dx, dy) in ten touch moves, through the DevTools protocol."""
+    def points(step):
+        return [{"x": x + dx * step / 10, "y": y + dy * step / 10, "id": i} for i, (x, y) in enumerate(fingers)]
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": points(0)})
+    for step in range(1, 11):
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": points(step)})
+        page.wait_for_timeout(30)
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    page.wait_for_timeout(800)
+
+
+@pytest.mark.browser
+def test_one_finger_scrolls_the_page_and_two_fingers_move_the_map(site_url, context_of):
+    context = context_of(**PHONE)
+    page = context.new_page()
+    frame = map_in_page(page, f"{site_url}cities/ordos.html", "city-ordos")
+    box = page.locator('iframe[src$="maps/city-ordos.html"]').bounding_box()
+    cdp = context.new_cdp_session(page)
+    scroll, center = page.evaluate("scrollY"), frame.evaluate(CENTER_JS)
+    swipe(cdp, page, [(box["x"] + 60, box["y"] + box["height"] * 0.7)], 0, -250)
+    assert page.evaluate("scrollY") > scroll + 100 and frame.evaluate(CENTER_JS) == center
+    scroll, box = page.evaluate("scrollY"), page.locator('iframe[src$="maps/city-ordos.html"]').bounding_box()
+    middle = box["y"] + box["height"] / 2
+    swipe(cdp, page, [(box["x"] + 120, middle), (box["x"] + 180, middle)], 80, 0)
+    assert page.evaluate("scrollY") == scroll and frame.evaluate(CENTER_JS) != center
+
+
 @pytest.mark.browser
 def test_wheel_zooms_a_map_only_with_ctrl_and_reset_returns_to_the_subject(site_url, context_of):
     page = context_of(**DESKTOP).new_page()
