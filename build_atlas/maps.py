@@ -356,11 +356,16 @@ class Controls(branca.element.MacroElement):
 
     _template = branca.element.Template("""
         {% macro script(this, kwargs) %}
-        atlasMap.enhance({{ this._parent.get_name() }}, {
-            frame: {{ this.frame|tojson }}, controlsWidth: {{ this.controls_width }},
+        {#- named and shaped as folium's LayerControl names its layers, for scripts that look them up -#}
+        var layer_control_{{ this._id }}_layers = {
+            base_layers: {},
             overlays: { {%- for name, layer in this.overlays %}
                 {{ name|tojson }}: {{ layer.get_name() }},{% endfor %}
-            }
+            },
+        };
+        atlasMap.enhance({{ this._parent.get_name() }}, {
+            frame: {{ this.frame|tojson }}, controlsWidth: {{ this.controls_width }},
+            overlays: layer_control_{{ this._id }}_layers.overlays
         });
         {% endmacro %}
     """)

@@ -19,8 +19,10 @@
   }
 
   function enhance(code) {
-    var absolute = new URL(code.getAttribute("data-embed-src"), document.baseURI).href;
-    code.textContent = code.textContent.replace(/src="[^"]*"/, 'src="' + absolute + '"');
+    if (!/src="https?:\/\//.test(code.textContent)) {  // built without site_url: the address is relative
+      var absolute = new URL(code.getAttribute("data-embed-src"), document.baseURI).href;
+      code.textContent = code.textContent.replace(/src="[^"]*"/, 'src="' + absolute + '"');
+    }
     var button = document.createElement("button");
     button.type = "button";
     button.className = "md-button atlas-copy";
