@@ -186,6 +186,12 @@ def test_wheel_zooms_a_map_only_with_ctrl_and_reset_returns_to_the_subject(site_
     page.locator(".atlas-reset a").click()  # 复位 brings the subject back
     page.wait_for_timeout(700)
     assert page.evaluate(ZOOM_JS) == pytest.approx(before, abs=0.01)
+    page.mouse.click(500, 450)  # once the reader has clicked into the map, the wheel alone zooms it
+    for _ in range(3):
+        page.mouse.wheel(0, -300)
+        page.wait_for_timeout(150)
+    page.wait_for_timeout(700)
+    assert page.evaluate(ZOOM_JS) > before
 
 
 @pytest.fixture
