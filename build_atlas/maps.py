@@ -347,8 +347,8 @@ def caption_html(spec: MapSpec, options: MapOptions, link_base: str) -> str:
     """The one-line title, data date and source shown on embedded and exported maps (and on paper)."""
     date = f' <span class="date">数据截至 {html.escape(options.today)}</span>' if options.today else ""
     page = html.escape(link_base + atlas_page(spec.name))
-    return (f'<div class="atlas-caption"><strong>{html.escape(spec.title)}</strong>{date} '
-            f'<span class="source">来源：<a href="{page}" target="_top">{ATLAS_NAME}</a></span></div>')
+    return (f'<header class="atlas-caption"><h1>{html.escape(spec.title)}</h1>{date} '
+            f'<span class="source">来源：<a href="{page}" target="_top">{ATLAS_NAME}</a></span></header>')
 
 
 class Controls(branca.element.MacroElement):

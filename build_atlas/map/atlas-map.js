@@ -82,6 +82,8 @@
 
   function enhance(map, options) {
     var container = map.getContainer();
+    container.setAttribute("role", "main");  // the map is the page's content (a landmark for screen readers)
+    container.setAttribute("aria-label", document.title);
     var frame = L.latLngBounds(options.frame);
     function reset() {
       map.fitBounds(frame, {paddingBottomRight: L.point(narrow() ? 0 : options.controlsWidth, 0)});
