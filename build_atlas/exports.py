@@ -29,8 +29,10 @@ KIND, STATUS, CITY = by_key(KINDS), by_key(FEATURE_STATUSES), by_key(CITIES)
 PRINT_CRS = "EPSG:32649"
 CJK_FONTS = ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", "/usr/share/fonts/wqy-microhei/wqy-microhei.ttc")
 DPI = 300
-EXPORT_VERSION = "3"  # bump when the drawing code changes, to refresh cached images
+EXPORT_VERSION = "4"  # bump when the drawing code or the kind colours change, to refresh cached images
 MAX_LABEL_TRIES = 200  # a print holds a few dozen labels; past this many candidates none would fit anyway
+# The downloads offered under every map, in order: (file suffix under exports/, label readers see).
+DOWNLOADS = [("html", "单文件 HTML（离线可用）"), ("png", "PNG（300 dpi）"), ("svg", "SVG")]
 
 
 def cjk_font() -> str:

@@ -10,6 +10,7 @@ import html
 import itertools
 import json
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import branca
 import folium
@@ -17,7 +18,7 @@ import geopandas as gpd
 import shapely
 
 from .model import Atlas
-from .schema import CITIES, FEATURE_STATUSES, KINDS, LAYERS, THEMES, by_key
+from .schema import CITIES, FEATURE_STATUSES, KIND_SHAPES, KINDS, LAYERS, THEMES, by_key
 
 KIND = by_key(KINDS)
 STATUS = by_key(FEATURE_STATUSES)
@@ -27,9 +28,30 @@ CONTROLS_WIDTH_PX = 200
 REGION_TOLERANCE_DEG = 0.012  # the whole region spans ~1000 px: ~1 km a pixel, so ~1.2 km detail is enough
 BOUNDARY_ATTRIBUTION = "行政区划 © 高德 AMap / cnmaps"
 
-# Self-hosted replacements for folium's CDN assets: (folium name, path under the site's assets/vendor/).
-VENDOR_JS = [("leaflet", "leaflet/leaflet.js"), ("jquery", "jquery/jquery.min.js")]
-VENDOR_CSS = [("leaflet_css", "leaflet/leaflet.css")]
+ATLAS_NAME = "呼包鄂乌一体化政策图集"
+
+# Self-hosted replacements for folium's CDN assets, then the plugins and the atlas's own map behaviour
+# (build_atlas/map/): (folium name, path under the site's assets/vendor/). Order matters: the plugins hook into
+# L.Map before folium's script makes the map.
+VENDOR_JS = [("leaflet", "leaflet/leaflet.js"), ("jquery", "jquery/jquery.min.js"),
+             ("gesture_handling", "leaflet-gesture-handling/leaflet-gesture-handling.min.js"),
+             ("fullscreen", "leaflet.fullscreen/Control.FullScreen.umd.js"), ("atlas_map", "atlas/atlas-map.js")]
+VENDOR_CSS = [("leaflet_css", "leaflet/leaflet.css"),
+              ("gesture_handling_css", "leaflet-gesture-handling/leaflet-gesture-handling.min.css"),
+              ("fullscreen_css", "leaflet.fullscreen/Control.FullScreen.css"), ("atlas_map_css", "atlas/atlas-map.css")]
+ATLAS_ASSETS = {  # site path under assets/vendor/ → the atlas's own file
+    "atlas/atlas-map.js": Path(__file__).parent / "map" / "atlas-map.js",
+    "atlas/atlas-map.css": Path(__file__).parent / "map" / "atlas-map.css",
+}
+GESTURE_TEXT = {"touch": "用双指移动地图", "scroll": "按住 Ctrl 滚动滚轮缩放地图，或先点击地图",
+                "scrollMac": "按住 ⌘ 滚动滚轮缩放地图，或先点击地图"}
+# Point symbols: vertices of a unit outline (radius 1) for each shape; circles are drawn as circles.
+SHAPE_OUTLINES = {
+    "square": [[-0.85, -0.85], [0.85, -0.85], [0.85, 0.85], [-0.85, 0.85]],
+    "triangle": [[0, -1.15], [1.05, 0.75], [-1.05, 0.75]],
+    "diamond": [[0, -1.2], [1.2, 0], [0, 1.2], [-1.2, 0]],
+}
+POINT_RADIUS = 7
 
 TILES = {
     "osm": dict(tiles="https://tile.openstreetmap.org/{z}/{x}/{y}.png", name="OpenStreetMap",
@@ -57,6 +79,14 @@ class MapOptions:
     tiles: str = "osm"
     tianditu_key: str = ""
     site_url: str = ""  # absolute base for links in standalone exports; relative when empty
+    today: str = ""  # the build date (YYYY-MM-DD) maps say their data is as of; none shown when empty
+
+
+def atlas_page(name: str) -> str:
+    """The atlas page (site-relative) that shows map `name`: where an embedded or exported map links back to."""
+    kind, _, key = name.partition("-")
+    return {"city": f"cities/{key}.html", "theme": f"themes/{key}.html",
+            "project": f"projects/{key}.html"}.get(kind, "index.html")
 
 
 def padded(bounds, fraction: float = 0.08, minimum: float = 0.25) -> tuple[float, float, float, float]:
@@ -146,17 +176,42 @@ def feature_layer(features: gpd.GeoDataFrame, link_base: str, emphasis: bool) ->
     """GeoJSON for one layer; display strings are escaped here, once, so popups may use them as HTML."""
     records = []
     for fid, feature in features.iterrows():
-        kind, status = KIND[feature["kind"]], STATUS.get(feature["status"])
         records.append({
             "type": "Feature",
             "geometry": shapely.geometry.mapping(feature.geometry),
             "properties": {
                 "id": fid, "label": html.escape(feature["name_zh"]), "popup": feature_popup(feature, link_base),
-                "color": kind.color, "dash": "8 6" if status is None or status.icon == "dash" else None,
-                "weight": 5 if emphasis else 3.5,
+                "kind": feature["kind"], "planned": planned(feature["status"]), "emphasis": emphasis,
             },
         })
     return {"type": "FeatureCollection", "features": records}
+
+
+def planned(status: str) -> bool:
+    """Not yet built (or no progress stated): dashed lines, hollow points."""
+    term = STATUS.get(status)
+    return term is None or term.icon == "dash"
+
+
+def feature_style(feature: dict) -> dict:
+    """The Leaflet style of a feature: lines dashed when planned; points in their kind's shape, hollow when
+    planned (a dash on a small outline would read as a scalloped shape that the legend does not show)."""
+    props = feature["properties"]
+    color, hollow = KIND[props["kind"]].color, props["planned"]
+    if feature["geometry"]["type"] == "Point":
+        return {"outline": SHAPE_OUTLINES.get(KIND_SHAPES[props["kind"]]), "radius": POINT_RADIUS,
+                "weight": 2.5 if hollow else 1.5, "color": color if hollow else "#ffffff",
+                "fillColor": "#ffffff" if hollow else color, "fillOpacity": 1, "opacity": 1}
+    return {"color": color, "weight": 5 if props["emphasis"] else 3.5, "dashArray": "8 6" if hollow else None,
+            "fillColor": color, "fillOpacity": 0.35, "opacity": 0.95}
+
+
+class AtlasSymbol(folium.CircleMarker):
+    """A point drawn as L.AtlasSymbol (atlas-map.js): a CircleMarker whose style may give it an outline shape."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._name = "AtlasSymbol"
 
 
 def add_features(fmap: folium.Map, spec: MapSpec, link_base: str) -> None:
@@ -170,10 +225,8 @@ def add_features(fmap: folium.Map, spec: MapSpec, link_base: str) -> None:
         folium.GeoJson(
             feature_layer(subset, link_base, emphasis),
             name=layer.key,
-            style_function=lambda f: {"color": f["properties"]["color"], "weight": f["properties"]["weight"],
-                                      "dashArray": f["properties"]["dash"], "fillColor": f["properties"]["color"],
-                                      "fillOpacity": 0.85, "opacity": 0.95},
-            marker=folium.CircleMarker(radius=7, weight=2, fill=True),
+            style_function=feature_style,
+            marker=AtlasSymbol(radius=POINT_RADIUS, fill=True),
             tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
             popup=folium.GeoJsonPopup(fields=["popup"], labels=False),
         ).add_to(group)
@@ -224,42 +277,57 @@ def add_city_labels(fmap: folium.Map, cities: gpd.GeoDataFrame) -> None:
     fmap.add_child(CityLabels(cities))
 
 
+def symbol_svg(kind: str, geometry: str, planned: bool = False, neutral: bool = False) -> str:
+    """The legend's drawing of a symbol, made from the same style the map draws it with (`neutral`: in grey, for
+    the status key)."""
+    style = feature_style({"geometry": {"type": geometry}, "properties": {"kind": kind, "planned": planned,
+                                                                          "emphasis": False}})
+    if neutral:
+        style = {key: "#555555" if value == KIND[kind].color else value for key, value in style.items()}
+    if geometry != "Point":
+        dash = f' stroke-dasharray="{style["dashArray"]}"' if style["dashArray"] else ""
+        return (f'<svg class="sym" width="28" height="16" aria-hidden="true"><line x1="1" y1="8" x2="27" y2="8" '
+                f'stroke="{style["color"]}" stroke-width="{style["weight"]}"{dash}/></svg>')
+    r, c = style["radius"], 9
+    paint = f'stroke="{style["color"]}" stroke-width="{style["weight"]}" fill="{style["fillColor"]}"'
+    if style["outline"] is None:
+        body = f'<circle cx="{c}" cy="{c}" r="{r}" {paint}/>'
+    else:
+        points = "L".join(f"{c + x * r:g} {c + y * r:g}" for x, y in style["outline"])
+        body = f'<path d="M{points}z" {paint}/>'
+    return f'<svg class="sym" width="18" height="18" aria-hidden="true">{body}</svg>'
+
+
 def legend_html(spec: MapSpec) -> str:
-    kinds = sorted(set(spec.features["kind"]), key=[k.key for k in KINDS].index)
-    items = "".join(
-        f'<div><span class="sw" style="background:{KIND[k].color}"></span>{html.escape(KIND[k].zh)}</div>'
-        for k in kinds
-    )
-    return (
-        '<div class="atlas-legend leaflet-control" tabindex="0"><strong>图例</strong>' + items
-        + '<div><span class="sw dashed"></span>虚线：规划/前期</div>'
-        + '<div class="note">示意图，非精确走向；不作为权属界线依据</div></div>'
-    )
-
-
-LEGEND_CSS = """
-.atlas-legend{background:rgba(255,255,255,.92);padding:6px 8px;font:12px/1.5 sans-serif;border-radius:4px;
-  box-shadow:0 1px 4px rgba(0,0,0,.3);max-width:220px;max-height:40vh;overflow-y:auto}
-.atlas-legend .sw{display:inline-block;width:22px;height:4px;margin:0 6px 3px 0;vertical-align:middle}
-.atlas-legend .sw.dashed{background:repeating-linear-gradient(90deg,#555 0 6px,transparent 6px 10px)}
-.atlas-legend .note{color:#555;margin-top:4px}
-.atlas-city-label{font:bold 13px sans-serif;color:#1b2631;text-shadow:0 0 3px #fff,0 0 3px #fff;text-align:center;
-  white-space:nowrap}
-.leaflet-container{background:#eef1f4}
-.leaflet-control-layers,.leaflet-control-attribution{font:12px/1.4 sans-serif}
-"""
+    """Each kind on the map with exactly the symbols drawn for it (line and/or point), then the status key."""
+    drawn = spec.features.assign(point=spec.features.geometry.geom_type == "Point")
+    items = []
+    for kind in [k.key for k in KINDS if k.key in set(drawn["kind"])]:
+        points = drawn.loc[drawn["kind"] == kind, "point"]
+        symbols = ([symbol_svg(kind, "LineString")] if (~points).any() else []) + \
+                  ([symbol_svg(kind, "Point")] if points.any() else [])
+        items.append(f'<li>{"".join(symbols)}{html.escape(KIND[kind].zh)}</li>')
+    key = "hsr"  # any kind: the status key is drawn in grey
+    status = (f'<li>{symbol_svg(key, "LineString", neutral=True)}{symbol_svg(key, "LineString", True, True)}'
+              "实线：建设/建成；虚线：规划/前期</li>")
+    if drawn["point"].any():
+        status += (f'<li>{symbol_svg("hsr", "Point", neutral=True)}{symbol_svg("hsr", "Point", True, True)}'
+                   "实心：建设/建成；空心：规划/前期</li>")
+    return ('<details class="atlas-legend leaflet-control" open><summary>图例</summary><ul>' + "".join(items)
+            + status + '</ul><p class="note">示意图，非精确走向；不作为权属界线依据</p></details>')
 
 
 class Legend(branca.element.MacroElement):
-    """A bottom-right Leaflet control holding the legend HTML."""
+    """A bottom-right Leaflet control holding the legend (a <details>, closed on phones by atlas-map.js)."""
 
     _template = branca.element.Template("""
-        {% macro header(this, kwargs) %}<style>{{ this.css }}</style>{% endmacro %}
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = L.control({position: "bottomright"});
         {{ this.get_name() }}.onAdd = function () {
             var div = L.DomUtil.create("div");
             div.innerHTML = {{ this.html|tojson }};
+            L.DomEvent.disableClickPropagation(div.firstChild);
+            L.DomEvent.disableScrollPropagation(div.firstChild);
             return div.firstChild;
         };
         {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
@@ -272,8 +340,40 @@ class Legend(branca.element.MacroElement):
         super().__init__()
         self._name = "Legend"
         self.html = html_text
-        self.css = LEGEND_CSS
         self.attribution = BOUNDARY_ATTRIBUTION
+
+
+def caption_html(spec: MapSpec, options: MapOptions, link_base: str) -> str:
+    """The one-line title, data date and source shown on embedded and exported maps (and on paper)."""
+    date = f' <span class="date">数据截至 {html.escape(options.today)}</span>' if options.today else ""
+    page = html.escape(link_base + atlas_page(spec.name))
+    return (f'<header class="atlas-caption"><h1>{html.escape(spec.title)}</h1>{date} '
+            f'<span class="source">来源：<a href="{page}" target="_top">{ATLAS_NAME}</a></span></header>')
+
+
+class Controls(branca.element.MacroElement):
+    """The layer list (collapsed on phones), zoom, reset view and fullscreen, set up by atlas-map.js."""
+
+    _template = branca.element.Template("""
+        {% macro script(this, kwargs) %}
+        {#- named and shaped as folium's LayerControl names its layers, for scripts that look them up -#}
+        var layer_control_{{ this._id }}_layers = {
+            base_layers: {},
+            overlays: { {%- for name, layer in this.overlays %}
+                {{ name|tojson }}: {{ layer.get_name() }},{% endfor %}
+            },
+        };
+        atlasMap.enhance({{ this._parent.get_name() }}, {
+            frame: {{ this.frame|tojson }}, controlsWidth: {{ this.controls_width }},
+            overlays: layer_control_{{ this._id }}_layers.overlays
+        });
+        {% endmacro %}
+    """)
+
+    def __init__(self, frame, overlays):
+        super().__init__()
+        self._name = "Controls"
+        self.frame, self.overlays, self.controls_width = frame, overlays, CONTROLS_WIDTH_PX
 
 
 def stable_ids(element, counter=None) -> None:
@@ -285,18 +385,32 @@ def stable_ids(element, counter=None) -> None:
 
 
 def base_map(spec: MapSpec, options: MapOptions, asset_base: str) -> folium.Map:
-    fmap = folium.Map(tiles=None, control_scale=True, zoom_snap=0.25, prefer_canvas=False)
+    fmap = folium.Map(tiles=None, control_scale=True, zoom_snap=0.25, prefer_canvas=False, zoom_control=False,
+                      gestureHandling=True, gestureHandlingOptions={"text": GESTURE_TEXT, "duration": 1500})
     fmap.default_js = [(name, asset_base + path) for name, path in VENDOR_JS]
     fmap.default_css = [(name, asset_base + path) for name, path in VENDOR_CSS]
     if options.tiles in TILES and not (options.tiles == "tianditu" and not options.tianditu_key):
         layer = dict(TILES[options.tiles])
         layer["tiles"] = layer["tiles"].replace("{key}", options.tianditu_key)
-        folium.TileLayer(**layer, max_zoom=18).add_to(fmap)
+        folium.TileLayer(**layer, max_zoom=18, control=False).add_to(fmap)  # one base layer: nothing to choose
     west, south, east, north = spec.frame
     # the layer control and the legend stand along the right edge: frame the subject in the space left of them
     fmap.fit_bounds([[south, west], [north, east]], padding_bottom_right=(CONTROLS_WIDTH_PX, 0))
     fmap.get_root().header.add_child(branca.element.Element(f"<title>{html.escape(spec.title)}</title>"))
     return fmap
+
+
+# folium's page template fixes these; the atlas's maps speak Chinese and let readers pinch-zoom the page.
+PAGE_FIXES = (("<html>", '<html lang="zh">'),
+              ("initial-scale=1.0, maximum-scale=1.0, user-scalable=no", "initial-scale=1.0"))
+
+
+def fix_page(page: str) -> str:
+    for old, new in PAGE_FIXES:
+        if page.count(old) != 1:
+            raise ValueError(f"folium's page template changed: review PAGE_FIXES in build_atlas/maps.py ({old!r})")
+        page = page.replace(old, new)
+    return page
 
 
 def render_map(spec: MapSpec, atlas: Atlas, options: MapOptions, asset_base: str = "../assets/vendor/",
@@ -306,10 +420,14 @@ def render_map(spec: MapSpec, atlas: Atlas, options: MapOptions, asset_base: str
     if spec.tolerance > CONTEXT_TOLERANCE_DEG:
         outlines = simplified(outlines.counties, spec.tolerance)
     fmap = base_map(spec, options, asset_base)
+    fmap.get_root().html.add_child(branca.element.Element(caption_html(spec, options, link_base)))
     add_boundaries(fmap, spec, outlines)
     add_features(fmap, spec, link_base)
     add_city_labels(fmap, outlines.cities)
     fmap.add_child(Legend(legend_html(spec)))
-    folium.LayerControl(collapsed=False).add_to(fmap)
+    overlays = [(child.layer_name, child) for child in fmap._children.values()
+                if isinstance(child, (folium.GeoJson, folium.FeatureGroup))]
+    west, south, east, north = spec.frame
+    fmap.add_child(Controls([[south, west], [north, east]], overlays))
     stable_ids(fmap.get_root())
-    return fmap.get_root().render()
+    return fix_page(fmap.get_root().render())

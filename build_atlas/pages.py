@@ -17,6 +17,7 @@ import pandas as pd
 from markupsafe import Markup, escape
 from opencc_purepy import OpenCC
 
+from .exports import DOWNLOADS
 from .model import Atlas
 from .projects import drawing_note, geometry_label, statement_rows, status_by_document
 from .schema import (
@@ -79,6 +80,7 @@ def environment() -> jinja2.Environment:
     env.filters["deadline"] = deadline_label
     statuses = {s.key: s.zh for s in MEASURE_STATUSES}
     env.filters["measure_status"] = lambda value: statuses.get(value, "未记录")
+    env.globals["downloads"] = DOWNLOADS
     return env
 
 

@@ -38,6 +38,15 @@ NPM_ASSETS = {  # site path under assets/vendor/ → file in node_modules/
     "leaflet/images/marker-icon-2x.png": "leaflet/dist/images/marker-icon-2x.png",
     "leaflet/images/marker-shadow.png": "leaflet/dist/images/marker-shadow.png",
     "jquery/jquery.min.js": "jquery/dist/jquery.min.js",
+    # Map plugins (MIT): one finger scrolls the page, two move the map; Ctrl/⌘+wheel zooms; a fullscreen button.
+    "leaflet-gesture-handling/leaflet-gesture-handling.min.js":
+        "leaflet-gesture-handling/dist/leaflet-gesture-handling.min.js",
+    "leaflet-gesture-handling/leaflet-gesture-handling.min.css":
+        "leaflet-gesture-handling/dist/leaflet-gesture-handling.min.css",
+    "leaflet-gesture-handling/LICENSE": "leaflet-gesture-handling/LICENSE",
+    "leaflet.fullscreen/Control.FullScreen.umd.js": "leaflet.fullscreen/dist/Control.FullScreen.umd.js",
+    "leaflet.fullscreen/Control.FullScreen.css": "leaflet.fullscreen/dist/Control.FullScreen.css",
+    "leaflet.fullscreen/LICENSE.txt": "leaflet.fullscreen/LICENSE.md",  # .txt: MkDocs would make a .md a page
     # The offline plugin's Web Worker shim for file://; mkdocs.yml's extra.polyfills points here, which stops
     # the plugin from adding its CDN copy.
     "iframe-worker/shim.js": "iframe-worker/shim/index.js",
@@ -195,7 +204,7 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
     def on_files(self, files: Files, config) -> Files:
         atlas, site_url = self.atlas, config.site_url or ""
         options = maps.MapOptions(self.config.tiles, self.config.tianditu_key
-                                  or os.environ.get("ATLAS_TIANDITU_KEY", ""), site_url)
+                                  or os.environ.get("ATLAS_TIANDITU_KEY", ""), site_url, self.today.isoformat())
         vendor = self.vendor_files(files, config)
         layers = geojson_layers(atlas)
         for name, text in layers.items():
@@ -252,6 +261,9 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
             source = modules / module_path
             if not source.exists():
                 raise PluginError(f"{source} is missing: run `make assets` (npm ci) first")
+            files.append(File.generated(config, f"assets/vendor/{site_path}", abs_src_path=str(source)))
+            vendor[site_path] = source
+        for site_path, source in maps.ATLAS_ASSETS.items():  # the atlas's own map script and styles
             files.append(File.generated(config, f"assets/vendor/{site_path}", abs_src_path=str(source)))
             vendor[site_path] = source
         return vendor

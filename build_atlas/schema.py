@@ -49,25 +49,34 @@ THEMES = (
          "协同机制、市场一体化、营商环境"),
 )
 
-# Feature kinds, grouped into the map's layers; styles are shared by web maps and print exports.
+# Feature kinds, grouped into the map's layers; styles are shared by web maps and print exports. Colours are told
+# apart under deuteranopia (tests/test_maps_web.py); kinds whose colours come closest also differ in point shape.
 KINDS = (
-    Term("hsr", "高铁/城际铁路", "High-speed & intercity rail", "#c0392b", "train", "rail"),
-    Term("rail", "普速铁路改造", "Conventional rail upgrade", "#7b241c", "train", "rail"),
-    Term("metro", "城市轨道交通", "Urban rail transit", "#e74c3c", "train-subway", "rail"),
-    Term("expressway", "高速公路", "Expressway", "#1a5276", "road", "roads"),
-    Term("road", "国省干线/口岸通道", "Trunk road", "#5dade2", "road", "roads"),
-    Term("airport", "机场", "Airport", "#6c3483", "plane", "aviation"),
-    Term("logistics", "物流枢纽/口岸", "Logistics hub / port", "#d35400", "truck", "logistics"),
-    Term("park", "公园/保护地", "Park", "#1e8449", "tree", "ecology"),
-    Term("ecology", "山水林田湖草沙", "Natural feature", "#52be80", "water", "ecology"),
-    Term("energy", "能源基地/工程", "Energy base & project", "#f39c12", "bolt", "energy"),
-    Term("power", "电力外送通道/电网", "Power transmission", "#b7950b", "plug", "energy"),
-    Term("water", "水利工程", "Water works", "#2e86c1", "droplet", "energy"),
-    Term("industry", "产业园区", "Industrial park", "#7f8c8d", "industry", "other"),
-    Term("zone", "经济区/示范区/新区", "Economic & demonstration zone", "#8e44ad", "city", "other"),
-    Term("agri", "农牧林业基地", "Farming & forestry base", "#a04000", "wheat-awn", "other"),
-    Term("tourism", "旅游景区", "Tourist area", "#d81b60", "camera", "other"),
+    Term("hsr", "高铁/城际铁路", "High-speed & intercity rail", "#cc3311", "train", "rail"),
+    Term("rail", "普速铁路改造", "Conventional rail upgrade", "#882255", "train", "rail"),
+    Term("metro", "城市轨道交通", "Urban rail transit", "#ee6677", "train-subway", "rail"),
+    Term("expressway", "高速公路", "Expressway", "#332288", "road", "roads"),
+    Term("road", "国省干线/口岸通道", "Trunk road", "#1f78b4", "road", "roads"),
+    Term("airport", "机场", "Airport", "#6a3d9a", "plane", "aviation"),
+    Term("logistics", "物流枢纽/口岸", "Logistics hub / port", "#e69f00", "truck", "logistics"),
+    Term("park", "公园/保护地", "Park", "#117733", "tree", "ecology"),
+    Term("ecology", "山水林田湖草沙", "Natural feature", "#009e73", "water", "ecology"),
+    Term("industry", "产业园区", "Industrial park", "#aa4499", "industry", "other"),
+    Term("energy", "能源基地/工程", "Energy base & project", "#999933", "bolt", "energy"),
+    Term("power", "电力外送通道/电网", "Power transmission", "#aa3377", "plug", "energy"),
+    Term("water", "水利工程", "Water works", "#56b4e9", "droplet", "energy"),
+    Term("zone", "经济区/示范区/新区", "Economic & demonstration zone", "#cc79a7", "city", "other"),
+    Term("agri", "农牧林业基地", "Farming & forestry base", "#228833", "wheat-awn", "other"),
+    Term("tourism", "旅游景区", "Tourist area", "#009988", "mountain-sun", "other"),
 )
+
+# The shape a kind's points are drawn with on web maps (and in their legend).
+KIND_SHAPES = {
+    "hsr": "circle", "rail": "square", "metro": "diamond", "expressway": "circle", "road": "square",
+    "airport": "triangle", "logistics": "square", "park": "circle", "ecology": "triangle", "industry": "circle",
+    "energy": "diamond", "power": "triangle", "water": "circle", "zone": "diamond", "agri": "diamond",
+    "tourism": "square",
+}
 
 LAYERS = (
     Term("rail", "铁路", "Rail"),

@@ -1,0 +1,132 @@
+/* The atlas's map behaviour on top of Leaflet and folium (loaded before folium's script; see build_atlas/maps.py):
+   controls that fold away on phones, reset view and fullscreen, Chinese labels, gestures that leave the page
+   scrollable, popups kept clear of the controls, and the controls first in the Tab order. */
+(function () {
+  "use strict";
+  var NARROW = "(max-width: 600px), (max-height: 460px)";  // the map's own size: a phone, or a small frame
+
+  // Inside the atlas's own page (its iframe is named so) the page already shows the title, date and source.
+  if (window.name === "atlas-map") {
+    document.documentElement.classList.add("atlas-inpage");
+  }
+
+  // Popups open fully in view and clear of the controls: panned by keepClear below instead of Leaflet's autoPan,
+  // which knows only the map's edges.
+  L.Popup.mergeOptions({autoPan: false, maxWidth: 250});
+  var MARGIN = 8;
+
+  function keepClear(map, popup) {
+    var box = map.getContainer().getBoundingClientRect();
+    var rect = popup.getElement().getBoundingClientRect();
+    var dx = rect.left < box.left + MARGIN ? box.left + MARGIN - rect.left
+      : rect.right > box.right - MARGIN ? box.right - MARGIN - rect.right : 0;
+    var left = rect.left + dx, right = rect.right + dx, top = box.top + MARGIN, bottom = box.bottom - MARGIN;
+    map.getContainer().querySelectorAll(".leaflet-control, .atlas-caption").forEach(function (control) {
+      var r = control.getBoundingClientRect();
+      if (!r.width || !r.height || r.right <= left || r.left >= right) {
+        return;
+      }
+      if (r.top + r.height / 2 < box.top + box.height / 2) {
+        top = Math.max(top, r.bottom + MARGIN);
+      } else {
+        bottom = Math.min(bottom, r.top - MARGIN);
+      }
+    });
+    var dy = rect.top < top ? top - rect.top : rect.bottom > bottom ? Math.max(bottom - rect.bottom, top - rect.top) : 0;
+    if (dx || dy) {
+      map.panBy([-dx, -dy]);
+    }
+  }
+
+  // A point drawn in its kind's shape: a CircleMarker whose `outline` option gives the vertices of a unit shape.
+  L.AtlasSymbol = L.CircleMarker.extend({
+    _updatePath: function () {
+      var outline = this.options.outline;
+      if (!outline || !this._renderer._setPath || this._empty()) {
+        return L.CircleMarker.prototype._updatePath.call(this);
+      }
+      var p = this._point, r = this._radius;
+      this._renderer._setPath(this, "M" + outline.map(function (v) {
+        return (p.x + v[0] * r) + " " + (p.y + v[1] * r);
+      }).join("L") + "z");
+    }
+  });
+
+  function button(bar, text, title, onClick) {
+    var link = L.DomUtil.create("a", "", bar);
+    link.href = "#";
+    link.textContent = text;
+    link.title = title;
+    link.setAttribute("role", "button");
+    link.setAttribute("aria-label", title);
+    L.DomEvent.on(link, "click", function (event) {
+      L.DomEvent.preventDefault(event);
+      onClick();
+    });
+    return link;
+  }
+
+  var Reset = L.Control.extend({
+    options: {position: "topleft"},
+    onAdd: function () {
+      var bar = L.DomUtil.create("div", "leaflet-bar atlas-reset");
+      button(bar, "复位", "复位：回到本图范围", this.options.reset);
+      L.DomEvent.disableClickPropagation(bar);
+      return bar;
+    }
+  });
+
+  function narrow() {
+    return window.matchMedia(NARROW).matches;
+  }
+
+  function enhance(map, options) {
+    var container = map.getContainer();
+    container.setAttribute("role", "main");  // the map is the page's content (a landmark for screen readers)
+    container.setAttribute("aria-label", document.title);
+    var frame = L.latLngBounds(options.frame);
+    function reset() {
+      map.fitBounds(frame, {paddingBottomRight: L.point(narrow() ? 0 : options.controlsWidth, 0)});
+    }
+    if (narrow()) {
+      reset();  // on a phone the controls fold away: the subject may use the whole width
+    }
+    L.control.zoom({zoomInTitle: "放大", zoomOutTitle: "缩小"}).addTo(map);
+    new Reset({reset: reset}).addTo(map);
+    if (document.fullscreenEnabled && L.Control.FullScreen) {
+      new L.Control.FullScreen({title: "全屏显示", titleCancel: "退出全屏", forceSeparateButton: true}).addTo(map);
+    }
+    var layers = L.control.layers({}, options.overlays, {collapsed: narrow(), position: "topright"}).addTo(map);
+    if (layers._layersLink) {
+      layers._layersLink.title = "图层";
+      layers._layersLink.setAttribute("aria-label", "图层");
+    }
+    var legend = container.querySelector(".atlas-legend");
+    if (legend && narrow()) {
+      legend.open = false;
+    }
+    window.addEventListener("beforeprint", function () {
+      if (legend) {
+        legend.open = true;
+      }
+    });
+    // Desktop: the wheel zooms with Ctrl/⌘ (gesture handling), or freely once the reader has clicked into the map.
+    container.addEventListener("pointerdown", function (event) {
+      if (event.pointerType === "mouse" && map.gestureHandling && map.gestureHandling.enabled()) {
+        map.gestureHandling.disable();
+      }
+    });
+    container.addEventListener("mouseleave", function () {
+      if (map.gestureHandling && !map.gestureHandling.enabled()) {
+        map.gestureHandling.enable();
+      }
+    });
+    map.on("popupopen", function (event) {
+      keepClear(map, event.popup);
+    });
+    // Keyboard: the controls come before the drawn shapes (they stay on top through their z-index).
+    container.insertBefore(map._controlContainer, container.firstChild);
+  }
+
+  window.atlasMap = {enhance: enhance, narrow: narrow};
+})();

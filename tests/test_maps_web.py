@@ -1,0 +1,309 @@
+"""The maps where readers use them: on a phone, in a report, on paper, by keyboard and with colour-blind eyes.
+
+Browser tests drive the session's built site in Debian's Chromium at 390×844 (touch) and 1440×900; the palette
+test needs no browser.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import itertools
+import json
+import re
+import socketserver
+import threading
+from pathlib import Path
+
+import pytest
+
+from build_atlas.schema import CITIES, KIND_SHAPES, KINDS
+from tests.conftest import QuietHandler
+
+ROOT = Path(__file__).resolve().parent.parent
+AXE = ROOT / "node_modules/axe-core/axe.min.js"
+PHONE = dict(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, device_scale_factor=2)
+DESKTOP = dict(viewport={"width": 1440, "height": 900})
+DEUTAN_MIN_DE = 6.0  # CIEDE2000 between any two kind colours under simulated deuteranopia (Machado 2009, severity 1)
+SAME_SHAPE_MIN_DE = 10.0  # kinds whose points share a shape must be further apart still
+
+# Share of the map's area under any control (zoom, reset, fullscreen, layers, legend, scale, attribution, caption),
+# sampled on a 4 px grid.
+COVERAGE_JS = """() => {
+  const map = document.querySelector('.leaflet-container').getBoundingClientRect();
+  const rects = [...document.querySelectorAll('.leaflet-control, .atlas-caption')]
+    .filter(e => getComputedStyle(e).display !== 'none').map(e => e.getBoundingClientRect())
+    .filter(r => r.width && r.height);
+  let covered = 0, total = 0;
+  for (let y = map.top + 2; y < map.bottom; y += 4) for (let x = map.left + 2; x < map.right; x += 4) {
+    total++;
+    if (rects.some(r => x >= r.left && x < r.right && y >= r.top && y < r.bottom)) covered++;
+  }
+  return covered / total;
+}"""
+MAP_JS = "() => window[Object.keys(window).find(key => /^map_[0-9a-f]+$/.test(key))]"
+ZOOM_JS = f"() => ({MAP_JS})().getZoom()"
+# Feature paths the pointer can reach, with their midpoints in the map's coordinates.
+TARGETS_JS = f"""() => {{
+  const map = ({MAP_JS})(), box = map.getContainer().getBoundingClientRect(), out = [];
+  map.eachLayer(layer => {{
+    if (!layer.feature || !layer.feature.properties.popup || !layer._path) return;
+    const mid = layer.getLatLng ? layer.getLatLng() : layer.getCenter();
+    const p = map.latLngToContainerPoint(mid);
+    if (document.elementFromPoint(box.x + p.x, box.y + p.y) === layer._path) out.push({{x: p.x, y: p.y}});
+  }});
+  return out;
+}}"""
+POPUP_CLEAR_JS = """() => {
+  const inside = (a, b) => a.left >= b.left && a.right <= b.right && a.top >= b.top && a.bottom <= b.bottom;
+  const meets = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  const map = document.querySelector('.leaflet-container').getBoundingClientRect();
+  const popup = document.querySelector('.leaflet-popup-content-wrapper').getBoundingClientRect();
+  const close = document.querySelector('.leaflet-popup-close-button').getBoundingClientRect();
+  const controls = [...document.querySelectorAll('.leaflet-top .leaflet-control, .leaflet-right .leaflet-control')]
+    .map(e => e.getBoundingClientRect()).filter(r => r.width && r.height);
+  return {inside: inside(popup, map) && inside(close, map), hidden: controls.some(r => meets(r, popup))};
+}"""
+
+
+@pytest.fixture
+def context_of(browser):
+    """Make browser contexts whose requests outside 127.0.0.1 (map tiles) are blocked; closed after the test."""
+    made = []
+
+    def make(**options):
+        context = browser.new_context(**options)
+        context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(
+            ("http://127.0.0.1", "file://", "data:", "blob:", "about:")) else route.abort())
+        made.append(context)
+        return context
+
+    yield make
+    for context in made:
+        context.close()
+
+
+def map_in_page(page, url: str, name: str):
+    page.goto(url, wait_until="load")
+    iframe = page.locator(f'iframe[src$="maps/{name}.html"]')
+    iframe.evaluate("element => element.scrollIntoView({block: 'center'})")
+    frame = iframe.element_handle().content_frame()
+    frame.locator(".leaflet-overlay-pane path").first.wait_for()
+    frame.locator(".leaflet-control-layers").wait_for()
+    return frame
+
+
+@pytest.mark.browser
+def test_controls_cover_under_a_quarter_of_each_city_map_on_a_phone(site_url, context_of):
+    page = context_of(**PHONE).new_page()
+    shares = {}
+    for city in CITIES:
+        frame = map_in_page(page, f"{site_url}cities/{city.key}.html", f"city-{city.key}")
+        shares[city.key] = round(frame.evaluate(COVERAGE_JS), 3)
+        # folded away, not gone: the layer list and legend open on demand
+        assert frame.locator(".leaflet-control-layers-expanded").count() == 0
+        assert frame.locator(".atlas-legend").evaluate("details => !details.open")
+    assert all(share < 0.25 for share in shares.values()), shares
+
+
+@pytest.mark.browser
+def test_attribution_keeps_clear_of_the_scale_bar_on_a_phone(site_url, context_of):
+    page = context_of(**PHONE).new_page()
+    frame = map_in_page(page, f"{site_url}cities/baotou.html", "city-baotou")
+    attribution = frame.locator(".leaflet-control-attribution").bounding_box()
+    scale = frame.locator(".leaflet-control-scale").bounding_box()
+    assert attribution["x"] >= scale["x"] + scale["width"] or attribution["y"] >= scale["y"] + scale["height"]
+
+
+@pytest.mark.browser
+def test_popup_opened_on_a_phone_is_fully_inside_the_map_and_clear_of_the_controls(site_url, context_of):
+    page = context_of(**PHONE).new_page()
+    frame = map_in_page(page, f"{site_url}cities/hohhot.html", "city-hohhot")
+    size = frame.locator(".leaflet-container").bounding_box()
+    # the feature nearest a corner: its popup would open under a control or over the edge unless the map pans
+    targets = frame.evaluate(TARGETS_JS)
+    assert targets
+    corner = min(targets, key=lambda t: min(t["x"], size["width"] - t["x"]) + min(t["y"], size["height"] - t["y"]))
+    frame.locator(".leaflet-container").tap(position={"x": corner["x"], "y": corner["y"]})
+    frame.locator(".leaflet-popup-content a").wait_for()
+    page.wait_for_timeout(600)  # the pan that brings the popup into view is animated
+    assert frame.evaluate(POPUP_CLEAR_JS) == {"inside": True, "hidden": False}
+
+
+CENTER_JS = f"() => {{ const c = ({MAP_JS})().getCenter(); return [c.lat, c.lng]; }}"
+
+
+def swipe(cdp, page, fingers: list[tuple[float, float]], dx: float, dy: float) -> None:
+    """Drag `fingers` (page coordinates) by (dx, dy) in ten touch moves, through the DevTools protocol."""
+    def points(step):
+        return [{"x": x + dx * step / 10, "y": y + dy * step / 10, "id": i} for i, (x, y) in enumerate(fingers)]
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": points(0)})
+    for step in range(1, 11):
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": points(step)})
+        page.wait_for_timeout(30)
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    page.wait_for_timeout(800)
+
+
+@pytest.mark.browser
+def test_one_finger_scrolls_the_page_and_two_fingers_move_the_map(site_url, context_of):
+    context = context_of(**PHONE)
+    page = context.new_page()
+    frame = map_in_page(page, f"{site_url}cities/ordos.html", "city-ordos")
+    box = page.locator('iframe[src$="maps/city-ordos.html"]').bounding_box()
+    cdp = context.new_cdp_session(page)
+    scroll, center = page.evaluate("scrollY"), frame.evaluate(CENTER_JS)
+    swipe(cdp, page, [(box["x"] + 60, box["y"] + box["height"] * 0.7)], 0, -250)
+    assert page.evaluate("scrollY") > scroll + 100 and frame.evaluate(CENTER_JS) == center
+    scroll, box = page.evaluate("scrollY"), page.locator('iframe[src$="maps/city-ordos.html"]').bounding_box()
+    middle = box["y"] + box["height"] / 2
+    swipe(cdp, page, [(box["x"] + 120, middle), (box["x"] + 180, middle)], 80, 0)
+    assert page.evaluate("scrollY") == scroll and frame.evaluate(CENTER_JS) != center
+
+
+@pytest.mark.browser
+def test_wheel_zooms_a_map_only_with_ctrl_and_reset_returns_to_the_subject(site_url, context_of):
+    page = context_of(**DESKTOP).new_page()
+    page.goto(f"{site_url}maps/city-ordos.html", wait_until="load")  # a map page of its own: nothing to scroll
+    page.locator(".leaflet-overlay-pane path").first.wait_for()
+    page.mouse.move(500, 450)
+    before = page.evaluate(ZOOM_JS)
+    hints = []
+    for _ in range(3):
+        page.mouse.wheel(0, 300)
+        page.wait_for_timeout(150)
+        hints.append(page.locator(".leaflet-gesture-handling-scroll-warning").count())
+    page.wait_for_timeout(500)
+    assert (page.evaluate(ZOOM_JS), hints) == (before, [1, 1, 1])  # unchanged, and the hint says how
+    assert "Ctrl" in page.locator(".leaflet-container").get_attribute("data-gesture-handling-scroll-content")
+    page.keyboard.down("Control")
+    for _ in range(3):
+        page.mouse.wheel(0, -300)
+        page.wait_for_timeout(150)
+    page.keyboard.up("Control")
+    page.wait_for_timeout(700)
+    assert page.evaluate(ZOOM_JS) > before
+    page.locator(".atlas-reset a").click()  # 复位 brings the subject back
+    page.wait_for_timeout(700)
+    assert page.evaluate(ZOOM_JS) == pytest.approx(before, abs=0.01)
+    page.mouse.click(500, 450)  # once the reader has clicked into the map, the wheel alone zooms it
+    for _ in range(3):
+        page.mouse.wheel(0, -300)
+        page.wait_for_timeout(150)
+    page.wait_for_timeout(700)
+    assert page.evaluate(ZOOM_JS) > before
+
+
+@pytest.fixture
+def other_server(tmp_path):
+    """A second loopback server (another origin) serving `tmp_path`: the reader's report."""
+    handler = functools.partial(QuietHandler, directory=str(tmp_path))
+    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler) as server:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        yield tmp_path, f"http://127.0.0.1:{server.server_address[1]}/"
+        server.shutdown()
+
+
+@pytest.mark.browser
+def test_embed_snippet_copied_from_the_atlas_renders_the_map_in_a_report_elsewhere(site_url, context_of,
+                                                                                   other_server):
+    folder, report_url = other_server
+    context = context_of(**DESKTOP)
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site_url.rstrip("/"))
+    page = context.new_page()
+    page.goto(f"{site_url}themes/transport.html", wait_until="load")
+    page.locator("details.map-embed summary").click()
+    page.locator("button.atlas-copy").click()
+    page.locator(".atlas-copy-status", has_text="已复制").wait_for()
+    snippet = page.evaluate("() => navigator.clipboard.readText()")
+    assert re.fullmatch(rf'<iframe src="{re.escape(site_url)}maps/theme-transport\.html" .*></iframe>', snippet)
+    (folder / "report.html").write_text(f'<!DOCTYPE html><html lang="zh"><meta charset="utf-8"><title>报告</title>'
+                                        f'<h1>报告</h1><div style="height:400px">{snippet.replace("560", "400")}'
+                                        "</div></html>", encoding="utf-8")
+    page.goto(f"{report_url}report.html", wait_until="load")
+    frame = page.locator("iframe").element_handle().content_frame()
+    frame.locator(".leaflet-overlay-pane path").first.wait_for()
+    caption = frame.locator(".atlas-caption")
+    assert caption.is_visible()
+    assert "交通互联主题项目图" in caption.inner_text() and "数据截至 2026-11-22" in caption.inner_text()
+    assert caption.locator("a").get_attribute("href") == "../themes/transport.html"
+    assert frame.evaluate(COVERAGE_JS) < 0.3  # a 400 px frame: the controls fold away and leave the map usable
+    page.screenshot(path=str(folder / "report.png"))
+
+
+@pytest.mark.browser
+def test_standalone_map_prints_on_one_a4_landscape_page_without_buttons(built_site, context_of):
+    from pypdf import PdfReader
+
+    page = context_of(**DESKTOP).new_page()
+    page.goto((built_site / "exports/city-hohhot.html").as_uri(), wait_until="load")
+    page.locator(".leaflet-overlay-pane path").first.wait_for()
+    page.emulate_media(media="print")
+    shown = {selector: page.locator(selector).first.is_visible() for selector in
+             (".leaflet-control-zoom", ".leaflet-control-layers", ".atlas-reset", ".atlas-caption", ".atlas-legend li")}
+    assert shown == {".leaflet-control-zoom": False, ".leaflet-control-layers": False, ".atlas-reset": False,
+                     ".atlas-caption": True, ".atlas-legend li": True}
+    assert "数据截至 2026-11-22" in page.locator(".atlas-caption").inner_text()
+    pdf = PdfReader(io.BytesIO(page.pdf(prefer_css_page_size=True, print_background=True)))
+    box = pdf.pages[0].mediabox
+    assert len(pdf.pages) == 1
+    assert (round(float(box.width) / 72 * 25.4), round(float(box.height) / 72 * 25.4)) == (297, 210)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("name", ["city-hohhot", "overview", "theme-transport"])
+def test_map_page_has_no_serious_axe_violation(site_url, context_of, name):
+    page = context_of(**DESKTOP).new_page()
+    page.goto(f"{site_url}maps/{name}.html", wait_until="load")
+    page.locator(".leaflet-overlay-pane path").first.wait_for()
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate("""async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+        .filter(v => ['serious', 'critical'].includes(v.impact)).map(v => [v.id, v.nodes.length])""")
+    assert violations == []
+
+
+@pytest.mark.browser
+def test_map_controls_speak_chinese_and_come_before_the_shapes_in_tab_order(site_url, context_of):
+    page = context_of(**DESKTOP).new_page()
+    page.goto(f"{site_url}maps/overview.html", wait_until="load")
+    page.locator(".leaflet-overlay-pane path").first.wait_for()
+    labels = [page.locator(s).get_attribute("aria-label") for s in
+              (".leaflet-control-zoom-in", ".leaflet-control-zoom-out", ".atlas-reset a")]
+    assert labels == ["放大", "缩小", "复位：回到本图范围"]
+    assert page.locator("html").get_attribute("lang") == "zh"
+    assert "user-scalable" not in page.locator('meta[name="viewport"]').get_attribute("content")
+    stops = []
+    for _ in range(8):
+        page.keyboard.press("Tab")
+        stops.append(page.evaluate("""() => { const e = document.activeElement;
+            return e.closest('.leaflet-control-container') ? 'control' : e.closest('.leaflet-pane') ? 'shape'
+                   : e.classList.contains('leaflet-container') ? 'map' : e.tagName; }"""))
+    assert "shape" not in stops and stops.count("control") >= 6, stops
+    assert page.locator(".leaflet-overlay-pane [tabindex], .leaflet-marker-pane [tabindex]").count() == 0
+
+
+def test_legend_draws_the_point_symbols_the_map_draws(built_site):
+    """Each kind's points are drawn in its shape and colour, filled or hollow, never dashed (the old scalloped
+    'clover'); the legend shows that same shape in that colour."""
+    page = (built_site / "maps/city-hohhot.html").read_text(encoding="utf-8")
+    legend = json.loads(re.search(r"div\.innerHTML = (\"\\u003cdetails class=.*?\");\n", page).group(1))
+    point_styles = [json.loads(style) for style in re.findall(r'return (\{[^\n]*"radius"[^\n]*\});', page)]
+    assert point_styles and all("dashArray" not in style for style in point_styles)
+    for style in point_styles:
+        color = style["fillColor"] if style["fillColor"] != "#ffffff" else style["color"]
+        kind = next(k.key for k in KINDS if k.color == color)
+        tag = "circle" if KIND_SHAPES[kind] == "circle" else "path"
+        assert re.search(rf'<{tag} [^>]*fill="{style["fillColor"]}"', legend) or style["fillColor"] == "#ffffff", kind
+        assert re.search(rf'<{tag} [^>]*(stroke|fill)="{color}"', legend), kind
+
+
+def test_kind_colours_stay_apart_under_deuteranopia():
+    from coloraide import Color
+
+    seen = {kind.key: Color(kind.color).filter("deutan", method="machado") for kind in KINDS}
+    pairs = {(a, b): seen[a].delta_e(seen[b], method="2000") for a, b in itertools.combinations(seen, 2)}
+    assert len(KINDS) == 16 and set(KIND_SHAPES) == set(seen)
+    too_close = {pair: round(de, 1) for pair, de in pairs.items() if de < DEUTAN_MIN_DE}
+    same_shape = {pair: round(de, 1) for pair, de in pairs.items()
+                  if de < SAME_SHAPE_MIN_DE and KIND_SHAPES[pair[0]] == KIND_SHAPES[pair[1]]}
+    assert (too_close, same_shape) == ({}, {})
