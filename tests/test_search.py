@@ -1,0 +1,104 @@
+"""Search as a reader uses it: the words people type find the measure or project they mean, in the top three, served
+on 127.0.0.1 and opened from disk; results carry clean text; aliases.csv is validated like every table."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from build_atlas.errors import AtlasError
+from build_atlas.model import gather
+
+# (query, pattern of a result that must be among the first three shown, what kind of query it is)
+# A result is a page (an article) or a measure/section under it; paths are relative to the site, with #anchor.
+QUERIES = [
+    ("马铃薯", r"documents/plan-2021\.html#pl21-0501-04", "phrase: the measure itself, not only its document"),
+    ("协同发展", r"documents/[a-z0-9-]+\.html#(r23-15|bt24-15|pl21-0502-01)", "phrase: a measure titled with it"),
+    ("呼包鄂协同发展", r"documents/hohhot-2019\.html(#hh19-\d+)?", "simplified query, traditional 2019 document"),
+    ("協同發展", r"documents/[a-z0-9-]+\.html#(r23-15|bt24-15|pl21-0502-01)", "traditional query, simplified text"),
+    ("首都机场", r"documents/hohhot-2019\.html#hh19-09", "simplified query finds 首都機場"),
+    ("市交通运输局", r"documents/(baotou-2024\.html#bt24-02|hohhot-2019\.html#hh19-1[01])", "responsible unit"),
+    ("呼和浩特新机场", r"projects/airport-hohhot-new\.html", "project: the airport above roads to it"),
+    ("高铁", r"projects/hsr-[a-z0-9-]+\.html", "project kind"),
+    ("口岸", r"projects/(logistics-mandula-port|road-ganqimaodu-link|road-mandula-link)\.html", "project kind"),
+    ("中欧班列", r"projects/logistics-ulanqab-cr-express-hub\.html", "project"),
+    ("稀土", r"projects/industry-baotou-rare-earth-zone\.html", "project"),
+    ("大青山", r"projects/eco-daqingshan\.html", "place / project"),
+    ("黄河", r"projects/park-(yellow-river-ncp|jiziwan-national-park)\.html", "place"),
+    ("养老", r"documents/plan-2021\.html#pl21-0803-03", "phrase in a measure title"),
+    ("鄂尔多斯", r"cities/ordos\.html", "city"),
+    ("2025年", r"documents/plan-2021\.html#pl21-0204-2025", "year with 年"),
+    ("2025年底", r"documents/plan-2021\.html#pl21-0204-2025", "year with 年底"),
+    ("2024年底", r"documents/[a-z0-9-]+\.html#[a-z0-9-]+", "deadline 2024-12"),
+    ("包银高铁", r"projects/hsr-baotou-yinchuan\.html", "abbreviation"),
+    ("呼包高铁", r"projects/hsr-hohhot-baotou\.html", "abbreviation"),
+    ("呼鄂城际", r"projects/hsr-hohhot-ordos\.html", "abbreviation"),
+    ("集大原高铁", r"projects/hsr-jining-datong-yuanping\.html", "abbreviation"),
+    ("张呼高铁", r"projects/hsr-beijing-hohhot\.html", "abbreviation"),
+    ("综保区", r"projects/logistics-(hohhot|ordos)-ftz\.html", "abbreviation"),
+    ("盛乐机场", r"projects/airport-hohhot-new\.html", "short name"),
+    ("呼市", r"cities/hohhot\.html", "place abbreviation"),
+    ("土左旗", r"documents/(hohhot-2019\.html#hh19-09|plan-2021\.html#pl21-0302-03)", "county abbreviation"),
+    ("准旗", r"(documents/plan-2021\.html#pl21-0302-03|projects/industry-tuo-qing-zhun-parks\.html)",
+     "county abbreviation"),
+    ("和林", r"(projects/industry-horinger-[a-z-]+\.html|documents/nzf-2023-23\.html#r23-17)", "county short name"),
+    ("Baotou-Yinchuan", r"projects/hsr-baotou-yinchuan\.html", "English project name"),
+    ("Mandula port", r"projects/logistics-mandula-port\.html", "English project name"),
+]
+OPEN_SEARCH = """async (query) => {
+  const box = document.querySelector('input.md-search__input');
+  box.focus();
+  box.value = query;
+  box.dispatchEvent(new KeyboardEvent('keyup', {key: 'End', bubbles: true}));
+}"""
+RESULTS_READY = """(query) => {
+  const meta = document.querySelector('.md-search-result__meta');
+  const list = document.querySelector('.md-search-result__list');
+  return document.querySelector('input.md-search__input').value === query
+    && (list.children.length > 0 || /没有/.test(meta.textContent));
+}"""
+SHOWN = """() => [...document.querySelectorAll('.md-search-result__item')].flatMap(item =>
+  [...item.querySelectorAll(':scope > a.md-search-result__link')].map(a => ({
+    href: a.href, title: (a.querySelector('h1, h2') || a).textContent.trim(), text: a.textContent})))"""
+
+
+def run_query(page, root_url: str, query: str, start: str = "index.html") -> list[dict]:
+    """The results shown for a query typed into the header box, in order (articles and their visible sections),
+    each with its path relative to the site root (with #anchor, without Material's ?h=)."""
+    page.goto(root_url + start, wait_until="load")
+    page.evaluate(OPEN_SEARCH, query)
+    page.wait_for_function(RESULTS_READY, arg=query)
+    page.wait_for_timeout(150)  # let the last keyup's results land
+    shown = page.evaluate(SHOWN)
+    for result in shown:
+        parts = urlsplit(result["href"])
+        path = parts._replace(query="", fragment="").geturl().removeprefix(root_url)
+        result["path"] = path + (f"#{parts.fragment}" if parts.fragment else "")
+    return shown
+
+
+def top_paths(shown: list[dict], n: int = 3) -> list[str]:
+    return list(dict.fromkeys(r["path"] for r in shown))[:n]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("query", "expected", "kind"), QUERIES, ids=[q for q, *_ in QUERIES])
+def test_query_shows_the_expected_result_in_the_top_three(site_url, page, query, expected, kind):
+    shown = run_query(page, site_url, query)
+    top = top_paths(shown)
+    assert any(re.fullmatch(expected, path) for path in top), (kind, top)
+    text = " ".join(r["text"] for r in shown)
+    assert "\u200b" not in text, "a zero-width space in what the reader sees and copies"
+    assert "<iframe" not in text and "嵌入代码" not in text, "embed code in a result"
+    assert "途经/所在城市" not in text, "a table header in a result"
+
+
+def test_query_table_is_large_enough_and_covers_every_kind():
+    kinds = " ".join(kind for *_, kind in QUERIES)
+    assert len(QUERIES) >= 25
+    for word in ("phrase", "project", "unit", "abbreviation", "year", "traditional", "English", "city"):
+        assert word in kinds, word
