@@ -34,6 +34,7 @@ class Atlas:
     cities: gpd.GeoDataFrame
     documents: pd.DataFrame  # the registry, indexed by key
     texts: dict[str, str]
+    aliases: pd.DataFrame  # geodata/aliases.csv: alias, target, feature (empty for places and common words)
 
     def measures_of_city(self, city: str) -> pd.DataFrame:
         return self.measures[self.measures["cities"].map(lambda cities: city in cities)]
@@ -88,7 +89,10 @@ def assemble(inputs: Inputs) -> Atlas:
     cities = gpd.GeoDataFrame.from_features(inputs.cities["features"], crs="EPSG:4326")
     order = {term.key: i for i, term in enumerate(CITIES)}
     cities = cities.sort_values("city", key=lambda s: s.map(order)).set_index("city", drop=False).rename_axis(None)
-    return Atlas(inputs.root, measures, features, statements, places, counties, cities, documents, inputs.texts)
+    aliases = pd.DataFrame([row.cells for row in inputs.tables["geodata/aliases.csv"]],
+                           columns=["alias", "target", "feature"])
+    return Atlas(inputs.root, measures, features, statements, places, counties, cities, documents, inputs.texts,
+                 aliases)
 
 
 def gather(root: Path) -> Atlas:

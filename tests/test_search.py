@@ -3,9 +3,7 @@ on 127.0.0.1 and opened from disk; results carry clean text; aliases.csv is vali
 
 from __future__ import annotations
 
-import json
 import re
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -19,7 +17,8 @@ QUERIES = [
     ("马铃薯", r"documents/plan-2021\.html#pl21-0501-04", "phrase: the measure itself, not only its document"),
     ("协同发展", r"documents/[a-z0-9-]+\.html#(r23-15|bt24-15|pl21-0502-01)", "phrase: a measure titled with it"),
     ("呼包鄂协同发展", r"documents/hohhot-2019\.html(#hh19-\d+)?", "simplified query, traditional 2019 document"),
-    ("協同發展", r"documents/[a-z0-9-]+\.html#(r23-15|bt24-15|pl21-0502-01)", "traditional query, simplified text"),
+    ("馬鈴薯", r"documents/plan-2021\.html#pl21-0501-04", "traditional query, simplified text"),
+    ("協同發展", r"documents/[a-z0-9-]+\.html#(hh19-(22|34|46)|r23-15|bt24-15|pl21-0502-01)", "traditional query"),
     ("首都机场", r"documents/hohhot-2019\.html#hh19-09", "simplified query finds 首都機場"),
     ("市交通运输局", r"documents/(baotou-2024\.html#bt24-02|hohhot-2019\.html#hh19-1[01])", "responsible unit"),
     ("呼和浩特新机场", r"projects/airport-hohhot-new\.html", "project: the airport above roads to it"),
@@ -42,7 +41,8 @@ QUERIES = [
     ("综保区", r"projects/logistics-(hohhot|ordos)-ftz\.html", "abbreviation"),
     ("盛乐机场", r"projects/airport-hohhot-new\.html", "short name"),
     ("呼市", r"cities/hohhot\.html", "place abbreviation"),
-    ("土左旗", r"documents/(hohhot-2019\.html#hh19-09|plan-2021\.html#pl21-0302-03)", "county abbreviation"),
+    ("土左旗", r"(projects/road-tumedleft-maodai\.html|documents/hohhot-2019\.html#hh19-09)", "county abbreviation"),
+    ("伊旗", r"documents/plan-2021\.html#pl21-0302-03", "county abbreviation (the text says 伊金霍洛旗)"),
     ("准旗", r"(documents/plan-2021\.html#pl21-0302-03|projects/industry-tuo-qing-zhun-parks\.html)",
      "county abbreviation"),
     ("和林", r"(projects/industry-horinger-[a-z-]+\.html|documents/nzf-2023-23\.html#r23-17)", "county short name"),
@@ -102,3 +102,51 @@ def test_query_table_is_large_enough_and_covers_every_kind():
     assert len(QUERIES) >= 25
     for word in ("phrase", "project", "unit", "abbreviation", "year", "traditional", "English", "city"):
         assert word in kinds, word
+
+
+# --- aliases.csv: validated like every table -------------------------------------------------------------------
+
+ALIASES = "geodata/aliases.csv"
+
+
+def test_alias_mistakes_are_each_reported_with_line_column_and_code(project):
+    path = project / ALIASES
+    lines = path.read_text(encoding="utf-8").splitlines()
+    added = ["包银高铁,包头至银川铁路,hsr-baotou-yinchuan",  # the alias is already on line 2
+             "呼和高铁,呼和浩特至和林高铁,hsr-no-such-line",  # a project that does not exist
+             "乌市,乌鲁木齐市,",  # a full form the atlas never uses
+             "托县,,"]  # 托县 is listed above; its full form is missing
+    path.write_text("\n".join(lines + added) + "\n", encoding="utf-8")
+    first = len(lines) + 1
+    托县 = next(i for i, line in enumerate(lines, start=1) if line.startswith("托县,"))
+    with pytest.raises(AtlasError) as caught:
+        gather(project)
+    found = [(p.file, p.line, p.column, p.code) for p in caught.value.problems]
+    assert sorted(found) == sorted([
+        (ALIASES, first + 3, 2, "required"),
+        (ALIASES, first + 1, 3, "dangling-ref"),
+        (ALIASES, first, 1, "duplicate-alias"),
+        (ALIASES, first + 3, 1, "duplicate-alias"),
+        (ALIASES, first + 2, 2, "unknown-target"),
+    ])
+    duplicates = [str(p) for p in caught.value.problems if p.code == "duplicate-alias"]
+    assert "第 2 行" in duplicates[0] and f"第 {托县} 行" in duplicates[1]
+
+
+def test_an_alias_added_by_staff_reaches_the_search_index(project):
+    from build_atlas import search
+
+    with (project / ALIASES).open("a", encoding="utf-8") as table:
+        table.write("托清园区,托克托—清水河—准格尔工业园区,industry-tuo-qing-zhun-parks\n")
+    atlas = gather(project)
+    page = "projects/industry-tuo-qing-zhun-parks.html"
+    record = next(r for r in search.atlas_records(atlas) if r["location"] == page)
+    assert "托清园区" in record["aka"].replace("\u200b", "")
+
+
+def test_aliases_table_is_documented_for_staff(root):
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    assert "geodata/aliases.csv" in readme
+    from build_atlas.schema import TABLES
+
+    assert [c.name for c in TABLES[ALIASES]] == ["alias", "target", "feature"]
