@@ -209,26 +209,38 @@ RANK_JS = r"""function atlasRank(doc, query) {
   return norm(doc.text).includes(q) || norm(doc.also).includes(q) ? 2 : 1;
 }
 """
-# (file glob under assets/javascripts, what Material 9.8 ships, what the atlas needs); each must occur exactly once.
+# The search worker (40 KB) is started when search is first used, not on every page.
+LAZY_WORKER_JS = """function atlasLazyWorker(url) {
+  let worker; const listeners = [];
+  const started = () => worker || (worker = new Worker(url), listeners.forEach(a => worker.addEventListener(...a)),
+    worker);
+  return {addEventListener: (...a) => worker ? worker.addEventListener(...a) : listeners.push(a),
+          removeEventListener: (...a) => worker && worker.removeEventListener(...a),
+          postMessage: message => started().postMessage(message)};
+}
+"""
+# (file glob under assets/javascripts, what Material 9.8 ships, what the atlas needs, code the change calls);
+# each must occur exactly once.
 PATCHES = [
     # the query segmenter looks for index tokens in query[i:j] for j < query.length, never the whole query, so
     # 稀土 was searched as 稀* and 大青山 as 大*: let j reach the end
     ("workers/search.*.min.js", "for(let o=s+1;o<t.length;o++)t.slice(s,o)in e&&(n[s]=o-s)",
-     "for(let o=s+1;o<=t.length;o++)t.slice(s,o)in e&&(n[s]=o-s)"),
-    ("workers/search.*.min.js", "search(e){if(e=e.replace(", "search(e){let atlasQuery=e;if(e=e.replace("),
+     "for(let o=s+1;o<=t.length;o++)t.slice(s,o)in e&&(n[s]=o-s)", ""),
+    ("workers/search.*.min.js", "search(e){if(e=e.replace(", "search(e){let atlasQuery=e;if(e=e.replace(", ""),
     ("workers/search.*.min.js", "score:a*(1+K(g,2)),terms:f",
-     "score:a*(1+K(g,2))*atlasRank(this.map.get(o),atlasQuery),terms:f"),
+     "score:a*(1+K(g,2))*atlasRank(this.map.get(o),atlasQuery),terms:f", RANK_JS),
     # served pages fetched the whole index on load; fetch it when the reader first opens search, as file:// does
-    ("bundle.*.min.js", 'L($(location.protocol!=="file:"),Je("search"))', 'L($(!1),Je("search"))'),
+    ("bundle.*.min.js", 'L($(location.protocol!=="file:"),Je("search"))', 'L($(!1),Je("search"))', ""),
+    ("bundle.*.min.js", "function Mn(e,t=new Worker(e)){", "function Mn(e,t=atlasLazyWorker(e)){", LAZY_WORKER_JS),
     # …and search.highlight subscribed to the index on every page: only on a page opened from a result (?h=)
     ("bundle.*.min.js", 'z([t,r.pipe(Q(we()),g(o=>!!o.searchParams.get("h")))])',
-     'r.pipe(Q(we()),g(o=>!!o.searchParams.get("h")),b(o=>z([t,$(o)])))'),
+     'r.pipe(Q(we()),g(o=>!!o.searchParams.get("h")),b(o=>z([t,$(o)])))', ""),
 ]
 
 
 def patch_theme_scripts(site_dir: Path) -> None:
     scripts = site_dir / "assets/javascripts"
-    for pattern, old, new in PATCHES:
+    for pattern, old, new, prelude in PATCHES:
         files = sorted(scripts.glob(pattern))
         if not files:
             raise PluginError(f"Material's {pattern} not found; review PATCHES in build_atlas/search.py")
@@ -237,7 +249,4 @@ def patch_theme_scripts(site_dir: Path) -> None:
             if code.count(old) != 1:
                 raise PluginError(f"{path.name}: Material's search code changed; review PATCHES in "
                                   "build_atlas/search.py against the new version")
-            code = code.replace(old, new)
-            if "atlasRank(" in new:
-                code = RANK_JS + code
-            path.write_text(code, encoding="utf-8")
+            path.write_text(prelude + code.replace(old, new), encoding="utf-8")

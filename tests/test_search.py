@@ -3,6 +3,7 @@ on 127.0.0.1 and opened from disk; results carry clean text; aliases.csv is vali
 
 from __future__ import annotations
 
+import json
 import re
 from urllib.parse import urlsplit
 
@@ -102,6 +103,53 @@ def test_query_table_is_large_enough_and_covers_every_kind():
     assert len(QUERIES) >= 25
     for word in ("phrase", "project", "unit", "abbreviation", "year", "traditional", "English", "city"):
         assert word in kinds, word
+
+
+
+@pytest.mark.browser
+def test_no_page_fetches_the_search_index_or_worker_until_search_is_opened(site_url, page):
+    requested = []
+    page.on("request", lambda request: requested.append(urlsplit(request.url).path))
+    for path in ("index.html", "cities/hohhot.html", "documents/plan-2021.html", "projects/hsr-baotou-yinchuan.html"):
+        page.goto(site_url + path, wait_until="networkidle")
+    assert [p for p in requested if "search" in p and not p.endswith("atlas-search.js")] == []
+    shown = run_query(page, site_url, "马铃薯")
+    assert any(p.endswith("search/search_index.json") for p in requested)
+    assert any(r["path"] == "documents/plan-2021.html#pl21-0501-04" for r in shown)
+
+
+@pytest.mark.browser
+def test_search_works_from_the_site_opened_from_disk(built_site, browser):
+    context = browser.new_context()
+    page = context.new_page()
+    outside = []
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(("file:", "data:", "blob:"))
+               else (outside.append(route.request.url), route.abort()))
+    try:
+        for query, expected in (("包银高铁", "projects/hsr-baotou-yinchuan.html"),
+                                ("马铃薯", "documents/plan-2021.html#pl21-0501-04")):
+            shown = run_query(page, built_site.as_uri() + "/", query)
+            assert expected in top_paths(shown), (query, top_paths(shown))
+            assert not any("\u200b" in r["text"] for r in shown)
+    finally:
+        context.close()
+    assert [url for url in outside if "tile" not in url] == []
+
+
+def test_index_holds_content_only(built_site):
+    from build_atlas.model import gather as gather_atlas
+
+    index = (built_site / "search/search_index.json").read_text(encoding="utf-8").replace("\u200b", "")
+    for junk in ("&lt;iframe", "<iframe", "嵌入代码", "途经/所在城市", "下载本图", "绘制说明"):
+        assert junk not in index, junk
+    atlas = gather_atlas(built_site.parent)
+    notes = [n for n in atlas.features["note"] if len(n) > 30]
+    assert notes and not [n for n in notes if n in index], "maintainers' drawing notes are not content"
+    docs = json.loads((built_site / "search/search_index.json").read_text(encoding="utf-8"))["docs"]
+    locations = [d["location"] for d in docs]
+    assert len(set(locations)) == len(locations)
+    assert {f"documents/{m['doc']}.html#{m['id']}" for _, m in atlas.measures.iterrows()} <= set(locations)
+    assert {f"projects/{fid}.html" for fid in atlas.features.index} <= set(locations)
 
 
 # --- aliases.csv: validated like every table -------------------------------------------------------------------
