@@ -381,7 +381,8 @@ def real_site_tables(results: dict) -> list[str]:
     out += ["", row("first query (typed on index.html)", "bytes downloaded", "requests", "results", "largest"),
             "|---|---:|---:|---:|---|"]
     out += [row(p["query"], f"{p['bytes']:,}", p["requests"], p["results"],
-                f"{p['largest'][0][0]} ({p['largest'][0][1]:,})") for p in weights if "query" in p]
+                "; ".join(f"{path} ({size:,})" for path, size in p["largest"][:1]) or "—")
+            for p in weights if "query" in p]
     maps_ = [m for m in results.get("map_data", []) if not m["map"].startswith("project-")]
     projects = [m for m in results.get("map_data", []) if m["map"].startswith("project-")]
     if projects:  # one map per feature: the largest stands for them, and any failure is named
