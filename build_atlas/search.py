@@ -246,6 +246,8 @@ def patch_theme_scripts(site_dir: Path) -> None:
             raise PluginError(f"Material's {pattern} not found; review PATCHES in build_atlas/search.py")
         for path in files:
             code = path.read_text(encoding="utf-8")
+            if old not in code and new in code:
+                continue  # already patched (a rebuild that kept the theme's files)
             if code.count(old) != 1:
                 raise PluginError(f"{path.name}: Material's search code changed; review PATCHES in "
                                   "build_atlas/search.py against the new version")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -198,3 +199,25 @@ def test_aliases_table_is_documented_for_staff(root):
     from build_atlas.schema import TABLES
 
     assert [c.name for c in TABLES[ALIASES]] == ["alias", "target", "feature"]
+
+
+def test_theme_script_changes_apply_once_and_stop_the_build_when_the_theme_changes(tmp_path):
+    import shutil
+
+    import material
+    from mkdocs.exceptions import PluginError
+
+    from build_atlas import search
+
+    scripts = tmp_path / "assets/javascripts"
+    shutil.copytree(Path(material.__file__).parent / "templates/assets/javascripts", scripts,
+                    ignore=shutil.ignore_patterns("*.map", "lunr"))
+    search.patch_theme_scripts(tmp_path)
+    patched = {p: p.read_text(encoding="utf-8") for p in scripts.rglob("*.min.js")}
+    search.patch_theme_scripts(tmp_path)  # a rebuild that kept the files changes nothing
+    assert {p: p.read_text(encoding="utf-8") for p in patched} == patched
+    assert all(new in "".join(patched.values()) for _, _, new, _ in search.PATCHES)
+    bundle = next(scripts.glob("bundle.*.min.js"))
+    bundle.write_text("/* another theme version */", encoding="utf-8")
+    with pytest.raises(PluginError, match="PATCHES"):
+        search.patch_theme_scripts(tmp_path)
