@@ -41,7 +41,9 @@ ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
-WEIGHED_PAGES = ("index.html", "cities/hohhot.html", "themes/transport.html")
+WEIGHED_PAGES = ("index.html", "cities/hohhot.html", "themes/transport.html", "documents/plan-2021.html",
+                 "projects/hsr-baotou-yinchuan.html", "data.html")
+QUERIES = ("包银高铁", "马铃薯")  # typical queries: a project's short name, a word inside one measure
 PAGE_TARGET, MAP_DATA_TARGET = 1_000_000, 200_000  # decimal bytes: stricter than MiB/KiB, a pass holds for both
 STAGES = {"load": "load + validate (gather)", "maps": "maps (every map spec's HTML)",
           "exports-cold": "exports, empty cache", "exports-warm": "exports, warm cache",
@@ -238,6 +240,26 @@ def weigh_page(browser, url: str) -> dict:
             "blocked": len(blocked), "largest": largest, "pass": total < PAGE_TARGET}
 
 
+def query_bytes(browser, url: str, query: str) -> dict:
+    """Bytes a reader's first query downloads on top of the page (the search index and the search scripts)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page, finished = context.new_page(), []
+    page.route("**/*", lambda route: route.continue_() if urlparse(route.request.url).hostname == "127.0.0.1"
+               else route.abort())
+    page.goto(url, wait_until="networkidle")
+    page.on("requestfinished", lambda request: finished.append(request))
+    box = page.locator("input.md-search__input")
+    box.fill(query)
+    box.press("End")  # Material listens for keyup
+    page.wait_for_function("document.querySelector('.md-search-result__list').children.length > 0")
+    page.wait_for_load_state("networkidle")
+    sizes = [(urlparse(r.url).path, r.sizes()["responseBodySize"] + r.sizes()["responseHeadersSize"]) for r in finished]
+    results = page.locator(".md-search-result__item").count()
+    context.close()
+    return {"query": query, "bytes": sum(size for _, size in sizes), "requests": len(sizes), "results": results,
+            "largest": sorted(sizes, key=lambda item: -item[1])[:3]}
+
+
 def page_weights(site: Path) -> list[dict]:
     """Serve the built site on 127.0.0.1 (uncompressed: python's http.server) and weigh each page in Chromium."""
     from playwright.sync_api import sync_playwright  # only the parent drives a browser
@@ -249,7 +271,8 @@ def page_weights(site: Path) -> list[dict]:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             base = f"http://127.0.0.1:{server.server_port}/"
-            return [{"page": path, **weigh_page(browser, base + path)} for path in WEIGHED_PAGES]
+            pages = [{"page": path, **weigh_page(browser, base + path)} for path in WEIGHED_PAGES]
+            return pages + [{"page": "index.html", **query_bytes(browser, base + "index.html", q)} for q in QUERIES]
     finally:
         server.shutdown()
         server.server_close()
@@ -351,9 +374,15 @@ def stage_table(scales: list[dict]) -> list[str]:
 def real_site_tables(results: dict) -> list[str]:
     out = ["", row("page (first visit, tiles blocked)", "bytes", "gzip estimate", "requests", "iframes", "largest",
                    "< 1 MB"), "|---|---:|---:|---:|---:|---|---|"]
+    weights = results.get("page_weight", [])
     out += [row(p["page"], f"{p['bytes']:,}", f"{p['gzip_bytes']:,}", p["requests"], p["iframes"],
                 f"{p['largest'][0][0]} ({p['largest'][0][1]:,})", "pass" if p["pass"] else "FAIL")
-            for p in results.get("page_weight", [])]
+            for p in weights if "query" not in p]
+    out += ["", row("first query (typed on index.html)", "bytes downloaded", "requests", "results", "largest"),
+            "|---|---:|---:|---:|---|"]
+    out += [row(p["query"], f"{p['bytes']:,}", p["requests"], p["results"],
+                "; ".join(f"{path} ({size:,})" for path, size in p["largest"][:1]) or "—")
+            for p in weights if "query" in p]
     maps_ = [m for m in results.get("map_data", []) if not m["map"].startswith("project-")]
     projects = [m for m in results.get("map_data", []) if m["map"].startswith("project-")]
     if projects:  # one map per feature: the largest stands for them, and any failure is named

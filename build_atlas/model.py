@@ -35,6 +35,7 @@ class Atlas:
     cities: gpd.GeoDataFrame
     documents: pd.DataFrame  # the registry, indexed by key
     texts: dict[str, str]
+    aliases: pd.DataFrame  # geodata/aliases.csv: alias, target, feature (empty for places and common words)
     waypoints: pd.DataFrame | None = None  # feature, seq (int), place: the drawing order of each line
 
     def measures_of_city(self, city: str) -> pd.DataFrame:
@@ -95,8 +96,10 @@ def assemble(inputs: Inputs) -> Atlas:
     cities = cities.sort_values("city", key=lambda s: s.map(order)).set_index("city", drop=False).rename_axis(None)
     waypoints = frame(inputs.tables["geodata/waypoints.csv"])
     waypoints["seq"] = waypoints["seq"].astype(int)
+    aliases = pd.DataFrame([row.cells for row in inputs.tables["geodata/aliases.csv"]],
+                           columns=["alias", "target", "feature"])
     return Atlas(inputs.root, measures, features, statements, places, counties, cities, documents, inputs.texts,
-                 waypoints)
+                 aliases, waypoints)
 
 
 def gather(root: Path) -> Atlas:

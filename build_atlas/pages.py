@@ -10,7 +10,6 @@ import calendar
 import re
 from datetime import date
 from itertools import groupby
-from pathlib import Path
 
 import jinja2
 import pandas as pd
@@ -318,28 +317,3 @@ def render_provenance(atlas_extra: dict, *, site_url: str) -> str:
     return environment().get_template("provenance.md.j2").render(**atlas_extra, contact_href=contact_href,
                                                                   site_url=site_url)
 
-
-# Words of the atlas that jieba's own dictionary splits or does not know. Only whole, atomic names belong here:
-# a compound such as 包头至银川高铁 would become one token, and a search for 高铁 or 银川 would then miss it.
-SEARCH_TERMS = (
-    "呼包鄂乌", "呼包鄂", "呼包鄂榆", "中欧班列", "稀土", "高铁", "城际铁路", "养老", "口岸", "保税区", "一体化",
-    "城市群", "呼和浩特新机场", "黄河几字弯", "沿黄", "大青山", "大黑河", "小黑河", "哈素海", "岱海", "察汗淖尔",
-    "库布其", "毛乌素", "敕勒川", "沙尔沁", "宝日花", "包日汗图", "白云鄂博", "和林格尔", "盛乐", "毕克齐", "协力气",
-    "杨树坝", "甘其毛都", "满都拉", "二连浩特", "七苏木", "集宁", "康巴什", "东胜", "托克托", "准格尔", "伊金霍洛",
-    "乌审", "鄂托克", "苏里格", "大牛地", "棋盘井", "上海庙", "杀虎口", "老牛湾", "土城子", "大窑", "阿尔寨",
-    "昆都仑", "卓资", "武川", "固阳", "察右前旗", "察右中旗", "察右后旗", "土左旗", "土右旗", "达茂旗", "乌兰巴托",
-    "京呼",
-)
-
-
-def jieba_terms(atlas: Atlas) -> list[str]:
-    """The search segmenter's user dictionary: the 38 county-level units, the cities and SEARCH_TERMS."""
-    terms = set(SEARCH_TERMS) | set(atlas.counties["name_zh"])
-    terms |= {CITY[c].zh for c in CITY} | {CITY[c].zh.removesuffix("市") for c in CITY}
-    return sorted(terms)
-
-
-def write_jieba_dict(atlas: Atlas, path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("".join(f"{term} 50000 nz\n" for term in jieba_terms(atlas)), encoding="utf-8")
-    return path

@@ -24,7 +24,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
-from . import changes, exports, maps, pages
+from . import changes, exports, maps, pages, search
 from .errors import AtlasError
 from .model import Atlas, gather
 from .schema import CITIES, KINDS, LAYERS, TABLES, THEMES
@@ -152,33 +152,6 @@ def geojson_layers(atlas: Atlas) -> dict[str, str]:
             for name, frame in layers.items()}
 
 
-# Material's query segmenter (integrations/search/query/segment) looks for index tokens in query[i:j] for
-# j < query.length, never the whole query, so 稀土 is searched as 稀* and 大青山 as 大*. Let j reach the end.
-SEGMENTER_BUG = "for(let o=s+1;o<t.length;o++)t.slice(s,o)in e&&(n[s]=o-s)"
-SEGMENTER_FIX = "for(let o=s+1;o<=t.length;o++)t.slice(s,o)in e&&(n[s]=o-s)"
-
-
-def fix_search_segmenter(site_dir: Path) -> None:
-    workers = sorted((site_dir / "assets/javascripts/workers").glob("search.*.min.js"))
-    for worker in workers:
-        code = worker.read_text(encoding="utf-8")
-        if code.count(SEGMENTER_BUG) != 1:
-            raise PluginError(f"{worker.name}: Material's search segmenter changed; review SEGMENTER_BUG in "
-                              "build_atlas/plugin.py against the new version")
-        worker.write_text(code.replace(SEGMENTER_BUG, SEGMENTER_FIX), encoding="utf-8")
-    if not workers:
-        raise PluginError("Material's search worker not found; review fix_search_segmenter in build_atlas/plugin.py")
-
-
-def compact_search_index(site_dir: Path) -> None:
-    """Rewrite the search index as UTF-8 JSON: MkDocs writes every Chinese character as a 6-byte \\u escape, and
-    every page fetches this file on load."""
-    path = site_dir / "search/search_index.json"
-    if path.exists():
-        data = json.loads(path.read_text(encoding="utf-8"))
-        path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-
-
 class AtlasPlugin(BasePlugin[AtlasConfig]):
     def on_config(self, config):
         self.root = Path(config.config_file_path).parent
@@ -192,7 +165,7 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
         config.nav = navigation(self.atlas)
         # the theme's footer (build_atlas/theme/partials/copyright.html) reads these
         config.extra["atlas"] = {**provenance(self.config), "data_date": self.today.isoformat()}
-        dictionary = pages.write_jieba_dict(self.atlas, self.cache / "jieba_user_dict.txt")
+        dictionary = search.write_jieba_dict(self.atlas, self.cache / "jieba_user_dict.txt")
         # jieba's dictionary is process-global: forget words an earlier build in this process added (mkdocs serve,
         # tests), so the search index depends on this build's inputs only
         jieba.dt.initialized = False
@@ -228,6 +201,7 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
         generated = pages.render_pages(atlas, today=self.today, site_url=site_url, layers=listing, history=history)
         for path, text in generated.items():
             files.append(File.generated(config, path, content=text))
+        self.generated = set(generated)
         return files
 
     def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
@@ -242,8 +216,8 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
 
     @event_priority(-50)  # after the search plugin writes its index (0), before the offline plugin inlines it (-100)
     def on_post_build(self, *, config) -> None:
-        fix_search_segmenter(Path(config.site_dir))
-        compact_search_index(Path(config.site_dir))
+        search.patch_theme_scripts(Path(config.site_dir))
+        search.write_index(Path(config.site_dir), self.atlas, self.generated)
 
     def offer_original(self, files: Files, config, path: str) -> None:
         """Serve a source text byte for byte, with a UTF-8 BOM in front: browsers that get no charset from the

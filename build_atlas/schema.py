@@ -242,12 +242,21 @@ STATEMENT_COLUMNS = (
     Column("reason", False, "进展与动词表不符时说明理由，否则留空。Why the status departs from the verb table."),
 )
 
+ALIAS_COLUMNS = (
+    Column("alias", True, "读者常用的简称、别称或旧称，如 `包银高铁`、`呼市`、`准旗`。The short name readers type."),
+    Column("target", True, "它所指的全称，照文件或图集的写法，如 `包头至银川高铁`、`呼和浩特市`、`准格尔旗`；"
+           "不填 feature 时，全称须出现在举措、项目、地名或旗县区名称中。The full form it stands for."),
+    Column("feature", False,
+           "所指的规划项目编号（geodata/features.csv）；指地名或通用词时留空。Feature id, if a project."),
+)
+
 TABLES = {
     "measures.csv": MEASURE_COLUMNS,
     "geodata/features.csv": FEATURE_COLUMNS,
     "geodata/gazetteer.csv": GAZETTEER_COLUMNS,
     "geodata/waypoints.csv": WAYPOINT_COLUMNS,
     "geodata/statements.csv": STATEMENT_COLUMNS,
+    "geodata/aliases.csv": ALIAS_COLUMNS,
 }
 
 # Region bounds (lon/lat) used to catch swapped or foreign coordinates; generous around the four cities.

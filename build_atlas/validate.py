@@ -79,6 +79,8 @@ RULES = {
     "bad-registry": "文件登记表有误 / document registry is malformed",
     "bad-geojson": "GeoJSON 无效 / invalid GeoJSON",
     "bad-release-note": "公开说明（docs/releases.yml）格式不对 / malformed public release note",
+    "duplicate-alias": "别名重复 / alias listed twice",
+    "unknown-target": "别名所指的全称在数据中找不到 / an alias's full form occurs nowhere in the data",
 }
 
 
@@ -413,6 +415,43 @@ def check_shapes(inputs: Inputs) -> Iterator[Problem]:
                               "须为 WGS-84 经纬度（EPSG:4326）/ must be WGS-84 lon/lat")
 
 
+def check_aliases(inputs: Inputs) -> Iterator[Problem]:
+    """geodata/aliases.csv: one meaning per alias, a real project, and a full form the atlas actually uses."""
+    table, rows = "geodata/aliases.csv", inputs.tables["geodata/aliases.csv"]
+    yield from check_required(table, rows)
+    if inputs.usable("geodata/features.csv"):
+        yield from check_refs(table, rows, "feature", {r.cells["id"] for r in inputs.tables["geodata/features.csv"]},
+                              "geodata/features.csv")
+    first: dict[str, int] = {}
+    for row in rows:
+        alias = row.cells["alias"]
+        if alias in first:
+            yield problem(table, row, "alias", "duplicate-alias",
+                          f"'{alias}' 与第 {first[alias]} 行重复 / duplicates line {first[alias]}",
+                          "一个别名只指一样东西：删除或合并这一行 / one alias, one meaning: remove or merge the row")
+        first.setdefault(alias, row.line)
+    if not inputs.usable("measures.csv", "geodata/features.csv", "geodata/gazetteer.csv", COUNTIES):
+        return  # a broken table would hide the full forms it holds
+    corpus = alias_corpus(inputs)
+    for row in rows:
+        target = row.cells["target"]
+        if target and not row.cells["feature"] and TO_SIMPLIFIED.convert(target) not in corpus:
+            yield problem(table, row, "target", "unknown-target",
+                          f"'{target}' 不出现在任何举措、项目、地名或旗县区名称中 / occurs nowhere in the data",
+                          "照文件的写法填写全称，或填 feature 指向所指的项目 / write the full form as the documents "
+                          "print it, or give the project in feature")
+
+
+def alias_corpus(inputs: Inputs) -> str:
+    """Every name and clause an alias may stand for, in simplified characters."""
+    parts = [r.cells.get(c, "") for r in inputs.tables["measures.csv"] for c in ("title", "text", "units")]
+    parts += [r.cells.get("name_zh", "") for name in ("geodata/features.csv", "geodata/gazetteer.csv")
+              for r in inputs.tables[name]]
+    parts += [c.zh for c in CITIES]
+    parts += [f["properties"]["name_zh"] for f in (inputs.counties or {}).get("features", [])]
+    return TO_SIMPLIFIED.convert("\n".join(parts))
+
+
 def county_polygons(inputs: Inputs) -> dict[str, object]:
     if not inputs.counties:
         return {}
@@ -425,4 +464,5 @@ def check(inputs: Inputs) -> list[Problem]:
     return [
         *check_measures(inputs), *check_features(inputs), *check_gazetteer(inputs, counties),
         *check_waypoints(inputs), *check_statements(inputs), *check_shapes(inputs), *check_feature_cities(inputs),
+        *check_aliases(inputs),
     ]

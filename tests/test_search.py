@@ -1,0 +1,223 @@
+"""Search as a reader uses it: the words people type find the measure or project they mean, in the top three, served
+on 127.0.0.1 and opened from disk; results carry clean text; aliases.csv is validated like every table."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from build_atlas.errors import AtlasError
+from build_atlas.model import gather
+
+# (query, pattern of a result that must be among the first three shown, what kind of query it is)
+# A result is a page (an article) or a measure/section under it; paths are relative to the site, with #anchor.
+QUERIES = [
+    ("马铃薯", r"documents/plan-2021\.html#pl21-0501-04", "phrase: the measure itself, not only its document"),
+    ("协同发展", r"documents/[a-z0-9-]+\.html#(r23-15|bt24-15|pl21-0502-01)", "phrase: a measure titled with it"),
+    ("呼包鄂协同发展", r"documents/hohhot-2019\.html(#hh19-\d+)?", "simplified query, traditional 2019 document"),
+    ("馬鈴薯", r"documents/plan-2021\.html#pl21-0501-04", "traditional query, simplified text"),
+    ("協同發展", r"documents/[a-z0-9-]+\.html#(hh19-(22|34|46)|r23-15|bt24-15|pl21-0502-01)", "traditional query"),
+    ("首都机场", r"documents/hohhot-2019\.html#hh19-09", "simplified query finds 首都機場"),
+    ("市交通运输局", r"documents/(baotou-2024\.html#bt24-02|hohhot-2019\.html#hh19-1[01])", "responsible unit"),
+    ("呼和浩特新机场", r"projects/airport-hohhot-new\.html", "project: the airport above roads to it"),
+    ("高铁", r"projects/hsr-[a-z0-9-]+\.html", "project kind"),
+    ("口岸", r"projects/(logistics-mandula-port|road-ganqimaodu-link|road-mandula-link)\.html", "project kind"),
+    ("中欧班列", r"projects/logistics-ulanqab-cr-express-hub\.html", "project"),
+    ("稀土", r"projects/industry-baotou-rare-earth-zone\.html", "project"),
+    ("大青山", r"projects/eco-daqingshan\.html", "place / project"),
+    ("黄河", r"projects/park-(yellow-river-ncp|jiziwan-national-park)\.html", "place"),
+    ("养老", r"documents/plan-2021\.html#pl21-0803-03", "phrase in a measure title"),
+    ("鄂尔多斯", r"cities/ordos\.html", "city"),
+    ("2025年", r"documents/plan-2021\.html#pl21-0204-2025", "year with 年"),
+    ("2025年底", r"documents/plan-2021\.html#pl21-0204-2025", "year with 年底"),
+    ("2024年底", r"documents/[a-z0-9-]+\.html#[a-z0-9-]+", "deadline 2024-12"),
+    ("包银高铁", r"projects/hsr-baotou-yinchuan\.html", "abbreviation"),
+    ("呼包高铁", r"projects/hsr-hohhot-baotou\.html", "abbreviation"),
+    ("呼鄂城际", r"projects/hsr-hohhot-ordos\.html", "abbreviation"),
+    ("集大原高铁", r"projects/hsr-jining-datong-yuanping\.html", "abbreviation"),
+    ("张呼高铁", r"projects/hsr-beijing-hohhot\.html", "abbreviation"),
+    ("综保区", r"projects/logistics-(hohhot|ordos)-ftz\.html", "abbreviation"),
+    ("盛乐机场", r"projects/airport-hohhot-new\.html", "short name"),
+    ("呼市", r"cities/hohhot\.html", "place abbreviation"),
+    ("土左旗", r"(projects/road-tumedleft-maodai\.html|documents/hohhot-2019\.html#hh19-09)", "county abbreviation"),
+    ("伊旗", r"documents/plan-2021\.html#pl21-0302-03", "county abbreviation (the text says 伊金霍洛旗)"),
+    ("准旗", r"(documents/plan-2021\.html#pl21-0302-03|projects/industry-tuo-qing-zhun-parks\.html)",
+     "county abbreviation"),
+    ("和林", r"(projects/industry-horinger-[a-z-]+\.html|documents/nzf-2023-23\.html#r23-17)", "county short name"),
+    ("Baotou-Yinchuan", r"projects/hsr-baotou-yinchuan\.html", "English project name"),
+    ("Mandula port", r"projects/logistics-mandula-port\.html", "English project name"),
+]
+OPEN_SEARCH = """async (query) => {
+  const box = document.querySelector('input.md-search__input');
+  box.focus();
+  box.value = query;
+  box.dispatchEvent(new KeyboardEvent('keyup', {key: 'End', bubbles: true}));
+}"""
+RESULTS_READY = """(query) => {
+  const meta = document.querySelector('.md-search-result__meta');
+  const list = document.querySelector('.md-search-result__list');
+  return document.querySelector('input.md-search__input').value === query
+    && (list.children.length > 0 || /没有/.test(meta.textContent));
+}"""
+SHOWN = """() => [...document.querySelectorAll('.md-search-result__item')].flatMap(item =>
+  [...item.querySelectorAll(':scope > a.md-search-result__link')].map(a => ({
+    href: a.href, title: (a.querySelector('h1, h2') || a).textContent.trim(), text: a.textContent})))"""
+
+
+def run_query(page, root_url: str, query: str, start: str = "index.html") -> list[dict]:
+    """The results shown for a query typed into the header box, in order (articles and their visible sections),
+    each with its path relative to the site root (with #anchor, without Material's ?h=)."""
+    page.goto(root_url + start, wait_until="load")
+    page.evaluate(OPEN_SEARCH, query)
+    page.wait_for_function(RESULTS_READY, arg=query)
+    page.wait_for_timeout(150)  # let the last keyup's results land
+    shown = page.evaluate(SHOWN)
+    for result in shown:
+        parts = urlsplit(result["href"])
+        path = parts._replace(query="", fragment="").geturl().removeprefix(root_url)
+        result["path"] = path + (f"#{parts.fragment}" if parts.fragment else "")
+    return shown
+
+
+def top_paths(shown: list[dict], n: int = 3) -> list[str]:
+    return list(dict.fromkeys(r["path"] for r in shown))[:n]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("query", "expected", "kind"), QUERIES, ids=[q for q, *_ in QUERIES])
+def test_query_shows_the_expected_result_in_the_top_three(site_url, page, query, expected, kind):
+    shown = run_query(page, site_url, query)
+    top = top_paths(shown)
+    assert any(re.fullmatch(expected, path) for path in top), (kind, top)
+    text = " ".join(r["text"] for r in shown)
+    assert "\u200b" not in text, "a zero-width space in what the reader sees and copies"
+    assert "<iframe" not in text and "嵌入代码" not in text, "embed code in a result"
+    assert "途经/所在城市" not in text, "a table header in a result"
+
+
+def test_query_table_is_large_enough_and_covers_every_kind():
+    kinds = " ".join(kind for *_, kind in QUERIES)
+    assert len(QUERIES) >= 25
+    for word in ("phrase", "project", "unit", "abbreviation", "year", "traditional", "English", "city"):
+        assert word in kinds, word
+
+
+
+@pytest.mark.browser
+def test_no_page_fetches_the_search_index_or_worker_until_search_is_opened(site_url, page):
+    requested = []
+    page.on("request", lambda request: requested.append(urlsplit(request.url).path))
+    for path in ("index.html", "cities/hohhot.html", "documents/plan-2021.html", "projects/hsr-baotou-yinchuan.html"):
+        page.goto(site_url + path, wait_until="networkidle")
+    assert [p for p in requested if "search" in p and not p.endswith("atlas-search.js")] == []
+    shown = run_query(page, site_url, "马铃薯")
+    assert any(p.endswith("search/search_index.json") for p in requested)
+    assert any(r["path"] == "documents/plan-2021.html#pl21-0501-04" for r in shown)
+
+
+@pytest.mark.browser
+def test_search_works_from_the_site_opened_from_disk(built_site, browser):
+    context = browser.new_context()
+    page = context.new_page()
+    outside = []
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(("file:", "data:", "blob:"))
+               else (outside.append(route.request.url), route.abort()))
+    try:
+        for query, expected in (("包银高铁", "projects/hsr-baotou-yinchuan.html"),
+                                ("马铃薯", "documents/plan-2021.html#pl21-0501-04")):
+            shown = run_query(page, built_site.as_uri() + "/", query)
+            assert expected in top_paths(shown), (query, top_paths(shown))
+            assert not any("\u200b" in r["text"] for r in shown)
+    finally:
+        context.close()
+    assert [url for url in outside if "tile" not in url] == []
+
+
+def test_index_holds_content_only(built_site):
+    from build_atlas.model import gather as gather_atlas
+
+    index = (built_site / "search/search_index.json").read_text(encoding="utf-8").replace("\u200b", "")
+    for junk in ("&lt;iframe", "<iframe", "嵌入代码", "途经/所在城市", "下载本图", "绘制说明"):
+        assert junk not in index, junk
+    atlas = gather_atlas(built_site.parent)
+    notes = [n for n in atlas.features["note"] if len(n) > 30]
+    assert notes and not [n for n in notes if n in index], "maintainers' drawing notes are not content"
+    docs = json.loads((built_site / "search/search_index.json").read_text(encoding="utf-8"))["docs"]
+    locations = [d["location"] for d in docs]
+    assert len(set(locations)) == len(locations)
+    assert {f"documents/{m['doc']}.html#{m['id']}" for _, m in atlas.measures.iterrows()} <= set(locations)
+    assert {f"projects/{fid}.html" for fid in atlas.features.index} <= set(locations)
+
+
+# --- aliases.csv: validated like every table -------------------------------------------------------------------
+
+ALIASES = "geodata/aliases.csv"
+
+
+def test_alias_mistakes_are_each_reported_with_line_column_and_code(project):
+    path = project / ALIASES
+    lines = path.read_text(encoding="utf-8").splitlines()
+    added = ["包银高铁,包头至银川铁路,hsr-baotou-yinchuan",  # the alias is already on line 2
+             "呼和高铁,呼和浩特至和林高铁,hsr-no-such-line",  # a project that does not exist
+             "乌市,乌鲁木齐市,",  # a full form the atlas never uses
+             "托县,,"]  # 托县 is listed above; its full form is missing
+    path.write_text("\n".join(lines + added) + "\n", encoding="utf-8")
+    first = len(lines) + 1
+    托县 = next(i for i, line in enumerate(lines, start=1) if line.startswith("托县,"))
+    with pytest.raises(AtlasError) as caught:
+        gather(project)
+    found = [(p.file, p.line, p.column, p.code) for p in caught.value.problems]
+    assert sorted(found) == sorted([
+        (ALIASES, first + 3, 2, "required"),
+        (ALIASES, first + 1, 3, "dangling-ref"),
+        (ALIASES, first, 1, "duplicate-alias"),
+        (ALIASES, first + 3, 1, "duplicate-alias"),
+        (ALIASES, first + 2, 2, "unknown-target"),
+    ])
+    duplicates = [str(p) for p in caught.value.problems if p.code == "duplicate-alias"]
+    assert "第 2 行" in duplicates[0] and f"第 {托县} 行" in duplicates[1]
+
+
+def test_an_alias_added_by_staff_reaches_the_search_index(project):
+    from build_atlas import search
+
+    with (project / ALIASES).open("a", encoding="utf-8") as table:
+        table.write("托清园区,托克托—清水河—准格尔工业园区,industry-tuo-qing-zhun-parks\n")
+    atlas = gather(project)
+    page = "projects/industry-tuo-qing-zhun-parks.html"
+    record = next(r for r in search.atlas_records(atlas) if r["location"] == page)
+    assert "托清园区" in record["aka"].replace("\u200b", "")
+
+
+def test_aliases_table_is_documented_for_staff(root):
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    assert "geodata/aliases.csv" in readme
+    from build_atlas.schema import TABLES
+
+    assert [c.name for c in TABLES[ALIASES]] == ["alias", "target", "feature"]
+
+
+def test_theme_script_changes_apply_once_and_stop_the_build_when_the_theme_changes(tmp_path):
+    import shutil
+
+    import material
+    from mkdocs.exceptions import PluginError
+
+    from build_atlas import search
+
+    scripts = tmp_path / "assets/javascripts"
+    shutil.copytree(Path(material.__file__).parent / "templates/assets/javascripts", scripts,
+                    ignore=shutil.ignore_patterns("*.map", "lunr"))
+    search.patch_theme_scripts(tmp_path)
+    patched = {p: p.read_text(encoding="utf-8") for p in scripts.rglob("*.min.js")}
+    search.patch_theme_scripts(tmp_path)  # a rebuild that kept the files changes nothing
+    assert {p: p.read_text(encoding="utf-8") for p in patched} == patched
+    assert all(new in "".join(patched.values()) for _, _, new, _ in search.PATCHES)
+    bundle = next(scripts.glob("bundle.*.min.js"))
+    bundle.write_text("/* another theme version */", encoding="utf-8")
+    with pytest.raises(PluginError, match="PATCHES"):
+        search.patch_theme_scripts(tmp_path)
