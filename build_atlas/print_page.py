@@ -23,6 +23,7 @@ from .schema import CITIES, FEATURE_STATUSES, KINDS, by_key
 
 KIND, STATUS, CITY = by_key(KINDS), by_key(FEATURE_STATUSES), by_key(CITIES)
 CLOSING = "）)」』、，。；：”"  # never at the start of a wrapped line
+SWATCH = 0.36  # inches from a legend entry's symbol to its text
 
 
 def draw(spec: MapSpec, cities: gpd.GeoDataFrame, counties: gpd.GeoDataFrame, size: Size = PRINT,
@@ -34,7 +35,7 @@ def draw(spec: MapSpec, cities: gpd.GeoDataFrame, counties: gpd.GeoDataFrame, si
     page.add("title", size.title * 1.9 / 72)
     page.add("map", plan.map_size[1])
     legend = legend_entries(plan)
-    legend_cols, legend_rows = page.grid([measure(text, size.small)[0] + size.small * 3.5 / 72 * 72
+    legend_cols, legend_rows = page.grid([measure(text, size.small)[0] + SWATCH * 72 + size.small * 1.5
                                           for _, text in legend])
     page.add("legend", 0.12 + legend_rows * size.small * 1.9 / 72)
     key = key_entries(plan)
@@ -218,7 +219,7 @@ def draw_legend(fig: Figure, page: Page, plan: Plan, entries, cols: int) -> None
             fig.add_artist(Line2D([(bx + sx) / 2], [by], transform=fig.transFigure, marker="o", linestyle="none",
                                   color=colour, markersize=size.marker, markeredgecolor="white",
                                   markeredgewidth=size.marker * 0.12))
-        fig.text(page.xy(x + 0.36, y)[0], by, text, fontsize=size.small, va="center_baseline",
+        fig.text(page.xy(x + SWATCH, y)[0], by, text, fontsize=size.small, va="center_baseline",
                  transform=fig.transFigure)
 
 
