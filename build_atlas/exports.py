@@ -19,6 +19,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import matplotlib
+from PIL import Image
 
 matplotlib.use("Agg")
 from matplotlib import font_manager  # noqa: E402
@@ -114,13 +115,23 @@ def draw_images(spec: MapSpec, cities, counties, footer: Footer) -> dict[str, by
     out = {}
     for size in (prints.PRINT, prints.REPORT):
         fig = draw(spec, cities, counties, size=size, footer=footer)
-        formats = [("png", size.suffix)] + ([("svg", "svg")] if size is prints.PRINT else [])
-        for fmt, suffix in formats:
-            buffer = io.BytesIO()
-            fig.savefig(buffer, format=fmt, dpi=size.dpi,
-                        metadata={"Software": None} if fmt == "png" else {"Date": None, "Creator": None})
-            out[suffix] = buffer.getvalue()
+        out[size.suffix] = palette_png(fig, size.dpi)
+        if size is prints.PRINT:
+            svg = io.BytesIO()
+            fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
+            out["svg"] = svg.getvalue()
     return out
+
+
+def palette_png(fig, dpi: int) -> bytes:
+    """The figure as a 256-colour PNG: a map has few colours, and this is about a third of the size of full colour
+    (Baotou at 300 dpi: 819 → 239 KB) and no slower to write."""
+    fig.canvas.draw()
+    image = Image.frombuffer("RGBA", fig.canvas.get_width_height(), fig.canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+    image = image.convert("RGB").quantize(256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+    out = io.BytesIO()
+    image.save(out, format="png", dpi=(dpi, dpi))
+    return out.getvalue()
 
 
 def render_images(spec: MapSpec, cities, counties, cache: Path, footer: Footer | None = None) -> dict[str, bytes]:

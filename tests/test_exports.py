@@ -9,6 +9,7 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
+import shapely
 from PIL import Image
 
 from build_atlas import exports, labels, maps, print_page, prints
@@ -48,6 +49,15 @@ def test_placed_names_and_numbers_never_overlap(plans):
                   if p.box[0] >= 0 and p.box[1] >= 0 and p.box[2] <= plan.map_size[0] * 72
                   and p.box[3] <= plan.map_size[1] * 72]
         assert inside == plan.placement.placed, (name, suffix)
+
+
+def test_no_name_or_number_covers_a_marker(plans):
+    for (name, suffix), plan in plans.items():
+        radius = plan.size.marker / 2
+        covered = [(p.text, fid) for p in plan.placement.placed if p.role != "city"
+                   for fid, (x, y) in plan.placement.markers.items()
+                   if shapely.box(*p.box).distance(shapely.Point(x, y)) < radius]
+        assert covered == [], (name, suffix)
 
 
 def test_drawn_labels_keep_the_boxes_they_were_placed_in(atlas_maps):
