@@ -100,14 +100,14 @@ def render_maps(atlas: model.Atlas) -> dict:
 
 
 def render_exports(atlas: model.Atlas, root: Path, cache: Path) -> dict:
-    """What the plugin's add_exports does: standalone HTML with inlined assets, PNG and SVG per map."""
+    """What the plugin's add_exports does: standalone HTML with inlined assets, and the print images, per map."""
     outlines = maps.context_outlines(atlas)
     vendor = {site: root / "node_modules" / module for site, module in plugin.NPM_ASSETS.items()}
-    specs = [spec for spec in maps.map_specs(atlas) if not spec.name.startswith("project-")]
+    specs = maps.map_specs(atlas)
     for spec in specs:
         page = maps.render_map(spec, atlas, maps.MapOptions(), link_base="../", outlines=outlines)
         exports.inline_assets(page, vendor)
-        exports.render_images(spec, *outlines, cache)
+    exports.render_all(specs, *outlines, cache, exports.Footer(date=date.today().isoformat()))
     return {"exports": len(specs)}
 
 

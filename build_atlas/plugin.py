@@ -243,17 +243,18 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
         return vendor
 
     def add_exports(self, files, config, specs, options, outlines, vendor) -> None:
+        """Every map, project maps included: standalone HTML, and the print images (cached, drawn in parallel)."""
         cities, counties = outlines
         link_base = options.site_url or "../"
         for spec in specs:
-            if spec.name.startswith("project-"):
-                continue
             page = maps.render_map(spec, self.atlas, options, link_base=link_base, outlines=outlines)
             files.append(File.generated(config, f"exports/{spec.name}.html",
                                         content=exports.inline_assets(page, vendor)))
-            png, svg = exports.render_images(spec, cities, counties, self.cache / "exports")
-            files.append(File.generated(config, f"exports/{spec.name}.png", content=png))
-            files.append(File.generated(config, f"exports/{spec.name}.svg", content=svg))
+        footer = exports.Footer(date=self.today.isoformat(), atlas=config.site_name, url=options.site_url)
+        images = exports.render_all(specs, cities, counties, self.cache / "exports", footer)
+        for name, by_suffix in images.items():
+            for suffix, data in by_suffix.items():
+                files.append(File.generated(config, f"exports/{name}.{suffix}", content=data))
 
 
 def label_for(name: str) -> str:

@@ -1,0 +1,235 @@
+"""Label placement for the print images, as plain geometry (points, 1/72 inch, origin at the map's lower left).
+
+Greedy, in priority order: each label takes the first candidate position that stays inside the map and touches no
+label already placed, no marker and no drawn line. A feature whose name fits nowhere gets a small number at the
+feature instead (placed the same way, allowed to sit on lines because it has a white box) and is listed by that
+number under the map. Points that would cover each other are spread around their common place first; a crowd of
+more than CROWD points shares one number. Every feature ends up named or numbered: `Placement.every_feature`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import shapely
+from shapely.geometry import LineString, Point, box
+
+CROWD = 3  # up to this many coinciding points are spread and named one by one; more share one number
+LINE_STOPS = (0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.12, 0.88)
+
+
+@dataclass(frozen=True)
+class Target:
+    """Something to name: a feature (or a crowd of points) with its label's size in points."""
+
+    keys: tuple[str, ...]  # feature ids; more than one for a crowd
+    text: str
+    size: tuple[float, float]  # label width, height
+    geometry: object  # shapely Point (marker centre) or LineString, in points
+
+
+@dataclass(frozen=True)
+class Placed:
+    keys: tuple[str, ...]
+    text: str
+    box: tuple[float, float, float, float]  # x0, y0, x1, y1
+    role: str  # "city", "label" or "number"
+    leader: tuple[float, float] | None = None  # the feature point a far-placed number points to
+
+
+@dataclass
+class Placement:
+    markers: dict[str, tuple[float, float]]  # feature id → marker centre after spreading crowds
+    placed: list[Placed] = field(default_factory=list)
+    numbered: list[tuple[str, ...]] = field(default_factory=list)  # keys of each number, 1 first
+
+    def every_feature(self) -> set[str]:
+        return {key for p in self.placed if p.role != "city" for key in p.keys}
+
+
+def spread(points: dict[str, tuple[float, float]], radius: float) -> tuple[dict, list[tuple[str, ...]]]:
+    """Move markers that would overlap onto a tight ring around their common centre; return the new centres and
+    the crowds (groups of ids that were touching)."""
+    ids = sorted(points)
+    parent = {i: i for i in ids}
+
+    def root(i: str) -> str:
+        while parent[i] != i:
+            i = parent[i]
+        return i
+
+    for a_index, a in enumerate(ids):
+        for b in ids[a_index + 1:]:
+            if math.dist(points[a], points[b]) < 2 * radius:
+                parent[root(b)] = root(a)
+    groups: dict[str, list[str]] = {}
+    for i in ids:
+        groups.setdefault(root(i), []).append(i)
+    moved = dict(points)
+    for members in groups.values():
+        if len(members) > 1:
+            cx = sum(points[m][0] for m in members) / len(members)
+            cy = sum(points[m][1] for m in members) / len(members)
+            for m, offset in zip(members, ring(len(members), 2.2 * radius), strict=True):
+                moved[m] = (cx + offset[0], cy + offset[1])
+    return moved, [tuple(g) for g in groups.values()]
+
+
+def ring(n: int, step: float) -> list[tuple[float, float]]:
+    """n offsets packed around a centre: a row for two or three, then rings of 6, 12, … markers."""
+    if n <= 3:
+        return [((i - (n - 1) / 2) * step, 0.0) for i in range(n)]
+    offsets, layer = [(0.0, 0.0)], 1
+    while len(offsets) < n:
+        count = 6 * layer
+        offsets += [(layer * step * math.cos(2 * math.pi * k / count), layer * step * math.sin(2 * math.pi * k / count))
+                    for k in range(count)]
+        layer += 1
+    return offsets[:n]
+
+
+def around_point(x: float, y: float, r: float, w: float, h: float, gap: float) -> list[tuple[float, float]]:
+    """Lower-left corners of a w×h box beside a marker of radius r: right, upper right, lower right, left, …"""
+    d = r + gap
+    return [(x + d, y - h / 2), (x + d * 0.7, y + d * 0.7), (x + d * 0.7, y - d * 0.7 - h),
+            (x - d - w, y - h / 2), (x - d * 0.7 - w, y + d * 0.7), (x - d * 0.7 - w, y - d * 0.7 - h),
+            (x - w / 2, y + d), (x - w / 2, y - d - h)]
+
+
+def along_line(line, w: float, h: float, gap: float, on_line: bool) -> list[tuple[float, float, float, float]]:
+    """(x0, y0, anchor x, anchor y) of boxes centred on a line, or beside it all round, at stops along it."""
+    out = []
+    for stop in LINE_STOPS:
+        p = line.interpolate(stop, normalized=True)
+        if on_line:
+            out.append((p.x - w / 2, p.y - h / 2, p.x, p.y))
+        else:
+            for distance in (gap, gap + 0.6 * h, gap + 1.4 * h):
+                out += [(x0, y0, p.x, p.y) for x0, y0 in around_point(p.x, p.y, 0, w, h, distance)]
+    return out
+
+
+class Board:
+    """What is taken on the map: placed boxes, and fixed obstacles (markers and lines, each with its feature id) in
+    STR trees."""
+
+    def __init__(self, width: float, height: float, markers: dict, lines: dict, margin: float):
+        self.inside = box(margin, margin, width - margin, height - margin)
+        self.boxes: list = []
+        self.marker_keys, self.line_keys = list(markers), list(lines)
+        self.markers = shapely.STRtree(list(markers.values())) if markers else None
+        self.lines = shapely.STRtree(list(lines.values())) if lines else None
+
+    def free(self, candidate, avoid_lines: bool) -> bool:
+        if not self.inside.contains(candidate):
+            return False
+        if any(candidate.intersects(other) for other in self.boxes):
+            return False
+        for tree in (self.markers, self.lines if avoid_lines else None):
+            if tree is not None and len(tree.query(candidate, predicate="intersects")):
+                return False
+        return True
+
+    def owned(self, candidate, target: Target) -> bool:
+        """The label is nearer its own feature than any other marker (and, for a line's label, any other line), so
+        a reader cannot take it for another's."""
+        own = set(target.keys)
+        if target.geometry.geom_type == "Point":
+            return self._nearest(self.markers, self.marker_keys, candidate) & own != set()
+        if self._nearest(self.lines, self.line_keys, candidate) & own == set():
+            return False
+        mine = min(self.lines.geometries[i].distance(candidate) for i, k in enumerate(self.line_keys) if k in own)
+        return self.markers is None or mine <= min(self.markers.geometries[i].distance(candidate)
+                                                   for i in self.markers.query_nearest(candidate))
+
+    @staticmethod
+    def _nearest(tree, keys, candidate) -> set:
+        return set() if tree is None else {keys[i] for i in tree.query_nearest(candidate)}
+
+
+def place(targets: list[Target], cities: list[Target], markers: dict[str, tuple[float, float]], *, width: float,
+          height: float, marker_radius: float, line_width: float, number_size: tuple[float, float],
+          gap: float = 1.5) -> Placement:
+    """Name what fits, number the rest; `markers` are already spread (see `spread`)."""
+    pad = 0.8  # a little air round each label
+    discs = {key: Point(xy).buffer(marker_radius + 0.5, 8) for key, xy in markers.items()}
+    strokes = {t.keys[0]: t.geometry.buffer(line_width / 2 + 0.5, 4) for t in targets
+               if t.geometry.geom_type != "Point"}
+    board = Board(width, height, discs, strokes, margin=2.0)
+    result = Placement(markers=dict(markers))
+
+    def try_boxes(candidates, avoid_lines: bool, target: Target | None = None):
+        for x0, y0, w, h in candidates:
+            shape = box(x0 - pad, y0 - pad, x0 + w + pad, y0 + h + pad)
+            if board.free(shape, avoid_lines) and (target is None or board.owned(shape, target)):
+                board.boxes.append(shape)
+                return (x0, y0, x0 + w, y0 + h)
+        return None
+
+    for city in cities:  # city names may cross lines (they are drawn faint, under everything), never markers
+        w, h = city.size
+        spot = try_boxes([(city.geometry.x - w / 2 + dx * w, city.geometry.y - h / 2 + dy * h, w, h)
+                          for dx, dy in ((0, 0), (0, 1), (0, -1), (0.6, 0), (-0.6, 0), (0, 2), (0, -2))], False)
+        if spot:
+            result.placed.append(Placed(city.keys, city.text, spot, "city"))
+    unnamed = []
+    points_first = sorted(targets, key=lambda t: t.geometry.geom_type != "Point")
+    for target in points_first:
+        spot = None if target.text is None else try_boxes(label_spots(target, gap, marker_radius), True, target)
+        if spot:
+            result.placed.append(Placed(target.keys, target.text, spot, "label"))
+        else:
+            unnamed.append(target)
+    place_numbers(unnamed, board, result, try_boxes, number_size, marker_radius, gap)
+    return result
+
+
+def label_spots(target: Target, gap: float, r: float) -> list[tuple[float, float, float, float]]:
+    w, h = target.size
+    g = target.geometry
+    if g.geom_type == "Point":
+        return [(x0, y0, w, h) for x0, y0 in around_point(g.x, g.y, r, w, h, gap)]
+    return [(x0, y0, w, h) for x0, y0, _, _ in along_line(g, w, h, gap + 1.0, on_line=False)]
+
+
+def place_numbers(unnamed, board, result, try_boxes, size, r, gap) -> None:
+    """Numbers in reading order of their features (top to bottom in bands, then left to right)."""
+    w, h = size
+
+    def anchor(t: Target) -> Point:
+        return t.geometry if t.geometry.geom_type == "Point" else t.geometry.interpolate(0.5, normalized=True)
+
+    band = max(h * 6, 1.0)
+    ordered = sorted(unnamed, key=lambda t: (-round(anchor(t).y / band), anchor(t).x))
+    for number, target in enumerate(ordered, start=1):
+        text, g = str(number), target.geometry
+        near = ([(x0, y0, w, h) for x0, y0 in around_point(g.x, g.y, r, w, h, 0.5)] if g.geom_type == "Point"
+                else [(x0, y0, w, h) for x0, y0, _, _ in along_line(g, w, h, gap, on_line=True)])
+        spot = try_boxes(near, False, target)
+        leader = None
+        if spot is None:  # further out, pointing back with a thin leader
+            a = anchor(target)
+            far = [(a.x + dist * math.cos(angle) - w / 2, a.y + dist * math.sin(angle) - h / 2, w, h)
+                   for dist in (2 * h, 3 * h, 4.5 * h, 6.5 * h, 9 * h)
+                   for angle in (math.pi * k / 8 for k in range(16))]
+            spot = try_boxes(far, False)
+            leader = (a.x, a.y)
+        if spot is None:
+            raise ValueError(f"no room on the map for number {number} ({', '.join(target.keys)})")
+        result.placed.append(Placed(target.keys, text, spot, "number", leader))
+        result.numbered.append(target.keys)
+
+
+def overlaps(placed: list[Placed]) -> list[tuple[str, str]]:
+    """Pairs of placed boxes that overlap (for tests: none should)."""
+    boxes = [box(*p.box) for p in placed]
+    return [(placed[i].text, placed[j].text) for i in range(len(boxes)) for j in range(i + 1, len(boxes))
+            if boxes[i].intersects(boxes[j]) and boxes[i].intersection(boxes[j]).area > 0]
+
+
+def clip_line(line: LineString, width: float, height: float):
+    """The longest visible part of a line on the map, or None."""
+    visible = line.intersection(box(0, 0, width, height))
+    parts = [g for g in getattr(visible, "geoms", [visible]) if g.geom_type == "LineString" and not g.is_empty]
+    return max(parts, key=lambda g: g.length) if parts else None
