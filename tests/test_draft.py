@@ -155,16 +155,20 @@ def test_chapters_sections_and_lead_phrase_paragraphs(project):
 以黄河为纽带，统筹加强防洪减灾体系建设。建设引黄入呼（三期）供水扩建工程。
 """
     rows = rows_of(project, text)
+    # the opening paragraphs of a chapter and of a section are rows of their own, as in measures.csv
     assert pick(rows, "clause", "section", "title") == [
+        ("第二章", "第二章 空间格局", "立足四市资源环境承载能力"),
+        ("第二章第一节", "第一节 优化城市功能定位", "依托特色资源和产业基础"),
         ("第二章第一节", "第一节 优化城市功能定位", "呼和浩特市重点提升服务功能"),
         ("第二章第一节", "第一节 优化城市功能定位", "包头市重点发挥制造业辐射功能"),
         ("第二章第二节", "第二节 统筹推进水利基础设施建设", "以黄河为纽带"),
     ]
-    assert rows[0]["text"].endswith("建设国家级乳业、大数据、光伏产业基地和动物疫苗研发基地。")  # a page break joined
+    assert rows[2]["text"].endswith("建设国家级乳业、大数据、光伏产业基地和动物疫苗研发基地。")  # a page break joined
     # a paragraph without a lead phrase joins the one before it
-    assert rows[1]["text"].endswith("发挥稀土资源富集优势。规划建设蒙西至河北、至天津、至安徽、至河南、"
+    assert rows[3]["text"].endswith("发挥稀土资源富集优势。规划建设蒙西至河北、至天津、至安徽、至河南、"
                                     "至南网特高压绿色电力外送通道。实施蒙西电网与华北主网异步联网工程。")
-    assert [row["id"] for row in rows] == ["region-2030-0201-01", "region-2030-0201-02", "region-2030-0202-01"]
+    assert [row["id"] for row in rows] == ["region-2030-0200-01", "region-2030-0201-01", "region-2030-0201-02",
+                                           "region-2030-0201-03", "region-2030-0202-01"]
 
 
 def test_annex_table_of_short_lines_gives_one_row_per_item(project):
@@ -209,14 +213,14 @@ def test_annex_table_of_short_lines_gives_one_row_per_item(project):
     ("（责任单位：自治区发展改革委、财政厅，中国铁路呼和浩特局集团有限公司）",
      ["自治区发展改革委", "财政厅", "中国铁路呼和浩特局集团有限公司"]),
     ("（责任单位：自治区发展改革委，四市人民政府按职责分工负责，下同。以下各项任务均涉及四市，不再列出）",
-     ["自治区发展改革委", "四市人民政府"]),
+     ["自治区发展改革委", "四市人民政府（按职责分工负责）"]),  # a division of duties is a role, kept
     ("(托克托縣、清水河縣人民政府,市發展改革委、區域經濟合作局等)",
      ["托克托縣人民政府", "清水河縣人民政府", "市發展改革委", "區域經濟合作局"]),
     ("(市自然資源局,市有關部門配合)", ["市自然資源局", "市有關部門（配合）"]),
     ("(市各有關部門按照職責分別牽頭)", ["市各有關部門（按照職責分別牽頭）"]),
     ("（牵头单位：市发改委；配合单位：市财政局、市商务局）", ["市发改委", "市财政局（配合）", "市商务局（配合）"]),
     ("(市商務局、呼和浩特經濟技術開發區、和林格爾新區管委會)",
-     ["市商務局", "呼和浩特經濟技術開發區", "和林格爾新區管委會"]),  # a zone keeps its printed name
+     ["市商務局", "呼和浩特經濟技術開發區管委會", "和林格爾新區管委會"]),  # a zone's unit is its 管委會
     ("（责任单位：呼和浩特市、包头市公安局）", ["呼和浩特市公安局", "包头市公安局"]),
 ])
 def test_units_are_split_distributed_and_keep_their_roles(bracket, units):

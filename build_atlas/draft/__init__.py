@@ -165,6 +165,8 @@ def proposed_id(key: str, clause: Clause, number: int) -> str:
         return f"{key}-{cn_number(clause.clause):02d}"
     parts = re.findall(rf"第[{CN}\d]+[章节]", clause.clause)
     prefix = "".join(f"{cn_number(part):02d}" for part in parts) or "p"
+    if len(parts) == 1 and parts[0].endswith("章"):
+        prefix += "00"  # a chapter's opening paragraphs, as in measures.csv (pl21-0300-01)
     return f"{key}-{prefix}-{number:02d}"
 
 

@@ -21,7 +21,7 @@ class Result:
     drafted: int
     clauses: int          # curated rows matched by a drafted row with the same clause label and text
     units: int            # matched rows whose units equal the curated units
-    units_old_format: int  # misses where the curated row contradicts COMMON.md (suffix not distributed, role dropped)
+    units_old_format: int  # misses where the curated row predates the schema format (suffix not distributed, role dropped)
     deadlines: int
     printed_deadlines: int
     themes: int
@@ -95,7 +95,7 @@ COLUMNS = (  # heading, cell
     ("drafted rows", lambda r: str(r.drafted)),
     ("clause + text exact", lambda r: percent(r.clauses, r.curated)),
     ("units exact (current rows)", lambda r: percent(r.units, r.curated)),
-    ("units, COMMON.md format", lambda r: percent(r.units + r.units_old_format, r.curated)
+    ("units, schema format", lambda r: percent(r.units + r.units_old_format, r.curated)
      + (f" (+{r.units_old_format} old-format rows)" if r.units_old_format else "")),
     ("printed deadlines", lambda r: percent(r.deadlines, r.printed_deadlines)),
     ("themes same set", lambda r: percent(r.themes, r.curated)),
@@ -125,9 +125,9 @@ NOTE = (
     "row counts when a drafted row has the same clause label and exactly the same text, and the other columns are "
     "compared on those rows (denominator: all curated rows; themes overlap is the mean of shared ÷ combined "
     "themes). Units: 'current rows' compares with measures.csv as it "
-    "is; 'COMMON.md format' also counts the rows where the curated cell is in the old format (a shared suffix not "
+    "is; 'schema format' also counts the rows where the curated cell is in the old format (a shared suffix not "
     "distributed, or a 配合/分别牵头 role dropped) and the draft, written to the agreed format, differs only by that. "
-    "Bar: clauses ≥ 95%, units (COMMON.md format) ≥ 90%, every printed deadline.")
+    "Bar: clauses ≥ 95%, units (schema format) ≥ 90%, every printed deadline.")
 
 
 def main(root: Path) -> int:

@@ -178,7 +178,7 @@ def sectioned(lines: list[Line]) -> list[Clause]:
             flush()
             chapter, chapter_title, section = label, heading_text(label, rest), ""
         elif kind == "jie":
-            flush() if section else block.clear()  # a chapter's introduction before its first section: context
+            flush()  # a chapter's introduction before its first section is a row of its own, labelled 第X章
             section = heading_text(label, rest)
         elif kind == "heading" or CLOSING.match(line.plain):
             flush()
@@ -194,8 +194,9 @@ def block_clauses(block: list[Line], label: str, section: str, width: int = 0) -
     starts = lead_starts(block, width)
     if not starts:
         return paragraphs(block, section, label, width)
-    clauses: list[Clause] = []
-    for index, line in enumerate(block):
+    first = min(starts)  # a section's opening paragraph before its first lead phrase is a row of its own
+    clauses: list[Clause] = paragraphs(block[:first], section, label, width)
+    for index, line in enumerate(block[first:], start=first):
         if index in starts:
             clauses.append(Clause(label, section, line.text, line.number, "lead"))
         elif clauses:

@@ -2,7 +2,8 @@
 
 `（责任单位：A、B，C；完成时限：2024年12月）` → units `A;B;C`, deadline `2024-12`. Units are kept as printed;
 a suffix shared by a printed list is distributed (`托克托县、清水河县人民政府` → both 人民政府); a role other
-than lead/responsible stays on its unit as a full-width bracket suffix (`市有关部门（配合）`), as COMMON.md fixes.
+than lead/responsible stays on its unit as a full-width bracket suffix (`市有关部门（配合）`), as the schema's `units`
+column says.
 """
 
 from __future__ import annotations
@@ -18,10 +19,11 @@ ROLE_LABELS = {"配合单位": "配合", "配合部门": "配合", "协办单位
 DEADLINE_LABELS = ("完成时限", "完成时间", "完成期限", "时间节点", "时限")
 LABEL = re.compile("(" + "|".join((*LEAD_LABELS, *ROLE_LABELS, *DEADLINE_LABELS)) + ")[:：]")
 
-# Role words printed after a unit. Lead/responsible roles are the default and are dropped;
-# any other role is kept, as printed, in a full-width bracket.
-DROPPED_ROLES = re.compile(r"(?:按照?职责分工负责|按照?职责负责|牵头负责|负责|牵头)$")
-KEPT_ROLES = re.compile(r"(?:按照?职责分别牵头|按照?职责分别负责|配合|协助|协办|参与|指导)$")
+# Role words printed after a unit. A plain lead/responsible role is the default and is dropped; any other role,
+# including a division of duties (按职责分工负责, 按照职责分别牵头), is kept, as printed, in a full-width bracket.
+DROPPED_ROLES = re.compile(r"(?:牵头负责|负责|牵头)$")
+KEPT_ROLES = re.compile(r"(?:按照?职责分工负责|按照?职责负责|按照?职责分别牵头|按照?职责分别负责"
+                        r"|配合|协助|协办|参与|指导)$")
 NOTE = re.compile(r"[，,。；;]?\s*(?:下同|以下各项).*$")
 GROUP_SPLIT = re.compile(r"[，,；;]")
 AREA_END = "县旗区市盟"
@@ -132,8 +134,12 @@ def distribute(items: list[tuple[str, str]]) -> list[tuple[str, str]]:
     out = list(items)
     for index in range(len(out) - 2, -1, -1):
         name, role = out[index]
-        plain = simplified(name)
-        if plain[-1] not in AREA_END or UNIT_END.search(plain) or ZONE_END.search(plain):
+        plain, following = simplified(name), simplified(out[index + 1][0])
+        if ZONE_END.search(plain):  # `经济技术开发区、和林格尔新区管委会`: the zone's unit is its 管委会 too
+            if following.endswith("管委会") and ZONE_END.search(following.removesuffix("管委会")):
+                out[index] = (name + out[index + 1][0][-3:], role or out[index + 1][1])
+            continue
+        if plain[-1] not in AREA_END or UNIT_END.search(plain):
             continue
         suffix = shared_suffix(out[index + 1][0])
         if suffix:
