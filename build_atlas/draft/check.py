@@ -21,7 +21,7 @@ class Result:
     drafted: int
     clauses: int          # curated rows matched by a drafted row with the same clause label and text
     units: int            # matched rows whose units equal the curated units
-    units_old_format: int  # misses where the curated row predates the schema format (suffix not distributed, role dropped)
+    units_old_format: int  # misses where the curated row predates the schema format (e.g. a role dropped)
     deadlines: int
     printed_deadlines: int
     themes: int
