@@ -124,10 +124,22 @@ def fit_aspect(frame):
     return cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2
 
 
+def central_sites(features: gpd.GeoDataFrame, frame) -> gpd.GeoDataFrame:
+    """A project at several sites (MultiPoint) is shown and named on a print at its site nearest the middle of the
+    map (a city map: the site in that city); the web map and the project page show every site."""
+    multi = features.geometry.geom_type == "MultiPoint"
+    if not multi.any():
+        return features
+    middle = shapely.Point((frame[0] + frame[2]) / 2, (frame[1] + frame[3]) / 2)
+    features = features.copy()
+    features.loc[multi, "geometry"] = features.geometry[multi].map(lambda g: min(g.geoms, key=middle.distance))
+    return features
+
+
 def plan_map(spec: MapSpec, cities: gpd.GeoDataFrame, size: Size = PRINT, measure: Measure | None = None) -> Plan:
     """Frame the subject, then place the names: pure layout, nothing drawn."""
     measure = measure or Measure(size.dpi)
-    city_m, features = cities.to_crs(PRINT_CRS), spec.features.to_crs(PRINT_CRS)
+    city_m, features = cities.to_crs(PRINT_CRS), central_sites(spec.features, spec.frame).to_crs(PRINT_CRS)
     frame, subject = print_frame(spec, city_m, features)
     width = size.width - 2 * size.margin
     height = width * (frame[3] - frame[1]) / (frame[2] - frame[0])

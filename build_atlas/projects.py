@@ -95,6 +95,9 @@ def drawing_note(atlas: Atlas, fid: str) -> str:
     places, text = waypoint_places(atlas, fid), named_text(atlas, fid)
     if kind == "line" and len(places) >= 2:
         return line_note(places, text)
+    if kind == "points" and len(places) >= 2:
+        names = "、".join(short_place(place["name_zh"]) for place in places)
+        return f"文件点名了几处地点，每处各画一点：{names}；位置均为示意。"
     if places:
         return point_note(places[0])
     return "位置示意。"
@@ -106,6 +109,8 @@ def geometry_label(atlas: Atlas, fid: str) -> str:
     kind = f["geometry_kind"] if f.geometry is not None else "unlocated"
     if kind == "unlocated":
         return "未上图（位置未核实）"
+    if kind == "points":
+        return f"点（{len(f.geometry.geoms)} 处，示意）"
     return f"{GEOMETRY_ZH.get(kind, '范围')}（{'实测' if f['precision'] == 'surveyed' else '示意'}）"
 
 

@@ -130,9 +130,11 @@ def test_every_project_page_says_in_chinese_how_it_is_drawn(built_site: Path) ->
 
 def test_geometry_says_point_or_line_as_drawn(built_site: Path) -> None:
     expected = {"point": "点（示意）", "line": "线（示意）", "unlocated": "未上图（位置未核实）"}
+    sites = Counter(row["feature"] for row in csv.DictReader(open(ROOT / "geodata/waypoints.csv")))
     for f in features():
         html = (built_site / f"projects/{f['id']}.html").read_text(encoding="utf-8")
-        assert f"<dt>几何</dt><dd>{expected[f['geometry']]}</dd>" in html, f["id"]
+        label = f"点（{sites[f['id']]} 处，示意）" if f["geometry"] == "points" else expected[f["geometry"]]
+        assert f"<dt>几何</dt><dd>{label}</dd>" in html, f["id"]
 
 
 def test_drawing_notes_name_the_waypoints_and_the_county_seat_source() -> None:

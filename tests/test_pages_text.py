@@ -112,7 +112,9 @@ def test_every_document_has_declared_rules():
 def test_validator_still_proves_measures_verbatim_against_the_cleaned_text():
     inputs, problems = read_inputs(ROOT)
     assert problems == [] and check(inputs) == []
-    row = next(r for r in inputs.tables["measures.csv"] if r.cells["doc"] == "plan-2021")
+    quoted = {r.cells["measure"] for r in inputs.tables["geodata/statements.csv"]}  # their quotes would fail too
+    row = next(r for r in inputs.tables["measures.csv"]
+               if r.cells["doc"] == "plan-2021" and r.cells["id"] not in quoted)
     row.cells["text"] = "目录前言第一章发展背景"  # debris is not a clause, although it is in the file
     found = [(p.line, p.code) for p in check(inputs)]
     assert found == [(row.line, "text-not-in-source")]
