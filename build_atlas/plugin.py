@@ -37,7 +37,6 @@ NPM_ASSETS = {  # site path under assets/vendor/ → file in node_modules/
     "leaflet/images/marker-icon.png": "leaflet/dist/images/marker-icon.png",
     "leaflet/images/marker-icon-2x.png": "leaflet/dist/images/marker-icon-2x.png",
     "leaflet/images/marker-shadow.png": "leaflet/dist/images/marker-shadow.png",
-    "jquery/jquery.min.js": "jquery/dist/jquery.min.js",
     # Map plugins (MIT): one finger scrolls the page, two move the map; Ctrl/⌘+wheel zooms; a fullscreen button.
     "leaflet-gesture-handling/leaflet-gesture-handling.min.js":
         "leaflet-gesture-handling/dist/leaflet-gesture-handling.min.js",
