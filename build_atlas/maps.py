@@ -17,8 +17,11 @@ import folium
 import geopandas as gpd
 import shapely
 
+from . import artifacts
 from .model import Atlas
 from .schema import CITIES, FEATURE_STATUSES, KIND_SHAPES, KINDS, LAYERS, THEMES, by_key
+
+artifacts.compile_templates_once()  # folium compiles a Jinja template per element otherwise
 
 KIND = by_key(KINDS)
 STATUS = by_key(FEATURE_STATUSES)
@@ -130,6 +133,13 @@ class Outlines:
 
     def __iter__(self):
         return iter((self.cities, self.counties))
+
+    def digest(self) -> str:
+        """A key for the outlines' shapes and names (what a map draws of them)."""
+        if "digest" not in self.made:
+            self.made["digest"] = artifacts.digest(*(frame.to_wkb().to_csv() for frame in (self.cities,
+                                                                                            self.counties)))
+        return self.made["digest"]
 
     def geojson(self, layer: str, city: str = "*") -> dict:
         """The `cities` layer, or the `counties` of one city ("*": all), as a FeatureCollection."""
@@ -411,6 +421,20 @@ def fix_page(page: str) -> str:
             raise ValueError(f"folium's page template changed: review PAGE_FIXES in build_atlas/maps.py ({old!r})")
         page = page.replace(old, new)
     return page
+
+
+SHOWN_COLUMNS = ["name_zh", "name_en", "kind", "status", "precision", "geometry"]  # all a map shows of a feature
+CODE = [Path(__file__), *ATLAS_ASSETS.values()]
+
+
+def map_key(spec: MapSpec, options: MapOptions, outlines: Outlines, asset_base: str = "../assets/vendor/",
+            link_base: str = "../") -> str:
+    """Digest of exactly what render_map draws the map from: the features' shown columns, the frame and outlines,
+    the options, and the code and library versions."""
+    return artifacts.digest(
+        artifacts.files_digest(CODE), folium.__version__, branca.__version__, outlines.digest(),
+        spec.features[SHOWN_COLUMNS].to_wkb().to_csv(),
+        repr((spec.name, spec.title, spec.frame, spec.counties_of, spec.tolerance, options, asset_base, link_base)))
 
 
 def render_map(spec: MapSpec, atlas: Atlas, options: MapOptions, asset_base: str = "../assets/vendor/",
