@@ -188,9 +188,13 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
         outlines = maps.context_outlines(atlas)
         specs = maps.map_specs(atlas)
         self.artifacts = artifacts.ArtifactCache(self.cache / "artifacts")
+        shared = {}  # outlines loaded by the map pages that draw them instead of inlined in each
+        for layer, (name, script) in maps.shared_outlines(outlines).items():
+            files.append(File.generated(config, f"maps/{name}", content=script))
+            shared[layer] = name
         for spec in specs:  # each map rendered only when what it shows changed
-            page = self.artifacts.get("maps", spec.name, maps.map_key(spec, options, outlines), partial(
-                maps.render_map, spec, atlas, options, outlines=outlines))
+            page = self.artifacts.get("maps", spec.name, maps.map_key(spec, options, outlines, shared=shared),
+                                      partial(maps.render_map, spec, atlas, options, outlines=outlines, shared=shared))
             files.append(File.generated(config, f"maps/{spec.name}.html", content=page))
         if self.config.exports:
             self.add_exports(files, config, specs, options, outlines, vendor)

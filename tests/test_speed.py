@@ -80,7 +80,7 @@ def test_editing_one_measure_re_renders_no_map(warm):
     edit_cell(work / "measures.csv", first["id"], "title", lambda title: title + "（修订）")
     artifacts.RENDERED.clear()
     site = build_site(work, site=work / "site-measure", today=BUILD_DATE)
-    assert "（修订）" in (site / "search" / "search_index.json").read_text(encoding="utf-8")  # the edit is built
+    assert first["title"] + "（修订）" in (site / "documents" / f"{first['doc']}.html").read_text(encoding="utf-8")
     assert sum(artifacts.RENDERED.values()) == 0  # maps show projects, not measure titles
 
 
@@ -94,3 +94,15 @@ def test_editing_one_project_re_renders_only_the_maps_that_show_it(warm):
     site = build_site(work, site=work / "site-feature", today=BUILD_DATE)
     assert "（修订）" in (site / "maps" / f"project-{fid}.html").read_text(encoding="utf-8")
     assert artifacts.RENDERED == {"maps": len(showing), "exports": len(showing), "images": len(showing)}
+
+
+def test_map_pages_load_shared_outlines_and_exports_inline_them(warm):
+    site = warm["clean"]
+    page = (site / "maps" / "project-hsr-baotou-yinchuan.html").read_text(encoding="utf-8")
+    scripts = [name for name in page.split('src="')[1:] if name.startswith("outlines-")]
+    assert [s.split('"')[0] for s in scripts] == [p.name for p in site.glob("maps/outlines-cities-*.js")]
+    assert 'atlasOutlines["cities"]' in page and '"name_zh": "呼和浩特市"' not in page
+    city = (site / "maps" / "city-hohhot.html").read_text(encoding="utf-8")
+    assert 'atlasOutlines["counties-hohhot"]' in city
+    export = (site / "exports" / "project-hsr-baotou-yinchuan.html").read_text(encoding="utf-8")
+    assert "atlasOutlines" not in export and "呼和浩特市" in export  # a standalone file carries its outlines
