@@ -424,7 +424,7 @@ def fix_page(page: str) -> str:
     return page
 
 
-SHOWN_COLUMNS = ["name_zh", "name_en", "kind", "status", "precision", "geometry"]  # all a map shows of a feature
+SHOWN_COLUMNS = ["id", "name_zh", "name_en", "kind", "status", "precision", "geometry"]  # all a map shows of a feature
 CODE = [Path(__file__), *ATLAS_ASSETS.values()]
 
 
