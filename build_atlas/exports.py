@@ -24,7 +24,7 @@ from PIL import Image
 matplotlib.use("Agg")
 from matplotlib import font_manager  # noqa: E402
 
-from . import labels, print_page, prints  # noqa: E402
+from . import artifacts, labels, print_page, prints  # noqa: E402
 from .errors import AtlasError, Problem  # noqa: E402
 from .maps import MapSpec  # noqa: E402
 from .prints import Footer  # noqa: E402
@@ -147,6 +147,7 @@ def render_all(specs: list[MapSpec], cities, counties, cache: Path, footer: Foot
     keys = {spec.name: image_key(spec, outlines, footer, code) for spec in specs}
     images = {spec.name: cached(cache, spec.name, keys[spec.name]) for spec in specs}
     missing = [spec for spec in specs if images[spec.name] is None]
+    artifacts.RENDERED["images"] += len(missing)
     workers = workers or min(os.cpu_count() or 1, 4)
 
     def keep(drawn) -> None:  # cache each map as soon as it is drawn: an interrupted build keeps what it made

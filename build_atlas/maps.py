@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import itertools
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,8 +18,11 @@ import folium
 import geopandas as gpd
 import shapely
 
+from . import artifacts
 from .model import Atlas
 from .schema import CITIES, FEATURE_STATUSES, KIND_SHAPES, KINDS, LAYERS, THEMES, by_key
+
+artifacts.compile_templates_once()  # folium compiles a Jinja template per element otherwise
 
 KIND = by_key(KINDS)
 STATUS = by_key(FEATURE_STATUSES)
@@ -131,6 +135,13 @@ class Outlines:
 
     def __iter__(self):
         return iter((self.cities, self.counties))
+
+    def digest(self) -> str:
+        """A key for the outlines' shapes and names (what a map draws of them)."""
+        if "digest" not in self.made:
+            self.made["digest"] = artifacts.digest(*(frame.to_wkb().to_csv() for frame in (self.cities,
+                                                                                            self.counties)))
+        return self.made["digest"]
 
     def geojson(self, layer: str, city: str = "*") -> dict:
         """The `cities` layer, or the `counties` of one city ("*": all), as a FeatureCollection."""
@@ -414,13 +425,69 @@ def fix_page(page: str) -> str:
     return page
 
 
+SHOWN_COLUMNS = ["id", "name_zh", "name_en", "kind", "status", "precision", "geometry"]  # all a map shows of a feature
+CODE = [Path(__file__), *ATLAS_ASSETS.values()]
+
+
+def map_key(spec: MapSpec, options: MapOptions, outlines: Outlines, asset_base: str = "../assets/vendor/",
+            link_base: str = "../", shared: dict[str, str] | None = None) -> str:
+    """Digest of exactly what render_map draws the map from: the features' shown columns, the frame and outlines,
+    the options, and the code and library versions."""
+    return artifacts.digest(
+        artifacts.files_digest(CODE), folium.__version__, branca.__version__, outlines.digest(),
+        spec.features[SHOWN_COLUMNS].to_wkb().to_csv(),
+        repr((spec.name, spec.title, spec.frame, spec.counties_of, spec.tolerance, options, asset_base, link_base,
+              sorted((shared or {}).items()))))
+
+
+GEOJSON_CALL = re.compile(r"(geo_json_\w+_add)\((?=\{)")  # folium hands each layer's data to its _add function
+
+
+def outline_layers(outlines: Outlines) -> dict[str, dict]:
+    """The outline layers web maps share: the cities, and each city's counties."""
+    layers = {"cities": outlines.geojson("cities")}
+    layers.update({f"counties-{city.key}": outlines.geojson("counties", city.key) for city in CITIES})
+    return layers
+
+
+def shared_outlines(outlines: Outlines) -> dict[str, tuple[str, str]]:
+    """{layer: (file name, script)} for the outlines web maps draw, each loaded with a <script> (which works from
+    file://, unlike fetch) by the maps that draw it, and cached by the browser, instead of inlined in every map:
+    the script sets `atlasOutlines[layer]`. Names carry a digest: a browser never keeps a stale copy."""
+    scripts = {}
+    for layer, data in outline_layers(outlines).items():
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        name = f"outlines-{layer}-{artifacts.digest(text)[:12]}.js"
+        scripts[layer] = (name, f"var atlasOutlines = window.atlasOutlines || {{}};\n"
+                                f"atlasOutlines[{json.dumps(layer)}] = {text};\n")
+    return scripts
+
+
+def refer_to_shared(page: str, outlines: Outlines, shared: dict[str, str]) -> str:
+    """Replace each outline layer inlined by folium with a reference into the shared scripts' atlasOutlines."""
+    known = {layer: data for layer, data in outline_layers(outlines).items() if layer in shared}
+    decoder, out, at = json.JSONDecoder(), [], 0
+    for match in GEOJSON_CALL.finditer(page):
+        data, end = decoder.raw_decode(page, match.end())
+        layer = next((key for key, value in known.items() if value == data), None)
+        if layer is not None:
+            out += [page[at:match.end()], f"atlasOutlines[{json.dumps(layer)}]"]
+            at = end
+    return "".join(out) + page[at:]
+
+
 def render_map(spec: MapSpec, atlas: Atlas, options: MapOptions, asset_base: str = "../assets/vendor/",
-               link_base: str = "../", outlines=None) -> str:
-    """The map page's full HTML, with assets under `asset_base` and links relative to `link_base`."""
+               link_base: str = "../", outlines=None, shared: dict[str, str] | None = None) -> str:
+    """The map page's full HTML, with assets under `asset_base` and links relative to `link_base`. `shared`:
+    {layer: file name} of shared_outlines' scripts beside the page, which the page loads instead of inlining those
+    outlines (standalone exports inline everything)."""
     outlines = outlines or context_outlines(atlas)
+    shared = {layer: name for layer, name in (shared or {}).items()
+              if layer == "cities" or layer == f"counties-{spec.counties_of}"}
     if spec.tolerance > CONTEXT_TOLERANCE_DEG:
-        outlines = simplified(outlines.counties, spec.tolerance)
+        outlines, shared = simplified(outlines.counties, spec.tolerance), {}
     fmap = base_map(spec, options, asset_base)
+    fmap.default_js += [(f"atlas_outlines_{n}", name) for n, name in enumerate(shared.values())]
     fmap.get_root().html.add_child(branca.element.Element(caption_html(spec, options, link_base)))
     add_boundaries(fmap, spec, outlines)
     add_features(fmap, spec, link_base)
@@ -431,4 +498,5 @@ def render_map(spec: MapSpec, atlas: Atlas, options: MapOptions, asset_base: str
     west, south, east, north = spec.frame
     fmap.add_child(Controls([[south, west], [north, east]], overlays))
     stable_ids(fmap.get_root())
-    return fix_page(fmap.get_root().render())
+    page = fix_page(fmap.get_root().render())
+    return refer_to_shared(page, outlines, shared) if shared else page

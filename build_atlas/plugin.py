@@ -15,6 +15,7 @@ import logging
 import os
 import re
 from datetime import UTC, date, datetime
+from functools import partial
 from pathlib import Path
 
 import jieba
@@ -24,7 +25,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
-from . import changes, exports, maps, pages, search
+from . import artifacts, changes, exports, maps, pages, search
 from .errors import AtlasError
 from .model import Atlas, gather
 from .schema import CITIES, KINDS, LAYERS, TABLES, THEMES
@@ -185,9 +186,15 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
             files.append(File.generated(config, f"data/{Path(name).name}", content=safe_csv(self.root / name)))
         outlines = maps.context_outlines(atlas)
         specs = maps.map_specs(atlas)
-        for spec in specs:
-            files.append(File.generated(config, f"maps/{spec.name}.html",
-                                        content=maps.render_map(spec, atlas, options, outlines=outlines)))
+        self.artifacts = artifacts.ArtifactCache(self.cache / "artifacts")
+        shared = {}  # outlines loaded by the map pages that draw them instead of inlined in each
+        for layer, (name, script) in maps.shared_outlines(outlines).items():
+            files.append(File.generated(config, f"maps/{name}", content=script))
+            shared[layer] = name
+        for spec in specs:  # each map rendered only when what it shows changed
+            page = self.artifacts.get("maps", spec.name, maps.map_key(spec, options, outlines, shared=shared),
+                                      partial(maps.render_map, spec, atlas, options, outlines=outlines, shared=shared))
+            files.append(File.generated(config, f"maps/{spec.name}.html", content=page))
         if self.config.exports:
             self.add_exports(files, config, specs, options, outlines, vendor)
         for document in atlas.documents.to_dict("records"):
@@ -245,10 +252,12 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
         """Every map, project maps included: standalone HTML, and the print images (cached, drawn in parallel)."""
         cities, counties = outlines
         link_base = options.site_url or "../"
+        inlined = artifacts.files_digest(vendor.values())
         for spec in specs:
-            page = maps.render_map(spec, self.atlas, options, link_base=link_base, outlines=outlines)
-            files.append(File.generated(config, f"exports/{spec.name}.html",
-                                        content=exports.inline_assets(page, vendor)))
+            key = artifacts.digest(maps.map_key(spec, options, outlines, link_base=link_base), inlined)
+            page = self.artifacts.get("exports", spec.name, key, lambda spec=spec: exports.inline_assets(
+                maps.render_map(spec, self.atlas, options, link_base=link_base, outlines=outlines), vendor))
+            files.append(File.generated(config, f"exports/{spec.name}.html", content=page))
         footer = exports.Footer(date=self.today.isoformat(), atlas=config.site_name, url=options.site_url)
         images = exports.render_all(specs, cities, counties, self.cache / "exports", footer)
         for name, by_suffix in images.items():

@@ -1,0 +1,109 @@
+"""Issue 14: a rebuild re-renders only what an edit changed, and a cached build is the same site as a clean one.
+
+Artifacts rendered (cache misses) are counted by build_atlas.artifacts.RENDERED, by kind: "maps" (map pages),
+"exports" (standalone HTML), "images" (print images, one count per map).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+
+from build_atlas import artifacts, maps
+from build_atlas.build import build_site
+from build_atlas.model import gather
+
+from .conftest import BUILD_DATE, ROOT, copy_project, ensure_dir
+
+
+def site_digest(site: Path) -> dict[str, str]:
+    return {str(p.relative_to(site)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def fresh_cache(work: Path) -> Path:
+    """The copy's own, empty artifact cache; print images copied from the project's cache, so that no test redraws
+    them all (and an edit here does not evict the project's images)."""
+    (work / ".cache").unlink()
+    cache = ensure_dir(work / ".cache")
+    if (ROOT / ".cache" / "exports").is_dir():
+        shutil.copytree(ROOT / ".cache" / "exports", cache / "exports")
+    return cache
+
+
+@pytest.fixture(scope="module")
+def warm(tmp_path_factory) -> dict:
+    """A copy of the project built twice: with an empty artifact cache, then again from the filled cache."""
+    work = copy_project(tmp_path_factory.mktemp("speed") / "atlas")
+    fresh_cache(work)
+    artifacts.RENDERED.clear()
+    clean = build_site(work, site=work / "site-clean", today=BUILD_DATE)
+    first = dict(artifacts.RENDERED)
+    artifacts.RENDERED.clear()
+    cached = build_site(work, site=work / "site-cached", today=BUILD_DATE)
+    return {"work": work, "clean": clean, "cached": cached, "first": first, "second": dict(artifacts.RENDERED)}
+
+
+def edit_cell(path: Path, row_id: str, column: str, edit) -> None:
+    text = path.read_text(encoding="utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    row = next(r for r in rows if r["id"] == row_id)
+    row[column] = edit(row[column])
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+
+
+def test_a_clean_build_renders_every_map_and_a_cached_build_none(warm):
+    specs = maps.map_specs(gather(warm["work"]))
+    assert warm["first"]["maps"] == len(specs) == warm["first"]["exports"]
+    assert warm["second"].get("maps", 0) == warm["second"].get("exports", 0) == 0
+    assert warm["second"].get("images", 0) == 0
+
+
+def test_cached_build_and_clean_build_give_the_same_site_byte_for_byte(warm):
+    clean, cached = site_digest(warm["clean"]), site_digest(warm["cached"])
+    assert len(clean) > 500
+    assert clean == cached
+
+
+def test_editing_one_measure_re_renders_no_map(warm):
+    work = warm["work"]
+    first = next(csv.DictReader(io.StringIO((work / "measures.csv").read_text(encoding="utf-8-sig"))))
+    edit_cell(work / "measures.csv", first["id"], "title", lambda title: title + "（修订）")
+    artifacts.RENDERED.clear()
+    site = build_site(work, site=work / "site-measure", today=BUILD_DATE)
+    assert first["title"] + "（修订）" in (site / "documents" / f"{first['doc']}.html").read_text(encoding="utf-8")
+    assert sum(artifacts.RENDERED.values()) == 0  # maps show projects, not measure titles
+
+
+def test_editing_one_project_re_renders_only_the_maps_that_show_it(warm):
+    work = warm["work"]
+    fid = "hsr-baotou-yinchuan"
+    edit_cell(work / "geodata" / "features.csv", fid, "name_zh", lambda name: name + "（修订）")
+    showing = [s.name for s in maps.map_specs(gather(work)) if fid in s.features.index]
+    assert f"project-{fid}" in showing and "overview" in showing and len(showing) < 10
+    artifacts.RENDERED.clear()
+    site = build_site(work, site=work / "site-feature", today=BUILD_DATE)
+    assert "（修订）" in (site / "maps" / f"project-{fid}.html").read_text(encoding="utf-8")
+    assert artifacts.RENDERED == {"maps": len(showing), "exports": len(showing), "images": len(showing)}
+
+
+def test_map_pages_load_shared_outlines_and_exports_inline_them(warm):
+    site = warm["clean"]
+    page = (site / "maps" / "project-hsr-baotou-yinchuan.html").read_text(encoding="utf-8")
+    scripts = [name for name in page.split('src="')[1:] if name.startswith("outlines-")]
+    assert [s.split('"')[0] for s in scripts] == [p.name for p in site.glob("maps/outlines-cities-*.js")]
+    hohhot = '"name_zh": "\\u547c\\u548c\\u6d69\\u7279\\u5e02"'  # 呼和浩特市 as folium writes it
+    assert 'atlasOutlines["cities"]' in page and hohhot not in page
+    city = (site / "maps" / "city-hohhot.html").read_text(encoding="utf-8")
+    assert 'atlasOutlines["counties-hohhot"]' in city
+    export = (site / "exports" / "project-hsr-baotou-yinchuan.html").read_text(encoding="utf-8")
+    assert "atlasOutlines" not in export and hohhot in export  # a standalone file carries its outlines
