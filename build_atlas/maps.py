@@ -464,16 +464,23 @@ def shared_outlines(outlines: Outlines) -> dict[str, tuple[str, str]]:
 
 
 def refer_to_shared(page: str, outlines: Outlines, shared: dict[str, str]) -> str:
-    """Replace each outline layer inlined by folium with a reference into the shared scripts' atlasOutlines."""
+    """Replace each outline layer inlined by folium with a reference into the shared scripts' atlasOutlines, and
+    write the other layers' data compactly: folium escapes every Chinese character as a 6-byte \\u escape."""
     known = {layer: data for layer, data in outline_layers(outlines).items() if layer in shared}
     decoder, out, at = json.JSONDecoder(), [], 0
     for match in GEOJSON_CALL.finditer(page):
         data, end = decoder.raw_decode(page, match.end())
         layer = next((key for key, value in known.items() if value == data), None)
-        if layer is not None:
-            out += [page[at:match.end()], f"atlasOutlines[{json.dumps(layer)}]"]
-            at = end
+        out.append(page[at:match.end()])
+        out.append(f"atlasOutlines[{json.dumps(layer)}]" if layer is not None else script_json(data))
+        at = end
     return "".join(out) + page[at:]
+
+
+def script_json(data) -> str:
+    """JSON safe inside an HTML <script> (as Jinja's tojson makes it), but UTF-8 and without spaces."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("'", "\\u0027")
 
 
 def render_map(spec: MapSpec, atlas: Atlas, options: MapOptions, asset_base: str = "../assets/vendor/",
@@ -499,4 +506,4 @@ def render_map(spec: MapSpec, atlas: Atlas, options: MapOptions, asset_base: str
     fmap.add_child(Controls([[south, west], [north, east]], overlays))
     stable_ids(fmap.get_root())
     page = fix_page(fmap.get_root().render())
-    return refer_to_shared(page, outlines, shared) if shared else page
+    return refer_to_shared(page, outlines, shared)
