@@ -722,7 +722,7 @@ def test_markdown_in_a_feature_note_makes_no_link(hostile):
 
 def map_properties(page: str, key: str) -> list[str]:
     """The `key` property of every feature drawn on a folium map page, decoded."""
-    return [json.loads(m.group(1)) for m in re.finditer(rf'"{key}": ("(?:[^"\\]|\\.)*")', page)]
+    return [json.loads(m.group(1)) for m in re.finditer(rf'"{key}":\s*("(?:[^"\\]|\\.)*")', page)]
 
 
 def test_markup_in_a_feature_name_is_escaped_in_map_labels_and_popups(hostile):
