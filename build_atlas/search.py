@@ -147,7 +147,7 @@ def measure_record(atlas: Atlas, m: dict) -> dict:
 def project_record(atlas: Atlas, fid: str) -> dict:
     f = atlas.features.loc[fid]
     statements = atlas.statements[atlas.statements["feature"] == fid].sort_values(["date", "measure"])
-    status = f"最新进展：{STATUS[f['status']].zh}。" if f["status"] else ""
+    status = f"文件表述：{STATUS[f['status']].zh}。" if f["status"] else ""
     cities = "、".join(CITY[c].zh for c in f["cities"]) or "位置未核实"
     quotes = "；".join(dict.fromkeys(f"“{s}”" for s in statements["quote"]))
     text = f"{KIND[f['kind']].zh} · {cities}。{status}文件表述：{quotes}。{f['name_en']}"
