@@ -16,6 +16,7 @@ from pathlib import Path
 import branca
 import folium
 import geopandas as gpd
+import polyline
 import shapely
 
 from . import artifacts
@@ -39,6 +40,7 @@ ATLAS_NAME = "呼包鄂乌一体化政策图集"
 # L.Map before folium's script makes the map. No jQuery: only folium's plain-string Popup and its "stay in front"
 # option use it, and these maps use neither (88 KB less on every page with a map).
 VENDOR_JS = [("leaflet", "leaflet/leaflet.js"),
+             ("polyline", "polyline/polyline.js"),
              ("gesture_handling", "leaflet-gesture-handling/leaflet-gesture-handling.min.js"),
              ("fullscreen", "leaflet.fullscreen/Control.FullScreen.umd.js"), ("atlas_map", "atlas/atlas-map.js")]
 VENDOR_CSS = [("leaflet_css", "leaflet/leaflet.css"),
@@ -151,8 +153,22 @@ class Outlines:
             else:
                 shown = self.counties if city == "*" else self.counties[self.counties["city"] == city]
                 frame = shown[["adcode", "name_zh", "geometry"]]
-            self.made[layer, city] = json.loads(json.dumps(frame.__geo_interface__))  # as folium would
+            collection = json.loads(json.dumps(frame.__geo_interface__))  # as folium would
+            for feature in collection["features"]:
+                geometry = feature["geometry"]
+                geometry["coordinates"] = rounded(geometry["coordinates"])
+            self.made[layer, city] = collection
         return self.made[layer, city]
+
+
+OUTLINE_DECIMALS = 3  # ~100 m: finer than the ≥ 400 m the outlines are simplified to, and 2 bytes less a number
+
+
+def rounded(coordinates):
+    """Nested coordinate lists with every number rounded to OUTLINE_DECIMALS (shared vertices stay shared)."""
+    if isinstance(coordinates, (int, float)):
+        return round(coordinates, OUTLINE_DECIMALS)
+    return [rounded(part) for part in coordinates]
 
 
 def context_outlines(atlas: Atlas) -> Outlines:
@@ -170,30 +186,25 @@ def simplified(counties: gpd.GeoDataFrame, tolerance: float) -> Outlines:
     return Outlines(cities, counties)
 
 
-def feature_popup(feature, link_base: str) -> str:
-    """Escaped HTML for a feature's popup: name, kind, status, precision and the project page."""
+def feature_note(feature) -> str:
+    """The popup's line under the names: kind, stated status and precision."""
     status = STATUS.get(feature["status"])
-    rows = [
-        f"<strong>{html.escape(feature['name_zh'])}</strong>",
-        html.escape(feature["name_en"]),
-        f"{KIND[feature['kind']].zh} · {status.zh if status else '未注明进展'}"
-        + (" · 示意" if feature["precision"] == "schematic" else ""),
-        f'<a href="{html.escape(link_base)}projects/{html.escape(feature["id"])}.html" target="_top">'
-        "项目页与相关条款 →</a>",
-    ]
-    return "<br>".join(rows)
+    return (f"{KIND[feature['kind']].zh} · {status.zh if status else '未注明进展'}"
+            + (" · 示意" if feature["precision"] == "schematic" else ""))
 
 
-def feature_layer(features: gpd.GeoDataFrame, link_base: str, emphasis: bool) -> dict:
-    """GeoJSON for one layer; display strings are escaped here, once, so popups may use them as HTML."""
+def feature_layer(features: gpd.GeoDataFrame, emphasis: bool) -> dict:
+    """GeoJSON for one layer; display strings are escaped here, once, so the map may use them as HTML (atlas-map.js
+    makes the popup from label, en, note and id: the link to the project page)."""
     records = []
     for fid, feature in features.iterrows():
         records.append({
             "type": "Feature",
             "geometry": shapely.geometry.mapping(feature.geometry),
             "properties": {
-                "id": fid, "label": html.escape(feature["name_zh"]), "popup": feature_popup(feature, link_base),
-                "kind": feature["kind"], "planned": planned(feature["status"]), "emphasis": emphasis,
+                "id": fid, "label": html.escape(feature["name_zh"]), "en": html.escape(feature["name_en"]),
+                "note": html.escape(feature_note(feature)), "kind": feature["kind"],
+                "planned": planned(feature["status"]), "emphasis": emphasis,
             },
         })
     return {"type": "FeatureCollection", "features": records}
@@ -226,21 +237,27 @@ class AtlasSymbol(folium.CircleMarker):
         self._name = "AtlasSymbol"
 
 
-def add_features(fmap: folium.Map, spec: MapSpec, link_base: str) -> None:
+# Tooltips (every shape's name) and popups (a project's) are bound by one shared function of atlas-map.js.
+BIND_FEATURE = folium.JsCode("atlasMap.bindFeature")
+
+
+def layer_features(features: gpd.GeoDataFrame, layer) -> gpd.GeoDataFrame:
+    return features[features["kind"].isin([k.key for k in KINDS if k.note == layer.key])]
+
+
+def add_features(fmap: folium.Map, spec: MapSpec) -> None:
     emphasis = spec.name.startswith("project-")
     for layer in LAYERS:
-        kinds = [k.key for k in KINDS if k.note == layer.key]
-        subset = spec.features[spec.features["kind"].isin(kinds)]
+        subset = layer_features(spec.features, layer)
         if subset.empty:
             continue
         group = folium.FeatureGroup(name=f"{layer.zh} {layer.en}", show=True)
         folium.GeoJson(
-            feature_layer(subset, link_base, emphasis),
+            feature_layer(subset, emphasis),
             name=layer.key,
             style_function=feature_style,
             marker=AtlasSymbol(radius=POINT_RADIUS, fill=True),
-            tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
-            popup=folium.GeoJsonPopup(fields=["popup"], labels=False),
+            on_each_feature=BIND_FEATURE,
         ).add_to(group)
         group.add_to(fmap)
 
@@ -250,7 +267,7 @@ def add_boundaries(fmap: folium.Map, spec: MapSpec, outlines: Outlines) -> None:
         folium.GeoJson(
             outlines.geojson("counties", spec.counties_of), name="旗县区 Counties",
             style_function=lambda f: {"color": "#6b7b8c", "weight": 0.8, "fillOpacity": 0, "dashArray": "3 3"},
-            tooltip=folium.GeoJsonTooltip(fields=["name_zh"], labels=False),
+            on_each_feature=BIND_FEATURE,
         ).add_to(fmap)
     focus = spec.counties_of if spec.counties_of not in ("", "*") else None
     folium.GeoJson(
@@ -258,7 +275,7 @@ def add_boundaries(fmap: folium.Map, spec: MapSpec, outlines: Outlines) -> None:
         style_function=lambda f: {"color": "#34495e", "weight": 2.5 if f["properties"]["city"] == focus else 1.5,
                                   "fillColor": CITY[f["properties"]["city"]].color,
                                   "fillOpacity": 0.10 if focus in (None, f["properties"]["city"]) else 0.03},
-        tooltip=folium.GeoJsonTooltip(fields=["name_zh"], labels=False),
+        on_each_feature=BIND_FEATURE,
     ).add_to(fmap)
 
 
@@ -377,15 +394,17 @@ class Controls(branca.element.MacroElement):
         };
         atlasMap.enhance({{ this._parent.get_name() }}, {
             frame: {{ this.frame|tojson }}, controlsWidth: {{ this.controls_width }},
+            linkBase: {{ this.link_base|tojson }},
             overlays: layer_control_{{ this._id }}_layers.overlays
         });
         {% endmacro %}
     """)
 
-    def __init__(self, frame, overlays):
+    def __init__(self, frame, overlays, link_base: str):
         super().__init__()
         self._name = "Controls"
         self.frame, self.overlays, self.controls_width = frame, overlays, CONTROLS_WIDTH_PX
+        self.link_base = link_base  # where popups link to project pages
 
 
 def stable_ids(element, counter=None) -> None:
@@ -440,41 +459,100 @@ def map_key(spec: MapSpec, options: MapOptions, outlines: Outlines, asset_base: 
               sorted((shared or {}).items()))))
 
 
+# folium's templates indent their output deeply; no line of a map page needs its indent (no <pre>, no string
+# literal spans lines), and dropping it saves about a quarter of a page's own bytes.
+LEADING_SPACE = re.compile(r"\n[ \t]+")
 GEOJSON_CALL = re.compile(r"(geo_json_\w+_add)\((?=\{)")  # folium hands each layer's data to its _add function
 
 
+def region_outlines(outlines: Outlines) -> Outlines:
+    """The coarser outlines the overview draws (the whole region at REGION_TOLERANCE_DEG)."""
+    return simplified(outlines.counties, REGION_TOLERANCE_DEG)
+
+
 def outline_layers(outlines: Outlines) -> dict[str, dict]:
-    """The outline layers web maps share: the cities, and each city's counties."""
+    """The outline layers web maps share: the cities, each city's counties, and the overview's coarser two."""
+    region = region_outlines(outlines)
     layers = {"cities": outlines.geojson("cities")}
     layers.update({f"counties-{city.key}": outlines.geojson("counties", city.key) for city in CITIES})
+    layers.update({"region-cities": region.geojson("cities"), "region-counties": region.geojson("counties")})
     return layers
 
 
-def shared_outlines(outlines: Outlines) -> dict[str, tuple[str, str]]:
-    """{layer: (file name, script)} for the outlines web maps draw, each loaded with a <script> (which works from
-    file://, unlike fetch) by the maps that draw it, and cached by the browser, instead of inlined in every map:
-    the script sets `atlasOutlines[layer]`. Names carry a digest: a browser never keeps a stale copy."""
+def feature_layers(atlas: Atlas) -> dict[str, dict]:
+    """Each map layer's located features as the overview, city and theme maps draw them (project maps emphasise
+    their own feature, so they keep it inline)."""
+    layers = {}
+    for layer in LAYERS:
+        subset = layer_features(atlas.located, layer)
+        if not subset.empty:
+            layers[f"features-{layer.key}"] = json.loads(json.dumps(feature_layer(subset, emphasis=False)))  # as folium
+    return layers
+
+
+def packed(collection: dict) -> dict:
+    """The FeatureCollection with each polygon ring as an encoded polyline (Google's algorithm, OUTLINE_DECIMALS
+    precision: 3 bytes a vertex where the numbers took 16); atlas-map.js's `unpack` restores the GeoJSON."""
+    def ring(points: list) -> str:
+        return polyline.encode(points, OUTLINE_DECIMALS, geojson=True)
+
+    features = []
+    for feature in collection["features"]:
+        geometry = feature["geometry"]
+        if geometry["type"] == "Polygon":
+            coordinates = [ring(points) for points in geometry["coordinates"]]
+        else:  # MultiPolygon
+            coordinates = [[ring(points) for points in polygon] for polygon in geometry["coordinates"]]
+        features.append({**feature, "geometry": {"type": geometry["type"], "coordinates": coordinates}})
+    return {**collection, "features": features}
+
+
+def shared_scripts(atlas: Atlas, outlines: Outlines) -> dict[str, tuple[str, str]]:
+    """{key: (file name, script)} for the data web maps share, each loaded with a <script> (which works from file://,
+    unlike fetch) by the maps that draw it, and cached by the browser, instead of inlined in every map. An outline
+    script sets `atlasOutlines[key]`, its rings packed as encoded polylines; a feature script sets
+    `atlasFeatures[key]`, from which a map picks its features by id. Names carry a digest: a browser never keeps a
+    stale copy. Standalone exports inline everything instead."""
     scripts = {}
-    for layer, data in outline_layers(outlines).items():
-        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-        name = f"outlines-{layer}-{artifacts.digest(text)[:12]}.js"
-        scripts[layer] = (name, f"var atlasOutlines = window.atlasOutlines || {{}};\n"
-                                f"atlasOutlines[{json.dumps(layer)}] = {text};\n")
+    for key, data in outline_layers(outlines).items():
+        text = script_json(packed(data))
+        scripts[key] = (f"outlines-{key}-{artifacts.digest(text)[:12]}.js",
+                        f"var atlasOutlines = window.atlasOutlines || {{}};\n"
+                        f"atlasOutlines[{json.dumps(key)}] = atlasMap.unpack({text});\n")
+    for key, data in feature_layers(atlas).items():
+        text = script_json(data)
+        scripts[key] = (f"{key}-{artifacts.digest(text)[:12]}.js",
+                        f"var atlasFeatures = window.atlasFeatures || {{}};\n"
+                        f"atlasFeatures[{json.dumps(key)}] = {text};\n")
     return scripts
 
 
-def refer_to_shared(page: str, outlines: Outlines, shared: dict[str, str]) -> str:
-    """Replace each outline layer inlined by folium with a reference into the shared scripts' atlasOutlines, and
-    write the other layers' data compactly: folium escapes every Chinese character as a 6-byte \\u escape."""
-    known = {layer: data for layer, data in outline_layers(outlines).items() if layer in shared}
+def refer_to_shared(page: str, candidates: dict[str, dict]) -> str:
+    """Replace each layer inlined by folium that a shared script holds by a reference to it: an outline layer by
+    `atlasOutlines[key]`, a feature layer whose every feature the shared layer holds by `atlasMap.pick(...)` with
+    their ids. Other layers' data is written compactly: folium escapes every Chinese character as a 6-byte \\u
+    escape."""
+    by_id = {key: {f["properties"]["id"]: f for f in data["features"]}
+             for key, data in candidates.items() if key.startswith("features-")}
     decoder, out, at = json.JSONDecoder(), [], 0
     for match in GEOJSON_CALL.finditer(page):
         data, end = decoder.raw_decode(page, match.end())
-        layer = next((key for key, value in known.items() if value == data), None)
         out.append(page[at:match.end()])
-        out.append(f"atlasOutlines[{json.dumps(layer)}]" if layer is not None else script_json(data))
+        out.append(shared_reference(data, candidates, by_id) or script_json(data))
         at = end
     return "".join(out) + page[at:]
+
+
+def shared_reference(data: dict, candidates: dict[str, dict], by_id: dict[str, dict]) -> str | None:
+    for key, shared in candidates.items():
+        if key.startswith("features-"):
+            features, held = data.get("features") or [], by_id[key]
+            if features and all(held.get(f["properties"].get("id")) == f for f in features):
+                ids = [f["properties"]["id"] for f in features]
+                return f"atlasMap.pick(atlasFeatures[{json.dumps(key)}],{script_json(ids)})"
+        elif shared == data:
+            return f"atlasOutlines[{json.dumps(key)}]"
+    return None
 
 
 def script_json(data) -> str:
@@ -486,24 +564,33 @@ def script_json(data) -> str:
 def render_map(spec: MapSpec, atlas: Atlas, options: MapOptions, asset_base: str = "../assets/vendor/",
                link_base: str = "../", outlines=None, shared: dict[str, str] | None = None) -> str:
     """The map page's full HTML, with assets under `asset_base` and links relative to `link_base`. `shared`:
-    {layer: file name} of shared_outlines' scripts beside the page, which the page loads instead of inlining those
-    outlines (standalone exports inline everything)."""
+    {key: file name} of shared_scripts' files beside the page; the page loads those whose data it draws instead of
+    inlining it (standalone exports pass none and inline everything)."""
     outlines = outlines or context_outlines(atlas)
-    shared = {layer: name for layer, name in (shared or {}).items()
-              if layer == "cities" or layer == f"counties-{spec.counties_of}"}
-    if spec.tolerance > CONTEXT_TOLERANCE_DEG:
-        outlines, shared = simplified(outlines.counties, spec.tolerance), {}
+    region = spec.tolerance > CONTEXT_TOLERANCE_DEG
+    if region:
+        outlines = simplified(outlines.counties, spec.tolerance)
+    drawn = ({"region-cities": outlines.geojson("cities"), "region-counties": outlines.geojson("counties")} if region
+             else {"cities": outlines.geojson("cities"),
+                   f"counties-{spec.counties_of}": outlines.geojson("counties", spec.counties_of)})
+    wanted = set(drawn)
+    if not spec.name.startswith("project-"):
+        wanted |= {f"features-{layer.key}" for layer in LAYERS if not layer_features(spec.features, layer).empty}
+    shared = {key: name for key, name in (shared or {}).items() if key in wanted}
     fmap = base_map(spec, options, asset_base)
-    fmap.default_js += [(f"atlas_outlines_{n}", name) for n, name in enumerate(shared.values())]
+    fmap.default_js += [(f"atlas_shared_{n}", name) for n, name in enumerate(shared.values())]
     fmap.get_root().html.add_child(branca.element.Element(caption_html(spec, options, link_base)))
     add_boundaries(fmap, spec, outlines)
-    add_features(fmap, spec, link_base)
+    add_features(fmap, spec)
     add_city_labels(fmap, outlines.cities)
     fmap.add_child(Legend(legend_html(spec)))
     overlays = [(child.layer_name, child) for child in fmap._children.values()
                 if isinstance(child, (folium.GeoJson, folium.FeatureGroup))]
     west, south, east, north = spec.frame
-    fmap.add_child(Controls([[south, west], [north, east]], overlays))
+    fmap.add_child(Controls([[south, west], [north, east]], overlays, link_base))
     stable_ids(fmap.get_root())
-    page = fix_page(fmap.get_root().render())
-    return refer_to_shared(page, outlines, shared)
+    page = LEADING_SPACE.sub("\n", fix_page(fmap.get_root().render()))
+    candidates = {key: data for key, data in drawn.items() if key in shared}
+    if any(key.startswith("features-") for key in shared):
+        candidates.update({key: data for key, data in feature_layers(atlas).items() if key in shared})
+    return refer_to_shared(page, candidates)

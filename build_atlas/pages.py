@@ -229,8 +229,10 @@ def project_context(atlas: Atlas, fid: str) -> dict:
     measures = atlas.measures.set_index("id")
     rows = [{**s, "clause": measures.loc[s["measure"], "clause"], "doc_short": atlas.documents.loc[s["doc"], "short"]}
             for s in statement_rows(atlas, fid)]
+    kind = atlas.features.loc[fid, "kind"]
+    layer = next(layer for layer in LAYERS if any(k.key == kind and k.note == layer.key for k in KINDS))
     return {"f": feature_rows(atlas, atlas.features.loc[[fid]])[0], "statements": rows,
-            "drawing": drawing_note(atlas, fid)}
+            "drawing": drawing_note(atlas, fid), "layer": layer}
 
 
 def projects_context(atlas: Atlas) -> dict:

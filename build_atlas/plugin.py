@@ -8,7 +8,6 @@ Both `mkdocs build` and `mkdocs serve` go through here, so a preview rebuilds fr
 from __future__ import annotations
 
 import csv
-import html
 import io
 import json
 import logging
@@ -23,7 +22,7 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 
 from . import artifacts, changes, exports, maps, pages, search
 from .errors import AtlasError
@@ -39,6 +38,9 @@ NPM_ASSETS = {  # site path under assets/vendor/ → file in node_modules/
     "leaflet/images/marker-icon-2x.png": "leaflet/dist/images/marker-icon-2x.png",
     "leaflet/images/marker-shadow.png": "leaflet/dist/images/marker-shadow.png",
     # Map plugins (MIT): one finger scrolls the page, two move the map; Ctrl/⌘+wheel zooms; a fullscreen button.
+    # Decodes the map outlines, which the shared outline scripts carry as encoded polylines (BSD-2-Clause).
+    "polyline/polyline.js": "@mapbox/polyline/src/polyline.js",
+    "polyline/LICENSE.txt": "@mapbox/polyline/LICENSE",
     "leaflet-gesture-handling/leaflet-gesture-handling.min.js":
         "leaflet-gesture-handling/dist/leaflet-gesture-handling.min.js",
     "leaflet-gesture-handling/leaflet-gesture-handling.min.css":
@@ -52,6 +54,7 @@ NPM_ASSETS = {  # site path under assets/vendor/ → file in node_modules/
     "iframe-worker/shim.js": "iframe-worker/shim/index.js",
 }
 FORMULA_START = ("=", "+", "-", "@")
+PROJECT_PAGE = re.compile(r"projects/(?!index\.md$)[^/]+\.md")
 BOM = "\ufeff".encode()
 
 
@@ -110,23 +113,10 @@ def navigation(atlas: Atlas) -> list:
         {"首页": "index.md"},
         {"城市": [{c.zh: f"cities/{c.key}.md"} for c in CITIES]},
         {"主题": [{t.zh: f"themes/{t.key}.md"} for t in THEMES]},
-        {"规划项目": ["projects/index.md"] + project_sections(atlas)},
+        {"规划项目": "projects/index.md"},  # each project page is reached from the list, the maps and search
         {"来源文件": [{d["short"]: f"documents/{key}.md"} for key, d in docs.iterrows()]},
         {"落实追踪": "tracing.md"}, {"更新记录": "changes.md"}, {"数据下载": "data.md"}, {"关于": "about.md"},
     ]
-
-
-def project_sections(atlas: Atlas) -> list[dict]:
-    """The projects in the nav, one section per map layer (铁路, 公路, …), in the order of the list page."""
-    sections = []
-    for layer in LAYERS:
-        kinds = [k.key for k in KINDS if k.note == layer.key]
-        subset = atlas.features[atlas.features["kind"].isin(kinds)].sort_values(["kind", "id"])
-        # nav titles are rendered as HTML by the theme: data must be escaped on its way in
-        entries = [{html.escape(f["name_zh"]): f"projects/{fid}.md"} for fid, f in subset.iterrows()]
-        if entries:
-            sections.append({layer.zh: entries})
-    return sections
 
 
 def safe_csv(path: Path) -> str:
@@ -187,10 +177,10 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
         outlines = maps.context_outlines(atlas)
         specs = maps.map_specs(atlas)
         self.artifacts = artifacts.ArtifactCache(self.cache / "artifacts")
-        shared = {}  # outlines loaded by the map pages that draw them instead of inlined in each
-        for layer, (name, script) in maps.shared_outlines(outlines).items():
+        shared = {}  # outlines and feature layers loaded by the map pages that draw them instead of inlined in each
+        for key, (name, script) in maps.shared_scripts(atlas, outlines).items():
             files.append(File.generated(config, f"maps/{name}", content=script))
-            shared[layer] = name
+            shared[key] = name
         for spec in specs:  # each map rendered only when what it shows changed
             page = self.artifacts.get("maps", spec.name, maps.map_key(spec, options, outlines, shared=shared),
                                       partial(maps.render_map, spec, atlas, options, outlines=outlines, shared=shared))
@@ -206,7 +196,10 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
             raise PluginError("\n" + error.report()) from None
         generated = pages.render_pages(atlas, today=self.today, site_url=site_url, layers=listing, history=history)
         for path, text in generated.items():
-            files.append(File.generated(config, path, content=text))
+            # Project pages stay out of the navigation: 184 names in every page's sidebar made each page ~80 KB of
+            # links (13 MB in all); a project page links back to its group in the list instead.
+            inclusion = InclusionLevel.NOT_IN_NAV if PROJECT_PAGE.fullmatch(path) else InclusionLevel.UNDEFINED
+            files.append(File.generated(config, path, content=text, inclusion=inclusion))
         self.generated = set(generated)
         return files
 

@@ -233,7 +233,7 @@ MAP_STATE_JS = """() => {
       if (!item._path || !item._path.isConnected) return;
       count++;
       const feature = item.feature || owner;
-      if (feature && 'popup' in feature.properties) drawn.push(feature.properties.id);
+      if (feature && 'note' in feature.properties) drawn.push(feature.properties.id);
     })(layer);
     overlays[name] = count;
   }

@@ -47,7 +47,7 @@ ZOOM_JS = f"() => ({MAP_JS})().getZoom()"
 TARGETS_JS = f"""() => {{
   const map = ({MAP_JS})(), box = map.getContainer().getBoundingClientRect(), out = [];
   map.eachLayer(layer => {{
-    if (!layer.feature || !layer.feature.properties.popup || !layer._path) return;
+    if (!layer.feature || !layer.feature.properties.note || !layer._path) return;
     const mid = layer.getLatLng ? layer.getLatLng() : layer.getCenter();
     const p = map.latLngToContainerPoint(mid);
     if (document.elementFromPoint(box.x + p.x, box.y + p.y) === layer._path) out.push({{x: p.x, y: p.y}});

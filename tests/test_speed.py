@@ -17,6 +17,7 @@ import pytest
 from build_atlas import artifacts, maps
 from build_atlas.build import build_site
 from build_atlas.model import gather
+from build_atlas.schema import LAYERS
 
 from .conftest import BUILD_DATE, ROOT, copy_project, ensure_dir
 
@@ -84,16 +85,25 @@ def test_editing_one_measure_re_renders_no_map(warm):
     assert sum(artifacts.RENDERED.values()) == 0  # maps show projects, not measure titles
 
 
-def test_editing_one_project_re_renders_only_the_maps_that_show_it(warm):
+def test_editing_one_project_re_renders_only_the_maps_that_show_it_or_load_its_layer(warm):
+    """The project's own map, exports and images, and the overview, city and theme maps that show it, are made
+    anew; so is each overview, city or theme map page that loads its layer's shared data (the script's name, which
+    carries its digest, changes), and nothing else."""
     work = warm["work"]
     fid = "hsr-baotou-yinchuan"
     edit_cell(work / "geodata" / "features.csv", fid, "name_zh", lambda name: name + "（修订）")
-    showing = [s.name for s in maps.map_specs(gather(work)) if fid in s.features.index]
+    specs = maps.map_specs(gather(work))
+    showing = {s.name for s in specs if fid in s.features.index}
     assert f"project-{fid}" in showing and "overview" in showing and len(showing) < 10
+    rail = next(layer for layer in LAYERS if layer.key == "rail")
+    loading = {s.name for s in specs if not s.name.startswith("project-")
+               and not maps.layer_features(s.features, rail).empty}
+    assert len(loading | showing) < 20
     artifacts.RENDERED.clear()
     site = build_site(work, site=work / "site-feature", today=BUILD_DATE)
     assert "（修订）" in (site / "maps" / f"project-{fid}.html").read_text(encoding="utf-8")
-    assert artifacts.RENDERED == {"maps": len(showing), "exports": len(showing), "images": len(showing)}
+    assert "（修订）" in next((site / "maps").glob("features-rail-*.js")).read_text(encoding="utf-8")
+    assert artifacts.RENDERED == {"maps": len(showing | loading), "exports": len(showing), "images": len(showing)}
 
 
 def test_map_pages_load_shared_outlines_and_exports_inline_them(warm):
@@ -105,5 +115,8 @@ def test_map_pages_load_shared_outlines_and_exports_inline_them(warm):
     assert 'atlasOutlines["cities"]' in page and hohhot not in page
     city = (site / "maps" / "city-hohhot.html").read_text(encoding="utf-8")
     assert 'atlasOutlines["counties-hohhot"]' in city
+    overview = (site / "maps" / "overview.html").read_text(encoding="utf-8")
+    assert 'atlasOutlines["region-counties"]' in overview and 'atlasFeatures["features-rail"]' in overview
+    assert '"label":' not in overview  # the features' data comes from the shared layer scripts
     export = (site / "exports" / "project-hsr-baotou-yinchuan.html").read_text(encoding="utf-8")
     assert "atlasOutlines" not in export and hohhot in export  # a standalone file carries its outlines

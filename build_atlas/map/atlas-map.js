@@ -85,6 +85,9 @@
     container.setAttribute("role", "main");  // the map is the page's content (a landmark for screen readers)
     container.setAttribute("aria-label", document.title);
     var frame = L.latLngBounds(options.frame);
+    if (options.linkBase !== undefined) {
+      linkBase = options.linkBase;
+    }
     function reset() {
       map.fitBounds(frame, {paddingBottomRight: L.point(narrow() ? 0 : options.controlsWidth, 0)});
     }
@@ -128,5 +131,46 @@
     container.insertBefore(map._controlContainer, container.firstChild);
   }
 
-  window.atlasMap = {enhance: enhance, narrow: narrow};
+  // Every drawn shape's name as a tooltip and, for projects, its popup (name, kind, status, link to its page): one
+  // function shared by all layers instead of folium's tooltip and popup code repeated in each.
+  // A project's popup: its names, kind, status and precision (escaped by build_atlas/maps.py), and its page.
+  var linkBase = "../";
+
+  function popup(properties) {
+    return "<strong>" + properties.label + "</strong><br>" + properties.en + "<br>" + properties.note
+      + '<br><a href="' + linkBase + "projects/" + properties.id + '.html" target="_top">项目页与相关条款 →</a>';
+  }
+
+  function bindFeature(feature, layer) {
+    var properties = feature.properties;
+    layer.bindTooltip(properties.label || properties.name_zh, {sticky: true, className: "foliumtooltip"});
+    if (properties.note !== undefined) {
+      layer.bindPopup(function () { return popup(properties); }, {className: "foliumpopup"});
+    }
+  }
+
+  // The features a map draws from a shared layer script (atlasFeatures), in the map's order.
+  function pick(collection, ids) {
+    var byId = {};
+    collection.features.forEach(function (feature) { byId[feature.properties.id] = feature; });
+    return {type: "FeatureCollection", features: ids.map(function (id) { return byId[id]; })};
+  }
+
+  // The shared outline scripts carry each polygon ring as an encoded polyline (build_atlas/maps.py `packed`).
+  var PRECISION = 3;
+
+  function ring(encoded) {
+    return polyline.toGeoJSON(encoded, PRECISION).coordinates;
+  }
+
+  function unpack(collection) {
+    collection.features.forEach(function (feature) {
+      var geometry = feature.geometry;
+      geometry.coordinates = geometry.type === "Polygon" ? geometry.coordinates.map(ring)
+        : geometry.coordinates.map(function (polygon) { return polygon.map(ring); });
+    });
+    return collection;
+  }
+
+  window.atlasMap = {enhance: enhance, narrow: narrow, bindFeature: bindFeature, unpack: unpack, pick: pick};
 })();

@@ -11,9 +11,37 @@
   var FOLD_ABOVE = 60; // a list longer than this starts folded, with a fold button on each group
   var FIELDS = ["city", "theme", "doc", "deadline", "unit"];
 
+  // A card carries data-* only where its text does not already say it (the page weighs less): no data-deadline
+  // means no deadline, no data-unit means the units as printed under 责任单位.
   function values(card, key) {
-    var raw = card.getAttribute("data-" + key) || "";
+    var raw = card.getAttribute("data-" + key);
+    if (raw === null && key === "deadline") { return ["none"]; }
+    if (raw === null && key === "unit") {
+      var units = card.querySelector(".m-units");
+      return units ? units.textContent.replace(/^责任单位：/, "").split("、") : [];
+    }
     return raw ? raw.split(";") : [];
+  }
+
+  // The unit field's suggestions: every unit on the page, most frequent first, with how many cards name it.
+  function suggestUnits(form, cards) {
+    var list = form.querySelector("datalist");
+    if (!list || list.children.length) { return; }
+    var counts = {}, names = [];
+    cards.forEach(function (card) {
+      values(card, "unit").forEach(function (unit, index, all) {
+        if (all.indexOf(unit) !== index) { return; }  // a unit named twice on one card counts once
+        if (!counts.hasOwnProperty(unit)) { counts[unit] = 0; names.push(unit); }
+        counts[unit] += 1;
+      });
+    });
+    names.sort(function (a, b) { return counts[b] - counts[a]; });  // stable: ties keep page order
+    names.forEach(function (unit) {
+      var option = document.createElement("option");
+      option.value = unit;
+      option.textContent = unit + "（" + counts[unit] + " 项）";
+      list.appendChild(option);
+    });
   }
 
   function matches(card, choice) {
@@ -80,6 +108,7 @@
     var output = form.querySelector("output");
     var toggleAll = form.querySelector("[data-toggle-all]");
     var total = cards.length;
+    suggestUnits(form, cards);
 
     var long = total > FOLD_ABOVE;  // only a long list folds; a short one reads straight through
     if (long) { groups.forEach(addToggle); }
