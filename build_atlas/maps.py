@@ -538,9 +538,17 @@ def refer_to_shared(page: str, candidates: dict[str, dict]) -> str:
     for match in GEOJSON_CALL.finditer(page):
         data, end = decoder.raw_decode(page, match.end())
         out.append(page[at:match.end()])
-        out.append(shared_reference(data, candidates, by_id) or script_json(data))
+        out.append(shared_reference(data, candidates, by_id) or inline(data))
         at = end
     return "".join(out) + page[at:]
+
+
+def inline(data: dict) -> str:
+    """A layer's data written into the page: outlines (all polygons) packed as encoded polylines, others as JSON."""
+    features = data.get("features") or []
+    if features and all(f["geometry"]["type"] in ("Polygon", "MultiPolygon") for f in features):
+        return f"atlasMap.unpack({script_json(packed(data))})"
+    return script_json(data)
 
 
 def shared_reference(data: dict, candidates: dict[str, dict], by_id: dict[str, dict]) -> str | None:

@@ -9,6 +9,7 @@ import math
 
 import geopandas as gpd
 import numpy as np
+import shapely
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection, PathCollection
 from matplotlib.colors import to_rgba
@@ -106,7 +107,7 @@ def draw_map(fig: Figure, page: Page, plan: Plan, spec: MapSpec, cities, countie
     size, (w, h) = plan.size, plan.map_size
     ax = fig.add_axes((size.margin / size.width, 1 - (page.inch("map") + h) / fig.get_figheight(),
                        w / size.width, h / fig.get_figheight()))
-    city_m, county_m = cities.to_crs(PRINT_CRS), counties.to_crs(PRINT_CRS)
+    city_m, county_m = clipped(cities.to_crs(PRINT_CRS), plan.frame), clipped(counties.to_crs(PRINT_CRS), plan.frame)
     focus = spec.counties_of
     fills = [to_rgba(CITY[c].color, 0.12 if focus in ("*", "", c) else 0.04) for c in city_m["city"]]
     ax.add_collection(PathCollection([area_path(g) for g in city_m.geometry], facecolors=fills, linewidths=0,
@@ -128,6 +129,16 @@ def draw_map(fig: Figure, page: Page, plan: Plan, spec: MapSpec, cities, countie
     ax.add_patch(Rectangle((0, 0), 1, 1, transform=ax.transAxes, fill=False, edgecolor="#9aa5b1", linewidth=0.5,
                            zorder=6))
     return ax
+
+
+def clipped(frame: gpd.GeoDataFrame, bounds, margin: float = 0.05) -> gpd.GeoDataFrame:
+    """The outlines cut to a little beyond the map's frame: what lies outside is never seen, but a project's SVG
+    would carry every vertex of the four cities (the cut edges lie outside the frame, so they are not drawn)."""
+    x0, y0, x1, y1 = bounds
+    dx, dy = (x1 - x0) * margin, (y1 - y0) * margin
+    out = frame.copy()
+    out["geometry"] = shapely.clip_by_rect(frame.geometry.values, x0 - dx, y0 - dy, x1 + dx, y1 + dy)
+    return out[~out.geometry.is_empty]
 
 
 def rings(geometries) -> list:

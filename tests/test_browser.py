@@ -451,6 +451,10 @@ VNU_ALLOWED = [  # (pages it may appear on, message pattern, why it is not ours 
     ("", r"Attribute “autocomplete” is only allowed when the input type is", "MkDocs Material base.html"),
     # Material writes tabindex="{{ tabindex }}" on section labels and leaves it empty when they are not focusable.
     ("", r"Bad value “” for attribute “tabindex” on element “label”", "MkDocs Material partials/nav-item.html"),
+    # On a page outside the navigation (project pages), Material's table-of-contents title keeps for="__toc", whose
+    # checkbox only the navigation writes.
+    ("projects/", r"The value of the “for” attribute of the “label” element must be the ID of a non-hidden form",
+     "MkDocs Material partials/toc.html"),
     # folium's Figure (branca) template puts the map script after </body>.
     ("maps/", r"Stray start tag “script”\.", "folium/branca Figure template"),
 ]
