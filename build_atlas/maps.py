@@ -456,7 +456,7 @@ def map_key(spec: MapSpec, options: MapOptions, outlines: Outlines, asset_base: 
         artifacts.files_digest(CODE), folium.__version__, branca.__version__, outlines.digest(),
         spec.features[SHOWN_COLUMNS].to_wkb().to_csv(),
         repr((spec.name, spec.title, spec.frame, spec.counties_of, spec.tolerance, options, asset_base, link_base,
-              sorted((shared or {}).items()))))
+              sorted(shared_by(spec, shared).items()))))
 
 
 # folium's templates indent their output deeply; no line of a map page needs its indent (no <pre>, no string
@@ -569,6 +569,16 @@ def script_json(data) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("'", "\\u0027")
 
 
+def shared_by(spec: MapSpec, shared: dict[str, str] | None) -> dict[str, str]:
+    """The entries of `shared` ({key: file name}) that the map loads: its outlines, and unless it is a project map
+    the feature layers it draws."""
+    region = spec.tolerance > CONTEXT_TOLERANCE_DEG
+    wanted = {"region-cities", "region-counties"} if region else {"cities", f"counties-{spec.counties_of}"}
+    if not spec.name.startswith("project-"):
+        wanted |= {f"features-{layer.key}" for layer in LAYERS if not layer_features(spec.features, layer).empty}
+    return {key: name for key, name in (shared or {}).items() if key in wanted}
+
+
 def render_map(spec: MapSpec, atlas: Atlas, options: MapOptions, asset_base: str = "../assets/vendor/",
                link_base: str = "../", outlines=None, shared: dict[str, str] | None = None) -> str:
     """The map page's full HTML, with assets under `asset_base` and links relative to `link_base`. `shared`:
@@ -581,10 +591,7 @@ def render_map(spec: MapSpec, atlas: Atlas, options: MapOptions, asset_base: str
     drawn = ({"region-cities": outlines.geojson("cities"), "region-counties": outlines.geojson("counties")} if region
              else {"cities": outlines.geojson("cities"),
                    f"counties-{spec.counties_of}": outlines.geojson("counties", spec.counties_of)})
-    wanted = set(drawn)
-    if not spec.name.startswith("project-"):
-        wanted |= {f"features-{layer.key}" for layer in LAYERS if not layer_features(spec.features, layer).empty}
-    shared = {key: name for key, name in (shared or {}).items() if key in wanted}
+    shared = shared_by(spec, shared)
     fmap = base_map(spec, options, asset_base)
     fmap.default_js += [(f"atlas_shared_{n}", name) for n, name in enumerate(shared.values())]
     fmap.get_root().html.add_child(branca.element.Element(caption_html(spec, options, link_base)))

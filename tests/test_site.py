@@ -104,9 +104,13 @@ def test_print_map_draws_every_chinese_label_with_a_real_glyph():
 
 
 def test_popup_links_lead_to_existing_project_pages(built_site):
+    """The overview picks its features by id from the shared layer scripts; atlas-map.js links each popup to
+    projects/<id>.html."""
     overview = read(built_site, "maps/overview.html")
-    targets = set(re.findall(r'href=\\"\.\./projects/([a-z0-9.-]+)\.html\\"', overview))
+    picked = re.findall(r'atlasMap\.pick\(atlasFeatures\["[a-z-]+"\],(\[[^\]]*\])\)', overview)
+    targets = {fid for ids in picked for fid in json.loads(ids)}
     assert len(targets) > 20
+    assert '"projects/" + properties.id + \'.html"' in read(built_site, "assets/vendor/atlas/atlas-map.js")
     assert [t for t in targets if not (built_site / f"projects/{t}.html").exists()] == []
 
 
