@@ -87,7 +87,10 @@ def records(frame) -> list[dict]:
     return frame.to_dict("records")
 
 
-def feature_rows(atlas: Atlas, features) -> list[dict]:
+def feature_rows(atlas: Atlas, features, known: dict[str, dict] | None = None) -> list[dict]:
+    """A row per feature for the page tables; `known`: every feature's row, made once (render_pages)."""
+    if known is not None:
+        return [known[fid] for fid in features.index]
     mentions = atlas.statements.groupby("feature").size()
     said = said_by_documents(atlas, list(features.index))
     rows = []
@@ -206,42 +209,45 @@ def filters(atlas: Atlas, measures, names: tuple[str, ...]) -> list[dict]:
     return [{"key": key, "label": fields[key][0], "options": fields[key][1]} for key in names if fields[key][1]]
 
 
-def city_context(atlas: Atlas, key: str) -> dict:
+def city_context(atlas: Atlas, key: str, known: dict[str, dict] | None = None) -> dict:
     measures = atlas.measures_of_city(key)
     groups = [{"theme": t, "measures": cards(measures[measures["themes"].map(lambda ts, k=t.key: ts[0] == k)])}
               for t in THEMES]
     counties = atlas.counties[atlas.counties["city"] == key].sort_values("adcode")["name_zh"]
     return {"city": CITY[key], "total": len(measures), "groups": [g for g in groups if g["measures"]],
-            "features": feature_rows(atlas, atlas.features_of_city(key)), "counties": list(counties),
+            "features": feature_rows(atlas, atlas.features_of_city(key), known), "counties": list(counties),
             "filters": filters(atlas, measures, ("theme", "doc", "deadline", "unit"))}
 
 
-def theme_context(atlas: Atlas, key: str) -> dict:
+def theme_context(atlas: Atlas, key: str, known: dict[str, dict] | None = None) -> dict:
     """Each measure once, grouped by document; the cities it concerns are tags on its card."""
     measures = atlas.measures_of_theme(key)
     groups = [{"doc": d, "measures": cards(measures[measures["doc"] == d["key"]])} for d in records(atlas.documents)]
     return {"theme": THEME[key], "total": len(measures), "groups": [g for g in groups if g["measures"]],
-            "features": feature_rows(atlas, atlas.features_of_theme(key)),
+            "features": feature_rows(atlas, atlas.features_of_theme(key), known),
             "filters": filters(atlas, measures, ("city", "theme", "doc", "deadline", "unit"))}
 
 
-def project_context(atlas: Atlas, fid: str) -> dict:
-    measures = atlas.measures.set_index("id")
-    rows = [{**s, "clause": measures.loc[s["measure"], "clause"], "doc_short": atlas.documents.loc[s["doc"], "short"]}
-            for s in statement_rows(atlas, fid)]
+def project_context(atlas: Atlas, fid: str, known: dict[str, dict] | None = None,
+                    said: dict[str, list[dict]] | None = None) -> dict:
+    """`known` and `said`: every feature's row and statements, made once (render_pages)."""
+    clauses = dict(zip(atlas.measures["id"], atlas.measures["clause"], strict=True))
+    statements = said.get(fid, []) if said is not None else statement_rows(atlas, fid)
+    rows = [{**s, "clause": clauses[s["measure"]], "doc_short": atlas.documents.loc[s["doc"], "short"]}
+            for s in statements]
     kind = atlas.features.loc[fid, "kind"]
     layer = next(layer for layer in LAYERS if any(k.key == kind and k.note == layer.key for k in KINDS))
-    return {"f": feature_rows(atlas, atlas.features.loc[[fid]])[0], "statements": rows,
+    return {"f": feature_rows(atlas, atlas.features.loc[[fid]], known)[0], "statements": rows,
             "drawing": drawing_note(atlas, fid), "layer": layer}
 
 
-def projects_context(atlas: Atlas) -> dict:
+def projects_context(atlas: Atlas, known: dict[str, dict] | None = None) -> dict:
     groups = []
     for layer in LAYERS:
         kinds = [k.key for k in KINDS if k.note == layer.key]
         subset = atlas.features[atlas.features["kind"].isin(kinds)].sort_values(["kind", "id"])
         if len(subset):
-            groups.append({"layer": layer, "features": feature_rows(atlas, subset)})
+            groups.append({"layer": layer, "features": feature_rows(atlas, subset, known)})
     return {"groups": groups, "total": len(atlas.features)}
 
 
@@ -292,22 +298,26 @@ def render_pages(atlas: Atlas, *, today: date, site_url: str, layers: list[dict]
     def page(template: str, root: str, **context) -> str:
         return env.get_template(template).render(**common, root=root, **context)
 
+    # every feature's table row and statements, made once: project, city, theme and list pages share them
+    known = {row["id"]: row for row in feature_rows(atlas, atlas.features)}
+    said = {fid: list(rows) for fid, rows in groupby(statement_rows(atlas, list(atlas.features.index)),
+                                                     key=lambda r: r["feature"])}
     pages = {"index.md": page("home.md.j2", "", **home_context(atlas)),
-             "projects/index.md": page("projects.md.j2", "../", **projects_context(atlas)),
+             "projects/index.md": page("projects.md.j2", "../", **projects_context(atlas, known)),
              "tracing.md": page("tracing.md.j2", "", **tracing_context(atlas, today)),
              "changes.md": page("changes.md.j2", "", entries=history),
              "data.md": page("data.md.j2", "", **data_context(atlas, layers))}
     for c in CITIES:
-        pages[f"cities/{c.key}.md"] = page("city.md.j2", "../", **city_context(atlas, c.key))
+        pages[f"cities/{c.key}.md"] = page("city.md.j2", "../", **city_context(atlas, c.key, known))
     for t in THEMES:
-        pages[f"themes/{t.key}.md"] = page("theme.md.j2", "../", **theme_context(atlas, t.key))
+        pages[f"themes/{t.key}.md"] = page("theme.md.j2", "../", **theme_context(atlas, t.key, known))
     counts = atlas.measures.groupby("doc").size()
     for key, d in atlas.documents.iterrows():
         pages[f"documents/{key}.md"] = page("document.md.j2", "../", d=d.to_dict(), count=int(counts.get(key, 0)),
                                             blocks=document_blocks(atlas, key),
                                             cleaning=summary(clean(key, atlas.texts[key])))
     for fid in atlas.features.index:
-        pages[f"projects/{fid}.md"] = page("project.md.j2", "../", **project_context(atlas, fid))
+        pages[f"projects/{fid}.md"] = page("project.md.j2", "../", **project_context(atlas, fid, known, said))
     return pages
 
 
