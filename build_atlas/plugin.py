@@ -190,16 +190,17 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
         dictionary = search.write_jieba_dict(self.atlas, self.cache / "jieba_user_dict.txt")
         # jieba's dictionary is process-global: forget words an earlier build in this process added (mkdocs serve,
         # tests), so the search index depends on this build's inputs only. A preview whose words did not change
-        # keeps it (reloading takes a second).
+        # keeps it as it is (reloading takes a second; loading the same words again would change their weights).
         words = dictionary.read_text(encoding="utf-8")
-        if self.session is None or words != self.session.jieba_dict:
+        reload = self.session is None or words != self.session.jieba_dict
+        if reload:
             jieba.dt.initialized = False
             search.forget_segments()
         if self.session is not None:
             self.session.jieba_dict = words
         for plugin in config.plugins.values():
             if hasattr(plugin, "config") and "jieba_dict_user" in plugin.config:
-                plugin.config.jieba_dict_user = str(dictionary)
+                plugin.config.jieba_dict_user = str(dictionary) if reload else ""
         return config
 
     def on_files(self, files: Files, config) -> Files:

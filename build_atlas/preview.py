@@ -18,6 +18,7 @@ None of this is used by `make site` (build.py), which always builds everything i
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable
@@ -67,7 +68,7 @@ def page_plan(atlas: Atlas, *, today: date, site_url: str, layers: list[dict],
               history: list[dict]) -> dict[str, Callable[[], str]]:
     """`pages.render_pages`, one deferred call per page: {path: render}. tests/test_serve.py proves that every
     page comes out as render_pages makes it."""
-    env, common = pages.environment(), {}
+    env, common = environment(), {}
 
     def shared() -> dict:
         if not common:
@@ -101,6 +102,12 @@ def page_plan(atlas: Atlas, *, today: date, site_url: str, layers: list[dict],
     for fid in atlas.features.index:
         plan[f"projects/{fid}.md"] = page("project.md.j2", "../", lambda f=fid: pages.project_context(atlas, f))
     return plan
+
+
+@functools.cache
+def environment():
+    """One Jinja environment for the session: each template is compiled once (and again when its file changes)."""
+    return pages.environment()
 
 
 @dataclass

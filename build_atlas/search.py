@@ -8,6 +8,7 @@ and the aliases of geodata/aliases.csv. Pages fetch the index only when the read
 from __future__ import annotations
 
 import functools
+import hashlib
 import html
 import json
 import re
@@ -67,6 +68,7 @@ def write_jieba_dict(atlas: Atlas, path: Path) -> Path:
 def forget_segments() -> None:
     """Forget the words cut so far: call when jieba's dictionary changes (the plugin does, on each build's words)."""
     segment.cache_clear()
+    _LAST_PROJECTS.clear()
 
 
 @functools.cache  # a preview rebuild cuts the same texts again: only an edited text is cut anew
@@ -192,8 +194,21 @@ def atlas_records(atlas: Atlas) -> list[dict]:
         docs.append(record(f"documents/{key}.html", d["short"], about, aka=[d["title"]]))
         for m in atlas.measures[atlas.measures["doc"] == key].to_dict("records"):
             docs.append(measure_record(atlas, m))
-    docs += [project_record(atlas, fid) for fid in atlas.features.sort_values(["kind", "id"]).index]
-    return docs
+    return docs + project_records(atlas)
+
+
+_LAST_PROJECTS: dict[str, list[dict]] = {}
+
+
+def project_records(atlas: Atlas) -> list[dict]:
+    """The projects' results; the last ones made are reused while the projects, statements and aliases are
+    unchanged (a preview rebuild after an edit to a measure's wording)."""
+    key = hashlib.sha256("\0".join(frame.to_csv() for frame in (
+        atlas.features.drop(columns="geometry"), atlas.statements, atlas.aliases)).encode()).hexdigest()
+    if key not in _LAST_PROJECTS:
+        _LAST_PROJECTS.clear()
+        _LAST_PROJECTS[key] = [project_record(atlas, fid) for fid in atlas.features.sort_values(["kind", "id"]).index]
+    return _LAST_PROJECTS[key]
 
 
 def write_index(site_dir: Path, atlas: Atlas, generated: set[str], kept: list[dict] | None = None) -> None:
