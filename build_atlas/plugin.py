@@ -289,6 +289,8 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
         return markdown
 
     def on_post_page(self, output: str, *, page, config) -> str:
+        if self.session is not None:  # pages put into the theme (a preview skips those an edit left alone)
+            artifacts.RENDERED["site pages"] += 1
         return mark_english(output)
 
     @event_priority(-50)  # after the search plugin writes its index (0), before the offline plugin inlines it (-100)

@@ -115,6 +115,7 @@ class PageMemory:
     """Generated pages of the previous build, and what they were rendered from."""
 
     markdown: dict[str, str] = field(default_factory=dict)
+    rendered: set[str] = field(default_factory=set)  # the paths the last build rendered anew
     others: str = ""  # digest of every input but the measures
     measures: dict[str, tuple[str, str]] = field(default_factory=dict)
 
@@ -138,7 +139,7 @@ def render_changed(atlas: Atlas, memory: PageMemory, **inputs) -> tuple[dict[str
                   or (changed is not None and changed.search(previous[path]))}
     out = {path: plan[path]() if path in chosen else previous[path] for path in plan}
     artifacts.RENDERED["pages"] += len(chosen)
-    memory.markdown, memory.others, memory.measures = out, others, rows
+    memory.markdown, memory.others, memory.measures, memory.rendered = out, others, rows, chosen
     return out, chosen
 
 
