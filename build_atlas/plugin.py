@@ -22,7 +22,7 @@ import jieba
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 
 from . import artifacts, changes, exports, maps, pages, preview, search
@@ -287,6 +287,24 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
             text = pages.render_provenance(config.extra["atlas"], site_url=config.site_url or "")
             markdown = markdown.replace(PROVENANCE_MARKER, text)
         return markdown
+
+    @event_priority(50)  # before the theme's search plugin (0) indexes the page
+    def _page_context_before_search(self, context, *, page, config, nav):
+        """The theme need not index a generated page (write_index replaces its entries by the atlas's records;
+        on a preview rebuild after a one-cell edit that was half the time spent on pages): its metadata says so
+        while the theme indexes it, and is itself again before the page is rendered."""
+        if page.file.src_uri in self.generated:
+            self.page_meta = page.meta
+            page.meta = {**page.meta, "search": {**(page.meta.get("search") or {}), "exclude": True}}
+        return context
+
+    @event_priority(-50)
+    def _page_context_after_search(self, context, *, page, config, nav):
+        if page.file.src_uri in self.generated:
+            page.meta = self.page_meta
+        return context
+
+    on_page_context = CombinedEvent(_page_context_before_search, _page_context_after_search)
 
     def on_post_page(self, output: str, *, page, config) -> str:
         if self.session is not None:  # pages put into the theme (a preview skips those an edit left alone)
