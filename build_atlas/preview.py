@@ -30,11 +30,13 @@ from . import artifacts, pages
 from .model import Atlas
 from .schema import CITIES, THEMES
 
-# A measure moves between pages, or changes what list pages count, only through these columns: an edit to any of
-# them renders every page. An edit to another column (title, text, units, deadline, …) changes only the pages that
-# show the measure, and every page that shows a measure links to it by its id (its anchor on the document page),
-# plus the pages that sum measures up, rendered every time.
-MOVING_COLUMNS = ("id", "doc", "cities", "themes", "features", "implements")
+# A measure or a project moves between pages, or changes what list pages count, only through these columns: an
+# edit to any of them renders every page. An edit to another column (a title, a name, a text, units, a deadline, …)
+# changes only the pages that show the row, and every page that shows a measure or a project links to it by its id
+# (a measure's anchor on its document page, a project's page), plus the pages that sum measures up, rendered every
+# time.
+MOVING_COLUMNS = {"measures": ("id", "doc", "cities", "themes", "features", "implements"),
+                  "features": ("id", "kind", "cities")}
 SUMMARY_PAGES = ("index.md", "tracing.md", "data.md", "changes.md")  # changes.md: the uncommitted edits
 TEMPLATES = Path(pages.__file__).with_name("templates")
 
@@ -47,10 +49,10 @@ def frame_digest(frame) -> str:
     return artifacts.digest(frame.to_csv())
 
 
-def row_digests(measures) -> dict[str, tuple[str, str]]:
-    """Each measure's id → (digest of the columns that move it, digest of all its values)."""
-    rows = measures.drop(columns=["line"]).to_dict("records")
-    return {row["id"]: (artifacts.digest(repr([row[c] for c in MOVING_COLUMNS])), artifacts.digest(repr(row)))
+def row_digests(frame, moving: tuple[str, ...]) -> dict[str, tuple[str, str]]:
+    """Each row's id → (digest of the columns that move it, digest of all its values)."""
+    rows = frame.drop(columns=["line"]).to_dict("records")
+    return {row["id"]: (artifacts.digest(repr([row[c] for c in moving])), artifacts.digest(repr(row)))
             for row in rows}
 
 
@@ -116,30 +118,31 @@ class PageMemory:
 
     markdown: dict[str, str] = field(default_factory=dict)
     rendered: set[str] = field(default_factory=set)  # the paths the last build rendered anew
-    others: str = ""  # digest of every input but the measures
-    measures: dict[str, tuple[str, str]] = field(default_factory=dict)
+    others: str = ""  # digest of every input but the measures and projects
+    rows: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)  # table → row_digests
 
 
 def render_changed(atlas: Atlas, memory: PageMemory, **inputs) -> tuple[dict[str, str], set[str]]:
     """Every generated page ({path: Markdown}) and the paths rendered anew; the others are the previous build's.
     Counted in artifacts.RENDERED["pages"]."""
     others = artifacts.digest(*(frame_digest(getattr(atlas, name)) for name in (
-        "features", "statements", "places", "counties", "cities", "documents", "aliases", "waypoints")),
+        "statements", "places", "counties", "cities", "documents", "aliases", "waypoints")),
         json.dumps(atlas.texts, sort_keys=True), repr(inputs["today"]), inputs["site_url"],
         json.dumps(inputs["layers"], ensure_ascii=False), templates_digest())
-    rows = row_digests(atlas.measures)
+    rows = {table: row_digests(getattr(atlas, table), moving) for table, moving in MOVING_COLUMNS.items()}
     plan = page_plan(atlas, **inputs)
-    previous = memory.markdown
-    if others != memory.others or list(rows) != list(memory.measures) or set(plan) != set(previous) or any(
-            rows[i][0] != memory.measures[i][0] for i in rows):
+    previous, before = memory.markdown, memory.rows
+    if others != memory.others or set(plan) != set(previous) or any(
+            list(rows[t]) != list(before.get(t, {})) or any(rows[t][i][0] != before[t][i][0] for i in rows[t])
+            for t in rows):
         chosen = set(plan)
     else:
-        changed = mentions({i for i in rows if rows[i] != memory.measures[i]})
+        changed = mentions({i for t in rows for i in rows[t] if rows[t][i] != before[t][i]})
         chosen = {path for path in plan if path in SUMMARY_PAGES
                   or (changed is not None and changed.search(previous[path]))}
     out = {path: plan[path]() if path in chosen else previous[path] for path in plan}
     artifacts.RENDERED["pages"] += len(chosen)
-    memory.markdown, memory.others, memory.measures, memory.rendered = out, others, rows, chosen
+    memory.markdown, memory.others, memory.rows, memory.rendered = out, others, rows, chosen
     return out, chosen
 
 

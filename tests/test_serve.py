@@ -132,7 +132,8 @@ def test_a_measure_title_edit_re_renders_only_the_pages_that_show_the_measure(se
     rendered = session.rebuild()
     new = session.plugin.session.pages.markdown
     changed = {path for path in new if new[path] != old[path]}
-    naming = {path for path, text in old.items() if re.search(rf"(?<![\w-]){re.escape(first['id'])}(?![\w-])", text)}
+    named = re.compile(rf"(?<![0-9A-Za-z]){re.escape(first['id'])}(?![0-9A-Za-z])")
+    naming = {path for path, text in old.items() if named.search(text)}
     chosen = session.plugin.session.pages.rendered
     assert f"documents/{first['doc']}.md" in changed and "changes.md" in changed
     assert changed <= chosen <= naming | set(preview.SUMMARY_PAGES)
@@ -144,16 +145,22 @@ def test_a_measure_title_edit_re_renders_only_the_pages_that_show_the_measure(se
     assert site_digest(session.site) == site_digest(clean_build(work, tmp_path / "clean"))
 
 
-def test_a_project_rename_re_renders_every_page_and_only_its_maps(session, tmp_path):
+def test_a_project_rename_rebuilds_every_page_and_renders_only_what_shows_it(session, tmp_path):
     work = session.work
+    old = dict(session.plugin.session.pages.markdown)
     edit_cell(work / "geodata" / "features.csv", PROJECT, "name_zh", lambda name: name + "（修订）")
     rendered = session.rebuild()
-    markdown = session.plugin.session.pages.markdown
+    new = session.plugin.session.pages.markdown
+    changed = {path for path in new if new[path] != old[path]}
+    naming = {path for path, text in old.items() if re.search(rf"(?<![0-9A-Za-z]){PROJECT}(?![0-9A-Za-z])", text)}
+    chosen = session.plugin.session.pages.rendered
+    assert {f"projects/{PROJECT}.md", "projects/index.md"} <= changed
+    assert changed <= chosen <= naming | set(preview.SUMMARY_PAGES)
+    assert rendered["pages"] == len(chosen) < len(old) // 2
     pages = sum(1 for p in session.site.rglob("*.html") if not p.is_relative_to(session.site / "maps")
                 and not p.is_relative_to(session.site / "exports") and p.name != "404.html")
-    assert rendered["pages"] == len(markdown)  # its name is in the navigation of every page
-    assert rendered["site pages"] == pages
-    assert 0 < rendered["maps"] == rendered["exports"] == rendered["images"] < 10
+    assert rendered["site pages"] == pages  # its name is in the navigation: every page is put in the theme again
+    assert 0 < rendered["maps"] == rendered["exports"] == rendered["images"] < 10  # only the maps that show it
     assert site_digest(session.site) == site_digest(clean_build(work, tmp_path / "clean"))
 
 
