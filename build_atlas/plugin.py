@@ -175,6 +175,12 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
     def on_shutdown(self) -> None:
         self.session = None
 
+    def on_build_error(self, *, error) -> None:
+        """A build that failed while writing may have written part of what it meant to: the next one writes
+        everything. (One stopped by a mistake in the data, before anything was written, changes nothing.)"""
+        if self.session is not None and not self.session.complete:
+            self.session = preview.Session(self.session.dirty)
+
     def on_config(self, config):
         self.root = Path(config.config_file_path).parent
         logging.getLogger("jieba").setLevel(logging.WARNING)
@@ -318,6 +324,8 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
         if self.session is not None and self.session.dirty:
             kept = self.session.hand_written_entries(Path(config.site_dir), self.files, self.generated)
         search.write_index(Path(config.site_dir), self.atlas, self.generated, kept=kept)
+        if self.session is not None:
+            self.session.complete = True
 
     def offer_original(self, files: Files, config, path: str) -> None:
         """Serve a source text byte for byte, with a UTF-8 BOM in front: browsers that get no charset from the

@@ -169,6 +169,7 @@ class Session:
         self.search: dict[str, list] = {}  # page URL → the theme's search entries for it (hand-written pages)
         self.jieba_dict = ""
         self.phase, self.changed, self.reading_key, self.page_key_changed = "read", set(), "", True
+        self.complete = True
 
     # -- files ---------------------------------------------------------------------------------------------------
     def track(self, files, config) -> None:
@@ -186,8 +187,10 @@ class Session:
             if before is None or before != stamp or (file.is_documentation_page() and stale_readings):
                 self.changed.add(file.src_uri)
             file.is_modified = self.modified_test(file)
+        for gone in set(self.written) - set(seen):  # a page or file no longer made (a project deleted)
+            (Path(config.site_dir) / gone).unlink(missing_ok=True)
         self.written = seen
-        self.phase = "read"
+        self.phase, self.complete = "read", False  # complete again when the build has written everything
 
     def modified_test(self, file) -> Callable[[], bool]:
         def is_modified() -> bool:

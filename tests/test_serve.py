@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
+from mkdocs.exceptions import PluginError
 
 from build_atlas import artifacts, preview
 from build_atlas.build import build_site, pin_build_date
@@ -80,6 +81,7 @@ CLEAN_BUILD = """
 import sys
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
+from mkdocs.exceptions import PluginError
 config = load_config(sys.argv[1], site_dir=sys.argv[2])
 config.site_url = sys.argv[3]
 config.plugins.on_startup(command="build", dirty=False)
@@ -162,6 +164,19 @@ def test_a_project_rename_rebuilds_every_page_and_renders_only_what_shows_it(ses
     assert rendered["site pages"] == pages  # its name is in the navigation: every page is put in the theme again
     assert 0 < rendered["maps"] == rendered["exports"] == rendered["images"] < 10  # only the maps that show it
     assert site_digest(session.site) == site_digest(clean_build(work, tmp_path / "clean"))
+
+
+def test_a_mistake_stops_a_rebuild_and_its_fix_is_rebuilt_in_part(session):
+    work, before = session.work, site_digest(session.site)
+    original = (work / "measures.csv").read_bytes()
+    first = next(csv.DictReader(io.StringIO(original.decode("utf-8-sig"))))
+    edit_cell(work / "measures.csv", first["id"], "deadline", lambda _: "2024年12月")
+    with pytest.raises(PluginError, match="bad-deadline"):
+        session.rebuild()
+    (work / "measures.csv").write_bytes(original)
+    rendered = session.rebuild()
+    assert rendered["pages"] < 20 and "site pages" not in rendered  # nothing shown changed
+    assert site_digest(session.site) == before
 
 
 def test_make_site_after_a_preview_in_the_same_process_is_a_whole_build(session, tmp_path):
