@@ -280,6 +280,7 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
     def on_env(self, env, *, config, files):
         if self.session is not None and self.session.dirty:
             self.session.start_building(files, config, self.nav)
+            env.bytecode_cache = self.session.templates
             # the theme's search plugin would merge its index of the pages built now into the previous one, which
             # it does for one page only; the session keeps each page's entries itself (hand_written_entries)
             theme_search = config.plugins.get("material/search")

@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+import jinja2
+
 from . import artifacts, pages
 from .model import Atlas
 from .schema import CITIES, THEMES
@@ -156,6 +158,21 @@ def maps_digest(atlas: Atlas, *parts: str) -> str:
 PAGE_STATE = ("markdown", "meta", "_title_from_render", "content", "toc", "present_anchor_ids")
 
 
+class TemplateCache(jinja2.BytecodeCache):
+    """The theme's templates compiled once per session (MkDocs makes a new Jinja environment for every build); a
+    template whose source changed is compiled anew (Jinja checks each one's checksum)."""
+
+    def __init__(self):
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
 class Session:
     """The memory of one `mkdocs serve` session (the plugin instance lives as long as the server)."""
 
@@ -168,6 +185,7 @@ class Session:
         self.page_key = ""  # digest of what every page shows (navigation, config, theme, date)
         self.search: dict[str, list] = {}  # page URL → the theme's search entries for it (hand-written pages)
         self.jieba_dict = ""
+        self.templates = TemplateCache()
         self.phase, self.changed, self.reading_key, self.page_key_changed = "read", set(), "", True
         self.complete = True
 

@@ -69,6 +69,7 @@ def forget_segments() -> None:
     """Forget the words cut so far: call when jieba's dictionary changes (the plugin does, on each build's words)."""
     segment.cache_clear()
     _LAST_PROJECTS.clear()
+    _MEASURES.clear()
 
 
 @functools.cache  # a preview rebuild cuts the same texts again: only an edited text is cut anew
@@ -189,15 +190,22 @@ def atlas_records(atlas: Atlas) -> list[dict]:
     """Every result the atlas's data makes, each page's entry before its sections (the theme relies on it)."""
     docs = [record(page.removesuffix(".md") + ".html", title, text) for page, (title, text) in PAGES.items()]
     docs += place_records(atlas)
+    aliases = atlas.aliases.to_csv()
     for key, d in atlas.documents.iterrows():
         about = f"{d['title']}。{d['issuer']}{'，' + d['number'] if d['number'] else ''}，{d['date']}。"
         docs.append(record(f"documents/{key}.html", d["short"], about, aka=[d["title"]]))
         for m in atlas.measures[atlas.measures["doc"] == key].to_dict("records"):
-            docs.append(measure_record(atlas, m))
+            names = [atlas.features.loc[f, "name_zh"] for f in m["features"]]
+            # a preview rebuild makes again only the results of the measures whose record or words changed
+            memo = hashlib.sha256(repr((m, d["short"], names, aliases)).encode()).hexdigest()
+            if memo not in _MEASURES:
+                _MEASURES[memo] = measure_record(atlas, m)
+            docs.append(_MEASURES[memo])
     return docs + project_records(atlas)
 
 
 _LAST_PROJECTS: dict[str, list[dict]] = {}
+_MEASURES: dict[str, dict] = {}
 
 
 def project_records(atlas: Atlas) -> list[dict]:
