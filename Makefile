@@ -38,8 +38,8 @@ validate: .venv/.installed ## check measures.csv and geodata/, report every prob
 site: deps ## build the whole atlas into site/ (validated, atomic; DATE=YYYY-MM-DD to pin the build date)
 	$(PY) -m build_atlas build --date $(DATE)
 
-serve: deps ## live preview on http://127.0.0.1:8000, rebuilt when measures.csv, geodata/ or docs/ change
-	ATLAS_BUILD_DATE=$(DATE) .venv/bin/mkdocs serve -a 127.0.0.1:8000 --watch measures.csv --watch geodata
+serve: deps ## live preview on http://127.0.0.1:8000, rebuilt when measures.csv, geodata/ or docs/ change (only what an edit changed)
+	ATLAS_BUILD_DATE=$(DATE) .venv/bin/mkdocs serve --dirty -a 127.0.0.1:8000 --watch measures.csv --watch geodata
 
 lint: .venv/.installed ## ruff
 	.venv/bin/ruff check build_atlas tests

@@ -6,7 +6,8 @@ rendered from (the data it shows, the options, and the code and library versions
 is replaced when its artifact is rendered anew; nothing is ever read under a key whose inputs differ.
 
 `RENDERED` counts the artifacts actually rendered (cache misses) in this process, by kind: tests read it to prove
-that an edit re-renders only what depends on it.
+that an edit re-renders only what depends on it. Under `mkdocs serve` (preview.py) it also counts the generated
+Markdown pages rendered ("pages") and the pages put into the theme ("site pages").
 
 Also here: folium and branca build a Jinja `Template(source)` for every map element they make, and Jinja compiles
 each one anew (about 50 compilations a map). `compile_templates_once()` makes a `Template(source)` call return the

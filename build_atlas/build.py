@@ -58,7 +58,12 @@ def build_site(root: Path, site: Path | None = None, today: date | None = None, 
     try:
         staging.chmod(usual_mode())
         config = load_config(str(config_file), site_dir=str(staging), strict=strict)
-        mkdocs_build(config)
+        # as `mkdocs build` does: a plugin kept from a `mkdocs serve` in this process (tests) forgets that session
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            mkdocs_build(config)
+        finally:
+            config.plugins.on_shutdown()
         swap_in(staging, site)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

@@ -21,10 +21,10 @@ import jieba
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from . import artifacts, changes, exports, maps, pages, search
+from . import artifacts, changes, exports, maps, pages, preview, search
 from .errors import AtlasError
 from .model import Atlas, gather
 from .schema import CITIES, KINDS, LAYERS, TABLES, THEMES
@@ -37,10 +37,10 @@ NPM_ASSETS = {  # site path under assets/vendor/ → file in node_modules/
     "leaflet/images/marker-icon.png": "leaflet/dist/images/marker-icon.png",
     "leaflet/images/marker-icon-2x.png": "leaflet/dist/images/marker-icon-2x.png",
     "leaflet/images/marker-shadow.png": "leaflet/dist/images/marker-shadow.png",
-    # Map plugins (MIT): one finger scrolls the page, two move the map; Ctrl/⌘+wheel zooms; a fullscreen button.
     # Decodes the map outlines, which the shared outline scripts carry as encoded polylines (BSD-2-Clause).
     "polyline/polyline.js": "@mapbox/polyline/src/polyline.js",
     "polyline/LICENSE.txt": "@mapbox/polyline/LICENSE",
+    # Map plugins (MIT): one finger scrolls the page, two move the map; Ctrl/⌘+wheel zooms; a fullscreen button.
     "leaflet-gesture-handling/leaflet-gesture-handling.min.js":
         "leaflet-gesture-handling/dist/leaflet-gesture-handling.min.js",
     "leaflet-gesture-handling/leaflet-gesture-handling.min.css":
@@ -142,7 +142,35 @@ def geojson_layers(atlas: Atlas) -> dict[str, str]:
             for name, frame in layers.items()}
 
 
+class DirtyWarning(logging.Filter):
+    """`mkdocs serve --dirty` warns on every build that pages may be stale (which strict mode makes an error): the
+    plugin tells MkDocs exactly which pages an edit changed (preview.py), so the warning does not apply."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("A 'dirty' build is being performed")
+
+
 class AtlasPlugin(BasePlugin[AtlasConfig]):
+    session: preview.Session | None = None  # set while `mkdocs serve` runs: what one build leaves for the next
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """MkDocs keeps a plugin that has this hook for the whole `mkdocs serve` session."""
+        self.session = preview.Session(dirty) if command == "serve" else None
+        build_logger = logging.getLogger("mkdocs.commands.build")
+        for old in [f for f in build_logger.filters if isinstance(f, DirtyWarning)]:
+            build_logger.removeFilter(old)
+        if self.session and dirty:
+            build_logger.addFilter(DirtyWarning())
+
+    def on_shutdown(self) -> None:
+        self.session = None
+
+    def on_build_error(self, *, error) -> None:
+        """A build that failed while writing may have written part of what it meant to: the next one writes
+        everything. (One stopped by a mistake in the data, before anything was written, changes nothing.)"""
+        if self.session is not None and not self.session.complete:
+            self.session = preview.Session(self.session.dirty)
+
     def on_config(self, config):
         self.root = Path(config.config_file_path).parent
         logging.getLogger("jieba").setLevel(logging.WARNING)
@@ -157,11 +185,18 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
         config.extra["atlas"] = {**provenance(self.config), "data_date": self.today.isoformat()}
         dictionary = search.write_jieba_dict(self.atlas, self.cache / "jieba_user_dict.txt")
         # jieba's dictionary is process-global: forget words an earlier build in this process added (mkdocs serve,
-        # tests), so the search index depends on this build's inputs only
-        jieba.dt.initialized = False
+        # tests), so the search index depends on this build's inputs only. A preview whose words did not change
+        # keeps it as it is (reloading takes a second; loading the same words again would change their weights).
+        words = dictionary.read_text(encoding="utf-8")
+        reload = self.session is None or words != self.session.jieba_dict
+        if reload:
+            jieba.dt.initialized = False
+            search.forget_segments()
+        if self.session is not None:
+            self.session.jieba_dict = words
         for plugin in config.plugins.values():
             if hasattr(plugin, "config") and "jieba_dict_user" in plugin.config:
-                plugin.config.jieba_dict_user = str(dictionary)
+                plugin.config.jieba_dict_user = str(dictionary) if reload else ""
         return config
 
     def on_files(self, files: Files, config) -> Files:
@@ -169,11 +204,52 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
         options = maps.MapOptions(self.config.tiles, self.config.tianditu_key
                                   or os.environ.get("ATLAS_TIANDITU_KEY", ""), site_url, self.today.isoformat())
         vendor = self.vendor_files(files, config)
+        for name in TABLES:  # every table, as downloads that a spreadsheet cannot run as formulas
+            files.append(File.generated(config, f"data/{Path(name).name}", content=safe_csv(self.root / name)))
+        session, drawn = self.session, Files([])
+        if session is None:
+            self.add_maps(drawn, config, vendor, options)
+        else:  # a preview reuses what the data they show did not change
+            key = preview.maps_digest(atlas, repr(options), str(self.config.exports), config.site_name,
+                                      *(str(preview.source_stamp(path)) for path in vendor.values()))
+            if key != session.maps_key:
+                self.add_maps(drawn, config, vendor, options)
+                session.maps_key, session.map_files = key, [(f.src_uri, f.content_bytes) for f in drawn]
+            else:
+                for path, content in session.map_files:
+                    drawn.append(File.generated(config, path, content=content))
+        for file in drawn:
+            files.append(file)
+        for document in atlas.documents.to_dict("records"):
+            self.offer_original(files, config, f"documents/{document['file']}")
+        layers = [file.src_uri.removeprefix("data/") for file in drawn if file.src_uri.endswith(".geojson")]
+        listing = [{"file": name, "label": label_for(name)} for name in layers]
+        try:
+            history = changes.history(self.root)
+        except AtlasError as error:
+            raise PluginError("\n" + error.report()) from None
+        inputs = {"today": self.today, "site_url": site_url, "layers": listing, "history": history}
+        if session is None:
+            generated = pages.render_pages(atlas, **inputs)
+        else:
+            generated, _ = preview.render_changed(atlas, session.pages, **inputs)
+        for path, text in generated.items():
+            # Project pages stay out of the navigation: 184 names in every page's sidebar made each page ~80 KB of
+            # links (13 MB in all); a project page links back to its group in the list instead.
+            inclusion = InclusionLevel.NOT_IN_NAV if PROJECT_PAGE.fullmatch(path) else InclusionLevel.UNDEFINED
+            files.append(File.generated(config, path, content=text, inclusion=inclusion))
+        self.generated = set(generated)
+        if session is not None:
+            session.track(files, config)
+        self.files = files
+        return files
+
+    def add_maps(self, files: Files, config, vendor: dict[str, Path], options: maps.MapOptions) -> None:
+        """The layer data, the map pages with their shared outlines, and the exports."""
+        atlas = self.atlas
         layers = geojson_layers(atlas)
         for name, text in layers.items():
             files.append(File.generated(config, f"data/{name}", content=text))
-        for name in TABLES:  # every table, as downloads that a spreadsheet cannot run as formulas
-            files.append(File.generated(config, f"data/{Path(name).name}", content=safe_csv(self.root / name)))
         outlines = maps.context_outlines(atlas)
         specs = maps.map_specs(atlas)
         self.artifacts = artifacts.ArtifactCache(self.cache / "artifacts")
@@ -187,21 +263,23 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
             files.append(File.generated(config, f"maps/{spec.name}.html", content=page))
         if self.config.exports:
             self.add_exports(files, config, specs, options, outlines, vendor)
-        for document in atlas.documents.to_dict("records"):
-            self.offer_original(files, config, f"documents/{document['file']}")
-        listing = [{"file": name, "label": label_for(name)} for name in layers]
-        try:
-            history = changes.history(self.root)
-        except AtlasError as error:
-            raise PluginError("\n" + error.report()) from None
-        generated = pages.render_pages(atlas, today=self.today, site_url=site_url, layers=listing, history=history)
-        for path, text in generated.items():
-            # Project pages stay out of the navigation: 184 names in every page's sidebar made each page ~80 KB of
-            # links (13 MB in all); a project page links back to its group in the list instead.
-            inclusion = InclusionLevel.NOT_IN_NAV if PROJECT_PAGE.fullmatch(path) else InclusionLevel.UNDEFINED
-            files.append(File.generated(config, path, content=text, inclusion=inclusion))
-        self.generated = set(generated)
-        return files
+
+    def on_nav(self, nav, *, config, files):
+        if self.session is not None and self.session.dirty:
+            self.session.restore_readings(files)
+            self.nav = nav
+        return nav
+
+    def on_env(self, env, *, config, files):
+        if self.session is not None and self.session.dirty:
+            self.session.start_building(files, config, self.nav)
+            env.bytecode_cache = self.session.templates
+            # the theme's search plugin would merge its index of the pages built now into the previous one, which
+            # it does for one page only; the session keeps each page's entries itself (hand_written_entries)
+            theme_search = config.plugins.get("material/search")
+            if theme_search is not None and hasattr(theme_search, "search_index_prev"):
+                theme_search.search_index_prev = None
+        return env
 
     def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
         """The about page's provenance section (publisher, terms, citation, map notes) comes from the config."""
@@ -210,13 +288,38 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
             markdown = markdown.replace(PROVENANCE_MARKER, text)
         return markdown
 
+    @event_priority(50)  # before the theme's search plugin (0) indexes the page
+    def _page_context_before_search(self, context, *, page, config, nav):
+        """The theme need not index a generated page (write_index replaces its entries by the atlas's records;
+        on a preview rebuild after a one-cell edit that was half the time spent on pages): its metadata says so
+        while the theme indexes it, and is itself again before the page is rendered."""
+        if page.file.src_uri in self.generated:
+            self.page_meta = page.meta
+            page.meta = {**page.meta, "search": {**(page.meta.get("search") or {}), "exclude": True}}
+        return context
+
+    @event_priority(-50)
+    def _page_context_after_search(self, context, *, page, config, nav):
+        if page.file.src_uri in self.generated:
+            page.meta = self.page_meta
+        return context
+
+    on_page_context = CombinedEvent(_page_context_before_search, _page_context_after_search)
+
     def on_post_page(self, output: str, *, page, config) -> str:
+        if self.session is not None:  # pages put into the theme (a preview skips those an edit left alone)
+            artifacts.RENDERED["site pages"] += 1
         return mark_english(output)
 
     @event_priority(-50)  # after the search plugin writes its index (0), before the offline plugin inlines it (-100)
     def on_post_build(self, *, config) -> None:
         search.patch_theme_scripts(Path(config.site_dir))
-        search.write_index(Path(config.site_dir), self.atlas, self.generated)
+        kept = None
+        if self.session is not None and self.session.dirty:
+            kept = self.session.hand_written_entries(Path(config.site_dir), self.files, self.generated)
+        search.write_index(Path(config.site_dir), self.atlas, self.generated, kept=kept)
+        if self.session is not None:
+            self.session.complete = True
 
     def offer_original(self, files: Files, config, path: str) -> None:
         """Serve a source text byte for byte, with a UTF-8 BOM in front: browsers that get no charset from the

@@ -7,6 +7,8 @@ and the aliases of geodata/aliases.csv. Pages fetch the index only when the read
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import html
 import json
 import re
@@ -63,10 +65,18 @@ def write_jieba_dict(atlas: Atlas, path: Path) -> Path:
     return path
 
 
+def forget_segments() -> None:
+    """Forget the words cut so far: call when jieba's dictionary changes (the plugin does, on each build's words)."""
+    segment.cache_clear()
+    _LAST_PROJECTS.clear()
+    _MEASURES.clear()
+
+
+@functools.cache  # a preview rebuild cuts the same texts again: only an edited text is cut anew
 def segment(text: str) -> str:
     """Text with jieba's words of every Han run set apart by zero-width spaces (the index's separator). Words are
     cut on the simplified form, so a traditional text and its simplified rendering split alike."""
-    base = TO_SIMPLIFIED.convert(text)
+    base = simplified(text)
     base = base if len(base) == len(text) else text
     out, end = [], 0
     for run in HAN.finditer(base):
@@ -81,10 +91,16 @@ def segment(text: str) -> str:
     return "".join(out).strip(ZWSP)
 
 
+@functools.cache
+def simplified(text: str) -> str:
+    return TO_SIMPLIFIED.convert(text)
+
+
+@functools.cache
 def other_script(text: str) -> str:
     """The text in the other script (traditional → simplified, otherwise simplified → traditional), or ''."""
-    simplified = TO_SIMPLIFIED.convert(text)
-    other = simplified if simplified != text else TO_TRADITIONAL.convert(text)
+    simple = simplified(text)
+    other = simple if simple != text else TO_TRADITIONAL.convert(text)
     return other if other != text else ""
 
 
@@ -102,12 +118,12 @@ def year_words(texts: list[str], deadline: str) -> list[str]:
 def alias_words(atlas: Atlas, text: str, feature_ids: list[str]) -> list[str]:
     """The aliases that apply to a record: those of its projects, and those whose full form (or that of which
     it is the full form) occurs in its text, in either script."""
-    simplified = TO_SIMPLIFIED.convert(text)
+    simple = simplified(text)
     words = []
     for row in atlas.aliases.itertuples():
         if row.feature and row.feature in feature_ids:
             words.append(row.alias)
-        elif not row.feature and (row.target in simplified or row.alias in simplified):
+        elif not row.feature and (row.target in simple or row.alias in simple):
             words += [row.alias, row.target]
     return list(dict.fromkeys(words))
 
@@ -174,22 +190,44 @@ def atlas_records(atlas: Atlas) -> list[dict]:
     """Every result the atlas's data makes, each page's entry before its sections (the theme relies on it)."""
     docs = [record(page.removesuffix(".md") + ".html", title, text) for page, (title, text) in PAGES.items()]
     docs += place_records(atlas)
+    aliases = atlas.aliases.to_csv()
     for key, d in atlas.documents.iterrows():
         about = f"{d['title']}。{d['issuer']}{'，' + d['number'] if d['number'] else ''}，{d['date']}。"
         docs.append(record(f"documents/{key}.html", d["short"], about, aka=[d["title"]]))
         for m in atlas.measures[atlas.measures["doc"] == key].to_dict("records"):
-            docs.append(measure_record(atlas, m))
-    docs += [project_record(atlas, fid) for fid in atlas.features.sort_values(["kind", "id"]).index]
-    return docs
+            names = [atlas.features.loc[f, "name_zh"] for f in m["features"]]
+            # a preview rebuild makes again only the results of the measures whose record or words changed
+            memo = hashlib.sha256(repr((m, d["short"], names, aliases)).encode()).hexdigest()
+            if memo not in _MEASURES:
+                _MEASURES[memo] = measure_record(atlas, m)
+            docs.append(_MEASURES[memo])
+    return docs + project_records(atlas)
 
 
-def write_index(site_dir: Path, atlas: Atlas, generated: set[str]) -> None:
-    """Replace the theme's index of the generated pages with the atlas's records; hand-written pages keep theirs.
+_LAST_PROJECTS: dict[str, list[dict]] = {}
+_MEASURES: dict[str, dict] = {}
+
+
+def project_records(atlas: Atlas) -> list[dict]:
+    """The projects' results; the last ones made are reused while the projects, statements and aliases are
+    unchanged (a preview rebuild after an edit to a measure's wording)."""
+    key = hashlib.sha256("\0".join(frame.to_csv() for frame in (
+        atlas.features.drop(columns="geometry"), atlas.statements, atlas.aliases)).encode()).hexdigest()
+    if key not in _LAST_PROJECTS:
+        _LAST_PROJECTS.clear()
+        _LAST_PROJECTS[key] = [project_record(atlas, fid) for fid in atlas.features.sort_values(["kind", "id"]).index]
+    return _LAST_PROJECTS[key]
+
+
+def write_index(site_dir: Path, atlas: Atlas, generated: set[str], kept: list[dict] | None = None) -> None:
+    """Replace the theme's index of the generated pages with the atlas's records; hand-written pages keep theirs
+    (`kept`: their entries, when the theme's index holds only the pages a preview rebuilt).
     Written as UTF-8 (MkDocs writes every Chinese character as a 6-byte \\u escape)."""
     path = site_dir / "search/search_index.json"
     index = json.loads(path.read_text(encoding="utf-8"))
     pages = {name.removesuffix(".md") + ".html" for name in generated}
-    kept = [doc for doc in index["docs"] if doc["location"].split("#")[0] not in pages]
+    if kept is None:
+        kept = [doc for doc in index["docs"] if doc["location"].split("#")[0] not in pages]
     index["config"]["fields"].update(FIELDS)
     index["docs"] = atlas_records(atlas) + kept
     path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

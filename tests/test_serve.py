@@ -1,0 +1,185 @@
+"""Issue 14: under `make serve` (`mkdocs serve --dirty`) an edit re-renders only the pages it changes, and the site
+it leaves is the site a clean build of the edited data makes.
+
+The session is driven in this process as `mkdocs serve` drives it (mkdocs/commands/serve.py): the config is
+loaded anew for each build, the plugins get `on_startup(command="serve", dirty=True)` once, and every build goes
+into the same site directory with `build(config, serve_url=..., dirty=True)`. The clean build it is compared with
+is a plain MkDocs build of the same data with the same serve URL (the preview's site differs from `make site` by its
+site URL, in canonical links and the sitemap; the live-reload script is added by the server as it sends a page, it
+is not in the files).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort
+
+from build_atlas import artifacts, preview
+from build_atlas.build import build_site, pin_build_date
+from build_atlas.model import gather
+from build_atlas.pages import render_pages
+
+from .conftest import BUILD_DATE, ROOT, copy_project, ensure_dir
+
+SERVE_URL = "http://127.0.0.1:8000/"
+PROJECT = "hsr-baotou-yinchuan"
+
+
+def site_digest(site: Path) -> dict[str, str]:
+    return {str(p.relative_to(site)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def edit_cell(path: Path, row_id: str, column: str, edit) -> None:
+    text = path.read_text(encoding="utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    row = next(r for r in rows if r["id"] == row_id)
+    row[column] = edit(row[column])
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+
+
+class Session:
+    """`mkdocs serve --dirty` on a project, one build per call."""
+
+    def __init__(self, work: Path, site: Path):
+        self.work, self.site = work, site
+        config = self.config()
+        config.plugins.on_startup(command="serve", dirty=True)
+        self.plugin = config.plugins["atlas"]
+        self.rebuild(config)
+
+    def config(self):
+        config = load_config(str(self.work / "mkdocs.yml"), site_dir=str(self.site))
+        config.site_url = SERVE_URL
+        return config
+
+    def rebuild(self, config=None) -> dict:
+        artifacts.RENDERED.clear()
+        build(config or self.config(), serve_url=SERVE_URL, dirty=True)
+        return dict(artifacts.RENDERED)
+
+    def close(self) -> None:
+        self.config().plugins.on_shutdown()
+
+
+CLEAN_BUILD = """
+import sys
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort
+config = load_config(sys.argv[1], site_dir=sys.argv[2])
+config.site_url = sys.argv[3]
+config.plugins.on_startup(command="build", dirty=False)
+build(config, serve_url=sys.argv[3])
+"""
+
+
+def clean_build(work: Path, site: Path) -> Path:
+    """A whole build of the same data for the same URL, in a process of its own (MkDocs keeps one instance of a
+    plugin per process: a build here would end the session's)."""
+    subprocess.run([sys.executable, "-c", CLEAN_BUILD, str(work / "mkdocs.yml"), str(site), SERVE_URL], cwd=work,
+                   check=True, capture_output=True)
+    return site
+
+
+@pytest.fixture(scope="module")
+def session(tmp_path_factory):
+    work = copy_project(tmp_path_factory.mktemp("serve") / "atlas")
+    (work / ".cache").unlink()  # the copy's own cache (an edit here must not evict the project's), filled from it
+    if (ROOT / ".cache").is_dir():
+        shutil.copytree(ROOT / ".cache", work / ".cache")
+    ensure_dir(work / ".cache")
+    pin_build_date(BUILD_DATE)
+    running = Session(work, work / "site-serve")
+    yield running
+    running.close()
+
+
+def test_every_generated_page_is_rendered_as_render_pages_makes_it(session):
+    atlas = gather(session.work)
+    inputs = {"today": BUILD_DATE, "site_url": "", "layers": [{"file": "cities.geojson", "label": "四市市界"}],
+              "history": []}
+    plan = preview.page_plan(atlas, **inputs)
+    whole = render_pages(atlas, **inputs)
+    assert list(plan) == list(whole)
+    assert {path: render() for path, render in plan.items()} == whole
+
+
+def test_a_rebuild_without_an_edit_writes_no_page(session):
+    before = site_digest(session.site)
+    assert session.rebuild() == {"pages": len(preview.SUMMARY_PAGES)}  # rendered, found unchanged, not written
+    assert site_digest(session.site) == before
+
+
+def test_a_measure_title_edit_re_renders_only_the_pages_that_show_the_measure(session, tmp_path):
+    work = session.work
+    first = next(csv.DictReader(io.StringIO((work / "measures.csv").read_text(encoding="utf-8-sig"))))
+    old = dict(session.plugin.session.pages.markdown)
+    edit_cell(work / "measures.csv", first["id"], "title", lambda title: title + "（修订）")
+    rendered = session.rebuild()
+    new = session.plugin.session.pages.markdown
+    changed = {path for path in new if new[path] != old[path]}
+    named = re.compile(rf"(?<![0-9A-Za-z]){re.escape(first['id'])}(?![0-9A-Za-z])")
+    naming = {path for path, text in old.items() if named.search(text)}
+    chosen = session.plugin.session.pages.rendered
+    assert f"documents/{first['doc']}.md" in changed and "changes.md" in changed
+    assert changed <= chosen <= naming | set(preview.SUMMARY_PAGES)
+    assert rendered["pages"] == len(chosen) < len(old) // 5
+    assert rendered["site pages"] == len(changed)  # the others came out as before: their pages are kept
+    assert "maps" not in rendered and "images" not in rendered
+    page = (session.site / "documents" / f"{first['doc']}.html").read_text(encoding="utf-8")
+    assert first["title"] + "（修订）" in page
+    assert site_digest(session.site) == site_digest(clean_build(work, tmp_path / "clean"))
+
+
+def test_a_project_rename_rebuilds_every_page_and_renders_only_what_shows_it(session, tmp_path):
+    work = session.work
+    old = dict(session.plugin.session.pages.markdown)
+    edit_cell(work / "geodata" / "features.csv", PROJECT, "name_zh", lambda name: name + "（修订）")
+    rendered = session.rebuild()
+    new = session.plugin.session.pages.markdown
+    changed = {path for path in new if new[path] != old[path]}
+    naming = {path for path, text in old.items() if re.search(rf"(?<![0-9A-Za-z]){PROJECT}(?![0-9A-Za-z])", text)}
+    chosen = session.plugin.session.pages.rendered
+    assert {f"projects/{PROJECT}.md", "projects/index.md"} <= changed
+    assert changed <= chosen <= naming | set(preview.SUMMARY_PAGES)
+    assert rendered["pages"] == len(chosen) < len(old) // 2
+    pages = sum(1 for p in session.site.rglob("*.html") if not p.is_relative_to(session.site / "maps")
+                and not p.is_relative_to(session.site / "exports") and p.name != "404.html")
+    assert rendered["site pages"] == pages  # its name is in the navigation: every page is put in the theme again
+    assert 0 < rendered["maps"] == rendered["exports"] == rendered["images"] < 10  # only the maps that show it
+    assert site_digest(session.site) == site_digest(clean_build(work, tmp_path / "clean"))
+
+
+def test_a_mistake_stops_a_rebuild_and_its_fix_is_rebuilt_in_part(session):
+    work, before = session.work, site_digest(session.site)
+    original = (work / "measures.csv").read_bytes()
+    first = next(csv.DictReader(io.StringIO(original.decode("utf-8-sig"))))
+    edit_cell(work / "measures.csv", first["id"], "deadline", lambda _: "2024年12月")
+    with pytest.raises(Abort):  # MkDocs stops on the plugin's error (it lists the bad deadline)
+        session.rebuild()
+    (work / "measures.csv").write_bytes(original)
+    rendered = session.rebuild()
+    assert rendered["pages"] < 20 and "site pages" not in rendered  # nothing shown changed
+    assert site_digest(session.site) == before
+
+
+def test_make_site_after_a_preview_in_the_same_process_is_a_whole_build(session, tmp_path):
+    site = build_site(session.work, site=tmp_path / "site", today=BUILD_DATE)
+    assert session.plugin.session is None  # `make site` ends the preview's memory (on_startup, command "build")
+    assert len(list(site.rglob("*.html"))) > 400
