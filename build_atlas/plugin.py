@@ -317,7 +317,10 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
         kept = None
         if self.session is not None and self.session.dirty:
             kept = self.session.hand_written_entries(Path(config.site_dir), self.files, self.generated)
-        search.write_index(Path(config.site_dir), self.atlas, self.generated, kept=kept)
+        # A preview keeps its own memory of results (its jieba may have reloaded words, which shifts their weights):
+        # only whole builds share the records cached on disk, so a preview never leaks into `make site`.
+        cache = artifacts.ArtifactCache(self.cache / "artifacts") if self.session is None else None
+        search.write_index(Path(config.site_dir), self.atlas, self.generated, kept=kept, cache=cache)
         if self.session is not None:
             self.session.complete = True
 

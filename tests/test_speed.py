@@ -1,7 +1,8 @@
 """Issue 14: a rebuild re-renders only what an edit changed, and a cached build is the same site as a clean one.
 
 Artifacts rendered (cache misses) are counted by build_atlas.artifacts.RENDERED, by kind: "maps" (map pages),
-"exports" (standalone HTML), "images" (print images, one count per map).
+"exports" (standalone HTML), "images" (print images, one count per map), "search" (the search results made from
+the data).
 """
 
 from __future__ import annotations
@@ -66,7 +67,8 @@ def test_a_clean_build_renders_every_map_and_a_cached_build_none(warm):
     specs = maps.map_specs(gather(warm["work"]))
     assert warm["first"]["maps"] == len(specs) == warm["first"]["exports"]
     assert warm["second"].get("maps", 0) == warm["second"].get("exports", 0) == 0
-    assert warm["second"].get("images", 0) == 0
+    assert warm["second"].get("images", 0) == warm["second"].get("search", 0) == 0
+    assert warm["first"]["search"] == 1
 
 
 def test_cached_build_and_clean_build_give_the_same_site_byte_for_byte(warm):
@@ -82,7 +84,8 @@ def test_editing_one_measure_re_renders_no_map(warm):
     artifacts.RENDERED.clear()
     site = build_site(work, site=work / "site-measure", today=BUILD_DATE)
     assert first["title"] + "（修订）" in (site / "documents" / f"{first['doc']}.html").read_text(encoding="utf-8")
-    assert sum(artifacts.RENDERED.values()) == 0  # maps show projects, not measure titles
+    # maps show projects, not measure titles; the search results are made again (a title is searched)
+    assert +artifacts.RENDERED == {"search": 1}  # (+ drops kinds counted zero times)
 
 
 def test_editing_one_project_re_renders_only_the_maps_that_show_it_or_load_its_layer(warm):
@@ -103,7 +106,8 @@ def test_editing_one_project_re_renders_only_the_maps_that_show_it_or_load_its_l
     site = build_site(work, site=work / "site-feature", today=BUILD_DATE)
     assert "（修订）" in (site / "maps" / f"project-{fid}.html").read_text(encoding="utf-8")
     assert "（修订）" in next((site / "maps").glob("features-rail-*.js")).read_text(encoding="utf-8")
-    assert artifacts.RENDERED == {"maps": len(showing | loading), "exports": len(showing), "images": len(showing)}
+    assert artifacts.RENDERED == {"maps": len(showing | loading), "exports": len(showing), "images": len(showing),
+                                  "search": 1}
 
 
 def test_map_pages_load_shared_outlines_and_exports_inline_them(warm):
