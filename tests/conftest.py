@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 import functools
+import hashlib
 import http.server
+import io
 import shutil
 import socketserver
 import subprocess
@@ -19,6 +22,25 @@ BUILD_DATE = date(2026, 11, 22)
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
+
+
+def site_digest(site: Path) -> dict[str, str]:
+    """Each file of a built site → its SHA-256: two sites are the same, byte for byte, when these are equal."""
+    return {str(p.relative_to(site)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def edit_cell(path: Path, row_id: str, column: str, edit) -> None:
+    """Change one cell of a CSV table, as staff would in a spreadsheet: every other value is kept."""
+    text = path.read_text(encoding="utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    row = next(r for r in rows if r["id"] == row_id)
+    row[column] = edit(row[column])
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,6 @@ is not in the files).
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import re
 import shutil
@@ -30,27 +29,12 @@ from build_atlas.build import build_site, pin_build_date
 from build_atlas.model import gather
 from build_atlas.pages import render_pages
 
-from .conftest import BUILD_DATE, ROOT, copy_project, ensure_dir
+from .conftest import BUILD_DATE, ROOT, copy_project, edit_cell, ensure_dir, site_digest
 
 SERVE_URL = "http://127.0.0.1:8000/"
 PROJECT = "hsr-baotou-yinchuan"
 
 
-def site_digest(site: Path) -> dict[str, str]:
-    return {str(p.relative_to(site)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(site.rglob("*")) if p.is_file()}
-
-
-def edit_cell(path: Path, row_id: str, column: str, edit) -> None:
-    text = path.read_text(encoding="utf-8-sig")
-    rows = list(csv.DictReader(io.StringIO(text, newline="")))
-    row = next(r for r in rows if r["id"] == row_id)
-    row[column] = edit(row[column])
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    path.write_text(out.getvalue(), encoding="utf-8")
 
 
 class Session:

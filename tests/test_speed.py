@@ -8,7 +8,6 @@ the data).
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import shutil
 from pathlib import Path
@@ -20,12 +19,7 @@ from build_atlas.build import build_site
 from build_atlas.model import gather
 from build_atlas.schema import LAYERS
 
-from .conftest import BUILD_DATE, ROOT, copy_project, ensure_dir
-
-
-def site_digest(site: Path) -> dict[str, str]:
-    return {str(p.relative_to(site)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(site.rglob("*")) if p.is_file()}
+from .conftest import BUILD_DATE, ROOT, copy_project, edit_cell, ensure_dir, site_digest
 
 
 def fresh_cache(work: Path) -> Path:
@@ -50,17 +44,6 @@ def warm(tmp_path_factory) -> dict:
     cached = build_site(work, site=work / "site-cached", today=BUILD_DATE)
     return {"work": work, "clean": clean, "cached": cached, "first": first, "second": dict(artifacts.RENDERED)}
 
-
-def edit_cell(path: Path, row_id: str, column: str, edit) -> None:
-    text = path.read_text(encoding="utf-8-sig")
-    rows = list(csv.DictReader(io.StringIO(text, newline="")))
-    row = next(r for r in rows if r["id"] == row_id)
-    row[column] = edit(row[column])
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    path.write_text(out.getvalue(), encoding="utf-8")
 
 
 def test_a_clean_build_renders_every_map_and_a_cached_build_none(warm):
