@@ -153,12 +153,17 @@ def render_images(spec: MapSpec, cities, counties, cache: Path, footer: Footer |
     return render_all([spec], cities, counties, cache, footer)[spec.name]
 
 
+def image_keys(specs: list[MapSpec], cities, counties, footer: Footer) -> dict[str, str]:
+    """{map name: image_key} for every map."""
+    code, outlines = code_version(), outlines_digest(cities, counties)
+    return {spec.name: image_key(spec, outlines, footer, code) for spec in specs}
+
+
 def render_all(specs: list[MapSpec], cities, counties, cache: Path, footer: Footer | None = None,
                workers: int | None = None) -> dict[str, dict[str, bytes]]:
     """{map name: {suffix: bytes}} for every map; cached ones are read, the others drawn (in parallel when many)."""
     footer = footer or Footer()
-    code, outlines = code_version(), outlines_digest(cities, counties)
-    keys = {spec.name: image_key(spec, outlines, footer, code) for spec in specs}
+    keys = image_keys(specs, cities, counties, footer)
     images = {spec.name: cached(cache, spec.name, keys[spec.name]) for spec in specs}
     missing = [spec for spec in specs if images[spec.name] is None]
     artifacts.RENDERED["images"] += len(missing)
@@ -175,6 +180,15 @@ def render_all(specs: list[MapSpec], cities, counties, cache: Path, footer: Foot
             keep(pool.map(_draw_remembered, missing, chunksize=1))
     else:
         keep(draw_images(spec, cities, counties, footer) for spec in missing)
+    return images
+
+
+def draw_and_store(spec: MapSpec, cities, counties, footer: Footer, cache: Path, key: str) -> dict[str, bytes]:
+    """One map's images, drawn unless another process cached them meanwhile, and cached (a preview's worker)."""
+    images = cached(cache, spec.name, key)
+    if images is None:
+        images = draw_images(spec, cities, counties, footer)
+        store(cache, spec.name, key, images)
     return images
 
 

@@ -120,8 +120,9 @@ def map_specs(atlas: Atlas) -> list[MapSpec]:
         if len(features):
             bounds = shapely.union_all(list(features.geometry) + [shapely.box(*region)]).bounds
             specs.append(MapSpec(f"theme-{theme.key}", f"{theme.zh}主题项目图", features, padded(bounds, 0.02)))
-    for fid, feature in atlas.located.iterrows():
-        specs.append(MapSpec(f"project-{fid}", feature["name_zh"], atlas.located.loc[[fid]],
+    located = atlas.located
+    for n, (fid, feature) in enumerate(located.iterrows()):
+        specs.append(MapSpec(f"project-{fid}", feature["name_zh"], located.iloc[[n]],
                              padded(feature.geometry.bounds, 0.15, 0.3), ""))
     return specs
 
@@ -448,15 +449,24 @@ SHOWN_COLUMNS = ["id", "name_zh", "name_en", "kind", "status", "precision", "geo
 CODE = [Path(__file__), *ATLAS_ASSETS.values()]
 
 
+def shown_digests(features: gpd.GeoDataFrame) -> dict[str, str]:
+    """Each feature's id → a digest of what a map shows of it (made once for all maps: map_key needs it 184 times)."""
+    shown = features[SHOWN_COLUMNS].to_wkb()
+    return {row[0]: artifacts.digest(repr(row)) for row in shown.itertuples(index=False)}
+
+
 def map_key(spec: MapSpec, options: MapOptions, outlines: Outlines, asset_base: str = "../assets/vendor/",
-            link_base: str = "../", shared: dict[str, str] | None = None) -> str:
-    """Digest of exactly what render_map draws the map from: the features' shown columns, the frame and outlines,
-    the options, and the code and library versions."""
+            link_base: str = "../", shared: dict[str, str] | None = None, shown: dict[str, str] | None = None) -> str:
+    """Digest of exactly what render_map draws the map from: the features' shown columns (`shown`: shown_digests of
+    every located feature, when the caller has them), the frame and outlines, the options, and the code and library
+    versions."""
+    if shown is None:
+        shown = shown_digests(spec.features)
     return artifacts.digest(
         artifacts.files_digest(CODE), folium.__version__, branca.__version__, outlines.digest(),
-        spec.features[SHOWN_COLUMNS].to_wkb().to_csv(),
+        *(shown[fid] for fid in spec.features["id"]),
         repr((spec.name, spec.title, spec.frame, spec.counties_of, spec.tolerance, options, asset_base, link_base,
-              sorted(shared_by(spec, shared).items()))))
+              sorted(shared_by(spec, shared)))))
 
 
 # folium's templates indent their output deeply; no line of a map page needs its indent (no <pre>, no string
@@ -580,7 +590,8 @@ def shared_by(spec: MapSpec, shared: dict[str, str] | None) -> dict[str, str]:
 
 
 def render_map(spec: MapSpec, atlas: Atlas, options: MapOptions, asset_base: str = "../assets/vendor/",
-               link_base: str = "../", outlines=None, shared: dict[str, str] | None = None) -> str:
+               link_base: str = "../", outlines=None, shared: dict[str, str] | None = None,
+               keep_names: bool = False) -> str:
     """The map page's full HTML, with assets under `asset_base` and links relative to `link_base`. `shared`:
     {key: file name} of shared_scripts' files beside the page; the page loads those whose data it draws instead of
     inlining it (standalone exports pass none and inline everything)."""
@@ -593,7 +604,7 @@ def render_map(spec: MapSpec, atlas: Atlas, options: MapOptions, asset_base: str
                    f"counties-{spec.counties_of}": outlines.geojson("counties", spec.counties_of)})
     shared = shared_by(spec, shared)
     fmap = base_map(spec, options, asset_base)
-    fmap.default_js += [(f"atlas_shared_{n}", name) for n, name in enumerate(shared.values())]
+    fmap.default_js += [(f"atlas_shared_{n}", SHARED_NAME.format(key)) for n, key in enumerate(shared)]
     fmap.get_root().html.add_child(branca.element.Element(caption_html(spec, options, link_base)))
     add_boundaries(fmap, spec, outlines)
     add_features(fmap, spec)
@@ -608,4 +619,17 @@ def render_map(spec: MapSpec, atlas: Atlas, options: MapOptions, asset_base: str
     candidates = {key: data for key, data in drawn.items() if key in shared}
     if any(key.startswith("features-") for key in shared):
         candidates.update({key: data for key, data in feature_layers(atlas).items() if key in shared})
-    return refer_to_shared(page, candidates)
+    page = refer_to_shared(page, candidates)
+    return page if keep_names else named_shared(page, shared)
+
+
+SHARED_NAME = "atlas-shared:{}"  # where a map page loads a shared script; its file name (with a digest) goes there
+
+
+def named_shared(page: str, shared: dict[str, str]) -> str:
+    """The page with the current file names of the shared scripts it loads. A map page is cached with their keys
+    instead (render_map's `keep_names`): an edit that changes a shared script's digest leaves the pages that load it
+    to a replacement here instead of a new rendering."""
+    for key, name in shared.items():
+        page = page.replace(f'"{SHARED_NAME.format(key)}"', f'"{name}"')
+    return page

@@ -155,6 +155,8 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """MkDocs keeps a plugin that has this hook for the whole `mkdocs serve` session."""
+        if self.session is not None:
+            self.session.drawing.close()
         self.session = preview.Session(dirty) if command == "serve" else None
         build_logger = logging.getLogger("mkdocs.commands.build")
         for old in [f for f in build_logger.filters if isinstance(f, DirtyWarning)]:
@@ -163,13 +165,17 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
             build_logger.addFilter(DirtyWarning())
 
     def on_shutdown(self) -> None:
+        if self.session is not None:
+            self.session.drawing.close()
         self.session = None
 
     def on_build_error(self, *, error) -> None:
         """A build that failed while writing may have written part of what it meant to: the next one writes
         everything. (One stopped by a mistake in the data, before anything was written, changes nothing.)"""
         if self.session is not None and not self.session.complete:
+            drawing = self.session.drawing  # it writes the images itself, and knows which it wrote
             self.session = preview.Session(self.session.dirty)
+            self.session.drawing = drawing
 
     def on_config(self, config):
         self.root = Path(config.config_file_path).parent
@@ -257,9 +263,13 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
         for key, (name, script) in maps.shared_scripts(atlas, outlines).items():
             files.append(File.generated(config, f"maps/{name}", content=script))
             shared[key] = name
+        shown = maps.shown_digests(atlas.located)
         for spec in specs:  # each map rendered only when what it shows changed
-            page = self.artifacts.get("maps", spec.name, maps.map_key(spec, options, outlines, shared=shared),
-                                      partial(maps.render_map, spec, atlas, options, outlines=outlines, shared=shared))
+            key = maps.map_key(spec, options, outlines, shared=shared, shown=shown)
+            page = self.artifacts.get("maps", spec.name, key,
+                                      partial(maps.render_map, spec, atlas, options, outlines=outlines, shared=shared,
+                                              keep_names=True))
+            page = maps.named_shared(page, maps.shared_by(spec, shared))
             files.append(File.generated(config, f"maps/{spec.name}.html", content=page))
         if self.config.exports:
             self.add_exports(files, config, specs, options, outlines, vendor)
@@ -358,6 +368,9 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
                 maps.render_map(spec, self.atlas, options, link_base=link_base, outlines=outlines), vendor))
             files.append(File.generated(config, f"exports/{spec.name}.html", content=page))
         footer = exports.Footer(date=self.today.isoformat(), atlas=config.site_name, url=options.site_url)
+        if self.session is not None:  # a preview shows an edit first and draws its images afterwards
+            self.session.drawing.update(specs, cities, counties, self.cache / "exports", footer, Path(config.site_dir))
+            return
         images = exports.render_all(specs, cities, counties, self.cache / "exports", footer)
         for name, by_suffix in images.items():
             for suffix, data in by_suffix.items():

@@ -20,15 +20,20 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
+import multiprocessing
+import os
 import re
+import threading
 from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 import jinja2
 
-from . import artifacts, pages
+from . import artifacts, exports, pages
 from .model import Atlas
 from .schema import CITIES, THEMES
 
@@ -155,6 +160,80 @@ def maps_digest(atlas: Atlas, *parts: str) -> str:
                             frame_digest(atlas.cities), frame_digest(atlas.counties), *parts)
 
 
+class Drawing:
+    """The print images of a preview, drawn after the build instead of during it: an edit to a project shows on its
+    pages at once, and its images follow when drawn (they took most of such a rebuild: the overview's two images alone
+    take about ten seconds of drawing). Images are not among the build's files: this writes them into site/exports
+    itself, cached ones at once and the others as a worker process finishes each. A later build supersedes what an
+    earlier one asked for: a drawing nobody wants any more is cancelled, or not written when it is done.
+
+    The workers are spawned, not forked: the server's threads may hold locks that a forked child would inherit."""
+
+    def __init__(self, workers: int | None = None):
+        self.workers, self.pool = workers or min(os.cpu_count() or 1, 4), None
+        self.wanted: dict[str, str] = {}  # map name → key of the images the last build asked for
+        self.shown: dict[str, str] = {}  # map name → key of the images in site/exports
+        self.pending: dict[tuple[str, str], Future] = {}
+        self.lock = threading.Condition()
+
+    def update(self, specs, cities, counties, cache: Path, footer, site: Path) -> None:
+        """Show every map's images as this build's data draws them: cached ones now, the others when drawn."""
+        keys = exports.image_keys(specs, cities, counties, footer)
+        folder = site / "exports"
+        with self.lock:
+            self.wanted = keys
+            for (name, key), future in list(self.pending.items()):
+                if keys.get(name) != key:
+                    future.cancel()
+            for name in set(self.shown) - set(keys):  # a project deleted: its images go with it
+                for suffix in exports.IMAGES:
+                    (folder / f"{name}.{suffix}").unlink(missing_ok=True)
+                del self.shown[name]
+            for spec in specs:
+                key = keys[spec.name]
+                if self.shown.get(spec.name) == key or (spec.name, key) in self.pending:
+                    continue
+                images = exports.cached(cache, spec.name, key)
+                if images is not None:
+                    self.show(folder, spec.name, key, images)
+                    continue
+                artifacts.RENDERED["images"] += 1
+                if self.pool is None:
+                    self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+                future = self.pool.submit(exports.draw_and_store, spec, cities, counties, footer, cache, key)
+                self.pending[spec.name, key] = future
+                future.add_done_callback(functools.partial(self.drawn, folder, spec.name, key))
+
+    def drawn(self, folder: Path, name: str, key: str, future: Future) -> None:
+        with self.lock:
+            try:
+                if not future.cancelled() and self.wanted.get(name) == key:
+                    self.show(folder, name, key, future.result())
+            except Exception:  # noqa: BLE001 - a preview keeps serving; the next `make site` draws it or says why
+                logging.getLogger("mkdocs").exception("地图图片未能生成 / drawing the images of %s failed", name)
+            finally:
+                self.pending.pop((name, key), None)
+                self.lock.notify_all()
+
+    def show(self, folder: Path, name: str, key: str, images: dict[str, bytes]) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        for suffix, data in images.items():
+            temporary = folder / f".{name}.{suffix}.tmp"  # written aside, then renamed: never half an image
+            temporary.write_bytes(data)
+            temporary.replace(folder / f"{name}.{suffix}")
+        self.shown[name] = key
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Until every drawing asked for is shown (tests, and a preview that ends); False on timeout."""
+        with self.lock:
+            return self.lock.wait_for(lambda: not self.pending, timeout)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = None
+
+
 PAGE_STATE = ("markdown", "meta", "_title_from_render", "content", "toc", "present_anchor_ids")
 
 
@@ -188,6 +267,7 @@ class Session:
         self.templates = TemplateCache()
         self.phase, self.changed, self.reading_key, self.page_key_changed = "read", set(), "", True
         self.complete = True
+        self.drawing = Drawing()
 
     # -- files ---------------------------------------------------------------------------------------------------
     def track(self, files, config) -> None:
