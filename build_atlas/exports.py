@@ -1,5 +1,6 @@
-"""Maps that travel: single-file HTML with every asset inlined, and print images — PNG at 300 dpi for print, PNG
-1600 px wide with larger type for reports, and SVG whose labels stay editable text.
+"""Maps that travel: print images — PNG at 300 dpi for print, PNG 1600 px wide with larger type for reports, and SVG
+whose labels stay editable text. (The single-file HTML is made in the reader's browser from the map page:
+theme/assets/javascripts/atlas-embed.js.)
 
 The drawing is in prints.py (layout and figure) and labels.py (label placement). Images are cached under the cache
 dir, keyed by a hash of exactly their inputs (the map's data, the outlines, the footer and this code), and missing
@@ -8,7 +9,6 @@ ones are drawn in a process pool.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import io
 import multiprocessing
@@ -65,23 +65,6 @@ def draw(spec: MapSpec, cities, counties, font: str = "", size: prints.Size = pr
     """One map's page as a matplotlib figure, with the CJK font set up (`font`: cjk_font()'s name)."""
     cjk_font()
     return print_page.draw(spec, cities, counties, size, footer)
-
-
-def inline_assets(page: str, vendor: dict[str, Path]) -> str:
-    """Replace <script src> and <link href> to vendored files with their contents (CSS images as data URIs)."""
-    def script(match: re.Match) -> str:
-        return f"<script>{vendor[match.group(1)].read_text(encoding='utf-8')}</script>"
-
-    def style(match: re.Match) -> str:
-        path = vendor[match.group(1)]
-        css = path.read_text(encoding="utf-8")
-        css = re.sub(r"url\((images/[^)]+\.png)\)", lambda m: "url(data:image/png;base64,"
-                     + base64.b64encode((path.parent / m.group(1)).read_bytes()).decode() + ")", css)
-        return f"<style>{css}</style>"
-
-    names = "|".join(re.escape(name) for name in vendor)
-    page = re.sub(rf'<script src="(?:[^"]*/)?({names})"></script>', script, page)
-    return re.sub(rf'<link rel="stylesheet" href="(?:[^"]*/)?({names})"\s*/?>', style, page)
 
 
 def code_version() -> str:

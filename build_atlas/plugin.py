@@ -214,12 +214,12 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
             files.append(File.generated(config, f"data/{Path(name).name}", content=safe_csv(self.root / name)))
         session, drawn = self.session, Files([])
         if session is None:
-            self.add_maps(drawn, config, vendor, options)
+            self.add_maps(drawn, config, options)
         else:  # a preview reuses what the data they show did not change
             key = preview.maps_digest(atlas, repr(options), str(self.config.exports), config.site_name,
                                       *(str(preview.source_stamp(path)) for path in vendor.values()))
             if key != session.maps_key:
-                self.add_maps(drawn, config, vendor, options)
+                self.add_maps(drawn, config, options)
                 session.maps_key, session.map_files = key, [(f.src_uri, f.content_bytes) for f in drawn]
             else:
                 for path, content in session.map_files:
@@ -250,7 +250,7 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
         self.files = files
         return files
 
-    def add_maps(self, files: Files, config, vendor: dict[str, Path], options: maps.MapOptions) -> None:
+    def add_maps(self, files: Files, config, options: maps.MapOptions) -> None:
         """The layer data, the map pages with their shared outlines, and the exports."""
         atlas = self.atlas
         layers = geojson_layers(atlas)
@@ -272,7 +272,7 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
             page = maps.named_shared(page, maps.shared_by(spec, shared))
             files.append(File.generated(config, f"maps/{spec.name}.html", content=page))
         if self.config.exports:
-            self.add_exports(files, config, specs, options, outlines, vendor)
+            self.add_exports(files, config, specs, options, outlines)
 
     def on_nav(self, nav, *, config, files):
         if self.session is not None and self.session.dirty:
@@ -357,16 +357,10 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
             vendor[site_path] = source
         return vendor
 
-    def add_exports(self, files, config, specs, options, outlines, vendor) -> None:
-        """Every map, project maps included: standalone HTML, and the print images (cached, drawn in parallel)."""
+    def add_exports(self, files, config, specs, options, outlines) -> None:
+        """Every map's print images, project maps included (cached, drawn in parallel). The single-file HTML is made
+        in the reader's browser from the map page (theme/assets/javascripts/atlas-embed.js)."""
         cities, counties = outlines
-        link_base = options.site_url or "../"
-        inlined = artifacts.files_digest(vendor.values())
-        for spec in specs:
-            key = artifacts.digest(maps.map_key(spec, options, outlines, link_base=link_base), inlined)
-            page = self.artifacts.get("exports", spec.name, key, lambda spec=spec: exports.inline_assets(
-                maps.render_map(spec, self.atlas, options, link_base=link_base, outlines=outlines), vendor))
-            files.append(File.generated(config, f"exports/{spec.name}.html", content=page))
         footer = exports.Footer(date=self.today.isoformat(), atlas=config.site_name, url=options.site_url)
         if self.session is not None:  # a preview shows an edit first and draws its images afterwards
             self.session.drawing.update(specs, cities, counties, self.cache / "exports", footer, Path(config.site_dir))

@@ -160,6 +160,9 @@ def maps_digest(atlas: Atlas, *parts: str) -> str:
                             frame_digest(atlas.cities), frame_digest(atlas.counties), *parts)
 
 
+WORKER_NICENESS = 10  # the drawing yields the processor to the next rebuild: staff see their edit first
+
+
 class Drawing:
     """The print images of a preview, drawn after the build instead of during it: an edit to a project shows on its
     pages at once, and its images follow when drawn (they took most of such a rebuild: the overview's two images alone
@@ -199,7 +202,8 @@ class Drawing:
                     continue
                 artifacts.RENDERED["images"] += 1
                 if self.pool is None:
-                    self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+                    self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
+                                                    initializer=os.nice, initargs=(WORKER_NICENESS,))
                 future = self.pool.submit(exports.draw_and_store, spec, cities, counties, footer, cache, key)
                 self.pending[spec.name, key] = future
                 future.add_done_callback(functools.partial(self.drawn, folder, spec.name, key))

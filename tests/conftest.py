@@ -129,3 +129,36 @@ def page(browser):
     page.on("console", lambda message: page.console_errors.append(message.text) if message.type == "error" else None)
     yield page
     context.close()
+
+
+def atlas_page_of(map_name: str) -> str:
+    """The atlas page that shows a map and offers its downloads."""
+    kind, _, key = map_name.partition("-")
+    return {"overview": "index.html", "city": f"cities/{key}.html", "theme": f"themes/{key}.html",
+            "project": f"projects/{key}.html"}[kind]
+
+
+@pytest.fixture(scope="session")
+def single_file(site_url, browser, tmp_path_factory):
+    """A map's single-file HTML as a reader gets it: its link clicked on the atlas page served on 127.0.0.1 (the
+    file is made in the browser, theme/assets/javascripts/atlas-embed.js), and the download saved. name → Path."""
+    folder, saved = tmp_path_factory.mktemp("single-file"), {}
+
+    def get(name: str) -> Path:
+        if name not in saved:
+            context = browser.new_context()
+            context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(
+                ("http://127.0.0.1", "data:", "blob:", "about:")) else route.abort())
+            try:
+                page = context.new_page()
+                page.goto(site_url + atlas_page_of(name), wait_until="load")
+                with page.expect_download() as download:
+                    page.locator(f'a[data-single-file="{name}.html"]').click()
+                assert download.value.suggested_filename == f"{name}.html"
+                saved[name] = folder / f"{name}.html"
+                download.value.save_as(saved[name])
+            finally:
+                context.close()
+        return saved[name]
+
+    return get

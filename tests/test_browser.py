@@ -374,9 +374,9 @@ def offline_page(browser) -> Iterator[tuple[object, list[str], list[str]]]:
 
 
 @pytest.mark.browser
-def test_standalone_export_draws_from_file_url_without_any_network_request(built_site, browser):
+def test_standalone_export_draws_from_file_url_without_any_network_request(built_site, browser, single_file):
     with offline_page(browser) as (page, local, outside):
-        page.goto((built_site / "exports/overview.html").as_uri(), wait_until="load")
+        page.goto(single_file("overview").as_uri(), wait_until="load")
         page.locator(".leaflet-overlay-pane path").first.wait_for()
         state = page.evaluate(MAP_STATE_JS)
     assert state["overlays"][CITY_BOUNDARIES] == len(CITIES)

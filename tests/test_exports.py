@@ -15,7 +15,7 @@ from PIL import Image
 from build_atlas import exports, labels, maps, print_page, prints
 from build_atlas.model import gather
 
-from .conftest import ROOT
+from .conftest import ROOT, atlas_page_of
 
 MAIN = ("overview", "city-hohhot", "city-baotou", "city-ordos", "city-ulanqab")
 FOOTER = prints.Footer(date="2026-11-22", atlas="呼包鄂乌一体化政策图集", url="https://atlas.example.cn/")
@@ -155,7 +155,15 @@ def test_cached_images_are_returned_byte_for_byte_and_keyed_by_their_inputs(atla
 
 
 def test_every_map_including_project_maps_has_its_downloads(built_site, atlas_maps):
+    """Its images in exports/, and on its atlas page a link to each, the single-file HTML's made on the page."""
     specs, _ = atlas_maps
-    missing = [f"{name}.{suffix}" for name in specs for suffix, _ in exports.DOWNLOADS
+    missing = [f"{name}.{suffix}" for name in specs for suffix in exports.IMAGES
                if not (built_site / "exports" / f"{name}.{suffix}").exists()]
     assert missing == []
+    unlinked = []
+    for name in specs:
+        page = (built_site / atlas_page_of(name)).read_text(encoding="utf-8")
+        links = [f'exports/{name}.{suffix}" download' for suffix in exports.IMAGES]
+        links.append(f'maps/{name}.html" data-single-file="{name}.html"')
+        unlinked += [f"{name}: {link}" for link in links if link not in page]
+    assert unlinked == []

@@ -232,11 +232,23 @@ def test_embed_snippet_copied_from_the_atlas_renders_the_map_in_a_report_elsewhe
 
 
 @pytest.mark.browser
-def test_standalone_map_prints_on_one_a4_landscape_page_without_buttons(built_site, context_of):
+def test_single_file_map_is_made_on_the_page_with_everything_inside_and_absolute_links(single_file, site_url):
+    text = single_file("project-hsr-baotou-yinchuan").read_text(encoding="utf-8")
+    assert text.startswith("<!DOCTYPE html>") and '<html lang="zh">' in text
+    assert "<script src=" not in text and 'rel="stylesheet"' not in text and "url(images/" not in text
+    assert "L.map(" in text and "atlasMap.enhance(" in text and '"name_zh":"呼和浩特市"' in text  # outlines inside
+    assert f'var atlasLinkBase = "{site_url}";' in text  # the popups' links to project pages
+    links = re.findall(r'<a [^>]*href="([^"]+)"', text)
+    assert links and all(link.startswith(("http://", "https://")) for link in links), links
+    assert f"{site_url}projects/hsr-baotou-yinchuan.html" in links
+
+
+@pytest.mark.browser
+def test_standalone_map_prints_on_one_a4_landscape_page_without_buttons(single_file, context_of):
     from pypdf import PdfReader
 
     page = context_of(**DESKTOP).new_page()
-    page.goto((built_site / "exports/city-hohhot.html").as_uri(), wait_until="load")
+    page.goto(single_file("city-hohhot").as_uri(), wait_until="load")
     page.locator(".leaflet-overlay-pane path").first.wait_for()
     page.emulate_media(media="print")
     shown = {selector: page.locator(selector).first.is_visible() for selector in

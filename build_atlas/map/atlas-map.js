@@ -85,7 +85,9 @@
     container.setAttribute("role", "main");  // the map is the page's content (a landmark for screen readers)
     container.setAttribute("aria-label", document.title);
     var frame = L.latLngBounds(options.frame);
-    if (options.linkBase !== undefined) {
+    if (window.atlasLinkBase) {  // a single-file copy links to the atlas by its full address (atlas-embed.js)
+      linkBase = window.atlasLinkBase;
+    } else if (options.linkBase !== undefined) {
       linkBase = options.linkBase;
     }
     function reset() {
