@@ -46,6 +46,7 @@ MOVING_COLUMNS = {"measures": ("id", "doc", "cities", "themes", "features", "imp
                   "features": ("id", "kind", "cities")}
 SUMMARY_PAGES = ("index.md", "tracing.md", "data.md", "changes.md")  # changes.md: the uncommitted edits
 TEMPLATES = Path(pages.__file__).with_name("templates")
+SHARED_SCRIPT = re.compile(r"maps/(?:outlines|features)-[\w-]+-[0-9a-f]{12}\.js")  # maps.shared_scripts' names
 
 
 def frame_digest(frame) -> str:
@@ -276,9 +277,12 @@ class Session:
     # -- files ---------------------------------------------------------------------------------------------------
     def track(self, files, config) -> None:
         """Give every file an is_modified() that answers from this memory (used by MkDocs in dirty mode)."""
+        # what a page's reading may depend on: the set of files its links can point to. The map pages' shared
+        # scripts are left out: no page links to them, and their names change with every edit to a project.
+        linkable = sorted(f.src_uri for f in files if not SHARED_SCRIPT.fullmatch(f.src_uri))
         reading_key = artifacts.digest(Path(config.config_file_path).read_bytes(),
                                        json.dumps(config.extra, sort_keys=True, default=str),
-                                       config.site_url or "", "\n".join(sorted(f.src_uri for f in files)))
+                                       config.site_url or "", "\n".join(linkable))
         stale_readings = reading_key != self.reading_key
         self.reading_key, self.changed = reading_key, set()
         seen = {}
