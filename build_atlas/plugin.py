@@ -324,6 +324,9 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
     @event_priority(-50)  # after the search plugin writes its index (0), before the offline plugin inlines it (-100)
     def on_post_build(self, *, config) -> None:
         search.patch_theme_scripts(Path(config.site_dir))
+        theme_search = config.plugins.get("material/search")
+        languages = list(theme_search.config.lang or ["en"]) if theme_search is not None else ["en"]
+        search.prune_theme_scripts(Path(config.site_dir), languages)
         kept = None
         if self.session is not None and self.session.dirty:
             kept = self.session.hand_written_entries(Path(config.site_dir), self.files, self.generated)

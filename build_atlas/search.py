@@ -311,3 +311,31 @@ def patch_theme_scripts(site_dir: Path) -> None:
                 raise PluginError(f"{path.name}: Material's search code changed; review PATCHES in "
                                   "build_atlas/search.py against the new version")
             path.write_text(prelude + code.replace(old, new), encoding="utf-8")
+
+
+SOURCE_MAP = re.compile(r"\n?//# sourceMappingURL=[^\n]*\.map\n?$")
+LANGUAGE_SCRIPTS = {"ja": ["tinyseg.js"], "th": ["wordcut.js"], "hi": ["wordcut.js"]}  # as Material's worker loads
+
+
+def prune_theme_scripts(site_dir: Path, languages: list[str]) -> list[str]:
+    """Remove what the theme ships that no reader's browser loads: source maps (for debugging Material itself; 1.2
+    MB) and the search languages not configured (a 677 KB Thai word list among them). Returns the removed paths.
+    Material's search worker loads lunr.stemmer.support, one script per configured language, lunr.multi when there
+    are several, and tinyseg (ja) or wordcut (th, hi); nothing else in assets/javascripts/lunr/ is asked for."""
+    scripts, removed = site_dir / "assets/javascripts", []
+    keep = {"min/lunr.stemmer.support.min.js", *(f"min/lunr.{lang}.min.js" for lang in languages if lang != "en"),
+            *(name for lang in languages for name in LANGUAGE_SCRIPTS.get(lang, []))}
+    if len(languages) > 1:
+        keep.add("min/lunr.multi.min.js")
+    for path in sorted((scripts / "lunr").rglob("*.js")):
+        if path.relative_to(scripts / "lunr").as_posix() not in keep:
+            path.unlink()
+            removed.append(path.relative_to(site_dir).as_posix())
+    for path in sorted(scripts.rglob("*.js.map")):
+        path.unlink()
+        removed.append(path.relative_to(site_dir).as_posix())
+    for path in sorted(scripts.rglob("*.min.js")):
+        code = path.read_text(encoding="utf-8")
+        if SOURCE_MAP.search(code):
+            path.write_text(SOURCE_MAP.sub("\n", code), encoding="utf-8")
+    return removed

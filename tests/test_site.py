@@ -154,3 +154,12 @@ def test_every_table_is_offered_for_download_whole_and_linked_from_the_data_page
         offered = list(csv.reader(io.StringIO(download, newline="")))
         assert (len(offered), offered[0]) == (len(source), source[0]), name
         assert f'href="data/{Path(name).name}"' in page, name
+
+
+def test_theme_scripts_no_reader_loads_are_not_shipped(built_site):
+    """Source maps and the search languages not configured are removed; the Chinese search still runs (test_search)."""
+    scripts = built_site / "assets/javascripts"
+    assert sorted(p.relative_to(scripts / "lunr").as_posix() for p in (scripts / "lunr").rglob("*.js")) == [
+        "min/lunr.stemmer.support.min.js", "min/lunr.zh.min.js"]
+    assert not list(built_site.rglob("*.map"))
+    assert not [p.name for p in scripts.rglob("*.js") if "sourceMappingURL" in p.read_text(encoding="utf-8")]
