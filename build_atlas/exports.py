@@ -19,6 +19,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import matplotlib
+import pandas as pd
 from PIL import Image
 
 matplotlib.use("Agg")
@@ -83,12 +84,24 @@ def outlines_digest(cities: gpd.GeoDataFrame, counties: gpd.GeoDataFrame) -> str
     return digest.hexdigest()
 
 
-def image_key(spec: MapSpec, outlines: str, footer: Footer, code: str) -> str:
-    """Hash of exactly what the images are drawn from."""
+IMAGE_COLUMNS = ["kind", "name_zh", "status", "geometry"]  # all a print image shows of a feature
+
+
+def feature_digests(features: gpd.GeoDataFrame) -> dict[str, str]:
+    """Each feature's id → a digest of what a print image shows of it."""
+    shown = features[IMAGE_COLUMNS].to_wkb()
+    return {fid: artifacts.digest(repr(row)) for fid, row in zip(shown.index, shown.itertuples(index=False),
+                                                                 strict=True)}
+
+
+def image_key(spec: MapSpec, outlines: str, footer: Footer, code: str, rows: dict[str, str] | None = None) -> str:
+    """Hash of exactly what the images are drawn from (`rows`: feature_digests of every feature, when the caller
+    has them)."""
+    rows = rows if rows is not None else feature_digests(spec.features)
     digest = hashlib.sha256(code.encode())
     digest.update(outlines.encode())
-    shown = spec.features[["kind", "name_zh", "status", "geometry"]].to_wkb()
-    digest.update(shown.to_csv().encode())
+    for fid in spec.features.index:
+        digest.update(f"{fid}\0{rows[fid]}\0".encode())
     digest.update(repr((spec.name, spec.title, spec.frame, spec.counties_of, footer)).encode())
     return digest.hexdigest()[:24]
 
@@ -139,7 +152,9 @@ def render_images(spec: MapSpec, cities, counties, cache: Path, footer: Footer |
 def image_keys(specs: list[MapSpec], cities, counties, footer: Footer) -> dict[str, str]:
     """{map name: image_key} for every map."""
     code, outlines = code_version(), outlines_digest(cities, counties)
-    return {spec.name: image_key(spec, outlines, footer, code) for spec in specs}
+    features = pd.concat([spec.features for spec in specs])
+    rows = feature_digests(features[~features.index.duplicated()])
+    return {spec.name: image_key(spec, outlines, footer, code, rows) for spec in specs}
 
 
 def render_all(specs: list[MapSpec], cities, counties, cache: Path, footer: Footer | None = None,

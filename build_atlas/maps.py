@@ -523,18 +523,31 @@ def shared_scripts(atlas: Atlas, outlines: Outlines) -> dict[str, tuple[str, str
     script sets `atlasOutlines[key]`, its rings packed as encoded polylines; a feature script sets
     `atlasFeatures[key]`, from which a map picks its features by id. Names carry a digest: a browser never keeps a
     stale copy. Standalone exports inline everything instead."""
-    scripts = {}
-    for key, data in outline_layers(outlines).items():
-        text = script_json(packed(data))
-        scripts[key] = (f"outlines-{key}-{artifacts.digest(text)[:12]}.js",
-                        f"var atlasOutlines = window.atlasOutlines || {{}};\n"
-                        f"atlasOutlines[{json.dumps(key)}] = atlasMap.unpack({text});\n")
+    scripts = dict(outline_scripts(outlines))
     for key, data in feature_layers(atlas).items():
         text = script_json(data)
         scripts[key] = (f"{key}-{artifacts.digest(text)[:12]}.js",
                         f"var atlasFeatures = window.atlasFeatures || {{}};\n"
                         f"atlasFeatures[{json.dumps(key)}] = {text};\n")
     return scripts
+
+
+_OUTLINE_SCRIPTS: dict[str, dict[str, tuple[str, str]]] = {}  # the last outlines' scripts (a preview reuses them)
+
+
+def outline_scripts(outlines: Outlines) -> dict[str, tuple[str, str]]:
+    """shared_scripts' outline part, made once while the outlines stay the same (encoding them takes a while)."""
+    digest = outlines.digest()
+    if digest not in _OUTLINE_SCRIPTS:
+        scripts = {}
+        for key, data in outline_layers(outlines).items():
+            text = script_json(packed(data))
+            scripts[key] = (f"outlines-{key}-{artifacts.digest(text)[:12]}.js",
+                            f"var atlasOutlines = window.atlasOutlines || {{}};\n"
+                            f"atlasOutlines[{json.dumps(key)}] = atlasMap.unpack({text});\n")
+        _OUTLINE_SCRIPTS.clear()
+        _OUTLINE_SCRIPTS[digest] = scripts
+    return _OUTLINE_SCRIPTS[digest]
 
 
 def refer_to_shared(page: str, candidates: dict[str, dict]) -> str:
