@@ -598,7 +598,9 @@ def shared_by(spec: MapSpec, shared: dict[str, str] | None) -> dict[str, str]:
     region = spec.tolerance > CONTEXT_TOLERANCE_DEG
     wanted = {"region-cities", "region-counties"} if region else {"cities", f"counties-{spec.counties_of}"}
     if not spec.name.startswith("project-"):
-        wanted |= {f"features-{layer.key}" for layer in LAYERS if not layer_features(spec.features, layer).empty}
+        kinds = set(spec.features["kind"])
+        wanted |= {f"features-{layer.key}" for layer in LAYERS
+                   if any(k.note == layer.key and k.key in kinds for k in KINDS)}
     return {key: name for key, name in (shared or {}).items() if key in wanted}
 
 
