@@ -313,12 +313,12 @@ def patch_theme_scripts(site_dir: Path) -> None:
             path.write_text(prelude + code.replace(old, new), encoding="utf-8")
 
 
-SOURCE_MAP = re.compile(r"\n?//# sourceMappingURL=[^\n]*\.map\n?$")
+SOURCE_MAP = re.compile(r"\n?(?://# sourceMappingURL=[^\n]*\.map|/\*# sourceMappingURL=[^\n]*\.map \*/)\n?$")
 LANGUAGE_SCRIPTS = {"ja": ["tinyseg.js"], "th": ["wordcut.js"], "hi": ["wordcut.js"]}  # as Material's worker loads
 
 
 def prune_theme_scripts(site_dir: Path, languages: list[str]) -> list[str]:
-    """Remove what the theme ships that no reader's browser loads: source maps (for debugging Material itself; 1.2
+    """Remove what the theme ships that no reader's browser loads: source maps (for debugging Material itself; 1.3
     MB) and the search languages not configured (a 677 KB Thai word list among them). Returns the removed paths.
     Material's search worker loads lunr.stemmer.support, one script per configured language, lunr.multi when there
     are several, and tinyseg (ja) or wordcut (th, hi); nothing else in assets/javascripts/lunr/ is asked for."""
@@ -331,10 +331,11 @@ def prune_theme_scripts(site_dir: Path, languages: list[str]) -> list[str]:
         if path.relative_to(scripts / "lunr").as_posix() not in keep:
             path.unlink()
             removed.append(path.relative_to(site_dir).as_posix())
-    for path in sorted(scripts.rglob("*.js.map")):
+    theme = [scripts, site_dir / "assets/stylesheets"]
+    for path in sorted(p for folder in theme for p in folder.rglob("*.map")):
         path.unlink()
         removed.append(path.relative_to(site_dir).as_posix())
-    for path in sorted(scripts.rglob("*.min.js")):
+    for path in sorted(p for folder in theme for pattern in ("*.min.js", "*.min.css") for p in folder.rglob(pattern)):
         code = path.read_text(encoding="utf-8")
         if SOURCE_MAP.search(code):
             path.write_text(SOURCE_MAP.sub("\n", code), encoding="utf-8")

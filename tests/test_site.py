@@ -162,4 +162,4 @@ def test_theme_scripts_no_reader_loads_are_not_shipped(built_site):
     assert sorted(p.relative_to(scripts / "lunr").as_posix() for p in (scripts / "lunr").rglob("*.js")) == [
         "min/lunr.stemmer.support.min.js", "min/lunr.zh.min.js"]
     assert not list(built_site.rglob("*.map"))
-    assert not [p.name for p in scripts.rglob("*.js") if "sourceMappingURL" in p.read_text(encoding="utf-8")]
+    assert not [p.name for p in built_site.glob("assets/*/*.min.*") if "sourceMappingURL" in p.read_text("utf-8")]
