@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import html
 import io
 import json
 import re
@@ -163,3 +164,18 @@ def test_theme_scripts_no_reader_loads_are_not_shipped(built_site):
         "min/lunr.stemmer.support.min.js", "min/lunr.zh.min.js"]
     assert not list(built_site.rglob("*.map"))
     assert not [p.name for p in built_site.glob("assets/*/*.min.*") if "sourceMappingURL" in p.read_text("utf-8")]
+
+
+def test_project_pages_are_titled_by_the_project_name_in_chinese(built_site):
+    """The trail above the heading kept MkDocs from taking the title from it: tabs and the header showed the file
+    name ("Airport hohhot new"). The title comes from the page's metadata, escaped (the theme writes it as HTML;
+    test_validation.py checks a hostile name)."""
+    with (built_site.parent / "geodata/features.csv").open(encoding="utf-8-sig", newline="") as file:
+        features = list(csv.DictReader(file))
+    wrong = []
+    for row in features:
+        page = read(built_site, f"projects/{row['id']}.html")
+        title = re.search(r"<title>([^<]*)</title>", page).group(1)
+        if not html.unescape(title).startswith(row["name_zh"] + " - "):
+            wrong.append((row["id"], title))
+    assert wrong == []

@@ -114,7 +114,7 @@
     link.after(status);
     link.addEventListener("click", function (event) {
       event.preventDefault();
-      status.textContent = "正在生成…";
+      status.textContent = "（正在生成…）";
       singleFile(link.href).then(function (html) {
         var save = document.createElement("a");
         save.href = URL.createObjectURL(new Blob([html], {type: "text/html"}));
@@ -126,8 +126,8 @@
         status.textContent = "";
       }, function () {
         status.textContent = location.protocol === "file:"
-          ? "从本地文件打开图集时浏览器不允许生成单文件，请在图集网站上下载，或直接打开地图页"
-          : "单文件生成失败，请刷新页面后重试";
+          ? "（从本地文件打开图集时浏览器不允许生成单文件，请在图集网站上下载，或直接打开地图页）"
+          : "（单文件生成失败，请刷新页面后重试）";
       });
     });
   }
