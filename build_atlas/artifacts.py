@@ -36,6 +36,15 @@ def digest(*parts: str | bytes) -> str:
     return hasher.hexdigest()[:32]
 
 
+def row_digests(frame, columns: list[str]) -> dict[str, str]:
+    """Each row's index (a feature's id) → a digest of its `columns` (geometry as WKB): made once per build, so that
+    the 184 map and image keys each combine their features' digests instead of serialising their rows again."""
+    shown = frame[columns]
+    if hasattr(shown, "to_wkb"):
+        shown = shown.to_wkb()
+    return {index: digest(repr(row)) for index, row in zip(shown.index, shown.itertuples(index=False), strict=True)}
+
+
 def files_digest(paths) -> str:
     return digest(*(Path(path).read_bytes() for path in paths))
 

@@ -99,7 +99,7 @@ def render_maps(atlas: model.Atlas) -> dict:
     return {"maps": len(specs), "map_mb": round(size / 1e6, 1)}
 
 
-def render_exports(atlas: model.Atlas, root: Path, cache: Path) -> dict:
+def render_exports(atlas: model.Atlas, cache: Path) -> dict:
     """What the plugin's add_exports does: the print images of every map."""
     outlines, specs = maps.context_outlines(atlas), maps.map_specs(atlas)
     exports.render_all(specs, *outlines, cache, exports.Footer(date=date.today().isoformat()))
@@ -162,7 +162,7 @@ def prepare(stage: str, root: Path, cache: Path, strict: bool) -> tuple[Callable
     if stage == "pages":
         layers = [{"file": name, "label": plugin.label_for(name)} for name in plugin.geojson_layers(atlas)]
         return partial(render_all_pages, atlas, root, layers), None
-    return partial(render_exports, atlas, root, cache), None
+    return partial(render_exports, atlas, cache), None
 
 
 def stage_main(stage: str, root: Path, cache: Path, strict: bool) -> None:

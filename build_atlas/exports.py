@@ -87,17 +87,10 @@ def outlines_digest(cities: gpd.GeoDataFrame, counties: gpd.GeoDataFrame) -> str
 IMAGE_COLUMNS = ["kind", "name_zh", "status", "geometry"]  # all a print image shows of a feature
 
 
-def feature_digests(features: gpd.GeoDataFrame) -> dict[str, str]:
-    """Each feature's id → a digest of what a print image shows of it."""
-    shown = features[IMAGE_COLUMNS].to_wkb()
-    return {fid: artifacts.digest(repr(row)) for fid, row in zip(shown.index, shown.itertuples(index=False),
-                                                                 strict=True)}
-
-
 def image_key(spec: MapSpec, outlines: str, footer: Footer, code: str, rows: dict[str, str] | None = None) -> str:
-    """Hash of exactly what the images are drawn from (`rows`: feature_digests of every feature, when the caller
-    has them)."""
-    rows = rows if rows is not None else feature_digests(spec.features)
+    """Hash of exactly what the images are drawn from (`rows`: the features' artifacts.row_digests of IMAGE_COLUMNS,
+    when the caller has them for every feature)."""
+    rows = rows if rows is not None else artifacts.row_digests(spec.features, IMAGE_COLUMNS)
     digest = hashlib.sha256(code.encode())
     digest.update(outlines.encode())
     for fid in spec.features.index:
@@ -153,7 +146,7 @@ def image_keys(specs: list[MapSpec], cities, counties, footer: Footer) -> dict[s
     """{map name: image_key} for every map."""
     code, outlines = code_version(), outlines_digest(cities, counties)
     features = pd.concat([spec.features for spec in specs])
-    rows = feature_digests(features[~features.index.duplicated()])
+    rows = artifacts.row_digests(features[~features.index.duplicated()], IMAGE_COLUMNS)
     return {spec.name: image_key(spec, outlines, footer, code, rows) for spec in specs}
 
 

@@ -449,22 +449,16 @@ SHOWN_COLUMNS = ["id", "name_zh", "name_en", "kind", "status", "precision", "geo
 CODE = [Path(__file__), *ATLAS_ASSETS.values()]
 
 
-def shown_digests(features: gpd.GeoDataFrame) -> dict[str, str]:
-    """Each feature's id → a digest of what a map shows of it (made once for all maps: map_key needs it 184 times)."""
-    shown = features[SHOWN_COLUMNS].to_wkb()
-    return {row[0]: artifacts.digest(repr(row)) for row in shown.itertuples(index=False)}
-
-
 def map_key(spec: MapSpec, options: MapOptions, outlines: Outlines, asset_base: str = "../assets/vendor/",
             link_base: str = "../", shared: dict[str, str] | None = None, shown: dict[str, str] | None = None) -> str:
-    """Digest of exactly what render_map draws the map from: the features' shown columns (`shown`: shown_digests of
-    every located feature, when the caller has them), the frame and outlines, the options, and the code and library
-    versions."""
+    """Digest of exactly what render_map draws the map from: the features' shown columns (`shown`: their
+    artifacts.row_digests for every located feature, when the caller has them), the frame and outlines, the options,
+    and the code and library versions."""
     if shown is None:
-        shown = shown_digests(spec.features)
+        shown = artifacts.row_digests(spec.features, SHOWN_COLUMNS)
     return artifacts.digest(
         artifacts.files_digest(CODE), folium.__version__, branca.__version__, outlines.digest(),
-        *(shown[fid] for fid in spec.features["id"]),
+        *(shown[fid] for fid in spec.features.index),
         repr((spec.name, spec.title, spec.frame, spec.counties_of, spec.tolerance, options, asset_base, link_base,
               sorted(shared_by(spec, shared)))))
 
@@ -522,7 +516,7 @@ def shared_scripts(atlas: Atlas, outlines: Outlines) -> dict[str, tuple[str, str
     unlike fetch) by the maps that draw it, and cached by the browser, instead of inlined in every map. An outline
     script sets `atlasOutlines[key]`, its rings packed as encoded polylines; a feature script sets
     `atlasFeatures[key]`, from which a map picks its features by id. Names carry a digest: a browser never keeps a
-    stale copy. Standalone exports inline everything instead."""
+    stale copy. (The single-file map a reader downloads has them written into it, by atlas-embed.js.)"""
     scripts = dict(outline_scripts(outlines))
     for key, data in feature_layers(atlas).items():
         text = script_json(data)
@@ -609,7 +603,7 @@ def render_map(spec: MapSpec, atlas: Atlas, options: MapOptions, asset_base: str
                keep_names: bool = False) -> str:
     """The map page's full HTML, with assets under `asset_base` and links relative to `link_base`. `shared`:
     {key: file name} of shared_scripts' files beside the page; the page loads those whose data it draws instead of
-    inlining it (standalone exports pass none and inline everything)."""
+    inlining it (with none, everything is inlined)."""
     outlines = outlines or context_outlines(atlas)
     region = spec.tolerance > CONTEXT_TOLERANCE_DEG
     if region:

@@ -263,7 +263,7 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
         for key, (name, script) in maps.shared_scripts(atlas, outlines).items():
             files.append(File.generated(config, f"maps/{name}", content=script))
             shared[key] = name
-        shown = maps.shown_digests(atlas.located)
+        shown = artifacts.row_digests(atlas.located, maps.SHOWN_COLUMNS)
         for spec in specs:  # each map rendered only when what it shows changed
             key = maps.map_key(spec, options, outlines, shared=shared, shown=shown)
             page = self.artifacts.get("maps", spec.name, key,
