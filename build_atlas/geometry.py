@@ -70,5 +70,10 @@ def cities_touched(geometry: BaseGeometry, cities: dict[str, BaseGeometry]) -> l
     if geometry.geom_type in ("Point", "MultiPoint"):
         return [key for key, outline in cities.items()
                 if any(outline.dwithin(point, POINT_REACH_DEG) for point in getattr(geometry, "geoms", [geometry]))]
-    return [key for key, outline in cities.items()
-            if geometry.intersection(outline).length > 0 or geometry.intersection(outline).area > 0]
+    touched = []
+    for key, outline in cities.items():
+        if outline.intersects(geometry):  # cheap; the intersection is made only for the cities it meets
+            shared = geometry.intersection(outline)
+            if shared.length > 0 or shared.area > 0:
+                touched.append(key)
+    return touched

@@ -69,7 +69,7 @@ def write_jieba_dict(atlas: Atlas, path: Path) -> Path:
 def forget_segments() -> None:
     """Forget the words cut so far: call when jieba's dictionary changes (the plugin does, on each build's words)."""
     segment.cache_clear()
-    _LAST_PROJECTS.clear()
+    _PROJECTS.clear()
     _MEASURES.clear()
 
 
@@ -161,13 +161,12 @@ def measure_record(atlas: Atlas, m: dict) -> dict:
                   words=year_words([m["text"], m["title"]], m["deadline"]), units=[u for u in units if u])
 
 
-def project_record(atlas: Atlas, fid: str) -> dict:
-    f = atlas.features.loc[fid]
-    statements = atlas.statements[atlas.statements["feature"] == fid].sort_values(["date", "measure"])
+def project_record(atlas: Atlas, fid: str, f: dict, quotes: list[str]) -> dict:
+    """A project's result (`f`: its row, `quotes`: its statements' quotes by date and measure)."""
     status = f"文件表述：{STATUS[f['status']].zh}。" if f["status"] else ""
     cities = "、".join(CITY[c].zh for c in f["cities"]) or "位置未核实"
-    quotes = "；".join(dict.fromkeys(f"“{s}”" for s in statements["quote"]))
-    text = f"{KIND[f['kind']].zh} · {cities}。{status}文件表述：{quotes}。{f['name_en']}"
+    quoted = "；".join(dict.fromkeys(f"“{q}”" for q in quotes))
+    text = f"{KIND[f['kind']].zh} · {cities}。{status}文件表述：{quoted}。{f['name_en']}"
     return record(f"projects/{fid}.html", f["name_zh"], text,
                   aka=alias_words(atlas, f["name_zh"], [fid]))
 
@@ -205,19 +204,25 @@ def atlas_records(atlas: Atlas) -> list[dict]:
     return docs + project_records(atlas)
 
 
-_LAST_PROJECTS: dict[str, list[dict]] = {}
+_PROJECTS: dict[str, dict] = {}
 _MEASURES: dict[str, dict] = {}
 
 
 def project_records(atlas: Atlas) -> list[dict]:
-    """The projects' results; the last ones made are reused while the projects, statements and aliases are
-    unchanged (a preview rebuild after an edit to a measure's wording)."""
-    key = hashlib.sha256("\0".join(frame.to_csv() for frame in (
-        atlas.features.drop(columns="geometry"), atlas.statements, atlas.aliases)).encode()).hexdigest()
-    if key not in _LAST_PROJECTS:
-        _LAST_PROJECTS.clear()
-        _LAST_PROJECTS[key] = [project_record(atlas, fid) for fid in atlas.features.sort_values(["kind", "id"]).index]
-    return _LAST_PROJECTS[key]
+    """The projects' results, by kind and id; a preview rebuild makes again only those of the projects whose row,
+    statements or aliases changed (pandas look-ups per project took ~0.7 s of every rebuild after a project edit)."""
+    rows = atlas.features.drop(columns=["geometry", "line"], errors="ignore").to_dict("index")
+    quotes: dict[str, list[str]] = {}
+    for statement in atlas.statements.sort_values(["date", "measure"]).itertuples():
+        quotes.setdefault(statement.feature, []).append(statement.quote)
+    aliases = atlas.aliases.to_csv()
+    out = []
+    for fid in sorted(rows, key=lambda fid: (rows[fid]["kind"], fid)):
+        memo = hashlib.sha256(repr((fid, rows[fid], quotes.get(fid, []), aliases)).encode()).hexdigest()
+        if memo not in _PROJECTS:
+            _PROJECTS[memo] = project_record(atlas, fid, rows[fid], quotes.get(fid, []))
+        out.append(_PROJECTS[memo])
+    return out
 
 
 CODE = (Path(__file__), Path(__file__).with_name("schema.py"))

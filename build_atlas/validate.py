@@ -240,7 +240,8 @@ def check_feature_cities(inputs: Inputs) -> Iterator[Problem]:
         geometry = geometries.get(row.cells["id"])
         if geometry is None:
             continue
-        touched = [key for key in order if key in cities_touched(geometry, outlines)]
+        found = cities_touched(geometry, outlines)
+        touched = [key for key in order if key in found]
         if set(touched) != set(items(row.cells["cities"])):
             yield problem("geodata/features.csv", row, "cities", "wrong-cities",
                           f"'{row.cells['cities']}' 与图上位置不符，几何经过 '{';'.join(touched)}'"
