@@ -71,6 +71,12 @@ def deadline_passed(value: str, today: date) -> bool | None:
     return today > date(year, month, calendar.monthrange(year, month)[1])
 
 
+def page_link(root: str, at: str, folder: str, name: str) -> str:
+    """A link from a page in folder `at` to the page `name` in `folder`, written as MkDocs writes a Markdown link
+    to it (use_directory_urls is off): within the same folder, the file name alone."""
+    return f"{name}.html" if folder == at else f"{root}{folder}/{name}.html"
+
+
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.PackageLoader("build_atlas", "templates"), autoescape=True,
                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
@@ -80,6 +86,7 @@ def environment() -> jinja2.Environment:
     statuses = {s.key: s.zh for s in MEASURE_STATUSES}
     env.filters["measure_status"] = lambda value: statuses.get(value, "未记录")
     env.globals["downloads"] = DOWNLOADS
+    env.globals["page_link"] = page_link
     return env
 
 
