@@ -260,12 +260,17 @@ def projects_context(atlas: Atlas, known: dict[str, dict] | None = None) -> dict
 
 def tracing_context(atlas: Atlas, today: date) -> dict:
     m = atlas.measures
+    implementers: dict[str, list[dict]] = {}  # measure id → the measures that implement it, in table order
+    for row in records(m[m["implements"].map(bool)]):
+        for i in row["implements"]:
+            implementers.setdefault(i, []).append(row)
+    city_of = atlas.documents["city"].to_dict()
     regional = []
     for row in records(m[m["doc"] == "nzf-2023-23"]):
-        doers = m[m["implements"].map(lambda ids, i=row["id"]: i in ids)]
-        cells = [list(doers[doers["doc"].map(atlas.documents["city"].get) == c.key]["id"]) for c in CITIES]
+        doers = implementers.get(row["id"], [])
+        cells = [[d["id"] for d in doers if city_of.get(d["doc"]) == c.key] for c in CITIES]
         regional.append({"m": row, "cells": cells})
-    details = [{"m": row, "annex": list(m[m["implements"].map(lambda ids, i=row["id"]: i in ids)]["id"])}
+    details = [{"m": row, "annex": [d["id"] for d in implementers.get(row["id"], [])]}
                for row in records(m[m["id"].str.fullmatch(r"hs23-\d+")])]
     deadlines = []
     for row in records(m[m["deadline"] != ""]):

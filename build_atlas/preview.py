@@ -78,7 +78,7 @@ def page_plan(atlas: Atlas, *, today: date, site_url: str, layers: list[dict],
               history: list[dict]) -> dict[str, Callable[[], str]]:
     """`pages.render_pages`, one deferred call per page: {path: render}. tests/test_serve.py proves that every
     page comes out as render_pages makes it."""
-    env, common = environment(), {}
+    env, common, made = environment(), {}, {}
 
     def shared() -> dict:
         if not common:
@@ -88,18 +88,25 @@ def page_plan(atlas: Atlas, *, today: date, site_url: str, layers: list[dict],
                            "build_date": today.isoformat(), "site_url": site_url})
         return common
 
+    def known() -> dict[str, dict]:  # every project's row for the page tables, made once if a page needs it
+        if "known" not in made:
+            made["known"] = {row["id"]: row for row in pages.feature_rows(atlas, atlas.features)}
+        return made["known"]
+
     def page(template: str, root: str, context: Callable[[], dict]) -> Callable[[], str]:
         return lambda: env.get_template(template).render(**shared(), root=root, **context())
 
     plan = {"index.md": page("home.md.j2", "", lambda: pages.home_context(atlas)),
-            "projects/index.md": page("projects.md.j2", "../", lambda: pages.projects_context(atlas)),
+            "projects/index.md": page("projects.md.j2", "../", lambda: pages.projects_context(atlas, known())),
             "tracing.md": page("tracing.md.j2", "", lambda: pages.tracing_context(atlas, today)),
             "changes.md": page("changes.md.j2", "", lambda: {"entries": history}),
             "data.md": page("data.md.j2", "", lambda: pages.data_context(atlas, layers))}
     for c in CITIES:
-        plan[f"cities/{c.key}.md"] = page("city.md.j2", "../", lambda k=c.key: pages.city_context(atlas, k))
+        plan[f"cities/{c.key}.md"] = page("city.md.j2", "../",
+                                          lambda k=c.key: pages.city_context(atlas, k, known()))
     for t in THEMES:
-        plan[f"themes/{t.key}.md"] = page("theme.md.j2", "../", lambda k=t.key: pages.theme_context(atlas, k))
+        plan[f"themes/{t.key}.md"] = page("theme.md.j2", "../",
+                                          lambda k=t.key: pages.theme_context(atlas, k, known()))
 
     def document(key: str) -> dict:
         counts = atlas.measures.groupby("doc").size()
@@ -110,7 +117,8 @@ def page_plan(atlas: Atlas, *, today: date, site_url: str, layers: list[dict],
     for key in atlas.documents.index:
         plan[f"documents/{key}.md"] = page("document.md.j2", "../", lambda k=key: document(k))
     for fid in atlas.features.index:
-        plan[f"projects/{fid}.md"] = page("project.md.j2", "../", lambda f=fid: pages.project_context(atlas, f))
+        plan[f"projects/{fid}.md"] = page("project.md.j2", "../",
+                                          lambda f=fid: pages.project_context(atlas, f, known()))
     return plan
 
 
