@@ -427,7 +427,10 @@ def base_map(spec: MapSpec, options: MapOptions, asset_base: str) -> folium.Map:
         folium.TileLayer(**layer, max_zoom=18, control=False).add_to(fmap)  # one base layer: nothing to choose
     west, south, east, north = spec.frame
     # the layer control and the legend stand along the right edge: frame the subject in the space left of them
-    fmap.fit_bounds([[south, west], [north, east]], padding_bottom_right=(CONTROLS_WIDTH_PX, 0))
+    fit = folium.map.FitBounds([[south, west], [north, east]], padding_bottom_right=(CONTROLS_WIDTH_PX, 0))
+    # at once, not animated: an animated zoom lands a frame later, over atlas-map.js's own framing on phones
+    fit.options["animate"] = False
+    fmap.add_child(fit)
     fmap.get_root().header.add_child(branca.element.Element(f"<title>{html.escape(spec.title)}</title>"))
     return fmap
 

@@ -107,6 +107,22 @@ def test_controls_cover_under_a_quarter_of_each_city_map_on_a_phone(site_url, co
 
 
 @pytest.mark.browser
+@pytest.mark.parametrize("path, name", [("index.html", "overview"), ("themes/transport.html", "theme-transport"),
+                                        ("cities/ordos.html", "city-ordos")])
+def test_map_in_a_page_on_a_phone_stays_framed_as_reset_frames_it(site_url, context_of, path, name):
+    """folium's first framing used to be animated and land a frame after the phone's own, so the overview and the
+    theme maps opened zoomed out with their subject in a corner."""
+    page = context_of(**PHONE).new_page()
+    frame = map_in_page(page, site_url + path, name)
+    page.wait_for_timeout(1000)  # longer than a zoom animation: any framing still under way has landed
+    opened = (frame.evaluate(ZOOM_JS), frame.evaluate(CENTER_JS))
+    frame.locator(".atlas-reset a").click()
+    page.wait_for_timeout(1000)
+    assert opened[0] == pytest.approx(frame.evaluate(ZOOM_JS), abs=0.01)
+    assert opened[1] == pytest.approx(frame.evaluate(CENTER_JS), abs=1e-3)
+
+
+@pytest.mark.browser
 def test_attribution_keeps_clear_of_the_scale_bar_on_a_phone(site_url, context_of):
     page = context_of(**PHONE).new_page()
     frame = map_in_page(page, f"{site_url}cities/baotou.html", "city-baotou")

@@ -90,11 +90,11 @@
     } else if (options.linkBase !== undefined) {
       linkBase = options.linkBase;
     }
-    function reset() {
-      map.fitBounds(frame, {paddingBottomRight: L.point(narrow() ? 0 : options.controlsWidth, 0)});
+    function reset(animate) {
+      map.fitBounds(frame, {paddingBottomRight: L.point(narrow() ? 0 : options.controlsWidth, 0), animate: animate});
     }
     if (narrow()) {
-      reset();  // on a phone the controls fold away: the subject may use the whole width
+      reset(false);  // on a phone the controls fold away: the subject may use the whole width
     }
     L.control.zoom({zoomInTitle: "放大", zoomOutTitle: "缩小"}).addTo(map);
     new Reset({reset: reset}).addTo(map);
