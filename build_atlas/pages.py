@@ -71,6 +71,17 @@ def deadline_passed(value: str, today: date) -> bool | None:
     return today > date(year, month, calendar.monthrange(year, month)[1])
 
 
+# HTML that Markdown need not read (the measure cards: ~3,000 tags on a city page) goes through it wrapped in a script
+# element, whose content Markdown's HTML parser skips to the end tag; the plugin unwraps it in the page's HTML.
+# Data never puts "</script" in it: every value is HTML-escaped on its way in.
+RAW_BEGIN, RAW_END = '<script type="text/x-atlas-html">', "</script>"
+RAW_HTML = re.compile(re.escape(RAW_BEGIN) + "(.*?)" + re.escape(RAW_END), re.S)
+
+
+def unwrap_raw_html(html_text: str) -> str:
+    return RAW_HTML.sub(lambda match: match[1], html_text) if RAW_BEGIN in html_text else html_text
+
+
 def page_link(root: str, at: str, folder: str, name: str) -> str:
     """A link from a page in folder `at` to the page `name` in `folder`, written as MkDocs writes a Markdown link
     to it (use_directory_urls is off): within the same folder, the file name alone."""
@@ -87,6 +98,7 @@ def environment() -> jinja2.Environment:
     env.filters["measure_status"] = lambda value: statuses.get(value, "未记录")
     env.globals["downloads"] = DOWNLOADS
     env.globals["page_link"] = page_link
+    env.globals.update(cards_begin=Markup(RAW_BEGIN), cards_end=Markup(RAW_END))
     return env
 
 

@@ -316,6 +316,9 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
 
     on_page_context = CombinedEvent(_page_context_before_search, _page_context_after_search)
 
+    def on_page_content(self, html_text: str, *, page, config, files) -> str:
+        return pages.unwrap_raw_html(html_text)
+
     def on_post_page(self, output: str, *, page, config) -> str:
         if self.session is not None:  # pages put into the theme (a preview skips those an edit left alone)
             artifacts.RENDERED["site pages"] += 1
