@@ -486,15 +486,24 @@ def outline_layers(outlines: Outlines) -> dict[str, dict]:
     return layers
 
 
+_FEATURE_LAYERS: dict[str, dict[str, dict]] = {}  # the last features' layers: a build asks for them once per map
+
+
 def feature_layers(atlas: Atlas) -> dict[str, dict]:
     """Each map layer's located features as the overview, city and theme maps draw them (project maps emphasise
-    their own feature, so they keep it inline)."""
-    layers = {}
-    for layer in LAYERS:
-        subset = layer_features(atlas.located, layer)
-        if not subset.empty:
-            layers[f"features-{layer.key}"] = json.loads(json.dumps(feature_layer(subset, emphasis=False)))  # as folium
-    return layers
+    their own feature, so they keep it inline). Made once while what the maps show of the features is unchanged;
+    the caller must not change them."""
+    rows = artifacts.row_digests(atlas.located, SHOWN_COLUMNS)
+    key = artifacts.digest(*(f"{fid}\0{row}" for fid, row in rows.items()))
+    if key not in _FEATURE_LAYERS:
+        layers = {}
+        for layer in LAYERS:
+            subset = layer_features(atlas.located, layer)
+            if not subset.empty:
+                layers[f"features-{layer.key}"] = json.loads(json.dumps(feature_layer(subset, emphasis=False)))
+        _FEATURE_LAYERS.clear()
+        _FEATURE_LAYERS[key] = layers
+    return _FEATURE_LAYERS[key]
 
 
 def packed(collection: dict) -> dict:

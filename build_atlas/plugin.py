@@ -138,8 +138,18 @@ def geojson_layers(atlas: Atlas) -> dict[str, str]:
             frame = subset.drop(columns=["line"]).reset_index(drop=True).copy()
             frame["cities"] = frame["cities"].map(";".join)
             layers[f"features-{layer.key}.geojson"] = frame
-    return {name: json.dumps(json.loads(frame.to_json(drop_id=True)), ensure_ascii=False, separators=(",", ":"))
-            for name, frame in layers.items()}
+    made, out = {}, {}
+    for name, frame in layers.items():  # a layer's text is made again only when its rows changed (a preview)
+        key = artifacts.digest(name, repr(list(frame.columns)), *map(repr, frame.to_wkb().itertuples(index=False)))
+        made[key] = _GEOJSON.get(key) or json.dumps(json.loads(frame.to_json(drop_id=True)), ensure_ascii=False,
+                                                    separators=(",", ":"))
+        out[name] = made[key]
+    _GEOJSON.clear()
+    _GEOJSON.update(made)
+    return out
+
+
+_GEOJSON: dict[str, str] = {}  # the last build's layer texts by their rows' digest
 
 
 class DirtyWarning(logging.Filter):
