@@ -162,6 +162,7 @@ class DirtyWarning(logging.Filter):
 
 class AtlasPlugin(BasePlugin[AtlasConfig]):
     session: preview.Session | None = None  # set while `mkdocs serve` runs: what one build leaves for the next
+    draw_later = None  # a preview build's request for print images, made once the build is done
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """MkDocs keeps a plugin that has this hook for the whole `mkdocs serve` session."""
@@ -188,6 +189,9 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
             self.session.drawing = drawing
 
     def on_config(self, config):
+        if self.session is not None:
+            self.session.drawing.hold()
+        self.draw_later = None
         self.root = Path(config.config_file_path).parent
         logging.getLogger("jieba").setLevel(logging.WARNING)
         try:
@@ -349,6 +353,9 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
         search.write_index(Path(config.site_dir), self.atlas, self.generated, kept=kept, cache=cache)
         if self.session is not None:
             self.session.complete = True
+            if self.draw_later is not None:  # the images this build's maps need, drawn now that it is done
+                self.draw_later()
+                self.draw_later = None
 
     def offer_original(self, files: Files, config, path: str) -> None:
         """Serve a source text byte for byte, with a UTF-8 BOM in front: browsers that get no charset from the
@@ -378,8 +385,9 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
         in the reader's browser from the map page (theme/assets/javascripts/atlas-embed.js)."""
         cities, counties = outlines
         footer = exports.Footer(date=self.today.isoformat(), atlas=config.site_name, url=options.site_url)
-        if self.session is not None:  # a preview shows an edit first and draws its images afterwards
-            self.session.drawing.update(specs, cities, counties, self.cache / "exports", footer, Path(config.site_dir))
+        if self.session is not None:  # a preview shows an edit first and draws its images afterwards (on_post_build)
+            self.draw_later = partial(self.session.drawing.update, specs, cities, counties, self.cache / "exports",
+                                      footer, Path(config.site_dir))
             return
         images = exports.render_all(specs, cities, counties, self.cache / "exports", footer)
         for name, by_suffix in images.items():

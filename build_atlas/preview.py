@@ -217,6 +217,13 @@ class Drawing:
                 self.pending[spec.name, key] = future
                 future.add_done_callback(functools.partial(self.drawn, folder, spec.name, key))
 
+    def hold(self) -> None:
+        """A build is starting: drawings not yet under way are dropped (the build's update asks again for those still
+        wanted), so that the workers leave the processors to the build; those under way finish."""
+        with self.lock:
+            for future in list(self.pending.values()):
+                future.cancel()
+
     def drawn(self, folder: Path, name: str, key: str, future: Future) -> None:
         with self.lock:
             try:
