@@ -177,14 +177,23 @@ def context_outlines(atlas: Atlas) -> Outlines:
     return simplified(atlas.counties, CONTEXT_TOLERANCE_DEG)
 
 
+_SIMPLIFIED: dict[str, Outlines] = {}  # the outlines last made, with their GeoJSON: a build and a preview reuse them
+
+
 def simplified(counties: gpd.GeoDataFrame, tolerance: float) -> Outlines:
     """The counties simplified as one coverage and the cities dissolved from them, so neighbours keep sharing
-    their edges."""
-    counties = counties.copy()
-    counties["geometry"] = shapely.coverage_simplify(counties.geometry.values, tolerance)
-    cities = counties.dissolve("city", as_index=False)[["city", "geometry"]]
-    cities["name_zh"] = cities["city"].map(lambda key: CITY[key].zh)
-    return Outlines(cities, counties)
+    their edges. Made once for the same counties and tolerance; the caller must not change them."""
+    key = artifacts.digest(repr(tolerance), counties.drop(columns="geometry").to_csv(),
+                           b"".join(shapely.to_wkb(counties.geometry.values)))
+    if key not in _SIMPLIFIED:
+        counties = counties.copy()
+        counties["geometry"] = shapely.coverage_simplify(counties.geometry.values, tolerance)
+        cities = counties.dissolve("city", as_index=False)[["city", "geometry"]]
+        cities["name_zh"] = cities["city"].map(lambda key: CITY[key].zh)
+        if len(_SIMPLIFIED) >= 4:  # the context and the region outlines, now and before an edit to them
+            del _SIMPLIFIED[next(iter(_SIMPLIFIED))]
+        _SIMPLIFIED[key] = Outlines(cities, counties)
+    return _SIMPLIFIED[key]
 
 
 def feature_note(feature) -> str:
