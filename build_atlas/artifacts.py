@@ -49,6 +49,21 @@ def files_digest(paths) -> str:
     return digest(*(Path(path).read_bytes() for path in paths))
 
 
+class Recent:
+    """The last `size` values made, by a key of what they are made from, kept in memory: what a preview's next
+    build, or the next map of the same build, asks for again."""
+
+    def __init__(self, size: int = 1):
+        self.size, self.made = size, {}
+
+    def get(self, key: str, make: Callable[[], object]):
+        if key not in self.made:
+            if len(self.made) >= self.size:
+                del self.made[next(iter(self.made))]
+            self.made[key] = make()
+        return self.made[key]
+
+
 class ArtifactCache:
     """Text artifacts under `folder`, keyed by their inputs' digest; `folder=None` caches nothing."""
 

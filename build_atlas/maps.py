@@ -177,23 +177,21 @@ def context_outlines(atlas: Atlas) -> Outlines:
     return simplified(atlas.counties, CONTEXT_TOLERANCE_DEG)
 
 
-_SIMPLIFIED: dict[str, Outlines] = {}  # the outlines last made, with their GeoJSON: a build and a preview reuse them
+_SIMPLIFIED = artifacts.Recent(4)  # the context and region outlines with their GeoJSON, now and before an edit
 
 
 def simplified(counties: gpd.GeoDataFrame, tolerance: float) -> Outlines:
     """The counties simplified as one coverage and the cities dissolved from them, so neighbours keep sharing
     their edges. Made once for the same counties and tolerance; the caller must not change them."""
-    key = artifacts.digest(repr(tolerance), counties.drop(columns="geometry").to_csv(),
-                           b"".join(shapely.to_wkb(counties.geometry.values)))
-    if key not in _SIMPLIFIED:
-        counties = counties.copy()
-        counties["geometry"] = shapely.coverage_simplify(counties.geometry.values, tolerance)
-        cities = counties.dissolve("city", as_index=False)[["city", "geometry"]]
+    def make() -> Outlines:
+        simple = counties.copy()
+        simple["geometry"] = shapely.coverage_simplify(simple.geometry.values, tolerance)
+        cities = simple.dissolve("city", as_index=False)[["city", "geometry"]]
         cities["name_zh"] = cities["city"].map(lambda key: CITY[key].zh)
-        if len(_SIMPLIFIED) >= 4:  # the context and the region outlines, now and before an edit to them
-            del _SIMPLIFIED[next(iter(_SIMPLIFIED))]
-        _SIMPLIFIED[key] = Outlines(cities, counties)
-    return _SIMPLIFIED[key]
+        return Outlines(cities, simple)
+
+    return _SIMPLIFIED.get(artifacts.digest(repr(tolerance), counties.drop(columns="geometry").to_csv(),
+                                            b"".join(shapely.to_wkb(counties.geometry.values))), make)
 
 
 def feature_note(feature) -> str:
@@ -495,24 +493,23 @@ def outline_layers(outlines: Outlines) -> dict[str, dict]:
     return layers
 
 
-_FEATURE_LAYERS: dict[str, dict[str, dict]] = {}  # the last features' layers: a build asks for them once per map
+_FEATURE_LAYERS = artifacts.Recent()  # the last features' layers: a build asks for them once per map
 
 
 def feature_layers(atlas: Atlas) -> dict[str, dict]:
     """Each map layer's located features as the overview, city and theme maps draw them (project maps emphasise
     their own feature, so they keep it inline). Made once while what the maps show of the features is unchanged;
     the caller must not change them."""
-    rows = artifacts.row_digests(atlas.located, SHOWN_COLUMNS)
-    key = artifacts.digest(*(f"{fid}\0{row}" for fid, row in rows.items()))
-    if key not in _FEATURE_LAYERS:
+    def make() -> dict[str, dict]:
         layers = {}
         for layer in LAYERS:
             subset = layer_features(atlas.located, layer)
             if not subset.empty:
                 layers[f"features-{layer.key}"] = json.loads(json.dumps(feature_layer(subset, emphasis=False)))
-        _FEATURE_LAYERS.clear()
-        _FEATURE_LAYERS[key] = layers
-    return _FEATURE_LAYERS[key]
+        return layers
+
+    rows = artifacts.row_digests(atlas.located, SHOWN_COLUMNS)
+    return _FEATURE_LAYERS.get(artifacts.digest(*(f"{fid}\0{row}" for fid, row in rows.items())), make)
 
 
 def packed(collection: dict) -> dict:
@@ -547,22 +544,21 @@ def shared_scripts(atlas: Atlas, outlines: Outlines) -> dict[str, tuple[str, str
     return scripts
 
 
-_OUTLINE_SCRIPTS: dict[str, dict[str, tuple[str, str]]] = {}  # the last outlines' scripts (a preview reuses them)
+_OUTLINE_SCRIPTS = artifacts.Recent()  # the last outlines' scripts (a preview reuses them)
 
 
 def outline_scripts(outlines: Outlines) -> dict[str, tuple[str, str]]:
     """shared_scripts' outline part, made once while the outlines stay the same (encoding them takes a while)."""
-    digest = outlines.digest()
-    if digest not in _OUTLINE_SCRIPTS:
+    def make() -> dict[str, tuple[str, str]]:
         scripts = {}
         for key, data in outline_layers(outlines).items():
             text = script_json(packed(data))
             scripts[key] = (f"outlines-{key}-{artifacts.digest(text)[:12]}.js",
                             f"var atlasOutlines = window.atlasOutlines || {{}};\n"
                             f"atlasOutlines[{json.dumps(key)}] = atlasMap.unpack({text});\n")
-        _OUTLINE_SCRIPTS.clear()
-        _OUTLINE_SCRIPTS[digest] = scripts
-    return _OUTLINE_SCRIPTS[digest]
+        return scripts
+
+    return _OUTLINE_SCRIPTS.get(outlines.digest(), make)
 
 
 def refer_to_shared(page: str, candidates: dict[str, dict]) -> str:
