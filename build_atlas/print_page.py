@@ -19,7 +19,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.path import Path
 
 from .maps import MapSpec
-from .prints import PRINT, PRINT_CRS, Footer, Measure, Plan, Size, plan_map
+from .prints import PRINT, Footer, Measure, Plan, Size, plan_map, projected
 from .schema import CITIES, FEATURE_STATUSES, KINDS, by_key
 
 KIND, STATUS, CITY = by_key(KINDS), by_key(FEATURE_STATUSES), by_key(CITIES)
@@ -107,7 +107,7 @@ def draw_map(fig: Figure, page: Page, plan: Plan, spec: MapSpec, cities, countie
     size, (w, h) = plan.size, plan.map_size
     ax = fig.add_axes((size.margin / size.width, 1 - (page.inch("map") + h) / fig.get_figheight(),
                        w / size.width, h / fig.get_figheight()))
-    city_m, county_m = clipped(cities.to_crs(PRINT_CRS), plan.frame), clipped(counties.to_crs(PRINT_CRS), plan.frame)
+    city_m, county_m = clipped(projected(cities), plan.frame), clipped(projected(counties), plan.frame)
     focus = spec.counties_of
     fills = [to_rgba(CITY[c].color, 0.12 if focus in ("*", "", c) else 0.04) for c in city_m["city"]]
     ax.add_collection(PathCollection([area_path(g) for g in city_m.geometry], facecolors=fills, linewidths=0,
@@ -193,14 +193,13 @@ def draw_placed(ax, plan: Plan) -> None:
 def legend_entries(plan: Plan) -> list[tuple[tuple, str]]:
     """((swatch kind, colour, has line, has point), text) for each kind shown, the dash, the numbers and scale."""
     f = plan.features
+    shapes = list(zip(f["kind"], f.geometry.geom_type, f["status"], strict=True))
     entries = []
     for kind in KINDS:
-        of_kind = f[f["kind"] == kind.key]
-        if len(of_kind):
-            types = set(of_kind.geometry.geom_type)
+        types = {shape for key, shape, _ in shapes if key == kind.key}
+        if types:
             entries.append((("kind", kind.color, types != {"Point"}, "Point" in types), f"{kind.zh} {kind.en}"))
-    lines = f[f.geometry.geom_type != "Point"]
-    if any(dashed_status(s) for s in lines["status"]):
+    if any(dashed_status(status) for _, shape, status in shapes if shape != "Point"):
         entries.append((("dash", "#555555", True, False), "虚线：规划/前期 Planned"))
     if plan.placement.numbered:
         entries.append((("number", "#34495e", False, False), "编号：名称见下表 Key below"))

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import geopandas as gpd
 import shapely
+from matplotlib import rcParams
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from shapely import affinity
@@ -64,17 +65,26 @@ class Footer:
 
 
 class Measure:
-    """Text sizes in points, from a scratch figure at the output's resolution."""
+    """Text sizes in points, from a scratch figure at the output's resolution. Sizes are remembered for the process
+    (by resolution, font, text and size): the same names, legend lines and footers recur on every map, and a CJK
+    string takes FreeType a few milliseconds to lay out."""
+
+    SIZES: dict[tuple, tuple[float, float]] = {}
 
     def __init__(self, dpi: int):
-        self.figure = Figure(dpi=dpi)
-        self.renderer = FigureCanvasAgg(self.figure).get_renderer()
+        self.dpi, self.figure, self.renderer = dpi, None, None
         self.scale = 72 / dpi
 
     def __call__(self, text: str, size: float) -> tuple[float, float]:
-        box = self.figure.text(0, 0, text, fontsize=size).get_window_extent(self.renderer)
-        self.figure.texts.clear()
-        return box.width * self.scale, box.height * self.scale
+        key = (self.dpi, tuple(rcParams["font.sans-serif"]), text, size)
+        if key not in self.SIZES:
+            if self.figure is None:
+                self.figure = Figure(dpi=self.dpi)
+                self.renderer = FigureCanvasAgg(self.figure).get_renderer()
+            box = self.figure.text(0, 0, text, fontsize=size).get_window_extent(self.renderer)
+            self.figure.texts.clear()
+            self.SIZES[key] = box.width * self.scale, box.height * self.scale
+        return self.SIZES[key]
 
 
 @dataclass
@@ -96,6 +106,20 @@ class Plan:
     def subject_fraction(self) -> float:
         """Width of the subject on the page ÷ page width."""
         return (self.subject[2] - self.subject[0]) * self.scale / 72 / self.size.width
+
+
+_PROJECTED: dict[int, tuple] = {}
+
+
+def projected(outlines: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The city or county outlines in PRINT_CRS, projected once for every map of a process (the caller must not
+    change them; the cache holds the original, so its id is not reused)."""
+    hit = _PROJECTED.get(id(outlines))
+    if hit is None or hit[0] is not outlines:
+        if len(_PROJECTED) >= 4:
+            del _PROJECTED[next(iter(_PROJECTED))]
+        hit = _PROJECTED[id(outlines)] = (outlines, outlines.to_crs(PRINT_CRS))
+    return hit[1]
 
 
 def print_frame(spec: MapSpec, cities: gpd.GeoDataFrame, features: gpd.GeoDataFrame):
@@ -139,7 +163,7 @@ def central_sites(features: gpd.GeoDataFrame, frame) -> gpd.GeoDataFrame:
 def plan_map(spec: MapSpec, cities: gpd.GeoDataFrame, size: Size = PRINT, measure: Measure | None = None) -> Plan:
     """Frame the subject, then place the names: pure layout, nothing drawn."""
     measure = measure or Measure(size.dpi)
-    city_m, features = cities.to_crs(PRINT_CRS), central_sites(spec.features, spec.frame).to_crs(PRINT_CRS)
+    city_m, features = projected(cities), central_sites(spec.features, spec.frame).to_crs(PRINT_CRS)
     frame, subject = print_frame(spec, city_m, features)
     width = size.width - 2 * size.margin
     height = width * (frame[3] - frame[1]) / (frame[2] - frame[0])
