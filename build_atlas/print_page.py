@@ -275,6 +275,8 @@ def key_layout(key, page: Page, cols: int = 3) -> tuple[list, int]:
 
 def wrap_chars(text: str, room: float, width) -> list[str]:
     """Chinese wraps between any two characters: fill each line up to `room` points."""
+    if width(text) <= room:  # most names fit on one line: one measure instead of one per character
+        return [text]
     lines = [""]
     for char in text:
         if lines[-1] and width(lines[-1] + char) > room and char not in CLOSING:
