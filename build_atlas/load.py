@@ -143,10 +143,20 @@ def read_table(root: Path, name: str) -> tuple[list[Row], list[Problem]]:
     return parse_csv(text, name, TABLES[name])
 
 
+_GEOJSON: dict[Path, tuple[bytes, dict]] = {}
+
+
 def read_geojson(root: Path, name: str) -> tuple[dict | None, list[Problem]]:
+    """The parsed file. While a file's bytes are unchanged the same object is returned (a preview rebuild reads
+    the outlines again each time; what is made from them can be remembered by it): callers must not change it."""
     path = root / name
     try:
-        return json.loads(path.read_text(encoding="utf-8")), []
+        data = path.read_bytes()
+        if path in _GEOJSON and _GEOJSON[path][0] == data:
+            return _GEOJSON[path][1], []
+        parsed = json.loads(data.decode("utf-8"))
+        _GEOJSON[path] = (data, parsed)
+        return parsed, []
     except FileNotFoundError:
         return None, [Problem(name, 0, 0, "missing-file", "文件不存在 / file not found",
                               "运行 `make geodata` 重新生成 / run `make geodata`")]

@@ -121,10 +121,29 @@ def map_specs(atlas: Atlas) -> list[MapSpec]:
             bounds = shapely.union_all(list(features.geometry) + [shapely.box(*region)]).bounds
             specs.append(MapSpec(f"theme-{theme.key}", f"{theme.zh}主题项目图", features, padded(bounds, 0.02)))
     located = atlas.located
-    for n, (fid, feature) in enumerate(located.iterrows()):
-        specs.append(MapSpec(f"project-{fid}", feature["name_zh"], located.iloc[[n]],
-                             padded(feature.geometry.bounds, 0.15, 0.3), ""))
+    for (fid, feature), one in zip(located.iterrows(), project_frames(located), strict=True):
+        specs.append(MapSpec(f"project-{fid}", feature["name_zh"], one, padded(feature.geometry.bounds, 0.15, 0.3), ""))
     return specs
+
+
+_PROJECT_FRAMES: dict[str, tuple[str, gpd.GeoDataFrame]] = {}
+
+
+def project_frames(located: gpd.GeoDataFrame) -> list[gpd.GeoDataFrame]:
+    """Each project's row as a frame of its own, in order. A frame is made again only when its row (or the table's
+    columns) changed since the last call: making all 184 took 0.12 s of every preview rebuild. The frames are shared:
+    callers must not change them."""
+    columns = repr((list(located.columns), [str(t) for t in located.dtypes], located.crs))
+    values = located.drop(columns="geometry").itertuples(index=False)
+    shapes = shapely.to_wkb(located.geometry.values)
+    made = {}
+    for n, (fid, row, shape) in enumerate(zip(located.index, values, shapes, strict=True)):
+        key = artifacts.digest(columns, repr(tuple(row)), shape)
+        hit = _PROJECT_FRAMES.get(fid)
+        made[fid] = hit if hit is not None and hit[0] == key else (key, located.iloc[[n]])
+    _PROJECT_FRAMES.clear()
+    _PROJECT_FRAMES.update(made)
+    return [made[fid][1] for fid in located.index]
 
 
 @dataclass

@@ -5,6 +5,7 @@ Each rule has a code; docs/data.md lists them all (tests/test_docs.py keeps that
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -233,7 +234,7 @@ def check_feature_cities(inputs: Inputs) -> Iterator[Problem]:
     needed = ("geodata/features.csv", "geodata/gazetteer.csv", "geodata/waypoints.csv", CITY_OUTLINES)
     if not inputs.usable(*needed) or not inputs.cities:
         return
-    outlines = {f["properties"]["city"]: shape(f["geometry"]) for f in inputs.cities["features"]}
+    outlines = outline_shapes(inputs.cities, "city")
     order = [c.key for c in CITIES]
     geometries = feature_geometries(inputs)
     for row in inputs.tables["geodata/features.csv"]:
@@ -450,13 +451,35 @@ def alias_corpus(inputs: Inputs) -> str:
               for r in inputs.tables[name]]
     parts += [c.zh for c in CITIES]
     parts += [f["properties"]["name_zh"] for f in (inputs.counties or {}).get("features", [])]
-    return TO_SIMPLIFIED.convert("\n".join(parts))
+    return simplified("\n".join(parts))
+
+
+@functools.lru_cache(maxsize=4)
+def simplified(text: str) -> str:
+    """Traditional characters made simplified; remembered, because a preview rebuild converts the same corpus
+    again (about 0.05 s)."""
+    return TO_SIMPLIFIED.convert(text)
 
 
 def county_polygons(inputs: Inputs) -> dict[str, object]:
     if not inputs.counties:
         return {}
-    return {f["properties"]["adcode"]: shape(f["geometry"]) for f in inputs.counties["features"]}
+    return outline_shapes(inputs.counties, "adcode")
+
+
+_SHAPES: dict[int, tuple[dict, dict]] = {}
+
+
+def outline_shapes(collection: dict, key: str) -> dict[str, object]:
+    """{feature's `key` property: shapely geometry} of an outline FeatureCollection, made once for the same
+    collection (load.read_geojson gives the same one while its file is unchanged; it is never changed)."""
+    hit = _SHAPES.get(id(collection))
+    if hit is None or hit[0] is not collection:
+        if len(_SHAPES) >= 4:
+            del _SHAPES[next(iter(_SHAPES))]
+        hit = _SHAPES[id(collection)] = (collection, {f["properties"][key]: shape(f["geometry"])
+                                                      for f in collection["features"]})
+    return hit[1]
 
 
 def check(inputs: Inputs) -> list[Problem]:
