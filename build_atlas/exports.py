@@ -45,9 +45,9 @@ IMAGES = ("png", "report.png", "svg")
 CODE = tuple(Path(module.__file__) for module in (labels, print_page, prints)) + (Path(__file__),)
 POOL_FROM = 4  # draw in a process pool when at least this many maps miss the cache
 # Text is not hinted: at 200 and 300 dpi it looks the same (compared side by side at both sizes), and
-# matplotlib's default hinting (glyphs laid out at 8 times the width) took about a sixth of the drawing time.
+# matplotlib's default hinting took about a sixth of the drawing time.
 RC = {"font.family": "sans-serif", "font.sans-serif": prints.FONTS, "svg.fonttype": "none",
-      "svg.hashsalt": "atlas", "axes.unicode_minus": False, "text.hinting": "none", "text.hinting_factor": 1}
+      "svg.hashsalt": "atlas", "axes.unicode_minus": False, "text.hinting": "none"}
 
 
 def cjk_font() -> str:
