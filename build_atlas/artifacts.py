@@ -63,6 +63,11 @@ class Recent:
             self.made[key] = make()
         return self.made[key]
 
+    def of(self, source: object, make: Callable[[], object]):
+        """The value made from this very object (by identity: it is held with its value, so its id is not reused
+        while remembered); the caller must not change `source`."""
+        return self.get(id(source), lambda: (source, make()))[1]
+
 
 class ArtifactCache:
     """Text artifacts under `folder`, keyed by their inputs' digest; `folder=None` caches nothing."""

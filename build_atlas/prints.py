@@ -16,7 +16,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from shapely import affinity
 
-from . import labels
+from . import artifacts, labels
 from .maps import BOUNDARY_ATTRIBUTION, MapSpec
 from .schema import CITIES, by_key
 
@@ -108,18 +108,13 @@ class Plan:
         return (self.subject[2] - self.subject[0]) * self.scale / 72 / self.size.width
 
 
-_PROJECTED: dict[int, tuple] = {}
+_PROJECTED = artifacts.Recent(4)  # the city and county outlines, in the print projection
 
 
 def projected(outlines: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """The city or county outlines in PRINT_CRS, projected once for every map of a process (the caller must not
-    change them; the cache holds the original, so its id is not reused)."""
-    hit = _PROJECTED.get(id(outlines))
-    if hit is None or hit[0] is not outlines:
-        if len(_PROJECTED) >= 4:
-            del _PROJECTED[next(iter(_PROJECTED))]
-        hit = _PROJECTED[id(outlines)] = (outlines, outlines.to_crs(PRINT_CRS))
-    return hit[1]
+    change them)."""
+    return _PROJECTED.of(outlines, lambda: outlines.to_crs(PRINT_CRS))
 
 
 def print_frame(spec: MapSpec, cities: gpd.GeoDataFrame, features: gpd.GeoDataFrame):

@@ -14,6 +14,7 @@ import shapely
 from opencc_purepy import OpenCC
 from shapely.geometry import Point, shape
 
+from . import artifacts
 from .errors import Problem
 from .geometry import GEOMETRIES, WAYPOINTS_NEEDED, cities_touched, feature_geometries, waypoints_fit
 from .load import CITY_OUTLINES, COUNTIES, REGISTRY, Inputs, Row
@@ -451,11 +452,11 @@ def alias_corpus(inputs: Inputs) -> str:
               for r in inputs.tables[name]]
     parts += [c.zh for c in CITIES]
     parts += [f["properties"]["name_zh"] for f in (inputs.counties or {}).get("features", [])]
-    return simplified("\n".join(parts))
+    return simplified_chars("\n".join(parts))
 
 
 @functools.lru_cache(maxsize=4)
-def simplified(text: str) -> str:
+def simplified_chars(text: str) -> str:
     """Traditional characters made simplified; remembered, because a preview rebuild converts the same corpus
     again (about 0.05 s)."""
     return TO_SIMPLIFIED.convert(text)
@@ -467,19 +468,13 @@ def county_polygons(inputs: Inputs) -> dict[str, object]:
     return outline_shapes(inputs.counties, "adcode")
 
 
-_SHAPES: dict[int, tuple[dict, dict]] = {}
+_SHAPES = artifacts.Recent(4)  # the shapes of the outline files, while load.read_geojson gives the same ones
 
 
 def outline_shapes(collection: dict, key: str) -> dict[str, object]:
     """{feature's `key` property: shapely geometry} of an outline FeatureCollection, made once for the same
     collection (load.read_geojson gives the same one while its file is unchanged; it is never changed)."""
-    hit = _SHAPES.get(id(collection))
-    if hit is None or hit[0] is not collection:
-        if len(_SHAPES) >= 4:
-            del _SHAPES[next(iter(_SHAPES))]
-        hit = _SHAPES[id(collection)] = (collection, {f["properties"][key]: shape(f["geometry"])
-                                                      for f in collection["features"]})
-    return hit[1]
+    return _SHAPES.of(collection, lambda: {f["properties"][key]: shape(f["geometry"]) for f in collection["features"]})
 
 
 def check(inputs: Inputs) -> list[Problem]:
