@@ -35,7 +35,7 @@ class Placed:
     keys: tuple[str, ...]
     text: str
     box: tuple[float, float, float, float]  # x0, y0, x1, y1
-    role: str  # "city", "label" or "number"
+    role: str  # "city", "county" (area names), "label" or "number"
     leader: tuple[float, float] | None = None  # the feature point a far-placed number points to
 
 
@@ -46,7 +46,11 @@ class Placement:
     numbered: list[tuple[str, ...]] = field(default_factory=list)  # keys of each number, 1 first
 
     def every_feature(self) -> set[str]:
-        return {key for p in self.placed if p.role != "city" for key in p.keys}
+        return {key for p in self.features() for key in p.keys}
+
+    def features(self) -> list[Placed]:
+        """The names and numbers of features (not of areas)."""
+        return [p for p in self.placed if p.role in ("label", "number")]
 
 
 def spread(points: dict[str, tuple[float, float]], radius: float) -> tuple[dict, list[tuple[str, ...]]]:
@@ -161,14 +165,18 @@ class Board:
 
 def place(targets: list[Target], cities: list[Target], markers: dict[str, tuple[float, float]], *, width: float,
           height: float, marker_radius: float, line_width: float, number_size: tuple[float, float],
-          gap: float = 1.5) -> Placement:
-    """Name what fits, number the rest; `markers` are already spread (see `spread`)."""
+          gap: float = 1.5, counties: tuple[Target, ...] = (),
+          reserved: tuple[tuple[float, float, float, float], ...] = ()) -> Placement:
+    """Name what fits, number the rest, then name the `counties` where room is left; `markers` are already spread
+    (see `spread`); nothing goes in a `reserved` box (x0, y0, x1, y1)."""
     pad = 0.8  # a little air round each label
     discs = {key: Point(xy).buffer(marker_radius + 0.5, 8) for key, xy in markers.items()}
     strokes = {t.keys[0]: t.geometry.buffer(line_width / 2 + 0.5, 4) for t in targets
                if t.geometry.geom_type != "Point"}
     board = Board(width, height, discs, strokes, margin=2.0)
     result = Placement(markers=dict(markers))
+    for bounds in reserved:
+        board.take(bounds)
 
     def try_boxes(candidates, avoid_lines: bool, target: Target | None = None):
         for x0, y0, w, h in candidates:
@@ -180,9 +188,7 @@ def place(targets: list[Target], cities: list[Target], markers: dict[str, tuple[
         return None
 
     for city in cities:  # city names may cross lines (they are drawn faint, under everything), never markers
-        w, h = city.size
-        spot = try_boxes([(city.geometry.x - w / 2 + dx * w, city.geometry.y - h / 2 + dy * h, w, h)
-                          for dx, dy in ((0, 0), (0, 1), (0, -1), (0.6, 0), (-0.6, 0), (0, 2), (0, -2))], False)
+        spot = try_boxes(area_spots(city), False)
         if spot:
             result.placed.append(Placed(city.keys, city.text, spot, "city"))
     unnamed = []
@@ -194,7 +200,18 @@ def place(targets: list[Target], cities: list[Target], markers: dict[str, tuple[
         else:
             unnamed.append(target)
     place_numbers(unnamed, board, result, try_boxes, number_size, marker_radius, gap)
+    for county in counties:  # context only: where nothing else is, across lines but clear of markers and names
+        spot = try_boxes(area_spots(county), False)
+        if spot:
+            result.placed.append(Placed(county.keys, county.text, spot, "county"))
     return result
+
+
+def area_spots(target: Target) -> list[tuple[float, float, float, float]]:
+    """An area's name centred on its anchor, else a little above, below or beside it."""
+    (w, h), g = target.size, target.geometry
+    return [(g.x - w / 2 + dx * w, g.y - h / 2 + dy * h, w, h)
+            for dx, dy in ((0, 0), (0, 1), (0, -1), (0.6, 0), (-0.6, 0), (0, 2), (0, -2))]
 
 
 def label_spots(target: Target, gap: float, r: float) -> list[tuple[float, float, float, float]]:

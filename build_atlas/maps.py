@@ -122,7 +122,9 @@ def map_specs(atlas: Atlas) -> list[MapSpec]:
             specs.append(MapSpec(f"theme-{theme.key}", f"{theme.zh}主题项目图", features, padded(bounds, 0.02)))
     located = atlas.located
     for (fid, feature), one in zip(located.iterrows(), project_frames(located), strict=True):
-        specs.append(MapSpec(f"project-{fid}", feature["name_zh"], one, padded(feature.geometry.bounds, 0.15, 0.3), ""))
+        # every county drawn, and those in view named: without tiles (on paper, offline) they are the only context
+        specs.append(MapSpec(f"project-{fid}", feature["name_zh"], one, padded(feature.geometry.bounds, 0.15, 0.3),
+                             "*"))
     return specs
 
 
@@ -306,31 +308,48 @@ def add_boundaries(fmap: folium.Map, spec: MapSpec, outlines: Outlines) -> None:
     ).add_to(fmap)
 
 
-class CityLabels(branca.element.MacroElement):
-    """City names as non-interactive text markers. (folium.Marker adds a marker with Leaflet's default image
-    icon before it swaps in a DivIcon, which fetches marker-icon.png: a failed request in a standalone file.)"""
+class AreaLabels(branca.element.MacroElement):
+    """Names of areas (cities, counties) as non-interactive text markers. (folium.Marker adds a marker with
+    Leaflet's default image icon before it swaps in a DivIcon, which fetches marker-icon.png: a failed request in
+    a standalone file.)"""
 
     _template = branca.element.Template("""
         {% macro script(this, kwargs) %}
         {{ this.labels|tojson }}.forEach(function (label) {
             L.marker([label.lat, label.lon], {interactive: false, keyboard: false, icon: L.divIcon({
-                className: "", iconSize: [80, 20], iconAnchor: [40, 10],
-                html: '<div class="atlas-city-label">' + label.text + '</div>'})
+                className: "", iconSize: [{{ this.width }}, 20], iconAnchor: [{{ this.width // 2 }}, 10],
+                html: '<div class="{{ this.css }}">' + label.text + '</div>'})
             }).addTo({{ this._parent.get_name() }});
         });
         {% endmacro %}
     """)
 
-    def __init__(self, cities: gpd.GeoDataFrame):
+    def __init__(self, names: list[tuple[str, shapely.Point]], css: str, width: int):
         super().__init__()
-        self._name = "CityLabels"
-        points = [(city["city"], city.geometry.representative_point()) for _, city in cities.iterrows()]
-        self.labels = [{"text": html.escape(CITY[key].zh), "lat": round(point.y, 5), "lon": round(point.x, 5)}
-                       for key, point in points]
+        self._name = "AreaLabels"
+        self.css, self.width = css, width
+        self.labels = [{"text": html.escape(text), "lat": round(point.y, 5), "lon": round(point.x, 5)}
+                       for text, point in names]
 
 
-def add_city_labels(fmap: folium.Map, cities: gpd.GeoDataFrame) -> None:
-    fmap.add_child(CityLabels(cities))
+AREA_SHARE = 0.04  # a county is named on a project map when this much of the map's frame lies in it
+
+
+def add_area_labels(fmap: folium.Map, spec: MapSpec, outlines: Outlines) -> None:
+    """The cities' names; on a project map also the names of the counties in view, each inside the part in view."""
+    fmap.add_child(AreaLabels([(CITY[city["city"]].zh, city.geometry.representative_point())
+                               for _, city in outlines.cities.iterrows()], "atlas-city-label", 80))
+    if spec.name.startswith("project-"):
+        fmap.add_child(AreaLabels(county_names(outlines.counties, spec.frame, AREA_SHARE), "atlas-county-label", 140))
+
+
+def county_names(counties: gpd.GeoDataFrame, frame, share: float) -> list[tuple[str, shapely.Point]]:
+    """(name, anchor) of every county covering at least `share` of the frame (in the counties' own units), the
+    anchor inside the part of the county that lies in the frame."""
+    view = shapely.box(*frame)
+    inside = shapely.intersection(counties.geometry.values, view)
+    return [(name, part.representative_point()) for name, part in zip(counties["name_zh"], inside, strict=True)
+            if not part.is_empty and part.area >= share * view.area]
 
 
 def symbol_svg(kind: str, geometry: str, planned: bool = False, neutral: bool = False) -> str:
@@ -503,11 +522,17 @@ def region_outlines(outlines: Outlines) -> Outlines:
     return simplified(outlines.counties, REGION_TOLERANCE_DEG)
 
 
+def county_layer(city: str | None) -> str:
+    """The shared outline layer of one city's counties, or of all ("*" or None)."""
+    return f"counties-{city}" if city not in (None, "*") else "counties-all"
+
+
 def outline_layers(outlines: Outlines) -> dict[str, dict]:
-    """The outline layers web maps share: the cities, each city's counties, and the overview's coarser two."""
+    """The outline layers web maps share: the cities, each city's counties and all counties (the project maps'),
+    and the overview's coarser two."""
     region = region_outlines(outlines)
     layers = {"cities": outlines.geojson("cities")}
-    layers.update({f"counties-{city.key}": outlines.geojson("counties", city.key) for city in CITIES})
+    layers.update({county_layer(key): outlines.geojson("counties", key) for key in (*(c.key for c in CITIES), "*")})
     layers.update({"region-cities": region.geojson("cities"), "region-counties": region.geojson("counties")})
     return layers
 
@@ -626,7 +651,7 @@ def shared_by(spec: MapSpec, shared: dict[str, str] | None) -> dict[str, str]:
     """The entries of `shared` ({key: file name}) that the map loads: its outlines, and unless it is a project map
     the feature layers it draws."""
     region = spec.tolerance > CONTEXT_TOLERANCE_DEG
-    wanted = {"region-cities", "region-counties"} if region else {"cities", f"counties-{spec.counties_of}"}
+    wanted = {"region-cities", "region-counties"} if region else {"cities", county_layer(spec.counties_of)}
     if not spec.name.startswith("project-"):
         kinds = set(spec.features["kind"])
         wanted |= {f"features-{layer.key}" for layer in LAYERS
@@ -646,14 +671,14 @@ def render_map(spec: MapSpec, atlas: Atlas, options: MapOptions, asset_base: str
         outlines = simplified(outlines.counties, spec.tolerance)
     drawn = ({"region-cities": outlines.geojson("cities"), "region-counties": outlines.geojson("counties")} if region
              else {"cities": outlines.geojson("cities"),
-                   f"counties-{spec.counties_of}": outlines.geojson("counties", spec.counties_of)})
+                   county_layer(spec.counties_of): outlines.geojson("counties", spec.counties_of)})
     shared = shared_by(spec, shared)
     fmap = base_map(spec, options, asset_base)
     fmap.default_js += [(f"atlas_shared_{n}", SHARED_NAME.format(key)) for n, key in enumerate(shared)]
     fmap.get_root().html.add_child(branca.element.Element(caption_html(spec, options, link_base)))
     add_boundaries(fmap, spec, outlines)
     add_features(fmap, spec)
-    add_city_labels(fmap, outlines.cities)
+    add_area_labels(fmap, spec, outlines)
     fmap.add_child(Legend(legend_html(spec)))
     overlays = [(child.layer_name, child) for child in fmap._children.values()
                 if isinstance(child, (folium.GeoJson, folium.FeatureGroup))]

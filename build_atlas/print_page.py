@@ -18,6 +18,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 from matplotlib.path import Path
 
+from . import artifacts
 from .maps import MapSpec
 from .prints import PRINT, Footer, Measure, Plan, Size, plan_map, projected
 from .schema import CITIES, FEATURE_STATUSES, KINDS, by_key
@@ -31,7 +32,7 @@ def draw(spec: MapSpec, cities: gpd.GeoDataFrame, counties: gpd.GeoDataFrame, si
          footer: Footer | None = None, plan: Plan | None = None) -> Figure:
     """The whole page: title, map, legend and scale, numbered key, footer."""
     measure = Measure(size.dpi)
-    plan = plan or plan_map(spec, cities, size, measure)
+    plan = plan or plan_map(spec, cities, size, measure, counties)
     page = Page(size, measure)
     page.add("title", size.title * 1.9 / 72)
     page.add("map", plan.map_size[1])
@@ -50,6 +51,8 @@ def draw(spec: MapSpec, cities: gpd.GeoDataFrame, counties: gpd.GeoDataFrame, si
     fig.text(0.5, page.top("title"), spec.title, ha="center", va="top", fontsize=size.title, transform=fig.transFigure)
     ax = draw_map(fig, page, plan, spec, cities, counties)
     draw_placed(ax, plan)
+    if plan.locator:
+        draw_locator(ax, plan, cities)
     draw_legend(fig, page, plan, legend, legend_cols)
     if key:
         draw_key(fig, page, plan, key_cells)
@@ -185,9 +188,50 @@ def draw_placed(ax, plan: Plan) -> None:
             ax.text((x0 + x1) / 2 / pw, (y0 + y1) / 2 / ph, p.text, transform=ax.transAxes, ha="center",
                     va="center_baseline", fontsize=size.number, color="#1b2631", zorder=8)
         else:
-            style = dict(fontsize=size.city, color="#1b2631", alpha=0.75, zorder=2) if p.role == "city" else \
-                dict(fontsize=size.label, color="#17202a", zorder=8, bbox=clear)
+            style = {"city": dict(fontsize=size.city, color="#1b2631", alpha=0.75, zorder=2),
+                     "county": dict(fontsize=size.county, color="#3e4c5a", zorder=2)}.get(
+                p.role, dict(fontsize=size.label, color="#17202a", zorder=8, bbox=clear))
             ax.text(x0 / pw, y0 / ph, p.text, transform=ax.transAxes, ha="left", va="bottom", **style)
+
+
+def draw_locator(ax, plan: Plan, cities) -> None:
+    """A small map of the four cities in a corner of a project map, with the map's frame marked on it."""
+    size, (pw, ph) = plan.size, (plan.map_size[0] * 72, plan.map_size[1] * 72)
+    x0, y0, x1, y1 = plan.locator
+    inset = ax.inset_axes((x0 / pw, y0 / ph, (x1 - x0) / pw, (y1 - y0) / ph), zorder=9)
+    region = locator_outlines(projected(cities))
+    rx0, ry0, rx1, ry1 = region.total_bounds
+    inset.add_collection(PathCollection([area_path(g) for g in region.geometry],
+                                        facecolors=[to_rgba(CITY[c].color, 0.3) for c in region["city"]],
+                                        edgecolors="#34495e", linewidths=size.line * 0.2))
+    fx0, fy0, fx1, fy1 = plan.frame
+    least = (rx1 - rx0) * 0.03  # a small frame is still marked visibly
+    cx, cy = (fx0 + fx1) / 2, (fy0 + fy1) / 2
+    w, h = max(fx1 - fx0, least), max(fy1 - fy0, least)
+    inset.add_patch(Rectangle((cx - w / 2, cy - h / 2), w, h, fill=False, edgecolor="#c0392b",
+                              linewidth=size.line * 0.6))
+    inset.set_xlim(rx0, rx1)
+    inset.set_ylim(ry0, ry1)
+    inset.set_xticks([])
+    inset.set_yticks([])
+    inset.set_facecolor("white")
+    for spine in inset.spines.values():
+        spine.set_edgecolor("#9aa5b1")
+        spine.set_linewidth(0.5)
+
+
+_LOCATOR_OUTLINES = artifacts.Recent(2)
+
+
+def locator_outlines(city_m: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The projected cities simplified for the inset (about 300 vertices across the region are plenty), once."""
+    def make() -> gpd.GeoDataFrame:
+        out = city_m[["city", "geometry"]].copy()
+        bounds = city_m.total_bounds
+        out["geometry"] = shapely.simplify(city_m.geometry.values, (bounds[2] - bounds[0]) / 300)
+        return out
+
+    return _LOCATOR_OUTLINES.of(city_m, make)
 
 
 def legend_entries(plan: Plan) -> list[tuple[tuple, str]]:

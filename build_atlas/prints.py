@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 from shapely import affinity
 
 from . import artifacts, labels
-from .maps import BOUNDARY_ATTRIBUTION, MapSpec
+from .maps import AREA_SHARE, BOUNDARY_ATTRIBUTION, MapSpec
 from .schema import CITIES, by_key
 
 CITY = by_key(CITIES)
@@ -36,6 +36,7 @@ class Size:
     dpi: int
     title: float
     city: float
+    county: float
     label: float
     number: float
     small: float  # legend, key list
@@ -45,9 +46,10 @@ class Size:
     margin: float = 0.3
 
 
-PRINT = Size("png", 8.27, 300, title=14, city=11, label=6.5, number=5.5, small=6.5, footer=6, marker=5, line=1.6)
-REPORT = Size("report.png", 8.0, 200, title=20, city=15, label=10, number=8.5, small=9.5, footer=8.5, marker=8,
-              line=2.4)
+PRINT = Size("png", 8.27, 300, title=14, city=11, county=7.5, label=6.5, number=5.5, small=6.5, footer=6, marker=5,
+             line=1.6)
+REPORT = Size("report.png", 8.0, 200, title=20, city=15, county=11, label=10, number=8.5, small=9.5, footer=8.5,
+              marker=8, line=2.4)
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,8 @@ class Plan:
     placement: labels.Placement
     features: gpd.GeoDataFrame  # projected, visible ones only
     size: Size
+    locator: tuple[float, float, float, float] | None = None  # where the inset showing the frame in the region
+    # goes (points on the map), on a project map
 
     @property
     def scale(self) -> float:  # points per metre
@@ -155,8 +159,14 @@ def central_sites(features: gpd.GeoDataFrame, frame) -> gpd.GeoDataFrame:
     return features
 
 
-def plan_map(spec: MapSpec, cities: gpd.GeoDataFrame, size: Size = PRINT, measure: Measure | None = None) -> Plan:
-    """Frame the subject, then place the names: pure layout, nothing drawn."""
+LOCATOR = 0.2  # the locator inset's width ÷ the map's
+LOCATOR_UP_TO = 0.5  # a project map's frame at most this share of the region's width gets a locator
+
+
+def plan_map(spec: MapSpec, cities: gpd.GeoDataFrame, size: Size = PRINT, measure: Measure | None = None,
+             counties: gpd.GeoDataFrame | None = None) -> Plan:
+    """Frame the subject, then place the names: pure layout, nothing drawn. A project map also names the counties
+    in view (from `counties`) and, unless it shows much of the region, keeps a corner for a locator inset."""
     measure = measure or Measure(size.dpi)
     city_m, features = projected(cities), central_sites(spec.features, spec.frame).to_crs(PRINT_CRS)
     frame, subject = print_frame(spec, city_m, features)
@@ -200,9 +210,40 @@ def plan_map(spec: MapSpec, cities: gpd.GeoDataFrame, size: Size = PRINT, measur
             name = CITY[city["city"]].zh
             city_targets.append(labels.Target((city["city"],), name, measure(name, size.city),
                                               inside.representative_point()))
+    county_targets, locator = [], None
+    if spec.name.startswith("project-"):
+        if counties is not None:
+            for _, county in projected(counties).iterrows():
+                inside = to_points(county.geometry).intersection(shapely.box(0, 0, page_w, page_h))
+                if not inside.is_empty and inside.area >= AREA_SHARE * page_w * page_h:
+                    county_targets.append(labels.Target((county["adcode"],), county["name_zh"],
+                                                        measure(county["name_zh"], size.county),
+                                                        inside.representative_point()))
+        region = city_m.total_bounds
+        if frame[2] - frame[0] <= LOCATOR_UP_TO * (region[2] - region[0]):
+            locator = locator_box(page_w, page_h, (region[3] - region[1]) / (region[2] - region[0]),
+                                  [to_points(g) for g in features.geometry], size.marker)
     digits = "8" * len(str(max(1, len(targets))))
     nw, nh = measure(digits, size.number)
     placement = labels.place(targets, city_targets, markers, width=page_w, height=page_h,
                              marker_radius=size.marker / 2, line_width=size.line,
-                             number_size=(nw + 0.5 * size.number, nh + 0.3 * size.number))
-    return Plan(frame, subject, (width, height), placement, features.loc[keep], size)
+                             number_size=(nw + 0.5 * size.number, nh + 0.3 * size.number),
+                             counties=tuple(county_targets), reserved=(locator,) if locator else ())
+    return Plan(frame, subject, (width, height), placement, features.loc[keep], size, locator)
+
+
+def locator_box(page_w: float, page_h: float, aspect: float, shapes, marker: float):
+    """The corner of the map (top right, top left, bottom right, bottom left: the first of the least covered) for
+    a locator inset LOCATOR of the map wide with the region's `aspect`; covered means the features' markers and
+    lines (`shapes`, in points) under it."""
+    w = LOCATOR * page_w
+    h, m = w * aspect, 0.015 * page_w
+    corners = [(page_w - m - w, page_h - m - h), (m, page_h - m - h), (page_w - m - w, m), (m, m)]
+
+    def covered(x0: float, y0: float) -> float:
+        room = shapely.box(x0 - marker, y0 - marker, x0 + w + marker, y0 + h + marker)
+        return sum(room.intersection(g).length + (100.0 if g.geom_type == "Point" and room.contains(g) else 0.0)
+                   for g in shapes)
+
+    x0, y0 = min(corners, key=lambda corner: covered(*corner))  # min keeps the first of equals
+    return x0, y0, x0 + w, y0 + h

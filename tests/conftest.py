@@ -22,6 +22,8 @@ BUILD_DATE = date(2026, 11, 22)
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
+# A shape Leaflet has drawn in view: one wholly out of view (a project map's far counties) has the empty path "M0 0".
+DRAWN_PATH = '.leaflet-overlay-pane path:not([d="M0 0"])'
 
 
 def site_digest(site: Path) -> dict[str, str]:

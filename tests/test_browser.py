@@ -25,6 +25,8 @@ import pytest
 
 from build_atlas.schema import CITIES, LAYERS
 
+from .conftest import DRAWN_PATH
+
 ROOT = Path(__file__).resolve().parent.parent
 AXE = ROOT / "node_modules/axe-core/axe.min.js"
 VNU = ROOT / "node_modules/vnu-jar/build/dist/vnu.jar"
@@ -277,7 +279,7 @@ def map_frame(page, site_url: str, path: str, map_name: str):
     # fully in view: focusing the map on mousedown would otherwise scroll the page under the pointer
     iframe.evaluate("element => element.scrollIntoView({block: 'center'})")
     frame = iframe.element_handle().content_frame()
-    frame.locator(".leaflet-overlay-pane path").first.wait_for()
+    frame.locator(DRAWN_PATH).first.wait_for()
     return frame
 
 
@@ -340,7 +342,7 @@ def test_every_map_draws_its_features_with_only_tile_requests_blocked(built_site
     for name in names:
         seen = len(page.blocked)
         page.goto(f"{site_url}maps/{name}.html", wait_until="load")
-        page.locator(".leaflet-overlay-pane path").first.wait_for()
+        page.locator(DRAWN_PATH).first.wait_for()
         drawn = page.evaluate(MAP_STATE_JS)["drawn"]
         others = [url for url in page.blocked[seen:] if not is_tile(url)]
         results.append((name, sorted(set(drawn)) == sorted(expected.get(name, ())), len(drawn) > 0, others))
@@ -377,7 +379,7 @@ def offline_page(browser) -> Iterator[tuple[object, list[str], list[str]]]:
 def test_standalone_export_draws_from_file_url_without_any_network_request(built_site, browser, single_file):
     with offline_page(browser) as (page, local, outside):
         page.goto(single_file("overview").as_uri(), wait_until="load")
-        page.locator(".leaflet-overlay-pane path").first.wait_for()
+        page.locator(DRAWN_PATH).first.wait_for()
         state = page.evaluate(MAP_STATE_JS)
     assert state["overlays"][CITY_BOUNDARIES] == len(CITIES)
     assert sorted(set(state["drawn"])) == sorted(expected_features(built_site)["overview"])
@@ -399,7 +401,7 @@ def test_site_opened_from_disk_searches_and_draws_maps_without_a_server(built_si
                                           "as => as.map(a => a.href)")
         page.goto((built_site / "cities/hohhot.html").as_uri(), wait_until="load")
         frame = page.locator('iframe[src$="maps/city-hohhot.html"]').element_handle().content_frame()
-        frame.locator(".leaflet-overlay-pane path").first.wait_for()
+        frame.locator(DRAWN_PATH).first.wait_for()
         drawn = frame.evaluate(MAP_STATE_JS)["drawn"]
     assert urlsplit(hrefs[0]).path.endswith("/projects/logistics-ulanqab-cr-express-hub.html")
     assert sorted(set(drawn)) == sorted(expected_features(built_site)["city-hohhot"])

@@ -18,6 +18,7 @@ from build_atlas.model import gather
 from .conftest import ROOT, atlas_page_of
 
 MAIN = ("overview", "city-hohhot", "city-baotou", "city-ordos", "city-ulanqab")
+PROJECTS = ("project-energy-sulige-gasfield", "project-hsr-baotou-yinchuan")  # a point in open country; a long line
 FOOTER = prints.Footer(date="2026-11-22", atlas="呼包鄂乌一体化政策图集", url="https://atlas.example.cn/")
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -31,9 +32,9 @@ def atlas_maps():
 
 @pytest.fixture(scope="module")
 def plans(atlas_maps):
-    specs, (cities, _) = atlas_maps
-    return {(name, size.suffix): prints.plan_map(specs[name], cities, size)
-            for name in MAIN for size in (prints.PRINT, prints.REPORT)}
+    specs, (cities, counties) = atlas_maps
+    return {(name, size.suffix): prints.plan_map(specs[name], cities, size, counties=counties)
+            for name in MAIN + PROJECTS for size in (prints.PRINT, prints.REPORT)}
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +55,7 @@ def test_placed_names_and_numbers_never_overlap(plans):
 def test_no_name_or_number_covers_a_marker(plans):
     for (name, suffix), plan in plans.items():
         radius = plan.size.marker / 2
-        covered = [(p.text, fid) for p in plan.placement.placed if p.role != "city"
+        covered = [(p.text, fid) for p in plan.placement.placed if p.role not in ("city", "county")
                    for fid, (x, y) in plan.placement.markers.items()
                    if shapely.box(*p.box).distance(shapely.Point(x, y)) < radius]
         assert covered == [], (name, suffix)
@@ -85,11 +86,35 @@ def test_every_drawn_feature_is_named_or_numbered(plans, atlas_maps):
 
 def test_labels_the_issue_found_overlapping_are_now_apart(plans):
     for plan in plans.values():
-        boxes = {fid: p.box for p in plan.placement.placed if p.role != "city" for fid in p.keys}
+        boxes = {fid: p.box for p in plan.placement.features() for fid in p.keys}
         for pair in (("energy-sulige-gasfield", "rail-xinjie-shanghaimiao"),):
             if set(pair) <= boxes.keys():
                 a, b = (boxes[k] for k in pair)
                 assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]
+
+
+def test_a_project_map_names_the_counties_in_view_and_keeps_a_corner_for_its_locator(plans, atlas_maps):
+    """Without tiles the counties are a print's only context: a point in open country is still placed."""
+    specs, (cities, counties) = atlas_maps
+    for size in (prints.PRINT, prints.REPORT):
+        plan = plans["project-energy-sulige-gasfield", size.suffix]
+        named = {p.text for p in plan.placement.placed if p.role == "county"}
+        assert {"乌审旗", "鄂托克旗"} <= named, size.suffix
+        assert plan.locator is not None
+        x0, y0, x1, y1 = plan.locator
+        assert 0 <= x0 < x1 <= plan.map_size[0] * 72 and 0 <= y0 < y1 <= plan.map_size[1] * 72
+        locator = shapely.box(*plan.locator)
+        assert [p.text for p in plan.placement.placed if shapely.box(*p.box).intersects(locator)] == []
+        assert not any(locator.contains(shapely.Point(xy)) for xy in plan.placement.markers.values())
+    line = plans["project-hsr-baotou-yinchuan", "png"]  # its frame spans most of the region: no locator
+    assert line.locator is None and {"杭锦旗", "鄂托克旗"} <= {p.text for p in line.placement.placed}
+    assert plans["city-ordos", "png"].locator is None
+    assert not [p for p in plans["city-ordos", "png"].placement.placed if p.role == "county"]
+    svg = io.BytesIO()
+    exports.draw(specs["project-energy-sulige-gasfield"], cities, counties).savefig(svg, format="svg")
+    words = {(t.text or "").strip() for t in ET.fromstring(svg.getvalue()).iter(f"{SVG}text")}
+    assert {"乌审旗", "苏里格气田"} <= words  # county names stay editable text too
+    assert b"#c0392b" in svg.getvalue()  # the frame marked on the locator
 
 
 @pytest.mark.parametrize("name", [n for n in MAIN if n.startswith("city-")] + ["overview"])

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from build_atlas.schema import CITIES, KIND_SHAPES, KINDS
-from tests.conftest import QuietHandler
+from tests.conftest import DRAWN_PATH, QuietHandler
 
 ROOT = Path(__file__).resolve().parent.parent
 AXE = ROOT / "node_modules/axe-core/axe.min.js"
@@ -88,7 +88,7 @@ def map_in_page(page, url: str, name: str):
     iframe = page.locator(f'iframe[src$="maps/{name}.html"]')
     iframe.evaluate("element => element.scrollIntoView({block: 'center'})")
     frame = iframe.element_handle().content_frame()
-    frame.locator(".leaflet-overlay-pane path").first.wait_for()
+    frame.locator(DRAWN_PATH).first.wait_for()
     frame.locator(".leaflet-control-layers").wait_for()
     return frame
 
@@ -104,6 +104,37 @@ def test_controls_cover_under_a_quarter_of_each_city_map_on_a_phone(site_url, co
         assert frame.locator(".leaflet-control-layers-expanded").count() == 0
         assert frame.locator(".atlas-legend").evaluate("details => !details.open")
     assert all(share < 0.25 for share in shares.values()), shares
+
+
+# The area names drawn on a map, with their text's boxes: [{city, text, visible, box: [l, t, r, b]}].
+AREA_NAMES_JS = """() => [...document.querySelectorAll('.atlas-city-label, .atlas-county-label')].map(e => {
+  const range = document.createRange();
+  range.selectNodeContents(e);
+  const r = range.getBoundingClientRect();
+  return {city: e.classList.contains('atlas-city-label'), text: e.textContent,
+          visible: getComputedStyle(e).visibility !== 'hidden', box: [r.left, r.top, r.right, r.bottom]};
+})"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("size", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_project_map_names_the_counties_in_view_where_they_cover_no_other_name(site_url, context_of, size):
+    """Offline (tiles blocked) the outlines are a project map's only context; a county name that would cover a
+    city's name or another county's gives way, at every zoom."""
+    page = context_of(**size).new_page()
+    frame = map_in_page(page, site_url + "projects/hsr-baotou-yinchuan.html", "project-hsr-baotou-yinchuan")
+    page.wait_for_timeout(500)
+    for step in range(2):
+        names = frame.evaluate(AREA_NAMES_JS)
+        shown = [n for n in names if n["visible"]]
+        counties = {n["text"] for n in shown if not n["city"]}
+        assert len(counties) >= 2 and counties <= {"达拉特旗", "鄂托克前旗", "鄂托克旗", "杭锦旗", "乌审旗"}, names
+        clashes = [(a["text"], b["text"]) for a, b in itertools.combinations(shown, 2)
+                   if a["box"][0] < b["box"][2] and b["box"][0] < a["box"][2]
+                   and a["box"][1] < b["box"][3] and b["box"][1] < a["box"][3]]
+        assert clashes == [], (step, clashes)
+        frame.evaluate(f"() => ({MAP_JS})().zoomIn(1, {{animate: false}})")
+        page.wait_for_timeout(300)
 
 
 @pytest.mark.browser
@@ -181,7 +212,7 @@ def test_one_finger_scrolls_the_page_and_two_fingers_move_the_map(site_url, cont
 def test_wheel_zooms_a_map_only_with_ctrl_and_reset_returns_to_the_subject(site_url, context_of):
     page = context_of(**DESKTOP).new_page()
     page.goto(f"{site_url}maps/city-ordos.html", wait_until="load")  # a map page of its own: nothing to scroll
-    page.locator(".leaflet-overlay-pane path").first.wait_for()
+    page.locator(DRAWN_PATH).first.wait_for()
     page.mouse.move(500, 450)
     before = page.evaluate(ZOOM_JS)
     hints = []
@@ -238,7 +269,7 @@ def test_embed_snippet_copied_from_the_atlas_renders_the_map_in_a_report_elsewhe
                                         "</div></html>", encoding="utf-8")
     page.goto(f"{report_url}report.html", wait_until="load")
     frame = page.locator("iframe").element_handle().content_frame()
-    frame.locator(".leaflet-overlay-pane path").first.wait_for()
+    frame.locator(DRAWN_PATH).first.wait_for()
     caption = frame.locator(".atlas-caption")
     assert caption.is_visible()
     assert "交通互联主题项目图" in caption.inner_text() and "数据截至 2026-11-22" in caption.inner_text()
@@ -265,7 +296,7 @@ def test_standalone_map_prints_on_one_a4_landscape_page_without_buttons(single_f
 
     page = context_of(**DESKTOP).new_page()
     page.goto(single_file("city-hohhot").as_uri(), wait_until="load")
-    page.locator(".leaflet-overlay-pane path").first.wait_for()
+    page.locator(DRAWN_PATH).first.wait_for()
     page.emulate_media(media="print")
     shown = {selector: page.locator(selector).first.is_visible() for selector in
              (".leaflet-control-zoom", ".leaflet-control-layers", ".atlas-reset", ".atlas-caption", ".atlas-legend li")}
@@ -283,7 +314,7 @@ def test_standalone_map_prints_on_one_a4_landscape_page_without_buttons(single_f
 def test_map_page_has_no_serious_axe_violation(site_url, context_of, name):
     page = context_of(**DESKTOP).new_page()
     page.goto(f"{site_url}maps/{name}.html", wait_until="load")
-    page.locator(".leaflet-overlay-pane path").first.wait_for()
+    page.locator(DRAWN_PATH).first.wait_for()
     page.add_script_tag(path=str(AXE))
     violations = page.evaluate("""async () => (await axe.run(document, {resultTypes: ['violations']})).violations
         .filter(v => ['serious', 'critical'].includes(v.impact)).map(v => [v.id, v.nodes.length])""")
@@ -294,7 +325,7 @@ def test_map_page_has_no_serious_axe_violation(site_url, context_of, name):
 def test_map_controls_speak_chinese_and_come_before_the_shapes_in_tab_order(site_url, context_of):
     page = context_of(**DESKTOP).new_page()
     page.goto(f"{site_url}maps/overview.html", wait_until="load")
-    page.locator(".leaflet-overlay-pane path").first.wait_for()
+    page.locator(DRAWN_PATH).first.wait_for()
     labels = [page.locator(s).get_attribute("aria-label") for s in
               (".leaflet-control-zoom-in", ".leaflet-control-zoom-out", ".atlas-reset a")]
     assert labels == ["放大", "缩小", "复位：回到本图范围"]

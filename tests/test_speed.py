@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import shutil
 from pathlib import Path
 
@@ -99,9 +100,12 @@ def test_map_pages_load_shared_outlines(warm):
     site = warm["clean"]
     page = (site / "maps" / "project-hsr-baotou-yinchuan.html").read_text(encoding="utf-8")
     scripts = [name for name in page.split('src="')[1:] if name.startswith("outlines-")]
-    assert [s.split('"')[0] for s in scripts] == [p.name for p in site.glob("maps/outlines-cities-*.js")]
+    shared = ("outlines-cities-*.js", "outlines-counties-all-*.js")  # the counties: a project map's only context
+    assert sorted(s.split('"')[0] for s in scripts) == sorted(p.name for g in shared for p in site.glob(f"maps/{g}"))
     hohhot = '"name_zh":"呼和浩特市"'  # the city outline's name, as the maps write their layer data
     assert 'atlasOutlines["cities"]' in page and hohhot not in page
+    assert 'atlasOutlines["counties-all"]' in page and '"name_zh":"杭锦旗"' not in page
+    assert '"text": ' + json.dumps("杭锦旗") in page  # the names of the counties in view, written into the page
     city = (site / "maps" / "city-hohhot.html").read_text(encoding="utf-8")
     assert 'atlasOutlines["counties-hohhot"]' in city
     overview = (site / "maps" / "overview.html").read_text(encoding="utf-8")

@@ -80,6 +80,33 @@
     return window.matchMedia(NARROW).matches;
   }
 
+  // A county's name (project maps) gives way where, at this zoom, it would cover a city's name, another county's
+  // name or a project's symbol: the city names and the symbols are drawn where they are, county names fill in.
+  function declutter(container) {
+    function text(element) {
+      var range = document.createRange();
+      range.selectNodeContents(element);
+      return range.getBoundingClientRect();
+    }
+    function meets(a, b) {
+      return a.left < b.right + 2 && b.left < a.right + 2 && a.top < b.bottom + 2 && b.top < a.bottom + 2;
+    }
+    var taken = Array.prototype.map.call(container.querySelectorAll(".atlas-city-label"), text);
+    container.querySelectorAll(".leaflet-overlay-pane path.leaflet-interactive").forEach(function (path) {
+      var box = path.getBoundingClientRect();
+      if (box.width && box.width < 30 && box.height < 30) {  // a point symbol, not a line or an outline
+        taken.push(box);
+      }
+    });
+    container.querySelectorAll(".atlas-county-label").forEach(function (label) {
+      var box = text(label), free = taken.every(function (other) { return !meets(box, other); });
+      label.style.visibility = free ? "" : "hidden";
+      if (free) {
+        taken.push(box);
+      }
+    });
+  }
+
   function enhance(map, options) {
     var container = map.getContainer();
     container.setAttribute("role", "main");  // the map is the page's content (a landmark for screen readers)
@@ -126,6 +153,10 @@
         map.gestureHandling.enable();
       }
     });
+    if (container.querySelector(".atlas-county-label")) {
+      map.on("zoomend resize", function () { declutter(container); });
+      map.whenReady(function () { declutter(container); });
+    }
     map.on("popupopen", function (event) {
       keepClear(map, event.popup);
     });
