@@ -213,7 +213,8 @@ def plan_map(spec: MapSpec, cities: gpd.GeoDataFrame, size: Size = PRINT, measur
     county_targets, locator = [], None
     if spec.name.startswith("project-"):
         if counties is not None:
-            for _, county in projected(counties).iterrows():
+            county_m = projected(counties)
+            for _, county in county_m[shapely.intersects(county_m.geometry.values, shapely.box(*frame))].iterrows():
                 inside = to_points(county.geometry).intersection(shapely.box(0, 0, page_w, page_h))
                 if not inside.is_empty and inside.area >= AREA_SHARE * page_w * page_h:
                     county_targets.append(labels.Target((county["adcode"],), county["name_zh"],
