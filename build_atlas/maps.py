@@ -344,8 +344,8 @@ def add_area_labels(fmap: folium.Map, spec: MapSpec, outlines: Outlines) -> None
 
 
 def county_names(counties: gpd.GeoDataFrame, frame, share: float) -> list[tuple[str, shapely.Point]]:
-    """(name, anchor) of every county covering at least `share` of the frame (in the counties' own units), the
-    anchor inside the part of the county that lies in the frame."""
+    """(name, anchor) of every county covering at least `share` of the frame (in the counties' own units, lon/lat
+    for a web map, UTM for a print), the anchor inside the part of the county that lies in the frame."""
     view = shapely.box(*frame)
     inside = shapely.intersection(counties.geometry.values, view)
     return [(name, part.representative_point()) for name, part in zip(counties["name_zh"], inside, strict=True)
@@ -522,9 +522,9 @@ def region_outlines(outlines: Outlines) -> Outlines:
     return simplified(outlines.counties, REGION_TOLERANCE_DEG)
 
 
-def county_layer(city: str | None) -> str:
-    """The shared outline layer of one city's counties, or of all ("*" or None)."""
-    return f"counties-{city}" if city not in (None, "*") else "counties-all"
+def county_layer(city: str) -> str:
+    """The shared outline layer of one city's counties, or of all ("*")."""
+    return "counties-all" if city == "*" else f"counties-{city}"
 
 
 def outline_layers(outlines: Outlines) -> dict[str, dict]:

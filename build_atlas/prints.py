@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 from shapely import affinity
 
 from . import artifacts, labels
-from .maps import AREA_SHARE, BOUNDARY_ATTRIBUTION, MapSpec
+from .maps import AREA_SHARE, BOUNDARY_ATTRIBUTION, MapSpec, county_names
 from .schema import CITIES, by_key
 
 CITY = by_key(CITIES)
@@ -212,14 +212,9 @@ def plan_map(spec: MapSpec, cities: gpd.GeoDataFrame, size: Size = PRINT, measur
                                               inside.representative_point()))
     county_targets, locator = [], None
     if spec.name.startswith("project-"):
-        if counties is not None:
-            county_m = projected(counties)
-            for _, county in county_m[shapely.intersects(county_m.geometry.values, shapely.box(*frame))].iterrows():
-                inside = to_points(county.geometry).intersection(shapely.box(0, 0, page_w, page_h))
-                if not inside.is_empty and inside.area >= AREA_SHARE * page_w * page_h:
-                    county_targets.append(labels.Target((county["adcode"],), county["name_zh"],
-                                                        measure(county["name_zh"], size.county),
-                                                        inside.representative_point()))
+        if counties is not None:  # the counties the web map names, in the print's frame
+            county_targets = [labels.Target((name,), name, measure(name, size.county), to_points(anchor))
+                              for name, anchor in county_names(projected(counties), frame, AREA_SHARE)]
         region = city_m.total_bounds
         if frame[2] - frame[0] <= LOCATOR_UP_TO * (region[2] - region[0]):
             locator = locator_box(page_w, page_h, (region[3] - region[1]) / (region[2] - region[0]),
