@@ -240,12 +240,16 @@ def place_numbers(unnamed, board, result, try_boxes, size, r, gap) -> None:
         if spot is None:  # further out, pointing back with a thin leader
             a = anchor(target)
             far = [(a.x + dist * math.cos(angle) - w / 2, a.y + dist * math.sin(angle) - h / 2, w, h)
-                   for dist in (2 * h, 3 * h, 4.5 * h, 6.5 * h, 9 * h)
+                   for dist in (2 * h, 3 * h, 4.5 * h, 6.5 * h, 9 * h, 13 * h, 18 * h)
                    for angle in (math.pi * k / 8 for k in range(16))]
             spot = try_boxes(far, False)
             leader = (a.x, a.y)
-        if spot is None:
-            raise ValueError(f"no room on the map for number {number} ({', '.join(target.keys)})")
+        if spot is None:  # no free room left anywhere near: the number goes on its feature, over whatever is
+            # there, rather than leaving the feature out of the key or failing the build (a map crowded far beyond
+            # the real data's, such as the 20× benchmark's city maps)
+            a = anchor(target)
+            spot, leader = (a.x - w / 2, a.y - h / 2, a.x + w / 2, a.y + h / 2), None
+            board.take(spot)
         result.placed.append(Placed(target.keys, text, spot, "number", leader))
         result.numbered.append(target.keys)
 

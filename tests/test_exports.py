@@ -192,3 +192,14 @@ def test_every_map_including_project_maps_has_its_downloads(built_site, atlas_ma
         links.append(f'maps/{name}.html" data-single-file="{name}.html"')
         unlinked += [f"{name}: {link}" for link in links if link not in page]
     assert unlinked == []
+
+
+def test_a_map_too_crowded_for_its_numbers_still_numbers_every_feature():
+    """Far more features than room (like the city maps of the 20× benchmark data): the drawing does not fail, and
+    every feature still gets its number in the key."""
+    points = [labels.Target((f"p{i}",), "一个放不下名称的项目", (60.0, 10.0), shapely.Point(15 + i % 8, 15 + i // 8))
+              for i in range(64)]
+    placement = labels.place(points, [], {t.keys[0]: (t.geometry.x, t.geometry.y) for t in points}, width=40,
+                             height=40, marker_radius=2.0, line_width=1.0, number_size=(8.0, 8.0))
+    assert sorted(key for keys in placement.numbered for key in keys) == sorted(t.keys[0] for t in points)
+    assert all(p.role == "number" for p in placement.placed)
