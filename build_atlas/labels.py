@@ -235,10 +235,8 @@ def place_numbers(unnamed, board, result, try_boxes, size, r, gap) -> None:
         text, g = str(number), target.geometry
         near = ([(x0, y0, w, h) for x0, y0 in around_point(g.x, g.y, r, w, h, 0.5)] if g.geom_type == "Point"
                 else [(x0, y0, w, h) for x0, y0, _, _ in along_line(g, w, h, gap, on_line=True)])
-        spot = try_boxes(near, False, target)
-        leader = None
+        spot, leader, a = try_boxes(near, False, target), None, anchor(target)
         if spot is None:  # further out, pointing back with a thin leader
-            a = anchor(target)
             far = [(a.x + dist * math.cos(angle) - w / 2, a.y + dist * math.sin(angle) - h / 2, w, h)
                    for dist in (2 * h, 3 * h, 4.5 * h, 6.5 * h, 9 * h, 13 * h, 18 * h)
                    for angle in (math.pi * k / 8 for k in range(16))]
@@ -247,7 +245,6 @@ def place_numbers(unnamed, board, result, try_boxes, size, r, gap) -> None:
         if spot is None:  # no free room left anywhere near: the number goes on its feature, over whatever is
             # there, rather than leaving the feature out of the key or failing the build (a map crowded far beyond
             # the real data's, such as the 20× benchmark's city maps)
-            a = anchor(target)
             spot, leader = (a.x - w / 2, a.y - h / 2, a.x + w / 2, a.y + h / 2), None
             board.take(spot)
         result.placed.append(Placed(target.keys, text, spot, "number", leader))
