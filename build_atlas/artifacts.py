@@ -18,7 +18,10 @@ from __future__ import annotations
 
 import collections
 import hashlib
-from collections.abc import Callable
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import jinja2
@@ -77,14 +80,35 @@ class ArtifactCache:
 
     def get(self, kind: str, name: str, key: str, make: Callable[[], str]) -> str:
         """The artifact `kind/name` for inputs `key`: from the cache, or made by `make()` and stored."""
-        path = self.folder / kind / name / f"{key}.html" if self.folder else None
-        if path is not None and path.exists():
-            return path.read_text(encoding="utf-8")
-        RENDERED[kind] += 1
-        text = make()
+        text = self.read(kind, name, key)
+        if text is None:
+            RENDERED[kind] += 1
+            text = make()
+            self.write(kind, name, key, text)
+        return text
+
+    def get_all(self, kind: str, keys: dict[str, str], make: Callable[[str], str]) -> dict[str, str]:
+        """{name: artifact} for `keys` ({name: key}): cached ones read, the others made by `make(name)`, across the
+        cores when there are many (see in_pool)."""
+        texts = {name: self.read(kind, name, key) for name, key in keys.items()}
+        missing = [name for name, text in texts.items() if text is None]
+        RENDERED[kind] += len(missing)
+        for name, text in in_pool(make, missing):  # stored as each arrives: an interrupted build keeps what it made
+            self.write(kind, name, keys[name], text)
+            texts[name] = text
+        return texts
+
+    def path(self, kind: str, name: str, key: str) -> Path | None:
+        return self.folder / kind / name / f"{key}.html" if self.folder else None
+
+    def read(self, kind: str, name: str, key: str) -> str | None:
+        path = self.path(kind, name, key)
+        return path.read_text(encoding="utf-8") if path is not None and path.exists() else None
+
+    def write(self, kind: str, name: str, key: str, text: str) -> None:
+        path = self.path(kind, name, key)
         if path is not None:
             store(path, text)
-        return text
 
 
 def store(path: Path, text: str) -> None:
@@ -96,6 +120,31 @@ def store(path: Path, text: str) -> None:
     temporary = path.with_name(f".{path.name}.tmp")
     temporary.write_text(text, encoding="utf-8")
     temporary.replace(path)
+
+
+POOL_FROM = 4  # make artifacts in a process pool when at least this many are missing
+
+
+def in_pool(make: Callable, items: Iterable, workers: int | None = None) -> Iterator[tuple]:
+    """(item, make(item)) for each item, in order: in a pool of forked processes (one a core, at most 4) when there
+    are at least POOL_FROM, else here. The workers inherit `make` and all it holds (the atlas, fonts, compiled
+    templates) by fork, so only the items and results cross between processes; `make` must give the same result in
+    any process (the tests compare the two ways)."""
+    items = list(items)
+    workers = workers or min(os.cpu_count() or 1, 4)
+    if len(items) < POOL_FROM or workers < 2:
+        yield from ((item, make(item)) for item in items)
+        return
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                             initializer=_WORKER.update, initargs=({"make": make},)) as pool:
+        yield from zip(items, pool.map(_made, items, chunksize=1), strict=True)
+
+
+_WORKER: dict = {}
+
+
+def _made(item):
+    return _WORKER["make"](item)
 
 
 _COMPILED: dict = {}

@@ -34,7 +34,7 @@ from urllib.parse import urlparse
 import yaml
 from mkdocs.utils import yaml_load
 
-from . import changes, exports, maps, model, pages, plugin
+from . import artifacts, changes, exports, maps, model, pages, plugin
 from .build import build_site
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -94,8 +94,12 @@ def scale_project(work: Path, factor: int) -> None:
 
 
 def render_maps(atlas: model.Atlas) -> dict:
+    """What the plugin's add_maps does for the map pages, with nothing cached: the shared scripts and every page."""
     outlines, specs = maps.context_outlines(atlas), maps.map_specs(atlas)
-    size = sum(len(maps.render_map(spec, atlas, maps.MapOptions(), outlines=outlines)) for spec in specs)
+    scripts = maps.shared_scripts(atlas, outlines)
+    shared = {key: name for key, (name, _) in scripts.items()}
+    pages = maps.map_pages(specs, atlas, maps.MapOptions(), outlines, shared, artifacts.ArtifactCache(None))
+    size = sum(len(page) for page in pages.values()) + sum(len(script) for _, script in scripts.values())
     return {"maps": len(specs), "map_mb": round(size / 1e6, 1)}
 
 

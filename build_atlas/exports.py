@@ -12,10 +12,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
-import multiprocessing
-import os
 import re
-from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from pathlib import Path
 
 import geopandas as gpd
@@ -43,7 +41,6 @@ DOWNLOADS = [
 ]
 IMAGES = ("png", "report.png", "svg")
 CODE = tuple(Path(module.__file__) for module in (labels, print_page, prints)) + (Path(__file__),)
-POOL_FROM = 4  # draw in a process pool when at least this many maps miss the cache
 # Text is not hinted: at 200 and 300 dpi it looks the same (compared side by side at both sizes), and
 # matplotlib's default hinting took about a sixth of the drawing time.
 RC = {"font.family": "sans-serif", "font.sans-serif": prints.FONTS, "svg.fonttype": "none",
@@ -160,27 +157,19 @@ def image_keys(specs: list[MapSpec], cities, counties, footer: Footer) -> dict[s
     return {spec.name: image_key(spec, outlines, footer, code, rows) for spec in specs}
 
 
-def render_all(specs: list[MapSpec], cities, counties, cache: Path, footer: Footer | None = None,
-               workers: int | None = None) -> dict[str, dict[str, bytes]]:
-    """{map name: {suffix: bytes}} for every map; cached ones are read, the others drawn (in parallel when many)."""
+def render_all(specs: list[MapSpec], cities, counties, cache: Path,
+               footer: Footer | None = None) -> dict[str, dict[str, bytes]]:
+    """{map name: {suffix: bytes}} for every map; cached ones are read, the others drawn (across the cores when
+    many: artifacts.in_pool)."""
     footer = footer or Footer()
     keys = image_keys(specs, cities, counties, footer)
     images = {spec.name: cached(cache, spec.name, keys[spec.name]) for spec in specs}
     missing = [spec for spec in specs if images[spec.name] is None]
     artifacts.RENDERED["images"] += len(missing)
-    workers = workers or min(os.cpu_count() or 1, 4)
-
-    def keep(drawn) -> None:  # cache each map as soon as it is drawn: an interrupted build keeps what it made
-        for spec, result in zip(missing, drawn, strict=True):
-            store(cache, spec.name, keys[spec.name], result)
-            images[spec.name] = result
-
-    if len(missing) >= POOL_FROM and workers > 1:  # fork: the workers inherit the loaded modules and fonts
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                                 initializer=_remember, initargs=(cities, counties, footer)) as pool:
-            keep(pool.map(_draw_remembered, missing, chunksize=1))
-    else:
-        keep(draw_images(spec, cities, counties, footer) for spec in missing)
+    for spec, drawn in artifacts.in_pool(partial(draw_images, cities=cities, counties=counties, footer=footer),
+                                         missing):
+        store(cache, spec.name, keys[spec.name], drawn)  # as each is drawn: an interrupted build keeps what it made
+        images[spec.name] = drawn
     return images
 
 
@@ -212,14 +201,3 @@ def store(cache: Path, name: str, key: str, images: dict[str, bytes]) -> None:
         temporary = folder / f".{key}.{suffix}.tmp"
         temporary.write_bytes(data)
         temporary.replace(folder / f"{key}.{suffix}")
-
-
-_WORKER: dict = {}
-
-
-def _remember(cities, counties, footer) -> None:
-    _WORKER.update(cities=cities, counties=counties, footer=footer)
-
-
-def _draw_remembered(spec: MapSpec) -> dict[str, bytes]:
-    return draw_images(spec, _WORKER["cities"], _WORKER["counties"], _WORKER["footer"])

@@ -693,6 +693,18 @@ def render_map(spec: MapSpec, atlas: Atlas, options: MapOptions, asset_base: str
     return page if keep_names else named_shared(page, shared)
 
 
+def map_pages(specs: list[MapSpec], atlas: Atlas, options: MapOptions, outlines: Outlines, shared: dict[str, str],
+              cache: artifacts.ArtifactCache) -> dict[str, str]:
+    """{map name: page HTML} for every spec, as the site serves it: each rendered only when what it shows changed
+    (the others read from `cache`), the missing ones across the cores."""
+    shown = artifacts.row_digests(atlas.located, SHOWN_COLUMNS)
+    by_name = {spec.name: spec for spec in specs}
+    keys = {spec.name: map_key(spec, options, outlines, shared=shared, shown=shown) for spec in specs}
+    pages = cache.get_all("maps", keys, lambda name: render_map(by_name[name], atlas, options, outlines=outlines,
+                                                                shared=shared, keep_names=True))
+    return {name: named_shared(page, shared_by(by_name[name], shared)) for name, page in pages.items()}
+
+
 SHARED_NAME = "atlas-shared:{}"  # where a map page loads a shared script; its file name (with a digest) goes there
 
 

@@ -277,14 +277,8 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
         for key, (name, script) in maps.shared_scripts(atlas, outlines).items():
             files.append(File.generated(config, f"maps/{name}", content=script))
             shared[key] = name
-        shown = artifacts.row_digests(atlas.located, maps.SHOWN_COLUMNS)
-        for spec in specs:  # each map rendered only when what it shows changed
-            key = maps.map_key(spec, options, outlines, shared=shared, shown=shown)
-            page = self.artifacts.get("maps", spec.name, key,
-                                      partial(maps.render_map, spec, atlas, options, outlines=outlines, shared=shared,
-                                              keep_names=True))
-            page = maps.named_shared(page, maps.shared_by(spec, shared))
-            files.append(File.generated(config, f"maps/{spec.name}.html", content=page))
+        for name, page in maps.map_pages(specs, atlas, options, outlines, shared, self.artifacts).items():
+            files.append(File.generated(config, f"maps/{name}.html", content=page))
         if self.config.exports:
             self.add_exports(files, config, specs, options, outlines)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -112,3 +113,30 @@ def test_map_pages_load_shared_outlines(warm):
     assert 'atlasOutlines["region-counties"]' in overview and 'atlasFeatures["features-rail"]' in overview
     assert '"label":' not in overview  # the features' data comes from the shared layer scripts
 
+
+
+def test_the_pool_makes_artifacts_in_other_processes_and_keeps_their_order(monkeypatch):
+    monkeypatch.setattr(artifacts, "POOL_FROM", 2)
+    made = list(artifacts.in_pool(lambda n: (n * n, os.getpid()), range(6), workers=2))
+    assert [(item, square) for item, (square, _) in made] == [(n, n * n) for n in range(6)]
+    assert os.getpid() not in {pid for _, (_, pid) in made}
+    monkeypatch.setattr(artifacts, "POOL_FROM", 7)  # too few to be worth a pool: made here
+    assert {pid for _, (_, pid) in artifacts.in_pool(lambda n: (n, os.getpid()), range(6))} == {os.getpid()}
+
+
+def test_map_pages_made_in_the_pool_are_the_same_as_made_here(monkeypatch):
+    """A cold build renders the map pages in forked workers, a preview's few in its own process: the same bytes."""
+    atlas = gather(ROOT)
+    outlines = maps.context_outlines(atlas)
+    specs = [s for s in maps.map_specs(atlas) if s.name in
+             ("overview", "city-ulanqab", "project-hsr-baotou-yinchuan", "project-rail-jining-erenhot")]
+    shared = {key: name for key, (name, _) in maps.shared_scripts(atlas, outlines).items()}
+
+    def pages(pool_from: int) -> dict[str, str]:
+        monkeypatch.setattr(artifacts, "POOL_FROM", pool_from)
+        monkeypatch.setattr(artifacts.os, "cpu_count", lambda: 2)
+        return maps.map_pages(specs, atlas, maps.MapOptions(), outlines, shared, artifacts.ArtifactCache(None))
+
+    here, pooled = pages(10**9), pages(1)
+    assert len(here) == 4
+    assert here == pooled
