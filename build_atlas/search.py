@@ -290,6 +290,10 @@ PATCHES = [
     # 稀土 was searched as 稀* and 大青山 as 大*: let j reach the end
     ("workers/search.*.min.js", "for(let o=s+1;o<t.length;o++)t.slice(s,o)in e&&(n[s]=o-s)",
      "for(let o=s+1;o<=t.length;o++)t.slice(s,o)in e&&(n[s]=o-s)", ""),
+    # a Han run of the query is cut into index tokens joined by "* ", and the query transform then gives every term
+    # its trailing "*": all but the last word became 集二** and were listed under every result as missing (缺少),
+    # and no result counted them as found. Join with a space: each word gets one "*", as the query's last does.
+    ("workers/search.*.min.js", 'this.index.invertedIndex)].join("* ")', 'this.index.invertedIndex)].join(" ")', ""),
     ("workers/search.*.min.js", "search(e){if(e=e.replace(", "search(e){let atlasQuery=e;if(e=e.replace(", ""),
     ("workers/search.*.min.js", "score:a*(1+K(g,2)),terms:f",
      "score:a*(1+K(g,2))*atlasRank(this.map.get(o),atlasQuery),terms:f", RANK_JS),

@@ -104,6 +104,21 @@ def test_query_shows_the_expected_result_in_the_top_three(site_url, page, query,
     assert "途经/所在城市" not in text, "a table header in a result"
 
 
+MISSING = """() => [...document.querySelectorAll('.md-search-result__item > a.md-search-result__link')].map(a =>
+  [...a.querySelectorAll('.md-search-result__terms del, .md-search-result__terms s')].map(d => d.textContent))"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("query", "word"), [("集二铁路", "集二"), ("马铃薯产业", "马铃薯")])
+def test_a_query_of_several_words_marks_as_missing_only_the_words_a_result_lacks(site_url, page, query, word):
+    """Under each result the theme strikes out the query's words that the result lacks (缺少). Every word of the query
+    but its last used to be struck out under every result, the best match included."""
+    first = run_query(page, site_url, query)[0]
+    missing = page.evaluate(MISSING)
+    assert word in first["title"] and word not in missing[0], (first["title"], missing[0])
+    assert not any(f"{word}*" in terms for terms in missing), missing
+
+
 def test_query_table_is_large_enough_and_covers_every_kind():
     kinds = " ".join(kind for *_, kind in QUERIES)
     assert len(QUERIES) >= 25
