@@ -169,17 +169,52 @@ def prepare(stage: str, root: Path, cache: Path, strict: bool) -> tuple[Callable
     return partial(render_exports, atlas, cache), None
 
 
+def tree_pss_kb(pid: int) -> int:
+    """The proportional set size of a process and all its descendants, in KiB: pages shared by a forked pool's
+    workers and their parent count once, split between them (RSS would count them in every process)."""
+    total = 0
+    try:
+        total += int(re.search(r"^Pss:\s+(\d+) kB", Path(f"/proc/{pid}/smaps_rollup").read_text(), re.M)[1])
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            total += sum(tree_pss_kb(int(child)) for child in (task / "children").read_text().split())
+    except (FileNotFoundError, ProcessLookupError, TypeError):  # a worker that just ended
+        pass
+    return total
+
+
+class TreeMemory(threading.Thread):
+    """Samples tree_pss_kb of this process every `interval` seconds while a stage runs (a sample costs about 4 ms),
+    and keeps the peak."""
+
+    def __init__(self, interval: float = 0.5):
+        super().__init__(daemon=True)
+        self.interval, self.peak_kb, self.done = interval, 0, threading.Event()
+
+    def run(self) -> None:
+        while not self.done.is_set():
+            self.peak_kb = max(self.peak_kb, tree_pss_kb(os.getpid()))
+            self.done.wait(self.interval)
+
+    def stop(self) -> int:
+        """Stop sampling; the peak in MiB."""
+        self.done.set()
+        self.join()
+        return round(max(self.peak_kb, tree_pss_kb(os.getpid())) / 1024)
+
+
 def stage_main(stage: str, root: Path, cache: Path, strict: bool) -> None:
     """Child process: one stage, timed; prints one marked JSON line for the parent."""
     def rss_mb() -> int:  # this address space's high-water mark, in MiB
         return round(int(re.search(r"VmHWM:\s+(\d+) kB", Path("/proc/self/status").read_text())[1]) / 1024)
 
     run, after = prepare(stage, root, cache, strict)
-    before, start = rss_mb(), time.perf_counter()
+    before, memory, start = rss_mb(), TreeMemory(), time.perf_counter()
+    memory.start()
     figures = run()
-    seconds, peak = time.perf_counter() - start, rss_mb()
+    seconds, peak, everything = time.perf_counter() - start, rss_mb(), memory.stop()
     figures = {**(figures if isinstance(figures, dict) else {}), **(after() if after else {})}
-    print(MARK + json.dumps({"seconds": round(seconds, 2), "peak_rss_mb": peak, "pre_stage_rss_mb": before, **figures}))
+    print(MARK + json.dumps({"seconds": round(seconds, 2), "peak_rss_mb": peak, "pre_stage_rss_mb": before,
+                             "peak_tree_pss_mb": everything, **figures}))
 
 
 def run_stage(stage: str, work: Path, cache: Path, strict: bool) -> dict:
@@ -403,9 +438,11 @@ def stage_table(scales: list[dict]) -> list[str]:
     def cells(f: dict) -> list[str]:
         if "seconds" not in f:  # an earlier stage failed (the error is listed below the table) or it failed itself
             return ["error" if "error" in f else "not run", "—"]
-        return [f"{f['seconds']:.1f}", f"{f['peak_rss_mb']} (+{f['peak_rss_mb'] - f['pre_stage_rss_mb']})"]
+        memory = f"{f['peak_rss_mb']} (+{f['peak_rss_mb'] - f['pre_stage_rss_mb']})"
+        return [f"{f['seconds']:.1f}", memory + (f"; {f['peak_tree_pss_mb']}" if "peak_tree_pss_mb" in f else "")]
 
-    out = [row("stage", *[h for s in scales for h in (f"{s['factor']}× s", f"{s['factor']}× peak RSS MB (+stage)")]),
+    out = [row("stage", *[h for s in scales for h in (
+        f"{s['factor']}× s", f"{s['factor']}× peak RSS MB (+stage); with its workers, PSS MB")]),
            "|---|" + "---:|---:|" * len(scales)]
     st = [s["stages"] for s in scales]
     out.append(row("data", *[c for t in st for c in (
@@ -492,8 +529,9 @@ def targets(results: dict) -> list[tuple[str, str, str, bool | None]]:
         out.append((f"{factor}× cold build ÷ 1× cold build", f"{times:.1f}×" if times else "—", f"≤ {factor}×",
                     None if times is None else times <= factor))
         out.append((f"{factor}× cold build", f"{cold['seconds']:.0f} s", "≤ 240 s", cold["seconds"] <= 240))
-        out.append((f"{factor}× cold build peak RSS", f"{cold['peak_rss_mb']} MB", "≤ 1024 MB",
-                    cold["peak_rss_mb"] <= 1024))
+        peak = cold.get("peak_tree_pss_mb", cold["peak_rss_mb"])  # older results: the build's own process only
+        out.append((f"{factor}× cold build peak memory (its workers' included)", f"{peak} MB", "≤ 1024 MB",
+                    peak <= 1024))
     return out
 
 
