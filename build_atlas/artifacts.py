@@ -87,13 +87,14 @@ class ArtifactCache:
             self.write(kind, name, key, text)
         return text
 
-    def get_all(self, kind: str, keys: dict[str, str], make: Callable[[str], str]) -> dict[str, str]:
+    def get_all(self, kind: str, keys: dict[str, str], make: Callable[[str], str],
+                workers: int | None = None) -> dict[str, str]:
         """{name: artifact} for `keys` ({name: key}): cached ones read, the others made by `make(name)`, across the
-        cores when there are many (see in_pool)."""
+        cores when there are many (in_pool; `workers=1`: all in this process)."""
         texts = {name: self.read(kind, name, key) for name, key in keys.items()}
         missing = [name for name, text in texts.items() if text is None]
         RENDERED[kind] += len(missing)
-        for name, text in in_pool(make, missing):  # stored as each arrives: an interrupted build keeps what it made
+        for name, text in in_pool(make, missing, workers):  # stored as each arrives: an interrupted build keeps them
             self.write(kind, name, keys[name], text)
             texts[name] = text
         return texts

@@ -694,14 +694,14 @@ def render_map(spec: MapSpec, atlas: Atlas, options: MapOptions, asset_base: str
 
 
 def map_pages(specs: list[MapSpec], atlas: Atlas, options: MapOptions, outlines: Outlines, shared: dict[str, str],
-              cache: artifacts.ArtifactCache) -> dict[str, str]:
+              cache: artifacts.ArtifactCache, workers: int | None = None) -> dict[str, str]:
     """{map name: page HTML} for every spec, as the site serves it: each rendered only when what it shows changed
-    (the others read from `cache`), the missing ones across the cores."""
+    (the others read from `cache`), the missing ones across the cores (`workers=1`: in this process)."""
     shown = artifacts.row_digests(atlas.located, SHOWN_COLUMNS)
     by_name = {spec.name: spec for spec in specs}
     keys = {spec.name: map_key(spec, options, outlines, shared=shared, shown=shown) for spec in specs}
     pages = cache.get_all("maps", keys, lambda name: render_map(by_name[name], atlas, options, outlines=outlines,
-                                                                shared=shared, keep_names=True))
+                                                                shared=shared, keep_names=True), workers)
     return {name: named_shared(page, shared_by(by_name[name], shared)) for name, page in pages.items()}
 
 

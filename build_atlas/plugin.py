@@ -277,7 +277,9 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
         for key, (name, script) in maps.shared_scripts(atlas, outlines).items():
             files.append(File.generated(config, f"maps/{name}", content=script))
             shared[key] = name
-        for name, page in maps.map_pages(specs, atlas, options, outlines, shared, self.artifacts).items():
+        # a preview renders in its own process: the server's threads may hold locks that a forked worker would inherit
+        workers = 1 if self.session is not None else None
+        for name, page in maps.map_pages(specs, atlas, options, outlines, shared, self.artifacts, workers).items():
             files.append(File.generated(config, f"maps/{name}.html", content=page))
         if self.config.exports:
             self.add_exports(files, config, specs, options, outlines)
