@@ -17,6 +17,7 @@ template compiled the first time that source was seen in this process.
 from __future__ import annotations
 
 import collections
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -137,11 +138,19 @@ def in_pool(make: Callable, items: Iterable, workers: int | None = None) -> Iter
         yield from ((item, make(item)) for item in items)
         return
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                             initializer=_WORKER.update, initargs=({"make": make},)) as pool:
+                             initializer=_start, initargs=(make,)) as pool:
         yield from zip(items, pool.map(_made, items, chunksize=1), strict=True)
 
 
 _WORKER: dict = {}
+
+
+def _start(make: Callable) -> None:
+    """A worker's set-up. Everything inherited from the parent lives as long as the worker, so the cycle collector
+    is told to skip it (gc.freeze): a full collection in a worker then takes about 3 ms instead of about 90 (print
+    images collect after each figure), and leaves the inherited pages unwritten, so shared with the parent."""
+    _WORKER["make"] = make
+    gc.freeze()
 
 
 def _made(item):

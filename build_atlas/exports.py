@@ -10,6 +10,7 @@ ones are drawn in a process pool.
 from __future__ import annotations
 
 import functools
+import gc
 import hashlib
 import io
 import re
@@ -110,12 +111,21 @@ def draw_images(spec: MapSpec, cities, counties, footer: Footer) -> dict[str, by
     """{suffix: bytes} of the print PNG, the report PNG and the SVG of one map."""
     out = {}
     for size in (prints.PRINT, prints.REPORT):
-        fig = draw(spec, cities, counties, size=size, footer=footer)
-        out[size.suffix] = palette_png(fig, size.dpi)
-        if size is prints.PRINT:
-            svg = io.BytesIO()
-            fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
-            out["svg"] = lean_svg(svg.getvalue())
+        out.update(saved(draw(spec, cities, counties, size=size, footer=footer), size))
+        # A figure's artists refer to each other, so only the cycle collector frees them: until it ran, a worker
+        # held several 300-dpi canvases (its memory climbed from 170 to 600 MB over 16 maps; 240 MB with this).
+        gc.collect()
+    return out
+
+
+def saved(fig, size: prints.Size) -> dict[str, bytes]:
+    """The figure as the PNG of its size, and for print also as SVG."""
+    out = {size.suffix: palette_png(fig, size.dpi)}
+    if size is prints.PRINT:
+        svg = io.BytesIO()
+        fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
+        out["svg"] = lean_svg(svg.getvalue())
+    fig.clear()
     return out
 
 

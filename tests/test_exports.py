@@ -4,12 +4,14 @@ editable SVG text, the footer, the report size and the image cache."""
 from __future__ import annotations
 
 import dataclasses
+import gc
 import io
 import re
 import xml.etree.ElementTree as ET
 
 import pytest
 import shapely
+from matplotlib.figure import Figure
 from PIL import Image
 
 from build_atlas import exports, labels, maps, print_page, prints
@@ -203,3 +205,17 @@ def test_a_map_too_crowded_for_its_numbers_still_numbers_every_feature():
                              height=40, marker_radius=2.0, line_width=1.0, number_size=(8.0, 8.0))
     assert sorted(key for keys in placement.numbered for key in keys) == sorted(t.keys[0] for t in points)
     assert all(p.role == "number" for p in placement.placed)
+
+
+def test_drawing_a_map_frees_its_figures_before_the_next(atlas_maps):
+    """A pool worker draws map after map: each map's figures (a 300-dpi canvas is about 70 MB) must be freed when
+    its images are made, not whenever the cycle collector next runs."""
+    specs, (cities, counties) = atlas_maps
+    gc.collect()
+    gc.disable()  # as if the collector had not run yet
+    try:
+        exports.draw_images(specs["project-eco-yellow-river"], cities, counties, FOOTER)
+        figures = [o for o in gc.get_objects() if isinstance(o, Figure)]
+    finally:
+        gc.enable()
+    assert figures == []
