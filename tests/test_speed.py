@@ -114,7 +114,6 @@ def test_map_pages_load_shared_outlines(warm):
     assert '"label":' not in overview  # the features' data comes from the shared layer scripts
 
 
-
 def test_the_pool_makes_artifacts_in_other_processes_and_keeps_their_order(monkeypatch):
     monkeypatch.setattr(artifacts, "POOL_FROM", 2)
     made = list(artifacts.in_pool(lambda n: (n * n, os.getpid()), range(6), workers=2))
@@ -134,8 +133,8 @@ def test_map_pages_made_in_the_pool_are_the_same_as_made_here(monkeypatch):
 
     def pages(pool_from: int) -> dict[str, str]:
         monkeypatch.setattr(artifacts, "POOL_FROM", pool_from)
-        monkeypatch.setattr(artifacts.os, "cpu_count", lambda: 2)
-        return maps.map_pages(specs, atlas, maps.MapOptions(), outlines, shared, artifacts.ArtifactCache(None))
+        return maps.map_pages(specs, atlas, maps.MapOptions(), outlines, shared, artifacts.ArtifactCache(None),
+                              workers=2)
 
     here, pooled = pages(10**9), pages(1)
     assert len(here) == 4
