@@ -16,11 +16,14 @@ template compiled the first time that source was seen in this process.
 
 from __future__ import annotations
 
+import ast
 import collections
+import functools
 import gc
 import hashlib
 import multiprocessing
 import os
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -49,8 +52,48 @@ def row_digests(frame, columns: list[str]) -> dict[str, str]:
     return {index: digest(repr(row)) for index, row in zip(shown.index, shown.itertuples(index=False), strict=True)}
 
 
-def files_digest(paths) -> str:
-    return digest(*(Path(path).read_bytes() for path in paths))
+PACKAGE = Path(__file__).parent
+# The input stage: what it makes (the data) is in every artifact's key, so its code need not be.
+INPUT_MODULES = frozenset({"model", "load", "validate", "errors", "changes", "artifacts"})
+
+
+@functools.cache
+def code_digest(*sources: Path, assets: tuple[Path, ...] = ()) -> str:
+    """A digest of the code that shapes an output: the given modules, every module of this package they import,
+    directly or not (the vocabulary in schema.py among them: a colour changed there draws every map anew), and
+    `assets` (scripts and styles the output carries), with the versions of the libraries that render. Read once per
+    process, as the code is: a module edited while a preview runs is not the module that runs."""
+    files = sorted(set().union(*(package_imports(path.resolve()) for path in sources)) | set(assets))
+    return digest(*(f"{path.relative_to(PACKAGE) if path.is_relative_to(PACKAGE) else path.name}" for path in files),
+                  *(path.read_bytes() for path in files), *library_versions())
+
+
+@functools.cache
+def package_imports(path: Path) -> frozenset[Path]:
+    """`path` and the modules of this package it imports, directly or not, the input stage left out."""
+    found = {path}
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            base = path.parent if node.level == 1 else path.parent.parent
+            names = [node.module] if node.module else [alias.name for alias in node.names]
+            for name in names:
+                target = module_file(base, name.split(".")[0])
+                if target is not None and target.stem not in INPUT_MODULES:
+                    found |= package_imports(target)
+    return frozenset(found)
+
+
+def module_file(base: Path, name: str) -> Path | None:
+    for candidate in (base / f"{name}.py", base / name / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def library_versions() -> list[str]:
+    from importlib.metadata import version
+
+    return [f"{name} {version(name)}" for name in ("folium", "branca", "matplotlib", "jinja2", "jieba")]
 
 
 class Recent:
@@ -73,54 +116,85 @@ class Recent:
         return self.get(id(source), lambda: (source, make()))[1]
 
 
+TEXT = "html"  # the suffix of a text artifact
+PRUNE_AGE_DAYS = 30
+PRUNE_BYTES = 2 * 1024**3  # a whole build's artifacts are about 60 MB: room for many versions
+
+
 class ArtifactCache:
-    """Text artifacts under `folder`, keyed by their inputs' digest; `folder=None` caches nothing."""
+    """Generated artifacts under `folder`, content-addressed: `<kind>/<name>/<key>.<suffix>`, where the key is a digest
+    of everything the artifact is made from. An artifact may have several parts (a map's print images: `png`,
+    `report.png`, `svg`), read only when all are there. Versions coexist: a preview and a whole build, or two branches,
+    each find their own; `prune` drops what no build has used for a while. `folder=None` caches nothing."""
 
     def __init__(self, folder: Path | None):
         self.folder = folder
 
     def get(self, kind: str, name: str, key: str, make: Callable[[], str]) -> str:
-        """The artifact `kind/name` for inputs `key`: from the cache, or made by `make()` and stored."""
-        text = self.read(kind, name, key)
-        if text is None:
-            RENDERED[kind] += 1
-            text = make()
-            self.write(kind, name, key, text)
-        return text
+        """The text artifact `kind/name` for inputs `key`: from the cache, or made by `make()` and stored."""
+        return self.get_all(kind, {name: key}, lambda _: make(), workers=1)[name]
 
     def get_all(self, kind: str, keys: dict[str, str], make: Callable[[str], str],
                 workers: int | None = None) -> dict[str, str]:
-        """{name: artifact} for `keys` ({name: key}): cached ones read, the others made by `make(name)`, across the
-        cores when there are many (in_pool; `workers=1`: all in this process)."""
-        texts = {name: self.read(kind, name, key) for name, key in keys.items()}
-        missing = [name for name, text in texts.items() if text is None]
+        """{name: text} for `keys` ({name: key}): cached ones read, the others made by `make(name)`, across the cores
+        when there are many (in_pool; `workers=1`: all in this process)."""
+        parts = self.get_parts(kind, keys, lambda name: {TEXT: make(name).encode()}, (TEXT,), workers)
+        return {name: made[TEXT].decode() for name, made in parts.items()}
+
+    def get_parts(self, kind: str, keys: dict[str, str], make: Callable[[str], dict[str, bytes]],
+                  suffixes: tuple[str, ...], workers: int | None = None) -> dict[str, dict[str, bytes]]:
+        """{name: {suffix: bytes}} for `keys`, as get_all; each is stored as it arrives, so an interrupted build keeps
+        what it made. Counted in RENDERED[kind]."""
+        made = {name: self.read(kind, name, key, suffixes) for name, key in keys.items()}
+        missing = [name for name, parts in made.items() if parts is None]
         RENDERED[kind] += len(missing)
-        for name, text in in_pool(make, missing, workers):  # stored as each arrives: an interrupted build keeps them
-            self.write(kind, name, keys[name], text)
-            texts[name] = text
-        return texts
+        for name, parts in in_pool(make, missing, workers):
+            self.write(kind, name, keys[name], parts)
+            made[name] = parts
+        return made
 
-    def path(self, kind: str, name: str, key: str) -> Path | None:
-        return self.folder / kind / name / f"{key}.html" if self.folder else None
+    def path(self, kind: str, name: str, key: str, suffix: str) -> Path:
+        return self.folder / kind / name / f"{key}.{suffix}"
 
-    def read(self, kind: str, name: str, key: str) -> str | None:
-        path = self.path(kind, name, key)
-        return path.read_text(encoding="utf-8") if path is not None and path.exists() else None
+    def read(self, kind: str, name: str, key: str, suffixes: tuple[str, ...]) -> dict[str, bytes] | None:
+        """The artifact's parts, or None when any is missing; reading marks them used (for `prune`)."""
+        if self.folder is None:
+            return None
+        paths = {suffix: self.path(kind, name, key, suffix) for suffix in suffixes}
+        try:
+            parts = {suffix: path.read_bytes() for suffix, path in paths.items()}
+        except FileNotFoundError:
+            return None
+        for path in paths.values():
+            os.utime(path)
+        return parts
 
-    def write(self, kind: str, name: str, key: str, text: str) -> None:
-        path = self.path(kind, name, key)
-        if path is not None:
-            store(path, text)
+    def write(self, kind: str, name: str, key: str, parts: dict[str, bytes]) -> None:
+        if self.folder is not None:
+            for suffix, data in parts.items():
+                write_atomic(self.path(kind, name, key, suffix), data)
+
+    def prune(self, max_age_days: float = PRUNE_AGE_DAYS, max_bytes: int = PRUNE_BYTES) -> int:
+        """Drop the artifacts no build has read or written for `max_age_days`, then the least recently used until the
+        cache holds at most `max_bytes`; returns how many files were removed."""
+        if self.folder is None or not self.folder.is_dir():
+            return 0
+        entries = sorted((path.stat().st_mtime, path.stat().st_size, path)
+                         for path in self.folder.rglob("*") if path.is_file())
+        cutoff, total, removed = time.time() - max_age_days * 86400, sum(size for _, size, _ in entries), 0
+        for mtime, size, path in entries:
+            if mtime >= cutoff and total <= max_bytes:
+                break
+            path.unlink(missing_ok=True)
+            total, removed = total - size, removed + 1
+        return removed
 
 
-def store(path: Path, text: str) -> None:
-    """Write aside, then rename (an interrupted build never leaves half a file), and drop older versions."""
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write aside, then rename: a reader, or an interrupted build, never sees half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    for old in path.parent.iterdir():
-        if old.name != path.name:
-            old.unlink(missing_ok=True)
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(text, encoding="utf-8")
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_bytes(data)
     temporary.replace(path)
 
 

@@ -106,7 +106,7 @@ def render_maps(atlas: model.Atlas) -> dict:
 def render_exports(atlas: model.Atlas, cache: Path) -> dict:
     """What the plugin's add_exports does: the print images of every map."""
     outlines, specs = maps.context_outlines(atlas), maps.map_specs(atlas)
-    exports.render_all(specs, *outlines, cache, exports.Footer(date=date.today().isoformat()))
+    exports.render_all(specs, *outlines, artifacts.ArtifactCache(cache), exports.Footer(date=date.today().isoformat()))
     return {"exports": len(specs)}
 
 

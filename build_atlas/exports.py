@@ -24,23 +24,14 @@ from PIL import Image
 matplotlib.use("Agg")
 from matplotlib import font_manager  # noqa: E402
 
-from . import artifacts, labels, print_page, prints  # noqa: E402
+from . import artifacts, print_page, prints  # noqa: E402
 from .errors import AtlasError, Problem  # noqa: E402
 from .maps import MapSpec  # noqa: E402
 from .prints import Footer  # noqa: E402
-from .schema import CITIES, FEATURE_STATUSES, KINDS  # noqa: E402
 
 CJK_FONTS = ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", "/usr/share/fonts/wqy-microhei/wqy-microhei.ttc")
 DPI = prints.PRINT.dpi
-# The downloads offered under each map, (file suffix, label); the page template lists them in this order.
-DOWNLOADS = [
-    ("html", "单文件 HTML（离线可用）"),
-    ("png", "PNG（300 dpi，印刷）"),
-    ("report.png", "PNG（1600 像素宽，报告用）"),
-    ("svg", "SVG（文字可编辑）"),
-]
 IMAGES = ("png", "report.png", "svg")
-CODE = tuple(Path(module.__file__) for module in (labels, print_page, prints)) + (Path(__file__),)
 # Text is not hinted: at 200 and 300 dpi it looks the same (compared side by side at both sizes), and
 # matplotlib's default hinting took about a sixth of the drawing time.
 RC = {"font.family": "sans-serif", "font.sans-serif": prints.FONTS, "svg.fonttype": "none",
@@ -76,12 +67,9 @@ def draw(spec: MapSpec, cities, counties, font: str = "", size: prints.Size = pr
 
 
 def code_version() -> str:
-    """The drawing code and the styles it reads: any change draws the images anew."""
-    digest = hashlib.sha256(matplotlib.__version__.encode())
-    for path in CODE:
-        digest.update(path.read_bytes())
-    digest.update(repr((KINDS, CITIES, FEATURE_STATUSES, prints.PRINT, prints.REPORT, RC)).encode())
-    return digest.hexdigest()
+    """The drawing code, the styles it reads (the vocabulary in schema.py) and matplotlib's version: any change draws
+    the images anew."""
+    return artifacts.code_digest(Path(__file__))
 
 
 def outlines_digest(cities: gpd.GeoDataFrame, counties: gpd.GeoDataFrame) -> str:
@@ -153,7 +141,11 @@ def palette_png(fig, dpi: int) -> bytes:
     return out.getvalue()
 
 
-def render_images(spec: MapSpec, cities, counties, cache: Path, footer: Footer | None = None) -> dict[str, bytes]:
+KIND = "images"  # the cache's name for a map's three images
+
+
+def render_images(spec: MapSpec, cities, counties, cache: artifacts.ArtifactCache,
+                  footer: Footer | None = None) -> dict[str, bytes]:
     """{suffix: bytes} for one map, from the cache when its inputs are unchanged."""
     return render_all([spec], cities, counties, cache, footer)[spec.name]
 
@@ -166,47 +158,22 @@ def image_keys(specs: list[MapSpec], cities, counties, footer: Footer) -> dict[s
     return {spec.name: image_key(spec, outlines, footer, code, rows) for spec in specs}
 
 
-def render_all(specs: list[MapSpec], cities, counties, cache: Path,
+def render_all(specs: list[MapSpec], cities, counties, cache: artifacts.ArtifactCache,
                footer: Footer | None = None) -> dict[str, dict[str, bytes]]:
     """{map name: {suffix: bytes}} for every map; cached ones are read, the others drawn (across the cores when
     many: artifacts.in_pool)."""
     footer = footer or Footer()
-    keys = image_keys(specs, cities, counties, footer)
-    images = {spec.name: cached(cache, spec.name, keys[spec.name]) for spec in specs}
-    missing = [spec for spec in specs if images[spec.name] is None]
-    artifacts.RENDERED["images"] += len(missing)
-    draw_one = functools.partial(draw_images, cities=cities, counties=counties, footer=footer)
-    for spec, drawn in artifacts.in_pool(draw_one, missing):
-        store(cache, spec.name, keys[spec.name], drawn)  # as each is drawn: an interrupted build keeps what it made
-        images[spec.name] = drawn
-    return images
+    by_name = {spec.name: spec for spec in specs}
+    draw_one = functools.partial(draw_named, by_name, cities=cities, counties=counties, footer=footer)
+    return cache.get_parts(KIND, image_keys(specs, cities, counties, footer), draw_one, IMAGES)
 
 
-def draw_and_store(spec: MapSpec, cities, counties, footer: Footer, cache: Path, key: str) -> dict[str, bytes]:
+def draw_named(by_name: dict[str, MapSpec], name: str, cities, counties, footer: Footer) -> dict[str, bytes]:
+    return draw_images(by_name[name], cities, counties, footer)
+
+
+def draw_and_store(spec: MapSpec, cities, counties, footer: Footer, folder: Path, key: str) -> dict[str, bytes]:
     """One map's images, drawn unless another process cached them meanwhile, and cached (a preview's worker)."""
-    images = cached(cache, spec.name, key)
-    if images is None:
-        images = draw_images(spec, cities, counties, footer)
-        store(cache, spec.name, key, images)
-    return images
-
-
-def cached(cache: Path, name: str, key: str) -> dict[str, bytes] | None:
-    folder = cache / name
-    paths = {suffix: folder / f"{key}.{suffix}" for suffix in IMAGES}
-    if all(path.exists() for path in paths.values()):
-        return {suffix: path.read_bytes() for suffix, path in paths.items()}
-    return None
-
-
-def store(cache: Path, name: str, key: str, images: dict[str, bytes]) -> None:
-    """Write one map's images into its own folder, replacing older versions (written aside, then renamed)."""
-    folder = cache / name
-    folder.mkdir(parents=True, exist_ok=True)
-    for old in folder.iterdir():
-        if not old.name.startswith(key):
-            old.unlink()
-    for suffix, data in images.items():
-        temporary = folder / f".{key}.{suffix}.tmp"
-        temporary.write_bytes(data)
-        temporary.replace(folder / f"{key}.{suffix}")
+    cache = artifacts.ArtifactCache(folder)
+    return cache.get_parts(KIND, {spec.name: key}, lambda _: draw_images(spec, cities, counties, footer), IMAGES,
+                           workers=1)[spec.name]

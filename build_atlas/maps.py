@@ -494,7 +494,6 @@ def fix_page(page: str) -> str:
 
 
 SHOWN_COLUMNS = ["id", "name_zh", "name_en", "kind", "status", "precision", "geometry"]  # all a map shows of a feature
-CODE = [Path(__file__), *ATLAS_ASSETS.values()]
 
 
 def map_key(spec: MapSpec, options: MapOptions, outlines: Outlines, asset_base: str = "../assets/vendor/",
@@ -505,7 +504,7 @@ def map_key(spec: MapSpec, options: MapOptions, outlines: Outlines, asset_base: 
     if shown is None:
         shown = artifacts.row_digests(spec.features, SHOWN_COLUMNS)
     return artifacts.digest(
-        artifacts.files_digest(CODE), folium.__version__, branca.__version__, outlines.digest(),
+        artifacts.code_digest(Path(__file__), assets=tuple(ATLAS_ASSETS.values())), outlines.digest(),
         *(shown[fid] for fid in spec.features.index),
         repr((spec.name, spec.title, spec.frame, spec.counties_of, spec.tolerance, options, asset_base, link_base,
               sorted(shared_by(spec, shared)))))

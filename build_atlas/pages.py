@@ -14,14 +14,13 @@ from itertools import groupby
 import jinja2
 import pandas as pd
 from markupsafe import Markup, escape
-from opencc_purepy import OpenCC
 
-from .exports import DOWNLOADS
 from .model import Atlas
 from .projects import drawing_note, geometry_label, statement_rows, status_by_document
 from .schema import (
     CITIES,
     DEADLINE_WORDS,
+    DOWNLOADS,
     FEATURE_STATUSES,
     KINDS,
     LAYERS,
@@ -32,7 +31,7 @@ from .schema import (
     VERBS,
     by_key,
 )
-from .texts import CLEANING, clean, summary, table_rows
+from .texts import CLEANING, TO_SIMPLIFIED, clean, summary, table_rows
 from .validate import RULES, squeeze
 
 CITY, THEME, KIND, STATUS = by_key(CITIES), by_key(THEMES), by_key(KINDS), by_key(FEATURE_STATUSES)
@@ -40,7 +39,6 @@ CITY_ORDER, THEME_ORDER = {c.key: i for i, c in enumerate(CITIES)}, {t.key: i fo
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|>-])")
 HEADING = [(re.compile(r"^第[一二三四五六七八九十]+章"), 2), (re.compile(r"^第[一二三四五六七八九十]+节"), 3),
            (re.compile(r"^[一二三四五六七八九十]+、"), 2)]
-TO_SIMPLIFIED = OpenCC("t2s")
 
 
 def md(value) -> Markup:

@@ -23,6 +23,7 @@ from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.utils import yaml_load
 
 from . import artifacts, changes, exports, maps, pages, preview, search
 from .errors import AtlasError
@@ -105,6 +106,14 @@ def build_date(configured: str) -> date:
         return date.fromisoformat(value) if value else datetime.now(UTC).date()
     except ValueError as error:
         raise PluginError(f"atlas build_date '{value}' is not YYYY-MM-DD: {error}") from error
+
+
+def published_url(config_file: str) -> str:
+    """The address the atlas is published at, as mkdocs.yml gives it. `mkdocs serve` replaces `config.site_url` by
+    its own address; the atlas's outputs (embed snippets, image footers, the citation) name the published one in a
+    preview too, so a preview shows what will be published and shares its cached maps and images with `make site`."""
+    with open(config_file, encoding="utf-8") as file:
+        return (yaml_load(file) or {}).get("site_url") or ""
 
 
 def navigation(atlas: Atlas) -> list:
@@ -199,6 +208,7 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
         except AtlasError as error:
             raise PluginError("\n" + error.report()) from None
         self.today = build_date(self.config.build_date)
+        self.site_url = published_url(config.config_file_path)
         self.cache = self.root / self.config.cache_dir
         config.nav = navigation(self.atlas)
         # the theme's footer (build_atlas/theme/partials/copyright.html) reads these
@@ -220,7 +230,7 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
         return config
 
     def on_files(self, files: Files, config) -> Files:
-        atlas, site_url = self.atlas, config.site_url or ""
+        atlas, site_url = self.atlas, self.site_url
         options = maps.MapOptions(self.config.tiles, self.config.tianditu_key
                                   or os.environ.get("ATLAS_TIANDITU_KEY", ""), site_url, self.today.isoformat())
         vendor = self.vendor_files(files, config)
@@ -304,7 +314,7 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
     def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
         """The about page's provenance section (publisher, terms, citation, map notes) comes from the config."""
         if PROVENANCE_MARKER in markdown:
-            text = pages.render_provenance(config.extra["atlas"], site_url=config.site_url or "")
+            text = pages.render_provenance(config.extra["atlas"], site_url=self.site_url)
             markdown = markdown.replace(PROVENANCE_MARKER, text)
         return markdown
 
@@ -347,6 +357,8 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
         # only whole builds share the records cached on disk, so a preview never leaks into `make site`.
         cache = artifacts.ArtifactCache(self.cache / "artifacts") if self.session is None else None
         search.write_index(Path(config.site_dir), self.atlas, self.generated, kept=kept, cache=cache)
+        if cache is not None:
+            cache.prune()
         if self.session is not None:
             self.session.complete = True
             if self.draw_later is not None:  # the images this build's maps need, drawn now that it is done
@@ -382,10 +394,10 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
         cities, counties = outlines
         footer = exports.Footer(date=self.today.isoformat(), atlas=config.site_name, url=options.site_url)
         if self.session is not None:  # a preview shows an edit first and draws its images afterwards (on_post_build)
-            self.draw_later = partial(self.session.drawing.update, specs, cities, counties, self.cache / "exports",
-                                      footer, Path(config.site_dir))
+            self.draw_later = partial(self.session.drawing.update, specs, cities, counties, self.artifacts, footer,
+                                      Path(config.site_dir))
             return
-        images = exports.render_all(specs, cities, counties, self.cache / "exports", footer)
+        images = exports.render_all(specs, cities, counties, self.artifacts, footer)
         for name, by_suffix in images.items():
             for suffix, data in by_suffix.items():
                 files.append(File.generated(config, f"exports/{name}.{suffix}", content=data))

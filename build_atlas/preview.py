@@ -188,7 +188,7 @@ class Drawing:
         self.pending: dict[tuple[str, str], Future] = {}
         self.lock = threading.Condition()
 
-    def update(self, specs, cities, counties, cache: Path, footer, site: Path) -> None:
+    def update(self, specs, cities, counties, cache: artifacts.ArtifactCache, footer, site: Path) -> None:
         """Show every map's images as this build's data draws them: cached ones now, the others when drawn."""
         keys = exports.image_keys(specs, cities, counties, footer)
         folder = site / "exports"
@@ -205,7 +205,7 @@ class Drawing:
                 key = keys[spec.name]
                 if self.shown.get(spec.name) == key or (spec.name, key) in self.pending:
                     continue
-                images = exports.cached(cache, spec.name, key)
+                images = cache.read(exports.KIND, spec.name, key, exports.IMAGES)
                 if images is not None:
                     self.show(folder, spec.name, key, images)
                     continue
@@ -213,7 +213,7 @@ class Drawing:
                 if self.pool is None:
                     self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
                                                     initializer=os.nice, initargs=(WORKER_NICENESS,))
-                future = self.pool.submit(exports.draw_and_store, spec, cities, counties, footer, cache, key)
+                future = self.pool.submit(exports.draw_and_store, spec, cities, counties, footer, cache.folder, key)
                 self.pending[spec.name, key] = future
                 future.add_done_callback(functools.partial(self.drawn, folder, spec.name, key))
 
@@ -236,11 +236,8 @@ class Drawing:
                 self.lock.notify_all()
 
     def show(self, folder: Path, name: str, key: str, images: dict[str, bytes]) -> None:
-        folder.mkdir(parents=True, exist_ok=True)
         for suffix, data in images.items():
-            temporary = folder / f".{name}.{suffix}.tmp"  # written aside, then renamed: never half an image
-            temporary.write_bytes(data)
-            temporary.replace(folder / f"{name}.{suffix}")
+            artifacts.write_atomic(folder / f"{name}.{suffix}", data)
         self.shown[name] = key
 
     def wait(self, timeout: float | None = None) -> bool:

@@ -16,15 +16,14 @@ from pathlib import Path
 
 import jieba
 from mkdocs.exceptions import PluginError
-from opencc_purepy import OpenCC
 
 from . import artifacts
 from .model import Atlas
 from .schema import CITIES, DEADLINE_WORDS, FEATURE_STATUSES, KINDS, MEASURE_STATUSES, THEMES, by_key
+from .texts import TO_SIMPLIFIED, TO_TRADITIONAL
 
 CITY, THEME, KIND, STATUS = by_key(CITIES), by_key(THEMES), by_key(KINDS), by_key(FEATURE_STATUSES)
 MEASURE_STATUS = by_key(MEASURE_STATUSES)
-TO_SIMPLIFIED, TO_TRADITIONAL = OpenCC("t2s"), OpenCC("s2t")
 HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 YEAR = re.compile(r"(20\d\d)\s*年")
 ZWSP = "\u200b"
@@ -225,15 +224,12 @@ def project_records(atlas: Atlas) -> list[dict]:
     return out
 
 
-CODE = (Path(__file__), Path(__file__).with_name("schema.py"))
-
-
 def records_key(atlas: Atlas) -> str:
-    """A digest of everything atlas_records reads: the tables it searches, this module's and the schema's code, and
-    jieba's version (the user dictionary is made from the same tables)."""
+    """A digest of everything atlas_records reads: the tables it searches, and the code and vocabulary that shape the
+    records (the user dictionary is made from the same tables)."""
     frames = (atlas.measures, atlas.features.drop(columns="geometry"), atlas.statements, atlas.aliases,
               atlas.documents, atlas.counties.drop(columns="geometry"))
-    return artifacts.digest(artifacts.files_digest(CODE), jieba.__version__, *(frame.to_csv() for frame in frames))
+    return artifacts.digest(artifacts.code_digest(Path(__file__)), *(frame.to_csv() for frame in frames))
 
 
 def cached_records(atlas: Atlas, cache: artifacts.ArtifactCache) -> list[dict]:

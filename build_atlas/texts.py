@@ -24,6 +24,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from opencc_purepy import OpenCC
+
+# The atlas's one pair of script converters (a converter loads its dictionaries when made).
+TO_SIMPLIFIED, TO_TRADITIONAL = OpenCC("t2s"), OpenCC("s2t")
 SPACE_RUN = re.compile(r"[ \t\u3000\xa0]+")
 ASCII_WORD = re.compile(r"[A-Za-z0-9]")
 SENTENCE_INSIDE = re.compile(r"[\u3400-\u9fff]$")  # a line cut off on a character, not on punctuation

@@ -11,7 +11,6 @@ from collections import Counter
 from collections.abc import Iterator
 
 import shapely
-from opencc_purepy import OpenCC
 from shapely.geometry import Point, shape
 
 from . import artifacts
@@ -33,7 +32,7 @@ from .schema import (
     Verb,
     by_key,
 )
-from .texts import clean
+from .texts import TO_SIMPLIFIED, clean
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9.-]*$")
 DEADLINE_PATTERN = re.compile(r"^(20\d\d)-(0[1-9]|1[0-2])$")
@@ -43,7 +42,6 @@ UNIT_LIST = re.compile(r"[、，,]")
 UNIT_PLACE_ONLY = re.compile(r"[县縣旗区區]$")
 UNIT_ROLE = re.compile(r"(配合|协助|協助|牵头|牽頭|负责|負責)$")
 UNIT_BRACKETS = re.compile(r"^[^（）]+(（[^（）]+）)?$")
-TO_SIMPLIFIED = OpenCC("t2s")
 VERB_PATTERNS = [(re.compile(".*?".join(map(re.escape, verb.phrase.split("…")))), verb) for verb in VERBS]
 COUNTY_TOLERANCE_DEG = 0.01  # ~1 km: a gazetteer point on a county line still counts as inside
 

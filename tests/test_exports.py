@@ -14,7 +14,7 @@ import shapely
 from matplotlib.figure import Figure
 from PIL import Image
 
-from build_atlas import exports, labels, maps, print_page, prints
+from build_atlas import artifacts, exports, labels, maps, print_page, prints, schema
 from build_atlas.model import gather
 
 from .conftest import ROOT, atlas_page_of
@@ -153,9 +153,9 @@ def test_report_png_is_1600_px_wide_and_print_png_300_dpi(ulanqab_images):
 
 
 def test_downloads_list_offers_the_report_size(atlas_maps):
-    suffixes = [suffix for suffix, _ in exports.DOWNLOADS]
+    suffixes = [suffix for suffix, _ in schema.DOWNLOADS]
     assert {"html", *exports.IMAGES} == set(suffixes)
-    assert dict(exports.DOWNLOADS)["report.png"].startswith("PNG（1600 像素宽")
+    assert dict(schema.DOWNLOADS)["report.png"].startswith("PNG（1600 像素宽")
 
 
 def test_colours_and_point_symbols_come_from_the_schema(atlas_maps, monkeypatch):
@@ -171,9 +171,10 @@ def test_colours_and_point_symbols_come_from_the_schema(atlas_maps, monkeypatch)
 def test_cached_images_are_returned_byte_for_byte_and_keyed_by_their_inputs(atlas_maps, tmp_path, monkeypatch):
     specs, (cities, counties) = atlas_maps
     spec = specs["project-" + specs["city-ulanqab"].features.index[0]]
-    first = exports.render_images(spec, cities, counties, tmp_path, FOOTER)
+    cache = artifacts.ArtifactCache(tmp_path)
+    first = exports.render_images(spec, cities, counties, cache, FOOTER)
     monkeypatch.setattr(exports, "draw_images", lambda *args: pytest.fail("drew again on a cache hit"))
-    assert exports.render_images(spec, cities, counties, tmp_path, FOOTER) == first
+    assert exports.render_images(spec, cities, counties, cache, FOOTER) == first
     code, outlines = exports.code_version(), exports.outlines_digest(cities, counties)
     key = exports.image_key(spec, outlines, FOOTER, code)
     assert exports.image_key(spec, outlines, dataclasses.replace(FOOTER, date="2026-11-23"), code) != key

@@ -171,7 +171,10 @@ def test_a_mistake_stops_a_rebuild_and_its_fix_is_rebuilt_in_part(session):
     assert site_digest(session.site) == before
 
 
-def test_make_site_after_a_preview_in_the_same_process_is_a_whole_build(session, tmp_path):
+def test_make_site_after_a_preview_draws_nothing_the_preview_drew(session, tmp_path):
+    artifacts.RENDERED.clear()
     site = build_site(session.work, site=tmp_path / "site", today=BUILD_DATE)
     assert session.plugin.session is None  # `make site` ends the preview's memory (on_startup, command "build")
     assert len(list(site.rglob("*.html"))) > 390  # 211 pages and 184 map pages
+    # the preview and the published site share the cache: the edited project's maps and images are not made again
+    assert artifacts.RENDERED["maps"] == artifacts.RENDERED["images"] == 0

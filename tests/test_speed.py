@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from build_atlas import artifacts, maps
+from build_atlas import artifacts, exports, maps
 from build_atlas.build import build_site
 from build_atlas.model import gather
 from build_atlas.schema import LAYERS
@@ -25,12 +25,12 @@ from .conftest import BUILD_DATE, ROOT, copy_project, edit_cell, ensure_dir, sit
 
 
 def fresh_cache(work: Path) -> Path:
-    """The copy's own, empty artifact cache; print images copied from the project's cache, so that no test redraws
-    them all (and an edit here does not evict the project's images)."""
+    """The copy's own artifact cache, empty but for the print images copied from the project's cache, so that no test
+    redraws them all."""
     (work / ".cache").unlink()
     cache = ensure_dir(work / ".cache")
-    if (ROOT / ".cache" / "exports").is_dir():
-        shutil.copytree(ROOT / ".cache" / "exports", cache / "exports")
+    if (ROOT / ".cache" / "artifacts" / exports.KIND).is_dir():
+        shutil.copytree(ROOT / ".cache" / "artifacts" / exports.KIND, cache / "artifacts" / exports.KIND)
     return cache
 
 
