@@ -34,7 +34,7 @@ from urllib.parse import urlparse
 import yaml
 from mkdocs.utils import yaml_load
 
-from . import artifacts, changes, exports, maps, model, pages, plugin
+from . import artifacts, changes, downloads, exports, maps, model, pages, plugin, routes
 from .build import build_site
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -164,7 +164,7 @@ def prepare(stage: str, root: Path, cache: Path, strict: bool) -> tuple[Callable
     if stage == "maps":
         return partial(render_maps, atlas), None
     if stage == "pages":
-        layers = [{"file": name, "label": plugin.label_for(name)} for name in plugin.geojson_layers(atlas)]
+        layers = downloads.listing(list(downloads.geojson_layers(atlas)))
         return partial(render_all_pages, atlas, root, layers), None
     return partial(render_exports, atlas, cache), None
 
@@ -358,8 +358,8 @@ def stop(process: subprocess.Popen) -> None:
 # What `make serve` runs (Makefile): --dirty lets the plugin skip what an edit did not change (build_atlas/preview.py)
 SERVE_ARGS = ("serve", "--dirty", "--watch", "measures.csv", "--watch", "geodata")
 EDITED = {  # what the latency is measured for: the table, the column edited, the page that shows it
-    "measure": ("measures.csv", "title", lambda row: f"documents/{row['doc']}.html"),
-    "feature": ("geodata/features.csv", "name_zh", lambda row: f"projects/{row['id']}.html"),
+    "measure": ("measures.csv", "title", lambda row: routes.html(routes.document(row["doc"]))),
+    "feature": ("geodata/features.csv", "name_zh", lambda row: routes.html(routes.project(row["id"]))),
 }
 
 
@@ -403,7 +403,7 @@ def rebuild_latency(root: Path, tmp: Path, warm_cache: Path, edit: str = "measur
 def wait_for_images(base: str, work: Path) -> float | None:
     """Seconds until every map's print images are served (None on timeout)."""
     start = time.perf_counter()
-    wanted = [f"exports/{spec.name}.{suffix}" for spec in maps.map_specs(model.gather(work))
+    wanted = [routes.image(spec.name, suffix) for spec in maps.map_specs(model.gather(work))
               for suffix in exports.IMAGES]
     while wanted and time.perf_counter() - start < SERVE_TIMEOUT_S:
         try:

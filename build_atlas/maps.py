@@ -19,7 +19,7 @@ import geopandas as gpd
 import polyline
 import shapely
 
-from . import artifacts
+from . import artifacts, routes, style
 from .model import Atlas
 from .schema import CITIES, FEATURE_STATUSES, KIND_SHAPES, KINDS, LAYERS, THEMES, by_key
 
@@ -89,11 +89,8 @@ class MapOptions:
     today: str = ""  # the build date (YYYY-MM-DD) maps say their data is as of; none shown when empty
 
 
-def atlas_page(name: str) -> str:
-    """The atlas page (site-relative) that shows map `name`: where an embedded or exported map links back to."""
-    kind, _, key = name.partition("-")
-    return {"city": f"cities/{key}.html", "theme": f"themes/{key}.html",
-            "project": f"projects/{key}.html"}.get(kind, "index.html")
+MAP_ROOT = "../" * routes.map_page("x").count("/")  # from a map page to the site's root
+ASSET_BASE = MAP_ROOT + routes.vendor("")
 
 
 def padded(bounds, fraction: float = 0.08, minimum: float = 0.25) -> tuple[float, float, float, float]:
@@ -233,16 +230,10 @@ def feature_layer(features: gpd.GeoDataFrame, emphasis: bool) -> dict:
             "properties": {
                 "id": fid, "label": html.escape(feature["name_zh"]), "en": html.escape(feature["name_en"]),
                 "note": html.escape(feature_note(feature)), "kind": feature["kind"],
-                "planned": planned(feature["status"]), "emphasis": emphasis,
+                "planned": style.planned(feature["status"]), "emphasis": emphasis,
             },
         })
     return {"type": "FeatureCollection", "features": records}
-
-
-def planned(status: str) -> bool:
-    """Not yet built (or no progress stated): dashed lines, hollow points."""
-    term = STATUS.get(status)
-    return term is None or term.icon == "dash"
 
 
 def feature_style(feature: dict) -> dict:
@@ -271,7 +262,7 @@ BIND_FEATURE = folium.JsCode("atlasMap.bindFeature")
 
 
 def layer_features(features: gpd.GeoDataFrame, layer) -> gpd.GeoDataFrame:
-    return features[features["kind"].isin([k.key for k in KINDS if k.note == layer.key])]
+    return features[features["kind"].isin(style.kinds_of(layer.key))]
 
 
 def add_features(fmap: folium.Map, spec: MapSpec) -> None:
@@ -421,7 +412,7 @@ class Legend(branca.element.MacroElement):
 def caption_html(spec: MapSpec, options: MapOptions, link_base: str) -> str:
     """The one-line title, data date and source shown on embedded and exported maps (and on paper)."""
     date = f' <span class="date">数据截至 {html.escape(options.today)}</span>' if options.today else ""
-    page = html.escape(link_base + atlas_page(spec.name))
+    page = html.escape(link_base + routes.map_home(spec.name))
     return (f'<header class="atlas-caption"><h1>{html.escape(spec.title)}</h1>{date} '
             f'<span class="source">来源：<a href="{page}" target="_top">{ATLAS_NAME}</a></span></header>')
 
@@ -496,8 +487,9 @@ def fix_page(page: str) -> str:
 SHOWN_COLUMNS = ["id", "name_zh", "name_en", "kind", "status", "precision", "geometry"]  # all a map shows of a feature
 
 
-def map_key(spec: MapSpec, options: MapOptions, outlines: Outlines, asset_base: str = "../assets/vendor/",
-            link_base: str = "../", shared: dict[str, str] | None = None, shown: dict[str, str] | None = None) -> str:
+def map_key(spec: MapSpec, options: MapOptions, outlines: Outlines, asset_base: str = ASSET_BASE,
+            link_base: str = MAP_ROOT, shared: dict[str, str] | None = None,
+            shown: dict[str, str] | None = None) -> str:
     """Digest of exactly what render_map draws the map from: the features' shown columns (`shown`: their
     artifacts.row_digests for every located feature, when the caller has them), the frame and outlines, the options,
     and the code and library versions."""
@@ -653,13 +645,12 @@ def shared_by(spec: MapSpec, shared: dict[str, str] | None) -> dict[str, str]:
     wanted = {"region-cities", "region-counties"} if region else {"cities", county_layer(spec.counties_of)}
     if not spec.name.startswith("project-"):
         kinds = set(spec.features["kind"])
-        wanted |= {f"features-{layer.key}" for layer in LAYERS
-                   if any(k.note == layer.key and k.key in kinds for k in KINDS)}
+        wanted |= {f"features-{style.layer_of(kind).key}" for kind in kinds}
     return {key: name for key, name in (shared or {}).items() if key in wanted}
 
 
-def render_map(spec: MapSpec, atlas: Atlas, options: MapOptions, asset_base: str = "../assets/vendor/",
-               link_base: str = "../", outlines=None, shared: dict[str, str] | None = None,
+def render_map(spec: MapSpec, atlas: Atlas, options: MapOptions, asset_base: str = ASSET_BASE,
+               link_base: str = MAP_ROOT, outlines=None, shared: dict[str, str] | None = None,
                keep_names: bool = False) -> str:
     """The map page's full HTML, with assets under `asset_base` and links relative to `link_base`. `shared`:
     {key: file name} of shared_scripts' files beside the page; the page loads those whose data it draws instead of

@@ -7,7 +7,9 @@ lands in Markdown syntax (headings, tables, link text), Markdown-escaped as well
 from __future__ import annotations
 
 import calendar
+import functools
 import re
+from collections.abc import Callable
 from datetime import date
 from itertools import groupby
 
@@ -15,6 +17,7 @@ import jinja2
 import pandas as pd
 from markupsafe import Markup, escape
 
+from . import routes, style
 from .model import Atlas
 from .projects import drawing_note, geometry_label, statement_rows, status_by_document
 from .schema import (
@@ -80,13 +83,9 @@ def unwrap_raw_html(html_text: str) -> str:
     return RAW_HTML.sub(lambda match: match[1], html_text) if RAW_BEGIN in html_text else html_text
 
 
-def page_link(root: str, at: str, folder: str, name: str) -> str:
-    """A link from a page in folder `at` to the page `name` in `folder`, written as MkDocs writes a Markdown link
-    to it (use_directory_urls is off): within the same folder, the file name alone."""
-    return f"{name}.html" if folder == at else f"{root}{folder}/{name}.html"
-
-
+@functools.cache
 def environment() -> jinja2.Environment:
+    """One Jinja environment per process: each template is compiled once (and again when its file changes)."""
     env = jinja2.Environment(loader=jinja2.PackageLoader("build_atlas", "templates"), autoescape=True,
                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
     env.filters["md"] = md
@@ -95,7 +94,7 @@ def environment() -> jinja2.Environment:
     statuses = {s.key: s.zh for s in MEASURE_STATUSES}
     env.filters["measure_status"] = lambda value: statuses.get(value, "未记录")
     env.globals["downloads"] = DOWNLOADS
-    env.globals["page_link"] = page_link
+    env.globals["route"] = routes
     env.globals.update(cards_begin=Markup(RAW_BEGIN), cards_end=Markup(RAW_END))
     return env
 
@@ -253,7 +252,7 @@ def project_context(atlas: Atlas, fid: str, known: dict[str, dict] | None = None
     rows = [{**s, "clause": clauses[s["measure"]], "doc_short": atlas.documents.loc[s["doc"], "short"]}
             for s in statements]
     kind = atlas.features.loc[fid, "kind"]
-    layer = next(layer for layer in LAYERS if any(k.key == kind and k.note == layer.key for k in KINDS))
+    layer = style.layer_of(kind)
     return {"f": feature_rows(atlas, atlas.features.loc[[fid]], known)[0], "statements": rows,
             "drawing": drawing_note(atlas, fid), "layer": layer}
 
@@ -261,7 +260,7 @@ def project_context(atlas: Atlas, fid: str, known: dict[str, dict] | None = None
 def projects_context(atlas: Atlas, known: dict[str, dict] | None = None) -> dict:
     groups = []
     for layer in LAYERS:
-        kinds = [k.key for k in KINDS if k.note == layer.key]
+        kinds = style.kinds_of(layer.key)
         subset = atlas.features[atlas.features["kind"].isin(kinds)].sort_values(["kind", "id"])
         if len(subset):
             groups.append({"layer": layer, "features": feature_rows(atlas, subset, known)})
@@ -308,39 +307,63 @@ def data_context(atlas: Atlas, layers: list[dict]) -> dict:
             "unlocated_count": len(atlas.features) - len(atlas.located), "place_count": len(atlas.places)}
 
 
-def render_pages(atlas: Atlas, *, today: date, site_url: str, layers: list[dict],
-                 history: list[dict]) -> dict[str, str]:
-    """Every generated page as {path under docs: Markdown}."""
-    env = environment()
-    common = {"docs": atlas.documents.to_dict("index"), "cities": CITY, "themes": THEME,
-              "feature_index": atlas.features.drop(columns="geometry").to_dict("index"),
-              "measure_index": atlas.measures.set_index("id", drop=False).to_dict("index"),
-              "build_date": today.isoformat(), "site_url": site_url}
+def page_plan(atlas: Atlas, *, today: date, site_url: str, layers: list[dict],
+              history: list[dict]) -> dict[str, Callable[[], str]]:
+    """Every generated page as {source path under docs: a call that renders its Markdown}: the whole build renders
+    them all (render_pages), a preview only those an edit can change (preview.render_changed)."""
+    env, made = environment(), {}
 
-    def page(template: str, root: str, **context) -> str:
-        return env.get_template(template).render(**common, root=root, **context)
+    def once(name: str, make: Callable[[], object]):
+        if name not in made:
+            made[name] = make()
+        return made[name]
+
+    def common() -> dict:
+        return once("common", lambda: {
+            "docs": atlas.documents.to_dict("index"), "cities": CITY, "themes": THEME,
+            "feature_index": atlas.features.drop(columns="geometry").to_dict("index"),
+            "measure_index": atlas.measures.set_index("id", drop=False).to_dict("index"),
+            "build_date": today.isoformat(), "site_url": site_url})
 
     # every feature's table row and statements, made once: project, city, theme and list pages share them
-    known = {row["id"]: row for row in feature_rows(atlas, atlas.features)}
-    said = {fid: list(rows) for fid, rows in groupby(statement_rows(atlas, list(atlas.features.index)),
-                                                     key=lambda r: r["feature"])}
-    pages = {"index.md": page("home.md.j2", "", **home_context(atlas)),
-             "projects/index.md": page("projects.md.j2", "../", **projects_context(atlas, known)),
-             "tracing.md": page("tracing.md.j2", "", **tracing_context(atlas, today)),
-             "changes.md": page("changes.md.j2", "", entries=history),
-             "data.md": page("data.md.j2", "", **data_context(atlas, layers))}
+    def known() -> dict[str, dict]:
+        return once("known", lambda: {row["id"]: row for row in feature_rows(atlas, atlas.features)})
+
+    def said() -> dict[str, list[dict]]:
+        return once("said", lambda: {fid: list(rows) for fid, rows in groupby(
+            statement_rows(atlas, list(atlas.features.index)), key=lambda r: r["feature"])})
+
+    def page(template: str, source: str, context: Callable[[], dict]) -> Callable[[], str]:
+        root = "../" * source.count("/")
+        return lambda: env.get_template(template).render(**common(), root=root, **context())
+
+    def document(key: str) -> dict:
+        counts = once("counts", lambda: atlas.measures.groupby("doc").size())
+        return {"d": atlas.documents.loc[key].to_dict(), "count": int(counts.get(key, 0)),
+                "blocks": document_blocks(atlas, key), "cleaning": summary(clean(key, atlas.texts[key]))}
+
+    plan = {routes.HOME: page("home.md.j2", routes.HOME, lambda: home_context(atlas)),
+            routes.PROJECTS: page("projects.md.j2", routes.PROJECTS, lambda: projects_context(atlas, known())),
+            routes.TRACING: page("tracing.md.j2", routes.TRACING, lambda: tracing_context(atlas, today)),
+            routes.CHANGES: page("changes.md.j2", routes.CHANGES, lambda: {"entries": history}),
+            routes.DATA: page("data.md.j2", routes.DATA, lambda: data_context(atlas, layers))}
     for c in CITIES:
-        pages[f"cities/{c.key}.md"] = page("city.md.j2", "../", **city_context(atlas, c.key, known))
+        plan[routes.city(c.key)] = page("city.md.j2", routes.city(c.key),
+                                        lambda k=c.key: city_context(atlas, k, known()))
     for t in THEMES:
-        pages[f"themes/{t.key}.md"] = page("theme.md.j2", "../", **theme_context(atlas, t.key, known))
-    counts = atlas.measures.groupby("doc").size()
-    for key, d in atlas.documents.iterrows():
-        pages[f"documents/{key}.md"] = page("document.md.j2", "../", d=d.to_dict(), count=int(counts.get(key, 0)),
-                                            blocks=document_blocks(atlas, key),
-                                            cleaning=summary(clean(key, atlas.texts[key])))
+        plan[routes.theme(t.key)] = page("theme.md.j2", routes.theme(t.key),
+                                         lambda k=t.key: theme_context(atlas, k, known()))
+    for key in atlas.documents.index:
+        plan[routes.document(key)] = page("document.md.j2", routes.document(key), lambda k=key: document(k))
     for fid in atlas.features.index:
-        pages[f"projects/{fid}.md"] = page("project.md.j2", "../", **project_context(atlas, fid, known, said))
-    return pages
+        plan[routes.project(fid)] = page("project.md.j2", routes.project(fid),
+                                         lambda f=fid: project_context(atlas, f, known(), said()))
+    return plan
+
+
+def render_pages(atlas: Atlas, **inputs) -> dict[str, str]:
+    """Every generated page as {source path under docs: Markdown}."""
+    return {path: render() for path, render in page_plan(atlas, **inputs).items()}
 
 
 def render_provenance(atlas_extra: dict, *, site_url: str) -> str:

@@ -21,21 +21,17 @@ from __future__ import annotations
 import functools
 import json
 import logging
-import multiprocessing
-import os
 import re
-import threading
 from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 import jinja2
+from mkdocs.structure.files import File
 
-from . import artifacts, exports, pages
+from . import artifacts, builds, pages, routes, search
+from .drawing import Drawing
 from .model import Atlas
-from .schema import CITIES, THEMES
 
 # A measure or a project moves between pages, or changes what list pages count, only through these columns: an
 # edit to any of them renders every page. An edit to another column (a title, a name, a text, units, a deadline, …)
@@ -44,9 +40,9 @@ from .schema import CITIES, THEMES
 # time.
 MOVING_COLUMNS = {"measures": ("id", "doc", "cities", "themes", "features", "implements"),
                   "features": ("id", "kind", "cities")}
-SUMMARY_PAGES = ("index.md", "tracing.md", "data.md", "changes.md")  # changes.md: the uncommitted edits
+SUMMARY_PAGES = (routes.HOME, routes.TRACING, routes.DATA, routes.CHANGES)  # changes: the uncommitted edits
 TEMPLATES = Path(pages.__file__).with_name("templates")
-SHARED_SCRIPT = re.compile(r"maps/(?:outlines|features)-[\w-]+-[0-9a-f]{12}\.js")  # maps.shared_scripts' names
+SHARED_SCRIPT = re.compile(re.escape(routes.map_script("")) + r"(?:outlines|features)-[\w-]+-[0-9a-f]{12}\.js")
 
 
 def frame_digest(frame) -> str:
@@ -74,60 +70,6 @@ def mentions(ids: set[str]) -> re.Pattern | None:
     return re.compile(r"(?<![0-9A-Za-z])(?:" + "|".join(map(re.escape, sorted(ids))) + r")(?![0-9A-Za-z])")
 
 
-def page_plan(atlas: Atlas, *, today: date, site_url: str, layers: list[dict],
-              history: list[dict]) -> dict[str, Callable[[], str]]:
-    """`pages.render_pages`, one deferred call per page: {path: render}. tests/test_serve.py proves that every
-    page comes out as render_pages makes it."""
-    env, common, made = environment(), {}, {}
-
-    def shared() -> dict:
-        if not common:
-            common.update({"docs": atlas.documents.to_dict("index"), "cities": pages.CITY, "themes": pages.THEME,
-                           "feature_index": atlas.features.drop(columns="geometry").to_dict("index"),
-                           "measure_index": atlas.measures.set_index("id", drop=False).to_dict("index"),
-                           "build_date": today.isoformat(), "site_url": site_url})
-        return common
-
-    def known() -> dict[str, dict]:  # every project's row for the page tables, made once if a page needs it
-        if "known" not in made:
-            made["known"] = {row["id"]: row for row in pages.feature_rows(atlas, atlas.features)}
-        return made["known"]
-
-    def page(template: str, root: str, context: Callable[[], dict]) -> Callable[[], str]:
-        return lambda: env.get_template(template).render(**shared(), root=root, **context())
-
-    plan = {"index.md": page("home.md.j2", "", lambda: pages.home_context(atlas)),
-            "projects/index.md": page("projects.md.j2", "../", lambda: pages.projects_context(atlas, known())),
-            "tracing.md": page("tracing.md.j2", "", lambda: pages.tracing_context(atlas, today)),
-            "changes.md": page("changes.md.j2", "", lambda: {"entries": history}),
-            "data.md": page("data.md.j2", "", lambda: pages.data_context(atlas, layers))}
-    for c in CITIES:
-        plan[f"cities/{c.key}.md"] = page("city.md.j2", "../",
-                                          lambda k=c.key: pages.city_context(atlas, k, known()))
-    for t in THEMES:
-        plan[f"themes/{t.key}.md"] = page("theme.md.j2", "../",
-                                          lambda k=t.key: pages.theme_context(atlas, k, known()))
-
-    def document(key: str) -> dict:
-        counts = atlas.measures.groupby("doc").size()
-        return {"d": atlas.documents.loc[key].to_dict(), "count": int(counts.get(key, 0)),
-                "blocks": pages.document_blocks(atlas, key),
-                "cleaning": pages.summary(pages.clean(key, atlas.texts[key]))}
-
-    for key in atlas.documents.index:
-        plan[f"documents/{key}.md"] = page("document.md.j2", "../", lambda k=key: document(k))
-    for fid in atlas.features.index:
-        plan[f"projects/{fid}.md"] = page("project.md.j2", "../",
-                                          lambda f=fid: pages.project_context(atlas, f, known()))
-    return plan
-
-
-@functools.cache
-def environment():
-    """One Jinja environment for the session: each template is compiled once (and again when its file changes)."""
-    return pages.environment()
-
-
 @dataclass
 class PageMemory:
     """Generated pages of the previous build, and what they were rendered from."""
@@ -146,7 +88,7 @@ def render_changed(atlas: Atlas, memory: PageMemory, **inputs) -> tuple[dict[str
         json.dumps(atlas.texts, sort_keys=True), repr(inputs["today"]), inputs["site_url"],
         json.dumps(inputs["layers"], ensure_ascii=False), templates_digest())
     rows = {table: row_digests(getattr(atlas, table), moving) for table, moving in MOVING_COLUMNS.items()}
-    plan = page_plan(atlas, **inputs)
+    plan = pages.page_plan(atlas, **inputs)
     previous, before = memory.markdown, memory.rows
     if others != memory.others or set(plan) != set(previous) or any(
             list(rows[t]) != list(before.get(t, {})) or any(rows[t][i][0] != before[t][i][0] for i in rows[t])
@@ -167,88 +109,6 @@ def maps_digest(atlas: Atlas, *parts: str) -> str:
     names (theme maps), the outlines, and the given options."""
     return artifacts.digest(frame_digest(atlas.features), frame_digest(atlas.measures[["id", "themes", "features"]]),
                             frame_digest(atlas.cities), frame_digest(atlas.counties), *parts)
-
-
-WORKER_NICENESS = 10  # the drawing yields the processor to the next rebuild: staff see their edit first
-
-
-class Drawing:
-    """The print images of a preview, drawn after the build instead of during it: an edit to a project shows on its
-    pages at once, and its images follow when drawn (they took most of such a rebuild: the overview's two images alone
-    take about ten seconds of drawing). Images are not among the build's files: this writes them into site/exports
-    itself, cached ones at once and the others as a worker process finishes each. A later build supersedes what an
-    earlier one asked for: a drawing nobody wants any more is cancelled, or not written when it is done.
-
-    The workers are spawned, not forked: the server's threads may hold locks that a forked child would inherit."""
-
-    def __init__(self, workers: int | None = None):
-        self.workers, self.pool = workers or min(os.cpu_count() or 1, 4), None
-        self.wanted: dict[str, str] = {}  # map name → key of the images the last build asked for
-        self.shown: dict[str, str] = {}  # map name → key of the images in site/exports
-        self.pending: dict[tuple[str, str], Future] = {}
-        self.lock = threading.Condition()
-
-    def update(self, specs, cities, counties, cache: artifacts.ArtifactCache, footer, site: Path) -> None:
-        """Show every map's images as this build's data draws them: cached ones now, the others when drawn."""
-        keys = exports.image_keys(specs, cities, counties, footer)
-        folder = site / "exports"
-        with self.lock:
-            self.wanted = keys
-            for (name, key), future in list(self.pending.items()):
-                if keys.get(name) != key:
-                    future.cancel()
-            for name in set(self.shown) - set(keys):  # a project deleted: its images go with it
-                for suffix in exports.IMAGES:
-                    (folder / f"{name}.{suffix}").unlink(missing_ok=True)
-                del self.shown[name]
-            for spec in specs:
-                key = keys[spec.name]
-                if self.shown.get(spec.name) == key or (spec.name, key) in self.pending:
-                    continue
-                images = cache.read(exports.KIND, spec.name, key, exports.IMAGES)
-                if images is not None:
-                    self.show(folder, spec.name, key, images)
-                    continue
-                artifacts.RENDERED["images"] += 1
-                if self.pool is None:
-                    self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                                    initializer=os.nice, initargs=(WORKER_NICENESS,))
-                future = self.pool.submit(exports.draw_and_store, spec, cities, counties, footer, cache.folder, key)
-                self.pending[spec.name, key] = future
-                future.add_done_callback(functools.partial(self.drawn, folder, spec.name, key))
-
-    def hold(self) -> None:
-        """A build is starting: drawings not yet under way are dropped (the build's update asks again for those still
-        wanted), so that the workers leave the processors to the build; those under way finish."""
-        with self.lock:
-            for future in list(self.pending.values()):
-                future.cancel()
-
-    def drawn(self, folder: Path, name: str, key: str, future: Future) -> None:
-        with self.lock:
-            try:
-                if not future.cancelled() and self.wanted.get(name) == key:
-                    self.show(folder, name, key, future.result())
-            except Exception:  # noqa: BLE001 - a preview keeps serving; the next `make site` draws it or says why
-                logging.getLogger("mkdocs").exception("地图图片未能生成 / drawing the images of %s failed", name)
-            finally:
-                self.pending.pop((name, key), None)
-                self.lock.notify_all()
-
-    def show(self, folder: Path, name: str, key: str, images: dict[str, bytes]) -> None:
-        for suffix, data in images.items():
-            artifacts.write_atomic(folder / f"{name}.{suffix}", data)
-        self.shown[name] = key
-
-    def wait(self, timeout: float | None = None) -> bool:
-        """Until every drawing asked for is shown (tests, and a preview that ends); False on timeout."""
-        with self.lock:
-            return self.lock.wait_for(lambda: not self.pending, timeout)
-
-    def close(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=False, cancel_futures=True)
-            self.pool = None
 
 
 PAGE_STATE = ("markdown", "meta", "_title_from_render", "content", "toc", "present_anchor_ids")
@@ -389,3 +249,107 @@ def theme_digest(config) -> str:
             stat = path.stat()
             stamps.append(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}")
     return artifacts.digest(*stamps)
+
+
+class DirtyWarning(logging.Filter):
+    """`mkdocs serve --dirty` warns on every build that pages may be stale (which strict mode makes an error): the
+    preview tells MkDocs exactly which pages an edit changed, so the warning does not apply."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("A 'dirty' build is being performed")
+
+
+BUILD_LOGGER = logging.getLogger("mkdocs.commands.build")
+
+
+class Preview(builds.WholeBuild):
+    """A build under `make serve`: the whole build's steps, each redoing only what an edit changed (Session), with
+    the print images drawn after the build instead of during it (Drawing)."""
+
+    workers = 1  # in the server's own process: its threads may hold locks that a forked worker would inherit
+
+    def __init__(self, options, dirty: bool):
+        super().__init__(options)
+        self.session, self.draw_later = Session(dirty), None
+        if dirty:
+            BUILD_LOGGER.addFilter(DirtyWarning())
+
+    def configure(self, config):
+        self.session.drawing.hold()
+        self.draw_later = None
+        return super().configure(config)
+
+    def reload_words(self, words: str) -> bool:
+        """jieba's dictionary stays loaded while its words are unchanged (reloading takes a second; loading the same
+        words again would change their weights)."""
+        reload = words != self.session.jieba_dict
+        self.session.jieba_dict = words
+        return reload
+
+    def add_files(self, files, config):
+        files = super().add_files(files, config)
+        self.session.track(files, config)
+        return files
+
+    def map_files(self, config, options) -> list:
+        """The maps, images and layer data of the last build while the data they show is unchanged."""
+        session = self.session
+        key = maps_digest(self.atlas, repr(options), str(self.options.exports), config.site_name,
+                          *(str(source_stamp(path)) for path in self.vendor.values()))
+        if key == session.maps_key:
+            return [File.generated(config, path, content=content) for path, content in session.map_files]
+        drawn = super().map_files(config, options)
+        session.maps_key, session.map_files = key, [(f.src_uri, f.content_bytes) for f in drawn]
+        return drawn
+
+    def image_files(self, config, specs, outlines, footer) -> list:
+        """None now: the edit shows first, and its images are drawn once the build is done (finish)."""
+        self.draw_later = functools.partial(self.session.drawing.update, specs, *outlines, self.cache, footer,
+                                            Path(config.site_dir))
+        return []
+
+    def render_pages(self, **inputs) -> dict[str, str]:
+        return render_changed(self.atlas, self.session.pages, **inputs)[0]
+
+    def nav(self, nav, files):
+        if self.session.dirty:
+            self.session.restore_readings(files)
+            self.nav_items = nav
+        return nav
+
+    def env(self, env, config, files):
+        if self.session.dirty:
+            self.session.start_building(files, config, self.nav_items)
+            env.bytecode_cache = self.session.templates
+            # the theme's search plugin would merge its index of the pages built now into the previous one, which
+            # it does for one page only; the session keeps each page's entries itself (hand_written_entries)
+            theme_search = config.plugins.get("material/search")
+            if theme_search is not None and hasattr(theme_search, "search_index_prev"):
+                theme_search.search_index_prev = None
+        return env
+
+    def page_built(self) -> None:
+        artifacts.RENDERED["site pages"] += 1  # a preview skips the pages an edit left alone
+
+    def failed(self) -> None:
+        """A build that failed while writing may have written part of what it meant to: the next one writes
+        everything. (One stopped by a mistake in the data, before anything was written, changes nothing.)"""
+        if not self.session.complete:
+            drawing = self.session.drawing  # it writes the images itself, and knows which it wrote
+            self.session = Session(self.session.dirty)
+            self.session.drawing = drawing
+
+    def write_search_index(self, site: Path) -> None:
+        """The preview keeps its own memory of results (its jieba may have reloaded words, which shifts their
+        weights): only whole builds share the records cached on disk, so a preview never leaks into `make site`."""
+        kept = self.session.hand_written_entries(site, self.files, self.generated) if self.session.dirty else None
+        search.write_index(site, self.atlas, self.generated, kept=kept)
+        self.session.complete = True
+        if self.draw_later is not None:  # the images this build's maps need, drawn now that it is done
+            self.draw_later()
+            self.draw_later = None
+
+    def close(self) -> None:
+        self.session.drawing.close()
+        for old in [f for f in BUILD_LOGGER.filters if isinstance(f, DirtyWarning)]:
+            BUILD_LOGGER.removeFilter(old)

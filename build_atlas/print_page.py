@@ -18,7 +18,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 from matplotlib.path import Path
 
-from . import artifacts
+from . import artifacts, style
 from .maps import MapSpec
 from .prints import PRINT, Footer, Measure, Plan, Size, plan_map, projected
 from .schema import CITIES, FEATURE_STATUSES, KINDS, by_key
@@ -121,7 +121,7 @@ def draw_map(fig: Figure, page: Page, plan: Plan, spec: MapSpec, cities, countie
                                          linestyles=(0, (3, 3)), zorder=2))
     ax.add_collection(LineCollection(rings(city_m.geometry), colors="#34495e", linewidths=size.line * 0.6, zorder=2))
     lines = plan.features[plan.features.geometry.geom_type != "Point"]
-    dashed = [dashed_status(s) for s in lines["status"]]
+    dashed = [style.planned(s) for s in lines["status"]]
     for (kind, dash), group in lines.assign(dash=dashed).groupby(["kind", "dash"]):  # one collection per style
         ax.add_collection(LineCollection(rings(group.geometry), colors=KIND[kind].color, linewidths=size.line,
                                          linestyles=(0, (4, 2)) if dash else "solid", zorder=3))
@@ -159,10 +159,6 @@ def rings(geometries) -> list:
 def area_path(geometry) -> Path:
     """One compound path of a (multi)polygon, holes included."""
     return Path.make_compound_path(*[Path(ring, closed=True) for ring in rings([geometry])])
-
-
-def dashed_status(status: str) -> bool:
-    return not status or STATUS[status].icon == "dash"
 
 
 def draw_placed(ax, plan: Plan) -> None:
@@ -243,7 +239,7 @@ def legend_entries(plan: Plan) -> list[tuple[tuple, str]]:
         types = {shape for key, shape, _ in shapes if key == kind.key}
         if types:
             entries.append((("kind", kind.color, types != {"Point"}, "Point" in types), f"{kind.zh} {kind.en}"))
-    if any(dashed_status(status) for _, shape, status in shapes if shape != "Point"):
+    if any(style.planned(status) for _, shape, status in shapes if shape != "Point"):
         entries.append((("dash", "#555555", True, False), "虚线：规划/前期 Planned"))
     if plan.placement.numbered:
         entries.append((("number", "#34495e", False, False), "编号：名称见下表 Key below"))
@@ -254,21 +250,21 @@ def legend_entries(plan: Plan) -> list[tuple[tuple, str]]:
 def draw_legend(fig: Figure, page: Page, plan: Plan, entries, cols: int) -> None:
     size, top = plan.size, page.inch("legend") + 0.06
     col_w, row_h = page.usable() / cols, size.small * 1.9 / 72
-    for index, ((style, colour, line, point), text) in enumerate(entries):
+    for index, ((swatch, colour, line, point), text) in enumerate(entries):
         x = size.margin + (index % cols) * col_w
         y = top + (index // cols) * row_h + row_h / 2
-        if style == "scale":
+        if swatch == "scale":
             draw_scale(fig, page, plan, x, y)
             continue
         bx, by = page.xy(x, y)
         sx = page.xy(x + 0.28, y)[0]
-        if style == "number":
+        if swatch == "number":
             fig.text((bx + sx) / 2, by, "12", ha="center", va="center", fontsize=size.number, transform=fig.transFigure,
                      bbox=dict(boxstyle="square,pad=0.2", facecolor="white", edgecolor=colour,
                                linewidth=size.line * 0.4))
         if line:
             fig.add_artist(Line2D([bx, sx], [by, by], transform=fig.transFigure, color=colour, linewidth=size.line,
-                                  linestyle=(0, (4, 2)) if style == "dash" else "-"))
+                                  linestyle=(0, (4, 2)) if swatch == "dash" else "-"))
         if point:
             fig.add_artist(Line2D([(bx + sx) / 2], [by], transform=fig.transFigure, marker="o", linestyle="none",
                                   color=colour, markersize=size.marker, markeredgecolor="white",

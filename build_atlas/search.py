@@ -17,7 +17,7 @@ from pathlib import Path
 import jieba
 from mkdocs.exceptions import PluginError
 
-from . import artifacts
+from . import artifacts, routes
 from .model import Atlas
 from .schema import CITIES, DEADLINE_WORDS, FEATURE_STATUSES, KINDS, MEASURE_STATUSES, THEMES, by_key
 from .texts import TO_SIMPLIFIED, TO_TRADITIONAL
@@ -44,11 +44,11 @@ SEARCH_TERMS = (
     "京呼", "协同发展",
 )
 PAGES = {  # generated list pages: what a reader finds them by (their lists are found as measures and projects)
-    "index.md": ("呼包鄂乌一体化政策图集", "首页：五份政策文件的举措、规划项目总图与按城市、主题的入口。"),
-    "projects/index.md": ("规划项目", "五份文件点名的全部规划项目，按铁路、公路、航空、生态、物流与口岸等分组。"),
-    "tracing.md": ("落实追踪", "自治区举措在各市文件中的落实情况，以及各项举措的完成时限。"),
-    "changes.md": ("更新记录", "图集数据的历次更新。"),
-    "data.md": ("数据下载", "举措表、规划项目表、地名表等全部数据的下载与字段说明。"),
+    routes.HOME: ("呼包鄂乌一体化政策图集", "首页：五份政策文件的举措、规划项目总图与按城市、主题的入口。"),
+    routes.PROJECTS: ("规划项目", "五份文件点名的全部规划项目，按铁路、公路、航空、生态、物流与口岸等分组。"),
+    routes.TRACING: ("落实追踪", "自治区举措在各市文件中的落实情况，以及各项举措的完成时限。"),
+    routes.CHANGES: ("更新记录", "图集数据的历次更新。"),
+    routes.DATA: ("数据下载", "举措表、规划项目表、地名表等全部数据的下载与字段说明。"),
 }
 
 
@@ -156,7 +156,7 @@ def measure_record(atlas: Atlas, m: dict) -> dict:
     also = [m["section"], m["title_en"], *names,
             *alias_words(atlas, " ".join([m["title"], m["text"], *m["units"]]), m["features"])]
     units = [*m["units"], *(other_script(u) for u in m["units"])]
-    return record(f"documents/{m['doc']}.html#{m['id']}", f"{m['clause']} {m['title']}", body, also=also,
+    return record(routes.measure(m['doc'], m['id']), f"{m['clause']} {m['title']}", body, also=also,
                   words=year_words([m["text"], m["title"]], m["deadline"]), units=[u for u in units if u])
 
 
@@ -166,7 +166,7 @@ def project_record(atlas: Atlas, fid: str, f: dict, quotes: list[str]) -> dict:
     cities = "、".join(CITY[c].zh for c in f["cities"]) or "位置未核实"
     quoted = "；".join(dict.fromkeys(f"“{q}”" for q in quotes))
     text = f"{KIND[f['kind']].zh} · {cities}。{status}文件表述：{quoted}。{f['name_en']}"
-    return record(f"projects/{fid}.html", f["name_zh"], text,
+    return record(routes.html(routes.project(fid)), f["name_zh"], text,
                   aka=alias_words(atlas, f["name_zh"], [fid]))
 
 
@@ -176,23 +176,23 @@ def place_records(atlas: Atlas) -> list[dict]:
         counties = atlas.counties[atlas.counties["city"] == c.key].sort_values("adcode")["name_zh"]
         text = (f"{c.en}。涉及本市的举措 {len(atlas.measures_of_city(c.key))} 项，规划项目 "
                 f"{len(atlas.features_of_city(c.key))} 个。下辖：{'、'.join(counties)}。")
-        out.append(record(f"cities/{c.key}.html", c.zh, text,
+        out.append(record(routes.html(routes.city(c.key)), c.zh, text,
                           aka=[c.zh.removesuffix("市"), *alias_words(atlas, c.zh, [])]))
     for t in THEMES:
         text = f"{t.en}。{t.note}。举措 {len(atlas.measures_of_theme(t.key))} 项，规划项目 " \
                f"{len(atlas.features_of_theme(t.key))} 个。"
-        out.append(record(f"themes/{t.key}.html", t.zh, text))
+        out.append(record(routes.html(routes.theme(t.key)), t.zh, text))
     return out
 
 
 def atlas_records(atlas: Atlas) -> list[dict]:
     """Every result the atlas's data makes, each page's entry before its sections (the theme relies on it)."""
-    docs = [record(page.removesuffix(".md") + ".html", title, text) for page, (title, text) in PAGES.items()]
+    docs = [record(routes.html(page), title, text) for page, (title, text) in PAGES.items()]
     docs += place_records(atlas)
     aliases = atlas.aliases.to_csv()
     for key, d in atlas.documents.iterrows():
         about = f"{d['title']}。{d['issuer']}{'，' + d['number'] if d['number'] else ''}，{d['date']}。"
-        docs.append(record(f"documents/{key}.html", d["short"], about, aka=[d["title"]]))
+        docs.append(record(routes.html(routes.document(key)), d["short"], about, aka=[d["title"]]))
         for m in atlas.measures[atlas.measures["doc"] == key].to_dict("records"):
             names = [atlas.features.loc[f, "name_zh"] for f in m["features"]]
             # a preview rebuild makes again only the results of the measures whose record or words changed
@@ -247,7 +247,7 @@ def write_index(site_dir: Path, atlas: Atlas, generated: set[str], kept: list[di
     Written as UTF-8 (MkDocs writes every Chinese character as a 6-byte \\u escape)."""
     path = site_dir / "search/search_index.json"
     index = json.loads(path.read_text(encoding="utf-8"))
-    pages = {name.removesuffix(".md") + ".html" for name in generated}
+    pages = {routes.html(name) for name in generated}
     if kept is None:
         kept = [doc for doc in index["docs"] if doc["location"].split("#")[0] not in pages]
     index["config"]["fields"].update(FIELDS)

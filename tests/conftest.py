@@ -135,9 +135,9 @@ def page(browser):
 
 def atlas_page_of(map_name: str) -> str:
     """The atlas page that shows a map and offers its downloads."""
-    kind, _, key = map_name.partition("-")
-    return {"overview": "index.html", "city": f"cities/{key}.html", "theme": f"themes/{key}.html",
-            "project": f"projects/{key}.html"}[kind]
+    from build_atlas import routes
+
+    return routes.map_home(map_name)
 
 
 @pytest.fixture(scope="session")

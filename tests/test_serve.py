@@ -26,8 +26,6 @@ from mkdocs.exceptions import Abort
 
 from build_atlas import artifacts, preview
 from build_atlas.build import build_site, pin_build_date
-from build_atlas.model import gather
-from build_atlas.pages import render_pages
 
 from .conftest import BUILD_DATE, ROOT, copy_project, edit_cell, ensure_dir, site_digest
 
@@ -57,7 +55,7 @@ class Session:
         artifacts.RENDERED.clear()
         build(config or self.config(), serve_url=SERVE_URL, dirty=True)
         if wait:
-            assert self.plugin.session.drawing.wait(timeout=900)
+            assert self.plugin.build.session.drawing.wait(timeout=900)
         return dict(artifacts.RENDERED)
 
     def close(self) -> None:
@@ -97,16 +95,6 @@ def session(tmp_path_factory):
     running.close()
 
 
-def test_every_generated_page_is_rendered_as_render_pages_makes_it(session):
-    atlas = gather(session.work)
-    inputs = {"today": BUILD_DATE, "site_url": "", "layers": [{"file": "cities.geojson", "label": "四市市界"}],
-              "history": []}
-    plan = preview.page_plan(atlas, **inputs)
-    whole = render_pages(atlas, **inputs)
-    assert list(plan) == list(whole)
-    assert {path: render() for path, render in plan.items()} == whole
-
-
 def test_a_rebuild_without_an_edit_writes_no_page(session):
     before = site_digest(session.site)
     assert session.rebuild() == {"pages": len(preview.SUMMARY_PAGES)}  # rendered, found unchanged, not written
@@ -116,14 +104,14 @@ def test_a_rebuild_without_an_edit_writes_no_page(session):
 def test_a_measure_title_edit_re_renders_only_the_pages_that_show_the_measure(session, tmp_path):
     work = session.work
     first = next(csv.DictReader(io.StringIO((work / "measures.csv").read_text(encoding="utf-8-sig"))))
-    old = dict(session.plugin.session.pages.markdown)
+    old = dict(session.plugin.build.session.pages.markdown)
     edit_cell(work / "measures.csv", first["id"], "title", lambda title: title + "（修订）")
     rendered = session.rebuild()
-    new = session.plugin.session.pages.markdown
+    new = session.plugin.build.session.pages.markdown
     changed = {path for path in new if new[path] != old[path]}
     named = re.compile(rf"(?<![0-9A-Za-z]){re.escape(first['id'])}(?![0-9A-Za-z])")
     naming = {path for path, text in old.items() if named.search(text)}
-    chosen = session.plugin.session.pages.rendered
+    chosen = session.plugin.build.session.pages.rendered
     assert f"documents/{first['doc']}.md" in changed and "changes.md" in changed
     assert changed <= chosen <= naming | set(preview.SUMMARY_PAGES)
     assert rendered["pages"] == len(chosen) < len(old) // 5
@@ -136,18 +124,18 @@ def test_a_measure_title_edit_re_renders_only_the_pages_that_show_the_measure(se
 
 def test_a_project_rename_rebuilds_every_page_and_renders_only_what_shows_it(session, tmp_path):
     work = session.work
-    old = dict(session.plugin.session.pages.markdown)
+    old = dict(session.plugin.build.session.pages.markdown)
     edit_cell(work / "geodata" / "features.csv", PROJECT, "name_zh", lambda name: name + "（修订）")
     rendered = session.rebuild(wait=False)
-    drawing = session.plugin.session.drawing
+    drawing = session.plugin.build.session.drawing
     # the build did not wait for the images: the project's page already shows its new name, its map's images follow
     assert f"project-{PROJECT}" in {name for name, _ in drawing.pending}
     assert "（修订）" in (session.site / "projects" / f"{PROJECT}.html").read_text(encoding="utf-8")
     assert drawing.wait(timeout=900)
-    new = session.plugin.session.pages.markdown
+    new = session.plugin.build.session.pages.markdown
     changed = {path for path in new if new[path] != old[path]}
     naming = {path for path, text in old.items() if re.search(rf"(?<![0-9A-Za-z]){PROJECT}(?![0-9A-Za-z])", text)}
-    chosen = session.plugin.session.pages.rendered
+    chosen = session.plugin.build.session.pages.rendered
     assert {f"projects/{PROJECT}.md", "projects/index.md"} <= changed
     assert changed <= chosen <= naming | set(preview.SUMMARY_PAGES)
     assert rendered["pages"] == len(chosen) < len(old) // 2
@@ -174,7 +162,7 @@ def test_a_mistake_stops_a_rebuild_and_its_fix_is_rebuilt_in_part(session):
 def test_make_site_after_a_preview_draws_nothing_the_preview_drew(session, tmp_path):
     artifacts.RENDERED.clear()
     site = build_site(session.work, site=tmp_path / "site", today=BUILD_DATE)
-    assert session.plugin.session is None  # `make site` ends the preview's memory (on_startup, command "build")
+    assert session.plugin.build is None  # `make site` ended the preview (on_startup) and then its own build
     assert len(list(site.rglob("*.html"))) > 390  # 211 pages and 184 map pages
     # the preview and the published site share the cache: the edited project's maps and images are not made again
     assert artifacts.RENDERED["maps"] == artifacts.RENDERED["images"] == 0

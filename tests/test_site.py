@@ -17,8 +17,8 @@ import pytest
 
 from build_atlas import exports, maps
 from build_atlas.model import gather
-from build_atlas.plugin import NPM_ASSETS
 from build_atlas.schema import TABLES
+from build_atlas.vendor import NPM_ASSETS
 
 from .conftest import BUILD_DATE, copy_project
 

@@ -3,7 +3,7 @@
    scrollable, popups kept clear of the controls, and the controls first in the Tab order. */
 (function () {
   "use strict";
-  var NARROW = "(max-width: 600px), (max-height: 460px)";  // the map's own size: a phone, or a small frame
+  var NARROW = "@narrow@";  // the map's own size: a phone, or a small frame
 
   // Inside the atlas's own page (its iframe is named so) the page already shows the title, date and source.
   if (window.name === "atlas-map") {
@@ -171,7 +171,7 @@
 
   function popup(properties) {
     return "<strong>" + properties.label + "</strong><br>" + properties.en + "<br>" + properties.note
-      + '<br><a href="' + linkBase + "projects/" + properties.id + '.html" target="_top">项目页与相关条款 →</a>';
+      + '<br><a href="' + linkBase + "@project-page-before-id@" + properties.id + '@project-page-after-id@" target="_top">项目页与相关条款 →</a>';
   }
 
   function bindFeature(feature, layer) {

@@ -1,0 +1,108 @@
+"""Every address of the site, made here and nowhere else.
+
+A page has a source path (its Markdown under docs/, which MkDocs and Markdown links use) and an address (the HTML
+MkDocs makes of it: `use_directory_urls` is off, so `cities/hohhot.md` becomes `cities/hohhot.html`). Pages,
+navigation, search, the maps (and the map script, which gets `for_script()` as data), the 404 page, tests and the
+bench ask this module; a path string is written nowhere else.
+"""
+
+from __future__ import annotations
+
+HOME = "index.md"
+PROJECTS = "projects/index.md"
+TRACING = "tracing.md"
+CHANGES = "changes.md"
+DATA = "data.md"
+ABOUT = "about.md"
+
+# The kinds of page made once per city, theme, project and document, and the folder each lives in.
+FOLDERS = {"city": "cities", "theme": "themes", "project": "projects", "document": "documents"}
+
+
+def page(kind: str, key: str) -> str:
+    """The source path of a city's, theme's, project's or document's page."""
+    return f"{FOLDERS[kind]}/{key}.md"
+
+
+def city(key: str) -> str:
+    return page("city", key)
+
+
+def theme(key: str) -> str:
+    return page("theme", key)
+
+
+def project(fid: str) -> str:
+    return page("project", fid)
+
+
+def document(key: str) -> str:
+    return page("document", key)
+
+
+def html(source: str) -> str:
+    """The address of the page whose source path is `source`."""
+    return source.removesuffix(".md") + ".html"
+
+
+def name(source: str) -> str:
+    """How a page links to another in its own folder: the file name alone."""
+    return source.rpartition("/")[2]
+
+
+def kind_of(source: str) -> str:
+    """The kind of a page made per key ('city', 'project', …), or '' for a single page (home, list, data …)."""
+    folder, _, name = source.rpartition("/")
+    return next((kind for kind, known in FOLDERS.items() if known == folder and name != "index.md"), "")
+
+
+def measure(doc: str, measure_id: str) -> str:
+    """Where a measure is read: its anchor on its document's page."""
+    return f"{html(document(doc))}#{measure_id}"
+
+
+def link(root: str, at: str, kind: str, key: str) -> str:
+    """A link from a page of kind `at` ('' for a page at the top) to the page of `kind` and `key`, as MkDocs writes a
+    Markdown link to it: within the same folder, the file name alone."""
+    return f"{key}.html" if kind == at else f"{root}{html(page(kind, key))}"
+
+
+def map_page(name: str) -> str:
+    """A map's own page (the overview, `city-<key>`, `theme-<key>`, `project-<id>`)."""
+    return f"maps/{name}.html"
+
+
+def map_script(file: str) -> str:
+    """A script that several map pages load (outlines, a layer's features)."""
+    return f"maps/{file}"
+
+
+def image(name: str, suffix: str) -> str:
+    """A map's drawn image: `png`, `report.png` or `svg`."""
+    return f"exports/{name}.{suffix}"
+
+
+def table(file: str) -> str:
+    """A downloadable table or layer."""
+    return f"data/{file}"
+
+
+def source_text(file: str) -> str:
+    """A source document's text, as received."""
+    return f"documents/{file}"
+
+
+def vendor(path: str) -> str:
+    """A front-end asset copied into the site (Leaflet, its plugins, the atlas's map script)."""
+    return f"assets/vendor/{path}"
+
+
+def map_home(name: str) -> str:
+    """The address of the atlas page that shows map `name`: where an embedded or exported map links back to."""
+    kind, _, key = name.partition("-")
+    return html(page(kind, key)) if kind in ("city", "theme", "project") else html(HOME)
+
+
+def for_script() -> dict[str, str]:
+    """The addresses the map script makes itself, as patterns with `{id}` for the key."""
+    return {"project": html(project("{id}"))}
