@@ -1,6 +1,6 @@
 """Draft measure rows from a policy document's text, for staff to review and paste into measures.csv.
 
-read (decode, debris) → structure (numbering, clauses) → units (trailing bracket) → classify (guesses).
+read (decode, debris) → structure (layout, numbering, clauses) → units (trailing bracket) → classify (guesses).
 `draft()` never writes measures.csv; the command prints CSV with its header to standard output.
 """
 
@@ -18,9 +18,9 @@ from ..errors import AtlasError, Problem
 from ..load import REGISTRY
 from ..schema import MEASURE_COLUMNS
 from . import classify
-from .clause import Clause
+from .clause import CN, Clause, cn_number
 from .read import decode, read_lines, simplified
-from .structure import CN, LEAD, Structure, split
+from .structure import LEAD, Structure, split
 from .units import Tail, normalise_deadline, parse_tail, parse_units, split_tail
 
 HEADER = [column.name for column in MEASURE_COLUMNS]
@@ -99,7 +99,8 @@ def implementation_candidates(entry: dict, documents: list[dict], measures: list
 
 
 def describe(structure: Structure) -> list[str]:
-    names = {"chapter": "第X章", "jie": "第X节", "part": "一、", "paren": "（一）", "arabic": "1."}
+    names = {"chapter": "第X章", "jie": "第X节", "part": "一、", "paren": "（一）", "arabic": "1.",
+             "headed": "编号标题下的段落"}
     found = "，".join(f"{names[k]} {n} 处" for k, n in structure.schemes.items())
     counts = f"{len(structure.clauses) - structure.annex_rows} 条正文条款" + (
         f"，附件表格 {structure.annex_rows} 行" if structure.annex_rows else "")
@@ -127,7 +128,7 @@ def draft_row(clause: Clause, number: int, context: Context, notes: list[str]) -
                      f" / line {clause.line}: deadline not understood")
     plain = simplified(text)
     lead = LEAD.match(text)
-    title = classify.title(text, lead.group(1) if lead and clause.kind == "lead" else "")
+    title = classify.title(clause.title or text, lead.group(1) if lead and clause.kind == "lead" else "")
     row = dict.fromkeys(HEADER, "")
     row.update(
         id=proposed_id(context.key, clause, number), doc=context.key, clause=clause.clause, section=clause.section,
@@ -140,31 +141,14 @@ def draft_row(clause: Clause, number: int, context: Context, notes: list[str]) -
     return row, (tail.legacy_units if tail else [])
 
 
-def cn_number(label: str) -> int:
-    """第十二章 → 12, （二十一） → 21, 9. → 9."""
-    digits = re.sub(r"\D", "", label)
-    if digits:
-        return int(digits)
-    chars = re.sub(f"[^{CN}]", "", label)
-    values = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
-    total, current = 0, 0
-    for char in chars:
-        if char == "百":
-            total, current = total + max(current, 1) * 100, 0
-        elif char == "十":
-            total, current = total + max(current, 1) * 10, 0
-        else:
-            current = values.get(char, 0)
-    return total + current
-
-
 def proposed_id(key: str, clause: Clause, number: int) -> str:
     if clause.kind == "annex":
         return f"{key}-a{cn_number(clause.clause):02d}"
     if clause.kind == "numbered":
         return f"{key}-{cn_number(clause.clause):02d}"
     parts = re.findall(rf"第[{CN}\d]+[章节]", clause.clause)
-    prefix = "".join(f"{cn_number(part):02d}" for part in parts) or "p"
+    prefix = "".join(f"{cn_number(part):02d}" for part in parts) or (
+        f"{cn_number(clause.clause):02d}" if re.search(rf"[{CN}\d]", clause.clause) else "p")
     if len(parts) == 1 and parts[0].endswith("章"):
         prefix += "00"  # a chapter's opening paragraphs, as in measures.csv (pl21-0300-01)
     return f"{key}-{prefix}-{number:02d}"
