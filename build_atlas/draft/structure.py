@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from .annex import split_annex
 from .clause import CN, RANK, SCHEMES, Clause
+from .front import DATE
 from .layout import Layout, detect, ends_sentence, heading_like
 from .read import LeftOut, Line
 from .units import split_tail
@@ -23,7 +24,6 @@ from .units import split_tail
 UNNUMBERED_HEADINGS = re.compile(
     r"^(?:前言|序言|引言|目录|结束语|附录|附件[\d一二三四五六七八九十]*)(?:[:：].{0,40})?$")
 CLOSING = re.compile(r"^(?:附件|抄送|印发|此件公开发布|（此件公开发布）|\(此件公开发布\))")
-DATE = re.compile(r"^20\d\d年\d{1,2}月\d{1,2}日$")
 LEAD = re.compile(r"^(?:——)?([^，。；：,;:（）()]{2,30}?)。")
 LIST_ITEM = ("——", "—", "●", "·", "（1）", "(1)", "1)")
 
