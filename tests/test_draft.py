@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from build_atlas.draft import HEADER, draft_text, to_csv
 from build_atlas.draft.check import BAR_CLAUSES, BAR_UNITS, run
@@ -20,6 +21,7 @@ from build_atlas.draft.units import normalise_deadline, parse_tail, split_tail
 from build_atlas.validate import ID_PATTERN
 
 ROOT = Path(__file__).resolve().parent.parent
+LAYOUTS = ROOT / "tests/fixtures/draft"  # one text per published layout, with the rows it must give beside it
 
 REGISTRY = """
 - key: region-2030
@@ -358,6 +360,72 @@ def test_drafted_text_is_verbatim_from_the_source(project):
     rows = draft_text(source, "hohhot-2019", ROOT, measures=[]).rows
     assert len(rows) == 48 and all(re.sub(r"\s+", "", row["text"]) in squeezed for row in rows)
     assert list(csv.reader(io.StringIO(to_csv(rows))))[0] == HEADER
+
+
+# --- documents as portals publish them -----------------------------------------------------------------------------
+
+def drafted_layout(project: Path, name: str):
+    text = (LAYOUTS / f"{name}.txt").read_text(encoding="utf-8")
+    return draft_text(text, "portal-2030", project, measures=[])
+
+
+@pytest.mark.parametrize("name", sorted(path.stem for path in LAYOUTS.glob("*.txt")))
+def test_each_published_layout_gives_the_rows_a_careful_reader_writes(project, name):
+    expected = yaml.safe_load((LAYOUTS / f"{name}.yml").read_text(encoding="utf-8"))
+    draft = drafted_layout(project, name)
+    rows = [(r["clause"], r["section"], r["title"], r["text"][:len(want[3])], r["units"])
+            for r, want in zip(draft.rows, expected["rows"], strict=False)]
+    assert (len(draft.rows), rows) == (len(expected["rows"]), [tuple(want) for want in expected["rows"]])
+    if "ids" in expected:
+        assert [row["id"] for row in draft.rows] == expected["ids"]
+    left_out: dict[str, list[int]] = {}
+    for item in draft.left_out:
+        left_out.setdefault(item.code, []).append(item.line)
+    assert left_out == expected["left_out"]
+    assert [line.number for line in draft.unplaced] == expected["unplaced"]
+    assert draft.proposal == expected["proposal"]
+    assert any(note.startswith(f"版式：{expected['layout']} / layout:") for note in draft.notes)
+
+
+def test_a_portal_copy_keeps_headings_out_of_the_text_and_the_preamble_out_of_the_rows(project):
+    draft = drafted_layout(project, "notice-one-paragraph-a-line")
+    assert [(row["clause"], row["text"][:7]) for row in draft.rows[:2]] == [("一、", "以协同发展为主"),
+                                                                          ("二、", "到2032年,")]
+    assert not any(word in row["text"] for row in draft.rows for word in ("印发给你们", "各盟行政公署", "此件公开发布"))
+
+
+def test_the_report_names_the_layout_the_lines_left_out_and_the_paragraphs_placed_nowhere(project):
+    notes = drafted_layout(project, "portal-page-blank-lines").notes
+    assert "版式：政府网站页面，前有印发通知，段与段之间空一行 / layout: a portal page, after its issuing notice, " \
+           "paragraphs separated by blank lines" in notes
+    assert "已略去，不作为条款（共 23 行）/ left out of the rows:" in notes
+    for line in ("  第 1–5 行 网站导航 / site navigation：无障碍浏览|长者模式",
+                 "  第 6 行 当前位置 / breadcrumb：当前位置：首页>政务公开>政府文件>市政府文件",
+                 "  第 8–11、15 行 信息公开元数据 / metadata block：索引号：11150600MB0000000X/2…",
+                 "  第 19 行 印发通知 / issuing sentence：现将《鄂尔多斯市融入呼包鄂乌一体化行动方案（20…",
+                 "  第 43–46 行 网页或 PDF 残留 / page debris：【打印本页】【关闭窗口】",
+                 "未归入任何一行的段落 1 处，请确认是否应为条款 / paragraphs placed in no row:",
+                 "  第 31 行：为全面融入呼包鄂乌一体化发展，制定本行动方案。",
+                 "  number: 鄂府发〔2030〕8号", '  date: "2030-05-12"'):
+        assert line in notes, line
+
+
+def test_a_registered_document_is_told_only_where_the_page_says_otherwise(project):
+    text = (LAYOUTS / "notice-one-paragraph-a-line.txt").read_text(encoding="utf-8")
+    text = text.replace("内政发〔2030〕12号", "内政发〔2030〕9号")  # as registered
+    notes = draft_text(text, "region-2030", project, measures=[]).notes
+    heading = "读自页面和印发通知，建议写入 documents.yml（请核对）/ proposed for documents.yml:"
+    proposed = notes[notes.index(heading) + 1:]
+    assert proposed == ["  title: 《呼包鄂乌城际协作示范区建设》实施方案",
+                        '  date: "2030-03-18"    # 已登记 / registered: 2030-01-10', "  script: simplified"]
+
+
+def test_the_command_prints_the_report_on_stderr_and_only_rows_on_stdout():
+    result = run_cli("draft", str(LAYOUTS / "html-traditional.txt"), "--doc", "portal-2030")
+    assert result.returncode == 0
+    assert "版式：政府网站页面，每段一行" in result.stderr and "script: traditional" in result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [row["clause"] for row in rows] == ["1.", "2.", "3."] and "<" not in result.stdout
 
 
 # --- the re-import bar ---------------------------------------------------------------------------------------------

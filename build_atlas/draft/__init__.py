@@ -1,6 +1,7 @@
 """Draft measure rows from a policy document's text, for staff to review and paste into measures.csv.
 
-read (decode, debris) → structure (numbering, clauses) → units (trailing bracket) → classify (guesses).
+read (decode, debris) → front (portal page and issuing notice) → structure (layout, numbering, clauses) →
+units (trailing bracket) → classify (guesses) → report (what staff are told).
 `draft()` never writes measures.csv; the command prints CSV with its header to standard output.
 """
 
@@ -17,10 +18,11 @@ import yaml
 from ..errors import AtlasError, Problem
 from ..load import REGISTRY
 from ..schema import MEASURE_COLUMNS
-from . import classify
-from .clause import Clause
-from .read import decode, read_lines, simplified
-from .structure import CN, LEAD, Structure, split
+from . import classify, report
+from .clause import CN, Clause, cn_number
+from .front import Front, split_front
+from .read import LeftOut, Line, decode, read_page, script, simplified
+from .structure import LEAD, Structure, split
 from .units import Tail, normalise_deadline, parse_tail, parse_units, split_tail
 
 HEADER = [column.name for column in MEASURE_COLUMNS]
@@ -33,6 +35,9 @@ class Draft:
     encoding: str
     notes: list[str] = field(default_factory=list)  # messages for the person drafting (stderr)
     legacy_units: list[list[str]] = field(default_factory=list)  # per row, units in the old format (check only)
+    left_out: list[LeftOut] = field(default_factory=list)  # lines (or HTML tags) kept out of the rows, and why
+    unplaced: list[Line] = field(default_factory=list)     # body paragraphs in no row
+    proposal: dict[str, str] = field(default_factory=dict)  # documents.yml fields read from the page
 
 
 def registry(root: Path) -> list[dict]:
@@ -59,11 +64,16 @@ def draft_text(text: str, key: str, root: Path, measures: list[dict[str, str]], 
     entry = next((d for d in documents if d.get("key") == key), None)
     notes = [] if entry else [f"注意：{key} 未在 {REGISTRY} 中登记，按区域文件处理、不提议 implements"
                               f" / {key} is not registered: drafted as a regional document"]
+    page = read_page(text)
+    front = split_front(page.lines)
+    structure = split(front.body)
+    left_out = [*page.left_out, *front.left_out, *structure.left_out]
+    fields = proposal(front)
+    notes += [report.layout_note(structure, front), *report.describe(structure), *report.left_out_notes(left_out),
+              *report.unplaced_notes(structure.unplaced), *report.proposal_notes(fields, entry or {})]
     entry = entry or {"key": key, "level": "region"}
-    structure = split(read_lines(text))
-    notes += describe(structure)
     context = Context(root, entry, documents, measures, text)
-    draft = Draft([], structure, encoding, notes)
+    draft = Draft([], structure, encoding, notes, left_out=left_out, unplaced=structure.unplaced, proposal=fields)
     for number, clause in enumerate(structure.clauses, start=1):
         row, legacy = draft_row(clause, number, context, draft.notes)
         draft.rows.append(row)
@@ -98,17 +108,9 @@ def implementation_candidates(entry: dict, documents: list[dict], measures: list
     return [(m["id"], simplified(m["text"])) for m in measures if m.get("doc") in cited]
 
 
-def describe(structure: Structure) -> list[str]:
-    names = {"chapter": "第X章", "jie": "第X节", "part": "一、", "paren": "（一）", "arabic": "1."}
-    found = "，".join(f"{names[k]} {n} 处" for k, n in structure.schemes.items())
-    counts = f"{len(structure.clauses) - structure.annex_rows} 条正文条款" + (
-        f"，附件表格 {structure.annex_rows} 行" if structure.annex_rows else "")
-    if structure.clause_kind == "paragraph":
-        return ["未识别出条款编号（（一）、一、、1.、第X章/第X节 均未找到），"
-                f"已按段落逐段列出 {len(structure.clauses)} 行，请逐行核对、合并或删除"
-                " / no recognisable numbering: one row per paragraph, edit them by hand"]
-    label = names.get(structure.clause_kind, "引领句段落")
-    return [f"识别到：{found or '无编号'}；条款层级：{label}；{counts} / clauses found: {len(structure.clauses)}"]
+def proposal(front: Front) -> dict[str, str]:
+    """documents.yml fields read from the page (title, issuer, number, date) and the script of the text."""
+    return {**front.proposal, "script": script(front.body)}
 
 
 def draft_row(clause: Clause, number: int, context: Context, notes: list[str]) -> tuple[dict[str, str], list[str]]:
@@ -127,7 +129,7 @@ def draft_row(clause: Clause, number: int, context: Context, notes: list[str]) -
                      f" / line {clause.line}: deadline not understood")
     plain = simplified(text)
     lead = LEAD.match(text)
-    title = classify.title(text, lead.group(1) if lead and clause.kind == "lead" else "")
+    title = classify.title(clause.title or text, lead.group(1) if lead and clause.kind == "lead" else "")
     row = dict.fromkeys(HEADER, "")
     row.update(
         id=proposed_id(context.key, clause, number), doc=context.key, clause=clause.clause, section=clause.section,
@@ -140,31 +142,14 @@ def draft_row(clause: Clause, number: int, context: Context, notes: list[str]) -
     return row, (tail.legacy_units if tail else [])
 
 
-def cn_number(label: str) -> int:
-    """第十二章 → 12, （二十一） → 21, 9. → 9."""
-    digits = re.sub(r"\D", "", label)
-    if digits:
-        return int(digits)
-    chars = re.sub(f"[^{CN}]", "", label)
-    values = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
-    total, current = 0, 0
-    for char in chars:
-        if char == "百":
-            total, current = total + max(current, 1) * 100, 0
-        elif char == "十":
-            total, current = total + max(current, 1) * 10, 0
-        else:
-            current = values.get(char, 0)
-    return total + current
-
-
 def proposed_id(key: str, clause: Clause, number: int) -> str:
     if clause.kind == "annex":
         return f"{key}-a{cn_number(clause.clause):02d}"
     if clause.kind == "numbered":
         return f"{key}-{cn_number(clause.clause):02d}"
     parts = re.findall(rf"第[{CN}\d]+[章节]", clause.clause)
-    prefix = "".join(f"{cn_number(part):02d}" for part in parts) or "p"
+    prefix = "".join(f"{cn_number(part):02d}" for part in parts) or (
+        f"{cn_number(clause.clause):02d}" if re.search(rf"[{CN}\d]", clause.clause) else "p")
     if len(parts) == 1 and parts[0].endswith("章"):
         prefix += "00"  # a chapter's opening paragraphs, as in measures.csv (pl21-0300-01)
     return f"{key}-{prefix}-{number:02d}"

@@ -1,13 +1,15 @@
 """Read a policy document as staff paste it: UTF-8 or GBK, from a web page, a Word file or a PDF.
 
 The text is returned as numbered lines (the numbers a text editor shows) with the debris of those sources
-removed: page numbers, running headers, share/print links, Word bookmarks and stray spaces.
+removed: page numbers, running headers, share/print links, HTML tags and entities, Word bookmarks and stray
+spaces. What is removed is kept, with its line number, for the report.
 """
 
 from __future__ import annotations
 
+import html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from opencc_purepy import OpenCC
 
@@ -27,10 +29,13 @@ DEBRIS_LINES = re.compile(
     r"|[【\[]?(?:打印本页|打印|关闭窗口|关闭|返回顶部|字号|大|中|小|收藏)[】\]]?"
     r"(?:\s*[【\[]?(?:打印本页|打印|关闭窗口|关闭|返回顶部|分享到|字号|大|中|小|收藏)[】\]]?)*"
     r"|(?:上一篇|下一篇|相关链接|责任编辑|来源|浏览次数|点击数|访问量)[:：].*"
+    r"|[•·▪◆■□○●]"                               # a list bullet left alone on its line
     r")$"
 )
 PAGE_NUMBER = re.compile(r"^(?:[-—–－]\s*\d{1,3}\s*[-—–－]|\d{1,3}|第\s*\d+\s*页.*)$")
 BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
+HTML_TAG = re.compile(r"<!--.*?-->|</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
+HTML_ENTITY = re.compile(r"&(?:[A-Za-z]{2,8}|#\d{2,6}|#[xX][0-9A-Fa-f]{2,5});")
 ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\ufeff\u00ad]")
 SPACES = re.compile(r"[ \t\u00a0\u2002\u2003\u3000]+")
 ASCII_WORD = re.compile(r"[A-Za-z0-9]")
@@ -43,6 +48,19 @@ class Line:
     plain: str   # the same in simplified characters, for matching keywords
     indented: bool = False  # began with a tab or spaces (cells of a table pasted from Word do)
     after_blank: bool = False  # an empty or whitespace-only line came just before it
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    line: int  # as an editor shows it
+    code: str  # debris | html | navigation | breadcrumb | metadata | title | number | … (see report.REASONS)
+    text: str  # what was left out, as printed
+
+
+@dataclass
+class Page:
+    lines: list[Line]
+    left_out: list[LeftOut] = field(default_factory=list)
 
 
 def decode(data: bytes, name: str) -> tuple[str, str]:
@@ -92,20 +110,45 @@ def running_headers(lines: list[str]) -> set[str]:
             if (line in head and count >= 3) or (line not in head and count >= 2 and lines.count(line) == count)}
 
 
-def read_lines(text: str) -> list[Line]:
-    """The document's non-empty lines with debris removed; blank lines are dropped, numbers kept."""
+def strip_html(line: str) -> tuple[str, str]:
+    """The line without HTML tags, entities decoded (&nbsp; → space), and the tags removed."""
+    tags = "".join(HTML_TAG.findall(line))
+    text = HTML_TAG.sub("", line) if tags else line
+    return HTML_ENTITY.sub(lambda m: html.unescape(m.group()), text), tags
+
+
+def read_page(text: str) -> Page:
+    """The document's non-empty lines with debris removed (blank lines dropped, numbers kept), and what went."""
     originals = text.splitlines()
-    raw = [squeeze(line) for line in originals]
+    stripped = [strip_html(line) for line in originals]
+    raw = [squeeze(line) for line, _ in stripped]
     repeated = running_headers(raw)
-    lines, blank = [], True
-    for number, (original, line) in enumerate(zip(originals, raw, strict=True), start=1):
+    page, blank = Page([]), True
+    for number, (original, (_, tags), line) in enumerate(zip(originals, stripped, raw, strict=True), start=1):
+        if tags:
+            page.left_out.append(LeftOut(number, "html", tags))
         if not line or DEBRIS_LINES.match(line) or line in repeated:
+            if line:
+                page.left_out.append(LeftOut(number, "debris", line))
             blank = blank or not line
             continue
-        lines.append(Line(number, line, TO_SIMPLIFIED.convert(line), original[:1] in (" ", "\t", "\u3000"), blank))
+        page.lines.append(Line(number, line, TO_SIMPLIFIED.convert(line), original[:1] in (" ", "\t", "\u3000"),
+                               blank))
         blank = False
-    return lines
+    return page
+
+
+def read_lines(text: str) -> list[Line]:
+    return read_page(text).lines
 
 
 def simplified(text: str) -> str:
     return TO_SIMPLIFIED.convert(text)
+
+
+def script(lines: list[Line]) -> str:
+    """'traditional' when one Chinese character in twenty or more changes to simplified, else 'simplified'."""
+    pairs = [(a, b) for line in lines if len(line.text) == len(line.plain)
+             for a, b in zip(line.text, line.plain, strict=True) if "\u3400" <= a <= "\u9fff"]
+    changed = sum(a != b for a, b in pairs)
+    return "traditional" if pairs and changed * 20 >= len(pairs) else "simplified"
