@@ -26,6 +26,7 @@ import pytest
 from build_atlas.schema import CITIES, LAYERS
 
 from .conftest import DRAWN_PATH
+from .test_search import POTATO_MEASURES, run_query, top_paths
 
 ROOT = Path(__file__).resolve().parent.parent
 AXE = ROOT / "node_modules/axe-core/axe.min.js"
@@ -179,47 +180,6 @@ def test_every_internal_link_and_anchor_resolves_to_a_built_file(built_site):
                     broken.append((page, line, url, "no such id"))
     assert checked > 2000 and anchors > 200, (checked, anchors)
     assert broken == []
-
-
-# --- 3. search -------------------------------------------------------------------------------------------------
-
-SEARCHES = [  # (query, pattern of a page that must be among the first three pages of results, why that page)
-    # measure cards on city and theme pages are copies (data-search-exclude): the clauses and projects are found
-    ("稀土", r"projects/industry-baotou-rare-earth-zone\.html", "Baotou's rare-earth high-tech zone"),
-    ("稀土", r"documents/baotou-2024\.html", "the Baotou work plan's rare-earth clauses"),
-    ("中欧班列", r"projects/logistics-ulanqab-cr-express-hub\.html", "the China-Europe Railway Express hub"),
-    ("高铁", r"projects/hsr-[a-z0-9-]+\.html", "a high-speed rail project, not an expressway (高速)"),
-    ("黄河", r"projects/park-(yellow-river-ncp|jiziwan-national-park)\.html", "the two Yellow River parks"),
-    ("养老", r"documents/plan-2021\.html", "the plan's section 深化卫生健康和养老服务合作"),
-    ("大青山", r"projects/eco-daqingshan\.html", "the Daqing Mountains project page"),
-    ("呼和浩特新机场", r"projects/airport-hohhot-new\.html", "the new airport's project page"),
-    # simplified query for the traditional-character document, which prints 首都機場: only its 简体对照 matches
-    ("首都机场", r"documents/hohhot-2019\.html", "the 2019 Hohhot opinions"),
-]
-# three rare-earth projects (high-tech zone, innovation centre, 呼包鄂 innovation zone) now rank above the plan
-DEEPER = {("稀土", r"documents/baotou-2024\.html"): 5}
-RESULTS_READY = """() => document.querySelector('.md-search-result__list').children.length > 0
-    || /没有/.test(document.querySelector('.md-search-result__meta').textContent)"""
-
-
-def search(page, site_url: str, query: str) -> list[str]:
-    """The distinct pages Material's search lists for a query typed in the header box, best first."""
-    page.goto(site_url + "index.html", wait_until="load")
-    box = page.locator("input.md-search__input")
-    box.fill(query)
-    box.press("End")  # Material listens for keyup; fill() sends none
-    page.wait_for_function(RESULTS_READY)
-    hrefs = page.eval_on_selector_all(".md-search-result__item > a.md-search-result__link", "as => as.map(a => a.href)")
-    pages = [urlsplit(href).path.removeprefix(urlsplit(site_url).path) for href in hrefs]
-    return list(dict.fromkeys(pages))
-
-
-@pytest.mark.browser
-@pytest.mark.parametrize(("query", "expected", "why"), SEARCHES, ids=[query for query, *_ in SEARCHES])
-def test_search_lists_the_expected_page_among_the_first_three(site_url, page, query, expected, why):
-    found = search(page, site_url, query)
-    depth = DEEPER.get((query, expected), 3)
-    assert any(re.fullmatch(expected, path) for path in found[:depth]), (why, found[:5])
 
 
 # --- 4. maps ---------------------------------------------------------------------------------------------------
@@ -392,18 +352,15 @@ def test_standalone_export_draws_from_file_url_without_any_network_request(built
 def test_site_opened_from_disk_searches_and_draws_maps_without_a_server(built_site, browser):
     """The zipped-and-handed-over case: file:// pages, the offline plugin's inlined index and worker shim."""
     with offline_page(browser) as (page, _, outside):
-        page.goto((built_site / "index.html").as_uri(), wait_until="load")
-        box = page.locator("input.md-search__input")
-        box.fill("中欧班列")
-        box.press("End")
-        page.wait_for_function(RESULTS_READY)
-        hrefs = page.eval_on_selector_all(".md-search-result__item > a.md-search-result__link",
-                                          "as => as.map(a => a.href)")
+        railway = run_query(page, built_site.as_uri() + "/", "中欧班列")
+        potato = run_query(page, built_site.as_uri() + "/", "马铃薯")
         page.goto((built_site / "cities/hohhot.html").as_uri(), wait_until="load")
         frame = page.locator('iframe[src$="maps/city-hohhot.html"]').element_handle().content_frame()
         frame.locator(DRAWN_PATH).first.wait_for()
         drawn = frame.evaluate(MAP_STATE_JS)["drawn"]
-    assert urlsplit(hrefs[0]).path.endswith("/projects/logistics-ulanqab-cr-express-hub.html")
+    assert top_paths(railway)[0] == "projects/logistics-ulanqab-cr-express-hub.html"
+    assert set(top_paths(potato)) & POTATO_MEASURES
+    assert not any("\u200b" in result["text"] for result in railway + potato)
     assert sorted(set(drawn)) == sorted(expected_features(built_site)["city-hohhot"])
     assert [url for url in outside if not is_tile(url)] == []
 

@@ -139,25 +139,6 @@ def test_no_page_fetches_the_search_index_or_worker_until_search_is_opened(site_
     assert any(r["path"] in POTATO_MEASURES for r in shown)
 
 
-@pytest.mark.browser
-def test_search_works_from_the_site_opened_from_disk(built_site, browser):
-    context = browser.new_context()
-    page = context.new_page()
-    outside = []
-    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(("file:", "data:", "blob:"))
-               else (outside.append(route.request.url), route.abort()))
-    try:
-        for query, expected in (("包银高铁", "projects/hsr-baotou-yinchuan.html"),
-                                ("马铃薯", POTATO_MEASURES)):
-            shown = run_query(page, built_site.as_uri() + "/", query)
-            assert set(top_paths(shown)) & ({expected} if isinstance(expected, str) else expected), \
-                (query, top_paths(shown))
-            assert not any("\u200b" in r["text"] for r in shown)
-    finally:
-        context.close()
-    assert [url for url in outside if "tile" not in url] == []
-
-
 def test_index_holds_content_only(built_site):
     from build_atlas.model import gather as gather_atlas
 
