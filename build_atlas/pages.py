@@ -26,6 +26,7 @@ from .schema import (
     KINDS,
     LAYERS,
     MEASURE_STATUSES,
+    NAME_FORMS,
     RELATIONS,
     TABLES,
     THEMES,
@@ -305,6 +306,8 @@ def data_context(atlas: Atlas, layers: list[dict]) -> dict:
                                   ("条款与项目 statements.relation", RELATIONS)) for t in terms]
     vocab += [{"group": "动词表 statements.status（先列出的先匹配）", "key": verb.phrase,
                "zh": STATUS[verb.status].zh, "en": verb.status} for verb in VERBS]
+    vocab += [{"group": "名称的简写 statements.quote（核对引文是否写出项目名称）", "key": form.long,
+               "zh": form.short + (f"（{form.note}）" if form.note else ""), "en": "short form"} for form in NAME_FORMS]
     return {"tables": tables, "vocab": vocab, "rules": list(RULES.items()), "layers": layers,
             "measure_count": len(atlas.measures), "feature_count": len(atlas.features),
             "unlocated_count": len(atlas.features) - len(atlas.located), "place_count": len(atlas.places)}

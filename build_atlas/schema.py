@@ -164,6 +164,28 @@ VERBS = (
     Verb("为抓手", "operating", "以已有园区为抓手"),
 )
 
+
+@dataclass(frozen=True)
+class NameForm:
+    """One name written out (`long`) or shortened (`short`) in the documents."""
+
+    long: str
+    short: str
+    note: str = ""
+
+
+# A statement's quote must name its project (rule quote-without-name). Both are compared in simplified characters
+# with each `long` written `short`, in this order; place names and words readers shorten (呼市, 和林, 综保区) are in
+# geodata/aliases.csv and count as well.
+NAME_FORMS = (
+    NameForm("高速铁路", "高铁"),
+    NameForm("高速公路", "高速"),
+    NameForm("跨境电子商务", "跨境电商"),
+    NameForm("综合实验区", "综合试验区", "呼和浩特市实施意见（2019）的写法"),
+    NameForm("综合试验区", "综试区"),
+    NameForm("内蒙古西部", "蒙西"),
+)
+
 RELATIONS = (
     Term("about", "关于该项目", "About the project", note="条款说的就是这个项目：其进展计入该项目的最新状态"),
     Term("mention", "顺带提及", "Mentions it",

@@ -14,7 +14,7 @@ import shapely
 from opencc_purepy import OpenCC
 from shapely.geometry import Point, shape
 
-from . import artifacts
+from . import artifacts, quotes
 from .errors import Problem
 from .geometry import GEOMETRIES, WAYPOINTS_NEEDED, cities_touched, feature_geometries, waypoints_fit
 from .load import CITY_OUTLINES, COUNTIES, REGISTRY, Inputs, Row
@@ -74,6 +74,9 @@ RULES = {
     "bad-geometry": "几何无效 / invalid geometry",
     "quote-not-in-text": "引文不在举措原文中 / quote not found in the measure text",
     "no-verb": "引文中没有动词表里的动词 / the quote holds no verb of the verb table",
+    "quote-without-name": "引文没有写出项目的名称、简称或别名 / the quote does not name its project",
+    "host-as-about": "引文只把项目写作依托、起步区、骨干或连接的另一端，relation 却是 about / the quote names the"
+                     " project only as a host or a far end, yet relation is about",
     "status-verb": "进展与引文的动词不符且未说明理由 / status contradicts the quote's verb and no reason is given",
     "missing-city": "条款的城市缺少它所关于的项目所在的城市 / the clause's cities miss a city of a project it is about",
     "link-mismatch": "measures.csv 与 statements.csv 的要素关联不一致 / feature links disagree",
@@ -483,5 +486,5 @@ def check(inputs: Inputs) -> list[Problem]:
     return [
         *check_measures(inputs), *check_features(inputs), *check_gazetteer(inputs, counties),
         *check_waypoints(inputs), *check_statements(inputs), *check_shapes(inputs), *check_feature_cities(inputs),
-        *check_aliases(inputs),
+        *check_aliases(inputs), *quotes.check_statement_names(inputs),
     ]
