@@ -1,5 +1,7 @@
-"""Stage 2, the documents' words: a statement's quote names its project, and a project that a clause names as the
-host, starting area, backbone or far end of something else is only mentioned there.
+"""Stage 2, the documents' words: a statement's quote names its project; a project that a clause names as the
+host, starting area, backbone or far end of something else is only mentioned there; and a date a clause states for
+its own works or targets (确保2023年建成投用, 到2025年…) is recorded in geodata/stated_deadlines.csv with the words that
+state it.
 
 validate.check runs these rules; their codes are listed in validate.RULES. The names are compared in simplified
 characters, with the short forms of schema.NAME_FORMS and of geodata/aliases.csv.
@@ -20,6 +22,7 @@ TO_SIMPLIFIED = OpenCC("t2s")
 BRACKETED = re.compile(r"（[^（）]*）")
 WHITESPACE = re.compile(r"\s+")
 STATEMENTS = "geodata/statements.csv"
+STATED = "geodata/stated_deadlines.csv"
 MIN_PIECE = 2  # a name may be read in pieces (清水河县、固阳县等通用机场 names 固阳县通用机场), none shorter than this
 # Where a clause puts a project it only mentions, read around the name within one clause (no ，。； in between):
 # 依托X打造…, 以X(、Y)为起步区/核心…, 连接X的…, 与X…联通, …至X / X至….
@@ -30,6 +33,14 @@ FRAME_AFTER = re.compile(r"^(?:[、和及等][^，。；,;]*?)?为(?:核心|中�
 LINK_BEFORE = re.compile(r"连接(?:[^，。；,;]*[、和])?$")
 PARTNER_BEFORE = re.compile(r"与(?:[^，。；,;]*、)?$")
 PARTNER_AFTER = re.compile(r"^[^，。；,;]*?(?:联通|连通|衔接|对接|接驳)")
+# A date a clause states for itself, in simplified characters: 确保2023年…, 到2025年…, 2024年底前…, 年内通车,
+# 用5年左右时间… (not 2022年北京冬奥会, nor 在2年内建成投产的 of a reward's condition).
+STATES_DATE = re.compile(r"(?:确保|力争|到|于|在)20\d\d年|20\d\d年(?:底|末|前|内|上半年|下半年)"
+                         r"|(?<![\d一二两三四五六七八九十])年内(?:建成|通车|投用|投运|完成|开工)|用\d+年(?:左右)?时间")
+WRITTEN_YEAR = re.compile(r"(20\d\d)年")
+WRITTEN_MONTH = re.compile(r"(20\d\d)年(\d{1,2})月")
+THIS_YEAR = re.compile(r"年内|当年|今年|本年")
+YEARS_ON = re.compile(r"(?:用|今后|未来)(\d+)年")
 
 
 def plain(text: str) -> str:
@@ -162,3 +173,72 @@ def check_statement_names(inputs: Inputs) -> Iterator[Problem]:
                 STATEMENTS, row, "relation", "host-as-about",
                 f"引文只把“{features[fid]}”写作{why[0]}，却标为 about / the quote names the project only as {why[1]}",
                 "把 relation 改为 mention（只是提及，不计入项目进展）/ set relation to mention")
+
+
+def written_years(quote: str) -> set[int]:
+    """The years a quote prints (2023年)."""
+    return {int(year) for year in WRITTEN_YEAR.findall(plain(quote))}
+
+
+def stated_years(quote: str, document_year: int | None) -> set[int]:
+    """The years a quote states: printed, or counted from its document's year (年内 = that year, 用5年 = 5 on)."""
+    text = plain(quote)
+    years = written_years(text)
+    if document_year is not None:
+        years |= {document_year} if THIS_YEAR.search(text) else set()
+        years |= {document_year + int(n) for n in YEARS_ON.findall(text)}
+    return years
+
+
+def states_month(quote: str, year: int, month: int) -> bool:
+    text = plain(quote)
+    return (year, month) in {(int(y), int(m)) for y, m in WRITTEN_MONTH.findall(text)} or \
+        (month == 12 and re.search(f"{year}年(?:底|末)", text) is not None)
+
+
+def document_years(inputs: Inputs) -> dict[str, int | None]:
+    """Document key → the year of its date (an inferred date included: the registry says so), if it has one."""
+    years = {}
+    for d in inputs.documents:
+        match = re.match(r"(\d{4})", str(d.get("date") or ""))
+        years[d.get("key")] = int(match.group(1)) if match else None
+    return years
+
+
+def check_stated_dates(inputs: Inputs) -> Iterator[Problem]:
+    """Each stated deadline's quote is in its clause and states its date; each date a clause states is recorded."""
+    if not inputs.usable("measures.csv", STATED):
+        return
+    measures = {r.cells["id"]: r for r in inputs.tables["measures.csv"]}
+    years = document_years(inputs)
+    recorded: dict[str, list[str]] = {}
+    for row in inputs.tables[STATED]:
+        measure, quote, deadline = measures.get(row.cells["measure"]), row.cells["quote"], row.cells["deadline"]
+        if measure is None or not quote:
+            continue  # dangling-ref or required says what is wrong
+        recorded.setdefault(measure.cells["id"], []).append(plain(quote))
+        if WHITESPACE.sub("", quote) not in WHITESPACE.sub("", measure.cells["text"]):
+            yield problem(STATED, row, "quote", "quote-not-in-text",
+                          "引文不在该举措原文中 / quote is not in the measure text",
+                          "从该举措的 text 中逐字复制写明时限的短语 / copy the phrase that states the date verbatim")
+            continue
+        match = re.fullmatch(r"(20\d\d)(?:-(\d\d))?", deadline)
+        if match is None:
+            continue  # bad-deadline says what is wrong
+        year, month = int(match.group(1)), int(match.group(2) or 0)
+        stated = stated_years(quote, years.get(measure.cells["doc"]))
+        if year not in stated or (month and not states_month(quote, year, month)):
+            yield problem(STATED, row, "deadline", "date-not-in-quote",
+                          f"'{deadline}' 不是引文“{quote}”写明的时限（引文写的是 "
+                          f"{'、'.join(map(str, sorted(stated))) or '无年份'}）/ the quote does not state this date",
+                          "改正 deadline，或把写明年份（月份）的原文纳入 quote；“年内”按文件年份推算"
+                          " / correct the date, or quote the words that state it")
+    for measure in measures.values():
+        text = plain(measure.cells["text"])
+        for found in STATES_DATE.finditer(text):
+            if not any(found.group(0) in quote for quote in recorded.get(measure.cells["id"], [])):
+                yield problem("measures.csv", measure, "text", "unrecorded-deadline",
+                              f"原文写明了时限“{found.group(0)}”，{STATED} 中没有记录"
+                              " / the clause states a date that is not recorded",
+                              f"在 {STATED} 中加一行：{measure.cells['id']},年份（YYYY 或 YYYY-MM）,works 或"
+                              f" target,含“{found.group(0)}”的原文短语 / add a row: measure,deadline,kind,quote")

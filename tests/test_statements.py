@@ -129,3 +129,67 @@ def test_validator_rejects_about_for_a_project_named_only_as_host_or_far_end(cop
     statements.set(row, "relation", "about").save()
     assert located(problems_of(copy)) == [(STATEMENTS, statements.line(row), STATEMENT_COL["relation"],
                                            "host-as-about")]
+
+
+# ------------------------------------------------------------------------- dates the clauses' texts state
+
+STATED = "geodata/stated_deadlines.csv"
+STATED_COL = {"measure": 1, "deadline": 2, "kind": 3, "quote": 4}
+MEASURE_TEXT_COL = 7
+
+
+def test_every_date_a_clause_states_for_itself_is_recorded_with_its_words():
+    rows = [(r["measure"], r["deadline"], r["kind"], r["quote"]) for r in table(STATED)]
+    assert ("hs23-03", "2023", "works", "确保2023年建成投用") in rows  # the issue's example
+    assert ("hs23-a03", "2023", "works", "确保2023年建成投用") in rows
+    assert ("pl21-0204-2025", "2025", "target", "到2025年，呼包鄂乌一体化发展取得实质性进展") in rows
+    assert ("hh19-09", "2019", "works", "推動京呼高鐵年內通車") in rows  # 年内: the document's year
+    assert len(rows) == 6
+
+
+@pytest.mark.parametrize(("row", "expected"), [
+    (["hs23-99", "2023", "works", "确保2023年建成投用"], [("measure", "dangling-ref")]),
+    (["hs23-03", "2023", "deadline", "确保2023年建成投用"], [("kind", "unknown-key")]),
+    (["hs23-03", "2023年", "works", "确保2023年建成投用"], [("deadline", "bad-deadline")]),
+    (["hs23-03", "2023", "works", "确保2024年建成投用"], [("quote", "quote-not-in-text")]),
+    (["hs23-03", "2024", "works", "确保2023年建成投用"], [("deadline", "date-not-in-quote")]),
+    (["hs23-03", "2023-06", "works", "确保2023年建成投用"], [("deadline", "date-not-in-quote")]),  # no month printed
+    (["hh19-09", "2020", "works", "推動京呼高鐵年內通車"], [("deadline", "date-not-in-quote")]),  # 年内 = 2019
+    (["hs23-02", "2028", "target", "用5年左右时间，地区生产总值突破5000亿元"], []),  # 2023 + 5
+    (["hs23-03", "2023", "", "确保2023年建成投用"], [("kind", "required")]),
+])
+def test_validator_checks_each_stated_deadline_against_its_clause(copy, row, expected):
+    stated = Table(copy, STATED)
+    stated.rows.append(row)
+    stated.save()
+    line = stated.line(len(stated.rows) - 1)
+    assert located(problems_of(copy)) == [(STATED, line, STATED_COL[column], code) for column, code in expected]
+
+
+def test_validator_names_a_clause_whose_stated_date_is_not_recorded(copy):
+    stated = Table(copy, STATED)
+    stated.rows = [r for r in stated.rows if r[0] != "hs23-a03"]
+    stated.save()
+    measures = Table(copy, MEASURES)
+    [problem] = problems_of(copy)
+    assert (problem.file, problem.line, problem.column, problem.code) == (
+        MEASURES, measures.line(measures.find(id="hs23-a03")), MEASURE_TEXT_COL, "unrecorded-deadline")
+    assert "确保2023年" in problem.message
+
+
+def test_the_card_shows_the_date_the_text_states_apart_from_the_printed_deadline():
+    from datetime import date
+
+    from build_atlas import pages
+    from build_atlas.model import gather
+
+    atlas = gather(ROOT)
+    assert list(atlas.stated_deadlines.columns[:4]) == ["measure", "deadline", "kind", "quote"]
+    rendered = pages.render_pages(atlas, today=date(2026, 12, 7), site_url="", layers=[], history=[])
+    card = rendered["cities/hohhot.md"].split('id="m-hs23-03"')[1].split("</div>")[0]
+    assert "<span>文中时限：2023年（原文“确保2023年建成投用”）</span>" in card and "完成时限" not in card
+    card = rendered["cities/hohhot.md"].split('id="m-hh19-09"')[1].split("</div>")[0]
+    assert "文中时限：2019年（原文“推動京呼高鐵年內通車”，年份按文件日期推算）" in card
+    assert "文中目标：2025年" in rendered["cities/ulanqab.md"]
+    data_page = rendered["data.md"]  # offered for download and in the data dictionary, like every table
+    assert "(data/stated_deadlines.csv)" in data_page and "### geodata/stated_deadlines.csv" in data_page
