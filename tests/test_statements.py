@@ -193,3 +193,29 @@ def test_the_card_shows_the_date_the_text_states_apart_from_the_printed_deadline
     assert "文中目标：2025年" in rendered["cities/ulanqab.md"]
     data_page = rendered["data.md"]  # offered for download and in the data dictionary, like every table
     assert "(data/stated_deadlines.csv)" in data_page and "### geodata/stated_deadlines.csv" in data_page
+
+
+# ------------------------------------------------------------------------------------------- the changelog
+
+def test_the_changelog_shows_a_statement_on_its_project_and_a_stated_date_on_its_measure(project):
+    import os
+    import subprocess
+
+    from build_atlas import changes
+
+    statements = Table(project, STATEMENTS)
+    statements.set(statements.find(feature="eco-daheihe", measure="pl21-0605-01"), "relation", "about").save()
+    stated = Table(project, STATED)
+    stated.rows = [r for r in stated.rows if r[0] != "hs23-a03"]
+    stated.save()
+    expected = [("修改举措", [("hs23-a03", ["文中时限"])]), ("修改项目", [("eco-daheihe", ["各文件的表述"])])]
+
+    def groups(entry: dict) -> list:
+        return [(g["label"], [(i["id"], i["fields"]) for i in g["rows"]]) for g in entry["groups"]]
+
+    [preview] = [e for e in changes.history(project) if e["preview"]]
+    assert groups(preview) == expected
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qam", "Data"],
+                   cwd=project, check=True, env={**os.environ, "GIT_COMMITTER_DATE": "2030-01-02T12:00:00+00:00"})
+    entries = changes.history(project)
+    assert entries[0]["date"] == "2030-01-02" and groups(entries[0]) == expected
