@@ -87,12 +87,15 @@ def pieces_from(name: str, quote: str, start: int) -> int | None:
 
 def find_name(name: str, quote: str) -> tuple[int, int] | None:
     """The shortest span of `quote` (both plain) that writes `name`, whole or in pieces, or None."""
+    if (at := quote.find(name)) >= 0:
+        return at, at + len(name)
     spans = []
-    for size in range(len(name), MIN_PIECE - 1, -1):
-        for match in re.finditer(f"(?={re.escape(name[:size])})", quote):
-            end = pieces_from(name[size:], quote, match.start() + size)
-            if end is not None:
-                spans.append((match.start(), end))
+    for size in range(len(name) - 1, MIN_PIECE - 1, -1):
+        at = quote.find(name[:size])
+        while at >= 0:
+            if (end := pieces_from(name[size:], quote, at + size)) is not None:
+                spans.append((at, end))
+            at = quote.find(name[:size], at + 1)
     return min(spans, key=lambda span: (span[1] - span[0], span[0])) if spans else None
 
 
