@@ -194,6 +194,7 @@ def stated_years(quote: str, document_year: int | None) -> set[int]:
 
 
 def states_month(quote: str, year: int, month: int) -> bool:
+    """Whether a quote prints that month of that year (2024年12月, or 2024年底 for December)."""
     text = plain(quote)
     return (year, month) in {(int(y), int(m)) for y, m in WRITTEN_MONTH.findall(text)} or \
         (month == 12 and re.search(f"{year}年(?:底|末)", text) is not None)
