@@ -54,7 +54,8 @@ STAGE_TIMEOUT_S, SERVE_TIMEOUT_S, EDITS = 7200, 900, 3  # a 40× build renders ~
 COPY_SKIP = shutil.ignore_patterns("site", ".site.*", ".cache", ".venv*", "node_modules", "bench", "tests",
                                    "build_atlas", "*.egg-info", "__pycache__", ".pytest_cache", ".ruff_cache")
 SCALED = {"measures.csv": ("id", "features", "implements"), "geodata/features.csv": ("id",),
-          "geodata/waypoints.csv": ("feature",), "geodata/statements.csv": ("feature", "measure")}
+          "geodata/waypoints.csv": ("feature",), "geodata/statements.csv": ("feature", "measure"),
+          "geodata/stated_deadlines.csv": ("measure",)}
 GEOJSON_CALL = re.compile(r"geo_json_\w+_add\((?=\{)")  # folium hands each layer's data to its _add function
 EXCEPTION_LINE = re.compile(r"^[\w.]*(Error|Exception|Abort)\b.*")
 CUSTOM_DIR = re.compile(r"^(\s*custom_dir:\s*)([\"']?)([^\s#\"'/][^\s#\"']*)\2", re.MULTILINE)  # relative

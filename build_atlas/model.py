@@ -15,10 +15,11 @@ import pandas as pd
 from .errors import AtlasError
 from .geometry import feature_geometries
 from .load import Inputs, Row, read_inputs
-from .schema import CITIES, FEATURE_STATUSES, LIST_SEPARATOR
+from .schema import CITIES, FEATURE_STATUSES, LIST_SEPARATOR, STATED_DEADLINE_COLUMNS
 from .validate import check
 
 STATUS_ORDER = [s.key for s in FEATURE_STATUSES]
+STATED = "geodata/stated_deadlines.csv"
 OPTIONAL_DOCUMENT_FIELDS = ["date_note", "city", "url"]  # documents.yml fields an entry may leave out: shown as empty
 
 
@@ -37,6 +38,9 @@ class Atlas:
     texts: dict[str, str]
     aliases: pd.DataFrame  # geodata/aliases.csv: alias, target, feature (empty for places and common words)
     waypoints: pd.DataFrame | None = None  # feature, seq (int), place: the drawing order of each line
+    # geodata/stated_deadlines.csv: measure, deadline (YYYY or YYYY-MM), kind, quote — the dates a clause's own text
+    # states (确保2023年建成投用), apart from the printed deadline column; each measure's are also its `stated` list
+    stated_deadlines: pd.DataFrame | None = None
 
     def measures_of_city(self, city: str) -> pd.DataFrame:
         return self.measures[self.measures["cities"].map(lambda cities: city in cities)]
@@ -64,6 +68,12 @@ def frame(rows: list[Row], lists: tuple[str, ...] = ()) -> pd.DataFrame:
     return data
 
 
+def stated_deadlines(rows: list[Row]) -> pd.DataFrame:
+    """The stated deadlines in table order (with the columns even when there are none)."""
+    return pd.DataFrame([{**row.cells, "line": row.line} for row in rows],
+                        columns=[c.name for c in STATED_DEADLINE_COLUMNS] + ["line"])
+
+
 def latest_status(statements: pd.DataFrame) -> pd.Series:
     """Each feature's status as the most recent document states it in a clause about it (ties: the most
     advanced); a clause that only mentions the feature says nothing of its status."""
@@ -77,6 +87,11 @@ def assemble(inputs: Inputs) -> Atlas:
     documents = pd.DataFrame(inputs.documents).set_index("key", drop=False).rename_axis(None)
     documents = documents.reindex(columns=documents.columns.union(OPTIONAL_DOCUMENT_FIELDS, sort=False)).fillna("")
     measures = frame(inputs.tables["measures.csv"], ("themes", "cities", "units", "implements", "features"))
+    stated = stated_deadlines(inputs.tables[STATED])
+    of_measure: dict[str, list[dict]] = {}
+    for row in stated.to_dict("records"):
+        of_measure.setdefault(row["measure"], []).append({k: row[k] for k in ("deadline", "kind", "quote")})
+    measures["stated"] = measures["id"].map(lambda mid: of_measure.get(mid, []))
     gaz = frame(inputs.tables["geodata/gazetteer.csv"])
     places = gpd.GeoDataFrame(gaz, geometry=gpd.points_from_xy(gaz["lon"].astype(float), gaz["lat"].astype(float)),
                               crs="EPSG:4326").set_index("id", drop=False).rename_axis(None)
@@ -99,7 +114,7 @@ def assemble(inputs: Inputs) -> Atlas:
     aliases = pd.DataFrame([row.cells for row in inputs.tables["geodata/aliases.csv"]],
                            columns=["alias", "target", "feature"])
     return Atlas(inputs.root, measures, features, statements, places, counties, cities, documents, inputs.texts,
-                 aliases, waypoints)
+                 aliases, waypoints, stated)
 
 
 def gather(root: Path) -> Atlas:

@@ -20,6 +20,7 @@ from markupsafe import Markup, escape
 from . import routes, style
 from .model import Atlas
 from .projects import drawing_note, geometry_label, statement_rows, status_by_document
+from .quotes import written_years
 from .schema import (
     CITIES,
     DEADLINE_WORDS,
@@ -28,7 +29,9 @@ from .schema import (
     KINDS,
     LAYERS,
     MEASURE_STATUSES,
+    NAME_FORMS,
     RELATIONS,
+    STATED_KINDS,
     TABLES,
     THEMES,
     VERBS,
@@ -38,6 +41,7 @@ from .texts import CLEANING, TO_SIMPLIFIED, clean, summary, table_rows
 from .validate import RULES, squeeze
 
 CITY, THEME, KIND, STATUS = by_key(CITIES), by_key(THEMES), by_key(KINDS), by_key(FEATURE_STATUSES)
+STATED_KIND = by_key(STATED_KINDS)
 CITY_ORDER, THEME_ORDER = {c.key: i for i, c in enumerate(CITIES)}, {t.key: i for i, t in enumerate(THEMES)}
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|>-])")
 HEADING = [(re.compile(r"^第[一二三四五六七八九十]+章"), 2), (re.compile(r"^第[一二三四五六七八九十]+节"), 3),
@@ -191,12 +195,22 @@ def home_context(atlas: Atlas) -> dict:
             "feature_count": len(atlas.features), "located_count": len(atlas.located)}
 
 
+def stated_line(stated: dict) -> dict:
+    """A date the clause's text states, as its card says it: 文中时限：2023年（原文“确保2023年建成投用”）."""
+    year, _, month = stated["deadline"].partition("-")
+    return {**stated, "label": STATED_KIND[stated["kind"]].zh,
+            "when": f"{int(year)}年" + (f"{int(month)}月" if month else ""),
+            "reckoned": int(year) not in written_years(stated["quote"])}  # 年内, 用5年…: counted from the date
+
+
 def cards(measures) -> list[dict]:
-    """Measure records with the keys the page filters read (unit names in simplified script, deadline group)."""
+    """Measure records with the keys the page filters read (unit names in simplified script, deadline group) and the
+    dates their texts state."""
     rows = records(measures)
     for m in rows:
         m["unit_keys"] = ";".join(TO_SIMPLIFIED.convert(u) for u in m["units"])
         m["deadline_key"] = m["deadline"] or "none"
+        m["stated"] = [stated_line(s) for s in m.get("stated", [])]
     return rows
 
 
@@ -302,6 +316,8 @@ def data_context(atlas: Atlas, layers: list[dict]) -> dict:
                                   ("条款与项目 statements.relation", RELATIONS)) for t in terms]
     vocab += [{"group": "动词表 statements.status（先列出的先匹配）", "key": verb.phrase,
                "zh": STATUS[verb.status].zh, "en": verb.status} for verb in VERBS]
+    vocab += [{"group": "名称的简写 statements.quote（核对引文是否写出项目名称）", "key": form.long,
+               "zh": form.short + (f"（{form.note}）" if form.note else ""), "en": "short form"} for form in NAME_FORMS]
     return {"tables": tables, "vocab": vocab, "rules": list(RULES.items()), "layers": layers,
             "measure_count": len(atlas.measures), "feature_count": len(atlas.features),
             "unlocated_count": len(atlas.features) - len(atlas.located), "place_count": len(atlas.places)}

@@ -164,6 +164,28 @@ VERBS = (
     Verb("为抓手", "operating", "以已有园区为抓手"),
 )
 
+
+@dataclass(frozen=True)
+class NameForm:
+    """One name written out (`long`) or shortened (`short`) in the documents."""
+
+    long: str
+    short: str
+    note: str = ""
+
+
+# A statement's quote must name its project (rule quote-without-name). Both are compared in simplified characters
+# with each `long` written `short`, in this order; place names and words readers shorten (呼市, 和林, 综保区) are in
+# geodata/aliases.csv and count as well.
+NAME_FORMS = (
+    NameForm("高速铁路", "高铁"),
+    NameForm("高速公路", "高速"),
+    NameForm("跨境电子商务", "跨境电商"),
+    NameForm("综合实验区", "综合试验区", "呼和浩特市实施意见（2019）的写法"),
+    NameForm("综合试验区", "综试区"),
+    NameForm("内蒙古西部", "蒙西"),
+)
+
 RELATIONS = (
     Term("about", "关于该项目", "About the project", note="条款说的就是这个项目：其进展计入该项目的最新状态"),
     Term("mention", "顺带提及", "Mentions it",
@@ -178,6 +200,12 @@ MEASURE_STATUSES = (
 )
 
 DEADLINE_WORDS = {"ongoing": ("持续推进", "Ongoing"), "long-term": ("长期坚持", "Long-term")}
+
+# What a date stated in a clause's own text is (geodata/stated_deadlines.csv), as its card labels it.
+STATED_KINDS = (
+    Term("works", "文中时限", "Deadline stated in the text", note="原文要求在此之前建成、通车、投用或完成"),
+    Term("target", "文中目标", "Target year stated in the text", note="原文要求到此时达到的目标"),
+)
 
 MEASURE_COLUMNS = (
     Column("id", True, "稳定、唯一的 ASCII 编号，永不复用，如 `r23-01`。Stable unique ASCII id, never reused."),
@@ -250,6 +278,18 @@ ALIAS_COLUMNS = (
            "所指的规划项目编号（geodata/features.csv）；指地名或通用词时留空。Feature id, if a project."),
 )
 
+STATED_DEADLINE_COLUMNS = (
+    Column("measure", True, "举措编号（measures.csv 的 id）。Measure id."),
+    Column("deadline", True,
+           "条款原文自己写明的时限：`YYYY` 或 `YYYY-MM`（确保2023年建成投用 写作 `2023`）。不同于 measures.csv 的"
+           " deadline（文件另列的“完成时限”栏）。Deadline or target date the clause's own text states."),
+    Column("kind", True,
+           "、".join(f"`{k.key}`（{k.zh}：{k.note}）" for k in STATED_KINDS) + "。Works deadline or target."),
+    Column("quote", True,
+           "原文中写明时限的短语，逐字照录，须写出该年份（及月份）；“年内”“用5年左右时间”按文件年份推算。"
+           "Verbatim phrase stating the date."),
+)
+
 TABLES = {
     "measures.csv": MEASURE_COLUMNS,
     "geodata/features.csv": FEATURE_COLUMNS,
@@ -257,6 +297,7 @@ TABLES = {
     "geodata/waypoints.csv": WAYPOINT_COLUMNS,
     "geodata/statements.csv": STATEMENT_COLUMNS,
     "geodata/aliases.csv": ALIAS_COLUMNS,
+    "geodata/stated_deadlines.csv": STATED_DEADLINE_COLUMNS,
 }
 
 # Region bounds (lon/lat) used to catch swapped or foreign coordinates; generous around the four cities.

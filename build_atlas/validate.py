@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import shapely
 from shapely.geometry import Point, shape
 
-from . import artifacts
+from . import artifacts, quotes
 from .errors import Problem
 from .geometry import GEOMETRIES, WAYPOINTS_NEEDED, cities_touched, feature_geometries, waypoints_fit
 from .load import CITY_OUTLINES, COUNTIES, REGISTRY, Inputs, Row
@@ -26,6 +26,7 @@ from .schema import (
     MEASURE_STATUSES,
     REGION_BOUNDS,
     RELATIONS,
+    STATED_KINDS,
     TABLES,
     THEMES,
     VERBS,
@@ -36,6 +37,7 @@ from .texts import TO_SIMPLIFIED, clean
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9.-]*$")
 DEADLINE_PATTERN = re.compile(r"^(20\d\d)-(0[1-9]|1[0-2])$")
+STATED_PATTERN = re.compile(r"^(20\d\d)(-(0[1-9]|1[0-2]))?$")  # geodata/stated_deadlines.csv: a year, or a month
 WHITESPACE = re.compile(r"\s+")
 # units: a list left in one item; a place left without the organ suffix its list shared; a role outside （）
 UNIT_LIST = re.compile(r"[、，,]")
@@ -72,6 +74,12 @@ RULES = {
     "bad-geometry": "几何无效 / invalid geometry",
     "quote-not-in-text": "引文不在举措原文中 / quote not found in the measure text",
     "no-verb": "引文中没有动词表里的动词 / the quote holds no verb of the verb table",
+    "quote-without-name": "引文没有写出项目的名称、简称或别名 / the quote does not name its project",
+    "date-not-in-quote": "引文没有写出所记的时限 / the quote does not state the date recorded",
+    "unrecorded-deadline": "条款原文写明了时限，geodata/stated_deadlines.csv 却没有记录 / a date the clause states is"
+                           " not recorded",
+    "host-as-about": "引文只把项目写作依托、起步区、骨干或连接的另一端，relation 却是 about / the quote names the"
+                     " project only as a host or a far end, yet relation is about",
     "status-verb": "进展与引文的动词不符且未说明理由 / status contradicts the quote's verb and no reason is given",
     "missing-city": "条款的城市缺少它所关于的项目所在的城市 / the clause's cities miss a city of a project it is about",
     "link-mismatch": "measures.csv 与 statements.csv 的要素关联不一致 / feature links disagree",
@@ -399,6 +407,23 @@ def check_clause_cities(measures: dict[str, Row], statements: list[Row], feature
                           f" / set cities to {full}, or mark the statement `mention` if the clause only names it")
 
 
+def check_stated_deadlines(inputs: Inputs) -> Iterator[Problem]:
+    """geodata/stated_deadlines.csv: a known measure, a known kind, a year or month (quotes.check_stated_dates
+    holds each date to its clause's words)."""
+    table, rows = "geodata/stated_deadlines.csv", inputs.tables["geodata/stated_deadlines.csv"]
+    yield from check_required(table, rows)
+    if inputs.usable("measures.csv"):
+        yield from check_refs(table, rows, "measure", {r.cells["id"] for r in inputs.tables["measures.csv"]},
+                              "measures.csv")
+    yield from check_keys(table, rows, "kind", set(by_key(STATED_KINDS)), many=False)
+    for row in rows:
+        deadline = row.cells["deadline"]
+        if deadline and not STATED_PATTERN.match(deadline):
+            yield problem(table, row, "deadline", "bad-deadline", f"'{deadline}' 不是 YYYY 或 YYYY-MM"
+                          " / is not YYYY or YYYY-MM", "例如 确保2023年建成 写作 2023，2024年底前 写作 2024-12"
+                          " / e.g. write 2023 or 2024-12")
+
+
 def check_shapes(inputs: Inputs) -> Iterator[Problem]:
     west, south, east, north = REGION_BOUNDS
     region = shapely.box(west, south, east, north)
@@ -481,5 +506,6 @@ def check(inputs: Inputs) -> list[Problem]:
     return [
         *check_measures(inputs), *check_features(inputs), *check_gazetteer(inputs, counties),
         *check_waypoints(inputs), *check_statements(inputs), *check_shapes(inputs), *check_feature_cities(inputs),
-        *check_aliases(inputs),
+        *check_aliases(inputs), *quotes.check_statement_names(inputs), *check_stated_deadlines(inputs),
+        *quotes.check_stated_dates(inputs),
     ]

@@ -37,6 +37,7 @@ FEATURES = "geodata/features.csv"
 GAZETTEER = "geodata/gazetteer.csv"
 WAYPOINTS = "geodata/waypoints.csv"
 STATEMENTS = "geodata/statements.csv"
+STATED = "geodata/stated_deadlines.csv"
 # Cell numbers of the documented layouts (docs/data.md), written out so that a test does not borrow the product's.
 COL = {
     MEASURES: {"id": 1, "doc": 2, "title": 5, "text": 7, "themes": 8, "cities": 9, "units": 10, "deadline": 11,
@@ -493,17 +494,20 @@ def test_after_a_multi_line_cell_errors_are_reported_at_the_editor_line(scratch)
 
 
 def five_thousand_rows(root: Path) -> list[list[str]]:
-    """The real rows, then copies of them with new ids and the same verbatim text, 5,000 data rows in all."""
-    table = Table(root, MEASURES)
+    """The real rows, then copies of them with new ids and the same verbatim text, 5,000 data rows in all (the dates a
+    copied text states are recorded for the copy too, in geodata/stated_deadlines.csv)."""
+    table, stated = Table(root, MEASURES), Table(root, STATED)
     rows, real = [table.header], table.rows[1:]
     id_col, features = table.header.index("id"), table.header.index("features")
     rows += real
     copy = 0
     while len(rows) <= 5000:
         source = list(real[copy % len(real)])
-        source[id_col], source[features] = f"{source[id_col]}.x{copy}", ""
+        original, source[id_col], source[features] = source[id_col], f"{source[id_col]}.x{copy}", ""
+        stated.rows += [[source[id_col], *row[1:]] for row in stated.rows[1:] if row[0] == original]
         rows.append(source)
         copy += 1
+    stated.save()
     return rows
 
 
