@@ -5,7 +5,7 @@ PY := .venv/bin/python
 DATE ?= $(shell date -u +%F)
 APT_PACKAGES := chromium fonts-wqy-microhei
 
-.PHONY: help site test lint serve validate geodata bench deps assets golden clean draft draft-check
+.PHONY: help site test test-fast lint serve validate geodata bench deps assets golden clean draft draft-check
 
 help: ## list the targets
 	@grep -E '^[a-z.-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -44,8 +44,11 @@ serve: deps ## live preview on http://127.0.0.1:8000, rebuilt when measures.csv,
 lint: .venv/.installed ## ruff
 	.venv/bin/ruff check build_atlas tests
 
-test: deps lint ## run lint and every test (browser tests use Debian's chromium)
-	$(PY) -m pytest -q
+test: deps lint ## run lint and every test (browser tests use Debian's chromium); what CI runs
+	$(PY) -m pytest -q --durations=15
+
+test-fast: .venv/.installed lint ## the edit loop: every test that needs neither a whole build nor a browser
+	$(PY) -m pytest -q -m "not site and not browser"
 
 draft: .venv/.installed ## draft measures.csv rows from a text: make draft FILE=docs/documents/x.txt DOC=key > draft.csv
 	@test -n "$(FILE)" -a -n "$(DOC)" || { echo "用法 / usage: make draft FILE=docs/documents/新文件.txt DOC=文件键 > draft.csv" >&2; exit 2; }

@@ -26,6 +26,28 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 DRAWN_PATH = '.leaflet-overlay-pane path:not([d="M0 0"])'
 
 
+# Fixtures that build the whole atlas (a copy of the project through MkDocs): the tests that use them are marked
+# `site`, and `make test-fast` leaves them out with the browser tests.
+WHOLE_BUILDS = {"built_site", "site_url", "single_file", "built_copy", "session", "warm", "hostile"}
+
+
+def pytest_collection_modifyitems(items) -> None:
+    for item in items:
+        if WHOLE_BUILDS & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.site)
+
+
+def template_pages() -> list[str]:
+    """One page of each kind the atlas makes (each template once), and the hand-written ones: what a browser test
+    that loads pages visits, where visiting all 211 would prove nothing more."""
+    from build_atlas import routes
+
+    return [routes.html(path) for path in (
+        routes.HOME, routes.city("hohhot"), routes.theme("transport"), routes.document("plan-2021"),
+        routes.document("hohhot-2019"), routes.PROJECTS, routes.project("hsr-baotou-yinchuan"), routes.TRACING,
+        routes.CHANGES, routes.DATA, routes.ABOUT)]
+
+
 def site_digest(site: Path) -> dict[str, str]:
     """Each file of a built site → its SHA-256: two sites are the same, byte for byte, when these are equal."""
     return {str(p.relative_to(site)): hashlib.sha256(p.read_bytes()).hexdigest()
