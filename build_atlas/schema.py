@@ -222,7 +222,19 @@ GAZETTEER_COLUMNS = (
     Column("lon", True, "经度（WGS-84，十进制度）。Longitude."),
     Column("lat", True, "纬度（WGS-84，十进制度）。Latitude."),
     Column("adcode", False, "所在旗县区的行政区划代码；区域外留空。County adcode."),
-    Column("source", True, "坐标来源：`geonames:<id>`、`county-seat:<adcode>` 或 `manual:<说明>`。"),
+    Column("source", True, "坐标来源：`geonames:<id>`、`county-seat:<adcode>`（取 seats.csv 中该旗县区政府驻地的"
+           "坐标）或 `manual:<说明>`。"),
+    Column("precision_m", True, "估计误差（米）。Estimated error in metres."),
+)
+
+SEAT_COLUMNS = (
+    Column("adcode", True, "旗县区的行政区划代码，每个旗县区一行。County adcode, one row per county."),
+    Column("county", True, "旗县区名称，与边界文件一致。County name as in the boundaries."),
+    Column("seat_zh", True, "政府驻地（旗县政府所在的镇；市辖区为区政府驻地）。The seat town or district seat."),
+    Column("seat_en", True, "驻地的英文名。English name of the seat."),
+    Column("lon", True, "驻地经度（WGS-84）。Longitude of the seat."),
+    Column("lat", True, "驻地纬度（WGS-84）。Latitude of the seat."),
+    Column("source", True, "坐标来源：`geonames:<id>` 或 `manual:<出处>`。Where the position comes from."),
     Column("precision_m", True, "估计误差（米）。Estimated error in metres."),
 )
 
@@ -254,6 +266,7 @@ TABLES = {
     "measures.csv": MEASURE_COLUMNS,
     "geodata/features.csv": FEATURE_COLUMNS,
     "geodata/gazetteer.csv": GAZETTEER_COLUMNS,
+    "geodata/seats.csv": SEAT_COLUMNS,
     "geodata/waypoints.csv": WAYPOINT_COLUMNS,
     "geodata/statements.csv": STATEMENT_COLUMNS,
     "geodata/aliases.csv": ALIAS_COLUMNS,
