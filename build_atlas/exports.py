@@ -28,7 +28,7 @@ from . import artifacts, labels, print_page, prints  # noqa: E402
 from .errors import AtlasError, Problem  # noqa: E402
 from .maps import MapSpec  # noqa: E402
 from .prints import Footer  # noqa: E402
-from .schema import CITIES, FEATURE_STATUSES, KINDS  # noqa: E402
+from .schema import CITIES, FEATURE_STATUSES, KIND_SHAPES, KINDS  # noqa: E402
 
 CJK_FONTS = ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", "/usr/share/fonts/wqy-microhei/wqy-microhei.ttc")
 DPI = prints.PRINT.dpi
@@ -80,7 +80,7 @@ def code_version() -> str:
     digest = hashlib.sha256(matplotlib.__version__.encode())
     for path in CODE:
         digest.update(path.read_bytes())
-    digest.update(repr((KINDS, CITIES, FEATURE_STATUSES, prints.PRINT, prints.REPORT, RC)).encode())
+    digest.update(repr((KINDS, KIND_SHAPES, CITIES, FEATURE_STATUSES, prints.PRINT, prints.REPORT, RC)).encode())
     return digest.hexdigest()
 
 

@@ -68,14 +68,15 @@ KINDS = (
     Term("zone", "经济区/示范区/新区", "Economic & demonstration zone", "#cc79a7", "city", "other"),
     Term("agri", "农牧林业基地", "Farming & forestry base", "#228833", "wheat-awn", "other"),
     Term("tourism", "旅游景区", "Tourist area", "#009988", "mountain-sun", "other"),
+    Term("public-service", "公共服务设施", "Public service facility", "#5d3a1a", "hospital", "services"),
 )
 
-# The shape a kind's points are drawn with on web maps (and in their legend).
+# The shape a kind's points are drawn with on web maps, in their legend and on the print images.
 KIND_SHAPES = {
     "hsr": "circle", "rail": "square", "metro": "diamond", "expressway": "circle", "road": "square",
     "airport": "triangle", "logistics": "square", "park": "circle", "ecology": "triangle", "industry": "circle",
     "energy": "diamond", "power": "triangle", "water": "circle", "zone": "diamond", "agri": "diamond",
-    "tourism": "square",
+    "tourism": "square", "public-service": "cross",
 }
 
 LAYERS = (
@@ -85,6 +86,7 @@ LAYERS = (
     Term("ecology", "公园与生态", "Parks & ecology"),
     Term("logistics", "物流与口岸", "Logistics & ports"),
     Term("energy", "能源与水利", "Energy & water"),
+    Term("services", "公共服务", "Public services"),
     Term("other", "其他项目", "Other projects"),
 )
 

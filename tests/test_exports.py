@@ -168,6 +168,15 @@ def test_colours_and_point_symbols_come_from_the_schema(atlas_maps, monkeypatch)
     assert svg.getvalue().count(b"#123456") >= 2
 
 
+def test_print_images_draw_each_kinds_points_in_the_web_maps_shape():
+    from build_atlas.maps import SHAPE_OUTLINES
+    from build_atlas.schema import KIND_SHAPES
+
+    assert set(print_page.MARKERS) == {"circle", *SHAPE_OUTLINES}
+    assert len(set(print_page.MARKERS.values())) == len(print_page.MARKERS)
+    assert set(KIND_SHAPES.values()) <= set(print_page.MARKERS)
+
+
 def test_cached_images_are_returned_byte_for_byte_and_keyed_by_their_inputs(atlas_maps, tmp_path, monkeypatch):
     specs, (cities, counties) = atlas_maps
     spec = specs["project-" + specs["city-ulanqab"].features.index[0]]
