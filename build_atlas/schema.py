@@ -164,6 +164,8 @@ VERBS = (
     Verb("合作", "operating", "已有设施开展合作"),
     Verb("先行先试", "operating"),
     Verb("为抓手", "operating", "以已有园区为抓手"),
+    Verb("共建", "construction", "两方共建（不带别的动词时）"),
+    Verb("落户", "proposed", "支持…落户：尚待落地（不带别的动词时）"),
 )
 
 RELATIONS = (
