@@ -21,7 +21,7 @@ from matplotlib.path import Path
 from . import artifacts, style
 from .maps import MapSpec
 from .prints import PRINT, Footer, Measure, Plan, Size, plan_map, projected
-from .schema import CITIES, FEATURE_STATUSES, KINDS, by_key
+from .schema import CITIES, FEATURE_STATUSES, KIND_SHAPES, KINDS, by_key
 
 KIND, STATUS, CITY = by_key(KINDS), by_key(FEATURE_STATUSES), by_key(CITIES)
 CLOSING = "）)」』、，。；：”"  # never at the start of a wrapped line
@@ -167,8 +167,10 @@ def draw_placed(ax, plan: Plan) -> None:
     pw, ph = w * 72, h * 72
     kinds = plan.features["kind"]
     for fid, (x, y) in plan.placement.markers.items():
-        ax.plot([x / pw], [y / ph], "o", transform=ax.transAxes, color=KIND[kinds[fid]].color,
-                markersize=size.marker, markeredgecolor="white", markeredgewidth=size.marker * 0.12, zorder=4)
+        kind = kinds[fid]
+        ax.plot([x / pw], [y / ph], style.PRINT_MARKERS[KIND_SHAPES[kind]], transform=ax.transAxes,
+                color=KIND[kind].color, markersize=size.marker, markeredgecolor="white",
+                markeredgewidth=size.marker * 0.12, zorder=4)
     clear = dict(boxstyle="square,pad=0.1", facecolor="white", alpha=0.6, edgecolor="none")  # no path effects:
     # they would turn the SVG's text into outlines
     for p in plan.placement.placed:
@@ -184,10 +186,10 @@ def draw_placed(ax, plan: Plan) -> None:
             ax.text((x0 + x1) / 2 / pw, (y0 + y1) / 2 / ph, p.text, transform=ax.transAxes, ha="center",
                     va="center_baseline", fontsize=size.number, color="#1b2631", zorder=8)
         else:
-            style = {"city": dict(fontsize=size.city, color="#1b2631", alpha=0.75, zorder=2),
+            text_style = {"city": dict(fontsize=size.city, color="#1b2631", alpha=0.75, zorder=2),
                      "county": dict(fontsize=size.county, color="#3e4c5a", zorder=2)}.get(
                 p.role, dict(fontsize=size.label, color="#17202a", zorder=8, bbox=clear))
-            ax.text(x0 / pw, y0 / ph, p.text, transform=ax.transAxes, ha="left", va="bottom", **style)
+            ax.text(x0 / pw, y0 / ph, p.text, transform=ax.transAxes, ha="left", va="bottom", **text_style)
 
 
 def draw_locator(ax, plan: Plan, cities) -> None:
@@ -231,26 +233,28 @@ def locator_outlines(city_m: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 
 def legend_entries(plan: Plan) -> list[tuple[tuple, str]]:
-    """((swatch kind, colour, has line, has point), text) for each kind shown, the dash, the numbers and scale."""
+    """((swatch kind, colour, has line, has point, marker), text) for each kind shown, the dash, the numbers and
+    scale."""
     f = plan.features
     shapes = list(zip(f["kind"], f.geometry.geom_type, f["status"], strict=True))
     entries = []
     for kind in KINDS:
         types = {shape for key, shape, _ in shapes if key == kind.key}
         if types:
-            entries.append((("kind", kind.color, types != {"Point"}, "Point" in types), f"{kind.zh} {kind.en}"))
+            entries.append((("kind", kind.color, types != {"Point"}, "Point" in types,
+                             style.PRINT_MARKERS[KIND_SHAPES[kind.key]]), f"{kind.zh} {kind.en}"))
     if any(style.planned(status) for _, shape, status in shapes if shape != "Point"):
-        entries.append((("dash", "#555555", True, False), "虚线：规划/前期 Planned"))
+        entries.append((("dash", "#555555", True, False, ""), "虚线：规划/前期 Planned"))
     if plan.placement.numbered:
-        entries.append((("number", "#34495e", False, False), "编号：名称见下表 Key below"))
-    entries.append((("scale", "#000000", False, False), ""))
+        entries.append((("number", "#34495e", False, False, ""), "编号：名称见下表 Key below"))
+    entries.append((("scale", "#000000", False, False, ""), ""))
     return entries
 
 
 def draw_legend(fig: Figure, page: Page, plan: Plan, entries, cols: int) -> None:
     size, top = plan.size, page.inch("legend") + 0.06
     col_w, row_h = page.usable() / cols, size.small * 1.9 / 72
-    for index, ((swatch, colour, line, point), text) in enumerate(entries):
+    for index, ((swatch, colour, line, point, marker), text) in enumerate(entries):
         x = size.margin + (index % cols) * col_w
         y = top + (index // cols) * row_h + row_h / 2
         if swatch == "scale":
@@ -266,7 +270,7 @@ def draw_legend(fig: Figure, page: Page, plan: Plan, entries, cols: int) -> None
             fig.add_artist(Line2D([bx, sx], [by, by], transform=fig.transFigure, color=colour, linewidth=size.line,
                                   linestyle=(0, (4, 2)) if swatch == "dash" else "-"))
         if point:
-            fig.add_artist(Line2D([(bx + sx) / 2], [by], transform=fig.transFigure, marker="o", linestyle="none",
+            fig.add_artist(Line2D([(bx + sx) / 2], [by], transform=fig.transFigure, marker=marker, linestyle="none",
                                   color=colour, markersize=size.marker, markeredgecolor="white",
                                   markeredgewidth=size.marker * 0.12))
         fig.text(page.xy(x + SWATCH, y)[0], by, text, fontsize=size.small, va="center_baseline",
@@ -337,12 +341,14 @@ def draw_key(fig: Figure, page: Page, plan: Plan, cells) -> None:
         x = size.margin + column * col_w
         y = top + line * row_h
         page.text(x, y, number, size.small)
-        colour, point = KIND[features.loc[fid, "kind"]].color, features.geometry[fid].geom_type == "Point"
+        kind, point = features.loc[fid, "kind"], features.geometry[fid].geom_type == "Point"
+        colour = KIND[kind].color
         sx, sy = page.xy(x + size.small * 2.2 / 72, y + size.small * 0.6 / 72)
         ex = page.xy(x + size.small * 3.6 / 72, y)[0]
         if point:
-            fig.add_artist(Line2D([(sx + ex) / 2], [sy], transform=fig.transFigure, marker="o", linestyle="none",
-                                  color=colour, markersize=size.marker * 0.9))
+            fig.add_artist(Line2D([(sx + ex) / 2], [sy], transform=fig.transFigure,
+                                  marker=style.PRINT_MARKERS[KIND_SHAPES[kind]], linestyle="none", color=colour,
+                                  markersize=size.marker * 0.9))
         else:
             fig.add_artist(Line2D([sx, ex], [sy, sy], transform=fig.transFigure, color=colour,
                                   linewidth=size.line * 0.9))

@@ -75,7 +75,8 @@ def line_note(places: list[dict], text: str) -> str:
 def point_note(place: dict) -> str:
     name, kind = place["name_zh"], str(place["source"]).split(":")[0]
     if kind == "county-seat":
-        return f"文件未给出具体位置；位置取{short_place(name)}辖区的代表点（距县城可能有十余公里），示意。"
+        town = name.partition("（")[2].rstrip("）")
+        return f"文件未给出具体位置；位置取{short_place(name)}政府驻地{town}的坐标，示意。"
     if kind == "geonames":
         return f"文件未给出具体位置；位置取{short_place(name)}城区的坐标，示意。"
     note = f"位置取{name}的近似位置（人工标注，误差约 {distance(place['precision_m'])}），示意。"

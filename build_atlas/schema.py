@@ -68,14 +68,15 @@ KINDS = (
     Term("zone", "经济区/示范区/新区", "Economic & demonstration zone", "#cc79a7", "city", "other"),
     Term("agri", "农牧林业基地", "Farming & forestry base", "#228833", "wheat-awn", "other"),
     Term("tourism", "旅游景区", "Tourist area", "#009988", "mountain-sun", "other"),
+    Term("public-service", "公共服务设施", "Public service facility", "#5d3a1a", "hospital", "services"),
 )
 
-# The shape a kind's points are drawn with on web maps (and in their legend).
+# The shape a kind's points are drawn with on web maps, in their legend and on the print images.
 KIND_SHAPES = {
     "hsr": "circle", "rail": "square", "metro": "diamond", "expressway": "circle", "road": "square",
     "airport": "triangle", "logistics": "square", "park": "circle", "ecology": "triangle", "industry": "circle",
     "energy": "diamond", "power": "triangle", "water": "circle", "zone": "diamond", "agri": "diamond",
-    "tourism": "square",
+    "tourism": "square", "public-service": "cross",
 }
 
 LAYERS = (
@@ -85,6 +86,7 @@ LAYERS = (
     Term("ecology", "公园与生态", "Parks & ecology"),
     Term("logistics", "物流与口岸", "Logistics & ports"),
     Term("energy", "能源与水利", "Energy & water"),
+    Term("services", "公共服务", "Public services"),
     Term("other", "其他项目", "Other projects"),
 )
 
@@ -162,6 +164,8 @@ VERBS = (
     Verb("合作", "operating", "已有设施开展合作"),
     Verb("先行先试", "operating"),
     Verb("为抓手", "operating", "以已有园区为抓手"),
+    Verb("共建", "construction", "两方共建（不带别的动词时）"),
+    Verb("落户", "proposed", "支持…落户：尚待落地（不带别的动词时）"),
 )
 
 
@@ -250,7 +254,19 @@ GAZETTEER_COLUMNS = (
     Column("lon", True, "经度（WGS-84，十进制度）。Longitude."),
     Column("lat", True, "纬度（WGS-84，十进制度）。Latitude."),
     Column("adcode", False, "所在旗县区的行政区划代码；区域外留空。County adcode."),
-    Column("source", True, "坐标来源：`geonames:<id>`、`county-seat:<adcode>` 或 `manual:<说明>`。"),
+    Column("source", True, "坐标来源：`geonames:<id>`、`county-seat:<adcode>`（取 seats.csv 中该旗县区政府驻地的"
+           "坐标）或 `manual:<说明>`。"),
+    Column("precision_m", True, "估计误差（米）。Estimated error in metres."),
+)
+
+SEAT_COLUMNS = (
+    Column("adcode", True, "旗县区的行政区划代码，每个旗县区一行。County adcode, one row per county."),
+    Column("county", True, "旗县区名称，与边界文件一致。County name as in the boundaries."),
+    Column("seat_zh", True, "政府驻地（旗县政府所在的镇；市辖区为区政府驻地）。The seat town or district seat."),
+    Column("seat_en", True, "驻地的英文名。English name of the seat."),
+    Column("lon", True, "驻地经度（WGS-84）。Longitude of the seat."),
+    Column("lat", True, "驻地纬度（WGS-84）。Latitude of the seat."),
+    Column("source", True, "坐标来源：`geonames:<id>` 或 `manual:<出处>`。Where the position comes from."),
     Column("precision_m", True, "估计误差（米）。Estimated error in metres."),
 )
 
@@ -294,6 +310,7 @@ TABLES = {
     "measures.csv": MEASURE_COLUMNS,
     "geodata/features.csv": FEATURE_COLUMNS,
     "geodata/gazetteer.csv": GAZETTEER_COLUMNS,
+    "geodata/seats.csv": SEAT_COLUMNS,
     "geodata/waypoints.csv": WAYPOINT_COLUMNS,
     "geodata/statements.csv": STATEMENT_COLUMNS,
     "geodata/aliases.csv": ALIAS_COLUMNS,

@@ -17,6 +17,8 @@ from .schema import FEATURE_STATUSES, KINDS, LAYERS, by_key
 STATUS = by_key(FEATURE_STATUSES)
 # A map's own size at which its layer list and legend start folded (its iframe on a phone, or in a report).
 NARROW = "(max-width: 600px), (max-height: 460px)"
+# The print images' matplotlib marker for each point shape of the web maps (schema.KIND_SHAPES).
+PRINT_MARKERS = {"circle": "o", "square": "s", "triangle": "^", "diamond": "D", "cross": "P"}
 TOKEN = "@{}@"
 UNFILLED = re.compile(r"@[a-z]+(?:-[a-z]+)*@")
 

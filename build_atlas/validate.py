@@ -6,6 +6,7 @@ Each rule has a code; docs/data.md lists them all (tests/test_docs.py keeps that
 from __future__ import annotations
 
 import functools
+import math
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -46,6 +47,8 @@ UNIT_ROLE = re.compile(r"(配合|协助|協助|牵头|牽頭|负责|負責)$")
 UNIT_BRACKETS = re.compile(r"^[^（）]+(（[^（）]+）)?$")
 VERB_PATTERNS = [(re.compile(".*?".join(map(re.escape, verb.phrase.split("…")))), verb) for verb in VERBS]
 COUNTY_TOLERANCE_DEG = 0.01  # ~1 km: a gazetteer point on a county line still counts as inside
+SEAT_TOLERANCE_KM = 5.0  # a county-seat: place is the seat town itself; the seats' own errors are 0.5-4 km
+SEATS = "geodata/seats.csv"
 
 # Every rule's code with its bilingual summary; docs/data.md must list each code.
 RULES = {
@@ -69,6 +72,8 @@ RULES = {
     "outside-region": "坐标在区域之外 / coordinate outside the region",
     "swapped-coordinates": "经纬度写反了 / longitude and latitude swapped",
     "wrong-county": "坐标不在所填旗县区内 / point not in the county given",
+    "missing-seat": "旗县区在 seats.csv 中没有政府驻地 / a county has no seat in seats.csv",
+    "far-from-seat": "county-seat 地名离该旗县区政府驻地太远 / a county-seat place lies far from its county's seat",
     "bad-waypoints": "途经点数量不对 / wrong number of waypoints",
     "wrong-cities": "要素的城市与其几何不符 / a feature's cities disagree with its geometry",
     "bad-geometry": "几何无效 / invalid geometry",
@@ -289,6 +294,69 @@ def check_gazetteer(inputs: Inputs, counties: dict[str, object]) -> Iterator[Pro
                           "核对坐标或 adcode / check the coordinates or the adcode")
 
 
+def km_between(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance of two lon/lat points in km (haversine; under 0.5 % off the ellipsoid here)."""
+    (lon1, lat1), (lon2, lat2) = [(math.radians(x), math.radians(y)) for x, y in (a, b)]
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(h))
+
+
+def check_seats(inputs: Inputs, counties: dict[str, object]) -> Iterator[Problem]:
+    """geodata/seats.csv: one seat per county, a number pair inside that county's outline."""
+    table, rows = SEATS, inputs.tables[SEATS]
+    yield from check_required(table, rows)
+    yield from check_ids(table, rows, "adcode")
+    if not inputs.usable(COUNTIES) or not counties:
+        return
+    yield from check_keys(table, rows, "adcode", set(counties), many=False)
+    for row in rows:
+        lon, lat = number(row.cells["lon"]), number(row.cells["lat"])
+        for name, value in (("lon", lon), ("lat", lat), ("precision_m", number(row.cells["precision_m"]))):
+            if value is None and row.cells[name]:
+                yield problem(table, row, name, "bad-number", f"'{row.cells[name]}' 不是数字 / is not a number",
+                              "用十进制度，如 111.65 / write decimal degrees such as 111.65")
+        polygon = counties.get(row.cells["adcode"])
+        if polygon is not None and lon is not None and lat is not None and not polygon.covers(Point(lon, lat)):
+            yield problem(table, row, "lon", "wrong-county",
+                          f"({lon}, {lat}) 不在旗县区 {row.cells['adcode']} 内 / the seat is not inside its county",
+                          "核对驻地坐标（先经度后纬度）/ check the seat's coordinates, longitude first")
+    if inputs.usable(table):
+        seated = {row.cells["adcode"] for row in rows}
+        for adcode in sorted(set(counties) - seated):
+            yield Problem(table, 0, 0, "missing-seat", f"旗县区 {adcode} 没有政府驻地 / county {adcode} has no seat",
+                          "为每个旗县区补一行驻地及其坐标来源 / add a row with the seat and the source of its position")
+
+
+def check_seat_places(inputs: Inputs) -> Iterator[Problem]:
+    """A gazetteer place whose source is `county-seat:<adcode>` stands for that county's seat town: it lies within
+    SEAT_TOLERANCE_KM of the seat in geodata/seats.csv (not, say, in the middle of the county polygon)."""
+    if not inputs.usable(SEATS, "geodata/gazetteer.csv"):
+        return
+    seats = {row.cells["adcode"]: row for row in inputs.tables[SEATS]}
+    table = "geodata/gazetteer.csv"
+    for row in inputs.tables[table]:
+        found = re.match(r"county-seat:(\d{6})", row.cells["source"])
+        if not found:
+            continue
+        seat = seats.get(found.group(1))
+        if seat is None:
+            yield problem(table, row, "source", "dangling-ref",
+                          f"'{found.group(1)}' 在 {SEATS} 中不存在 / not in {SEATS}",
+                          "检查 adcode，或先在 seats.csv 中添加该旗县区的驻地 / check the adcode or add the seat first")
+            continue
+        here = number(row.cells["lon"]), number(row.cells["lat"])
+        there = number(seat.cells["lon"]), number(seat.cells["lat"])
+        if None in here or None in there:
+            continue  # bad-number reports it
+        distance = km_between(here, there)
+        if distance > SEAT_TOLERANCE_KM:
+            yield problem(table, row, "lon", "far-from-seat",
+                          f"({here[0]}, {here[1]}) 距{seat.cells['county']}政府驻地{seat.cells['seat_zh']}"
+                          f" {distance:.0f} 公里 / {distance:.0f} km from the seat ({SEATS} line {seat.line})",
+                          f"取驻地坐标 {there[0]}, {there[1]}，或改用 manual: 来源 / use the seat's coordinates or a"
+                          " manual: source")
+
+
 def check_waypoints(inputs: Inputs) -> Iterator[Problem]:
     table, rows = "geodata/waypoints.csv", inputs.tables["geodata/waypoints.csv"]
     yield from check_required(table, rows)
@@ -505,6 +573,7 @@ def check(inputs: Inputs) -> list[Problem]:
     counties = county_polygons(inputs)
     return [
         *check_measures(inputs), *check_features(inputs), *check_gazetteer(inputs, counties),
+        *check_seats(inputs, counties), *check_seat_places(inputs),
         *check_waypoints(inputs), *check_statements(inputs), *check_shapes(inputs), *check_feature_cities(inputs),
         *check_aliases(inputs), *quotes.check_statement_names(inputs), *check_stated_deadlines(inputs),
         *quotes.check_stated_dates(inputs),

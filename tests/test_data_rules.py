@@ -300,7 +300,7 @@ def test_the_geodata_readme_counts_match_the_tables():
     readme = re.sub(r"\s+", " ", (ROOT / "geodata" / "README.md").read_text(encoding="utf-8"))
     features, places = table("geodata/features.csv"), table("geodata/gazetteer.csv")
     kinds = re.search(r"\*\*kind\*\*(.*?) features", readme).group(1)
-    stated = {key: int(n) for key, n in re.findall(r"`([a-z]+)` (\d+)", kinds)}
+    stated = {key: int(n) for key, n in re.findall(r"`([a-z-]+)` (\d+)", kinds)}
     assert stated == {kind: sum(f["kind"] == kind for f in features) for kind in {f["kind"] for f in features}}
     assert f"— {len(features)} features, {sum(f['geometry'] == 'unlocated' for f in features)} of them" in readme
     for geometry in ("point", "line", "points"):
@@ -319,3 +319,68 @@ def test_the_project_page_marks_a_mention_as_not_counting():
     rows = {row["measure"]: row for row in context["statements"]}
     assert not rows["r23-01"]["about"]  # the page prints 仅提及 for it
     assert rows["pl21-0601-03"]["about"] and rows["pl21-0601-03"]["status_zh"] == "实施建设"
+
+
+# ------------------------------------------------------------------- named items found missing (issue 26)
+
+NAMED_ITEMS = [  # (words the documents print, feature id) for each named item that had no project and no alias
+    ("中蒙博览会永久性国际会展中心", "ps-hohhot-expo-venue"),
+    ("中国—蒙古国博览会永久会址", "ps-hohhot-expo-venue"),
+    ("乌兰恰特群众艺术馆", "ps-inner-mongolia-mass-art-centre"),
+    ("马文化展示交流中心", "ps-horse-culture-centre"),
+    ("呼和塔拉文化传媒交流中心", "ps-hohhot-tala-media-centre"),
+    ("十五年一贯制蒙古族学校", "ps-mongolian-15-year-school"),
+    ("内蒙古公共实训中心", "ps-public-training-centre"),
+    ("呼和浩特职业学院", "ps-hohhot-vocational-college"),
+    ("蒙中医院医养结合", "ps-hohhot-mongolian-chinese-medicine-hospital"),
+    ("呼和浩特第一医院", "ps-hohhot-first-hospital"),
+    ("内蒙古敕勒川医院", "ps-chilechuan-hospital"),
+    ("国家区域医疗中心", "ps-national-regional-medical-centre"),
+    ("内蒙古医科大学附属中医蒙医医院", "ps-chinese-mongolian-medicine-hospital"),
+    ("中职园区", "ps-hohhot-vocational-school-park"),
+    ("内蒙古农业大学乳业学院", "ps-dairy-college"),
+    ("省级区域医疗中心", "ps-provincial-medical-centres"),
+    ("重大疫情救治基地", "ps-central-epidemic-treatment-base"),
+    ("京蒙“人才社区”", "ps-hohhot-talent-community"),
+    ("国家北方能源总部基地", "industry-north-energy-hq-base"),
+    ("光伏材料产业基地", "industry-hohhot-pv-materials-base"),
+    ("稀土新材料产业基地", "industry-baotou-rare-earth-materials-base"),
+    ("煤基等新材料产业基地", "industry-ordos-coal-materials-base"),
+    ("石墨新材料产业基地", "industry-ulanqab-graphite-base"),
+    ("大数据清洗加工基地", "industry-data-processing-bases"),
+    ("国家技术标准创新基地（乳业）", "industry-dairy-standard-base"),
+    ("国家级乳业知识产权运营中心", "industry-dairy-ip-centre"),
+    ("国家草种业技术创新中心", "industry-grass-seed-innovation-centre"),
+    ("草业技术创新中心", "industry-grass-innovation-centre"),
+    ("内蒙古实验室", "industry-inner-mongolia-labs"),
+    ("草原家畜生殖调控与繁育国家重点实验室", "industry-grassland-livestock-key-lab"),
+    ("氢硅产业应用与安全技术创新中心", "industry-hydrogen-silicon-centre"),
+    ("制剂中心", "industry-pharma-preparation-centre"),
+    ("和林格尔人才科创中心", "industry-horinger-talent-centre"),
+    ("分布式电力发电与智慧城市电子信息系统研发及产业化基地", "industry-distributed-power-smartcity-base"),
+    ("内蒙古乳业技术研究院", "industry-dairy-research-institute"),
+    ("旅蒙云商小镇", "zone-lvmeng-cloud-commerce-town"),
+    ("伊利健康谷", "industry-yili-health-valley"),
+    ("内蒙古枢纽节点", "industry-horinger-dc-cluster"),
+]
+
+
+@pytest.mark.parametrize(("words", "fid"), NAMED_ITEMS, ids=[w for w, _ in NAMED_ITEMS])
+def test_each_named_item_is_a_project_or_an_alias_of_one_and_its_clause_names_it(measures, words, fid):
+    from build_atlas.validate import TO_SIMPLIFIED
+
+    feature = next(row for row in table("geodata/features.csv") if row["id"] == fid)
+    aliases = [row["alias"] for row in table("geodata/aliases.csv") if row["feature"] == fid]
+    assert any(words in name for name in [feature["name_zh"], *aliases]) or \
+        any(words in TO_SIMPLIFIED.convert(s["quote"]) for s in table("geodata/statements.csv") if s["feature"] == fid)
+    texts = {m["id"]: TO_SIMPLIFIED.convert(m["text"]) for m in measures}
+    assert any(words in texts[s["measure"]] for s in table("geodata/statements.csv") if s["feature"] == fid)
+
+
+def test_a_public_service_building_is_drawn_only_at_a_published_address():
+    """Never at a city's or county's point: a hospital or school drawn there would look placed when it is not."""
+    places = {row["id"]: row for row in table("geodata/gazetteer.csv")}
+    kinds = {row["id"]: row["kind"] for row in table("geodata/features.csv")}
+    drawn_at = [(w["feature"], places[w["place"]]["source"]) for w in table("geodata/waypoints.csv")
+                if kinds[w["feature"]] == "public-service"]
+    assert drawn_at and all(source.startswith("manual:") and "位于" in source for _, source in drawn_at)

@@ -14,7 +14,7 @@ import shapely
 from matplotlib.figure import Figure
 from PIL import Image
 
-from build_atlas import artifacts, exports, labels, maps, print_page, prints, schema
+from build_atlas import artifacts, exports, labels, maps, print_page, prints, schema, style
 from build_atlas.model import gather
 
 from .conftest import ROOT, atlas_page_of
@@ -166,6 +166,15 @@ def test_colours_and_point_symbols_come_from_the_schema(atlas_maps, monkeypatch)
     exports.draw(specs["city-baotou"], cities, counties).savefig(svg, format="svg")
     # the map's markers and the legend's marker are drawn with the schema's colour
     assert svg.getvalue().count(b"#123456") >= 2
+
+
+def test_print_images_draw_each_kinds_points_in_the_web_maps_shape():
+    from build_atlas.maps import SHAPE_OUTLINES
+    from build_atlas.schema import KIND_SHAPES
+
+    assert set(style.PRINT_MARKERS) == {"circle", *SHAPE_OUTLINES}
+    assert len(set(style.PRINT_MARKERS.values())) == len(style.PRINT_MARKERS)
+    assert set(KIND_SHAPES.values()) <= set(style.PRINT_MARKERS)
 
 
 def test_cached_images_are_returned_byte_for_byte_and_keyed_by_their_inputs(atlas_maps, tmp_path, monkeypatch):

@@ -348,7 +348,7 @@ def test_kind_colours_stay_apart_under_deuteranopia():
 
     seen = {kind.key: Color(kind.color).filter("deutan", method="machado") for kind in KINDS}
     pairs = {(a, b): seen[a].delta_e(seen[b], method="2000") for a, b in itertools.combinations(seen, 2)}
-    assert len(KINDS) == 16 and set(KIND_SHAPES) == set(seen)
+    assert len(KINDS) == 17 and set(KIND_SHAPES) == set(seen)
     too_close = {pair: round(de, 1) for pair, de in pairs.items() if de < DEUTAN_MIN_DE}
     same_shape = {pair: round(de, 1) for pair, de in pairs.items()
                   if de < SAME_SHAPE_MIN_DE and KIND_SHAPES[pair[0]] == KIND_SHAPES[pair[1]]}

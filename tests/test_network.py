@@ -159,3 +159,24 @@ REQUIRED = [  # the projects issue 4 lists by name: (words of the name, feature 
 @pytest.mark.parametrize(("words", "fid"), REQUIRED, ids=[fid for _, fid in REQUIRED])
 def test_every_project_the_issue_lists_is_a_feature_with_that_name(atlas, words, fid):
     assert words in atlas.features.loc[fid, "name_zh"]
+
+
+# Published lengths of lines drawn through their stations (km): Hohhot metro line 1, 伊利健康谷–坝堰(机场), 21.719
+# (Inner Mongolia government portal, 2019-12-30); line 2, 塔利东路–阿尔山路, 27.308 (Wikipedia (zh) 呼和浩特地铁2号线).
+PUBLISHED_KM = {"rail-hohhot-metro-1": 21.719, "rail-hohhot-metro-2": 27.308}
+LENGTH_TOLERANCE = 0.10  # straight segments between stations run a little short of the track; 32 km was 47 % long
+
+
+@pytest.mark.parametrize("fid", sorted(PUBLISHED_KM))
+def test_a_line_drawn_through_its_stations_is_as_long_as_published(atlas, fid):
+    coords = list(atlas.features.loc[fid, "geometry"].coords)
+    drawn = sum(km(a, b) for a, b in zip(coords[:-1], coords[1:], strict=True))
+    assert abs(drawn - PUBLISHED_KM[fid]) <= LENGTH_TOLERANCE * PUBLISHED_KM[fid], f"{drawn:.1f} km"
+
+
+def test_metro_lines_end_at_their_published_termini(atlas):
+    ends = {fid: [atlas.places.loc[p, "name_zh"] for p in atlas.waypoints.loc[
+                atlas.waypoints["feature"] == fid].sort_values("seq")["place"].iloc[[0, -1]]]
+            for fid in PUBLISHED_KM}
+    assert [[name.split("站")[0] for name in names] for names in ends.values()] == [
+        ["伊利健康谷", "坝堰（机场）"], ["塔利东路", "阿尔山路"]]

@@ -149,7 +149,7 @@ def test_drawing_notes_name_the_waypoints_and_the_county_seat_source() -> None:
 
     atlas = gather(ROOT)
     assert drawing_note(atlas, "hsr-hohhot-baotou") == "线位为示意：按呼和浩特、包头依次连线绘制，不是实测走向。"
-    assert "托克托县辖区的代表点" in drawing_note(atlas, "industry-jiutai-meg")  # gazetteer source county-seat
+    assert "托克托县政府驻地双河镇" in drawing_note(atlas, "industry-jiutai-meg")  # gazetteer source county-seat
     assert drawing_note(atlas, "park-baorihua") == "位置未核实，暂不上图。"
     assert "是文件未点名、为使线路贴近实际通道而补充的途经点" in drawing_note(atlas, "hsr-baotou-yinchuan")
 

@@ -38,6 +38,7 @@ GAZETTEER = "geodata/gazetteer.csv"
 WAYPOINTS = "geodata/waypoints.csv"
 STATEMENTS = "geodata/statements.csv"
 STATED = "geodata/stated_deadlines.csv"
+SEATS = "geodata/seats.csv"
 # Cell numbers of the documented layouts (docs/data.md), written out so that a test does not borrow the product's.
 COL = {
     MEASURES: {"id": 1, "doc": 2, "title": 5, "text": 7, "themes": 8, "cities": 9, "units": 10, "deadline": 11,
@@ -46,6 +47,7 @@ COL = {
     GAZETTEER: {"lon": 4, "adcode": 6, "precision_m": 8},
     WAYPOINTS: {"place": 3},
     STATEMENTS: {"quote": 4},
+    SEATS: {"lon": 5},
 }
 FORMULA_START = ("=", "+", "-", "@")
 
@@ -291,6 +293,28 @@ def unlocated_feature_with_a_waypoint(root):
     return [(FEATURES, features.line(row), COL[FEATURES]["geometry"], "bad-waypoints")]
 
 
+def county_seat_place_at_the_middle_of_its_county(root):
+    """达拉特旗's place as it was before issue 26: the county polygon's representative point, 26 km from 树林召."""
+    table = Table(root, GAZETTEER)
+    row = table.find(id="dalad")
+    table.set(row, "lon", "109.88712").set(row, "lat", "40.18340").save()
+    return [(GAZETTEER, table.line(row), COL[GAZETTEER]["lon"], "far-from-seat")]
+
+
+def seat_outside_its_county(root):
+    table = Table(root, SEATS)
+    row = table.find(adcode="150929")  # 四子王旗, given 武川's seat
+    table.set(row, "lon", "111.44083").set(row, "lat", "41.09556").save()
+    return [(SEATS, table.line(row), COL[SEATS]["lon"], "wrong-county")]
+
+
+def county_without_a_seat(root):
+    table = Table(root, SEATS)
+    del table.rows[table.find(adcode="150929")]
+    table.save()
+    return [(SEATS, 0, 0, "missing-seat")]
+
+
 def statement_quote_not_in_measure(root):
     table = Table(root, STATEMENTS)
     table.set(1, "quote", "这句话不在举措原文中").save()
@@ -331,7 +355,8 @@ FAULTS = [missing_column, unknown_column, columns_out_of_order, row_with_too_man
           waypoint_place_not_in_gazetteer, gazetteer_lon_lat_swapped, gazetteer_point_outside_region,
           gazetteer_point_in_another_county, line_feature_with_one_waypoint, statement_quote_not_in_measure,
           self_intersecting_shape, precision_not_a_number, two_rows_without_id,
-          feature_claims_a_city_it_does_not_touch, unlocated_feature_with_a_waypoint]
+          feature_claims_a_city_it_does_not_touch, unlocated_feature_with_a_waypoint,
+          county_seat_place_at_the_middle_of_its_county, seat_outside_its_county, county_without_a_seat]
 
 # Product bugs found while writing these tests; strict, so each flags itself once fixed.
 KNOWN_BUGS: dict[tuple[str, str], str] = {}  # (kind, fault) → why it is still expected to fail
