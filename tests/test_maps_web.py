@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from build_atlas.schema import CITIES, KIND_SHAPES, KINDS
+from build_atlas.vocabulary.schema import CITIES, KIND_SHAPES, KINDS
 from tests.conftest import DRAWN_PATH, QuietHandler
 
 ROOT = Path(__file__).resolve().parent.parent

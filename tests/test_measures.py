@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from build_atlas.schema import MEASURE_COLUMNS
+from build_atlas.vocabulary.schema import MEASURE_COLUMNS
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "docs" / "documents"

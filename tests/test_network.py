@@ -13,7 +13,7 @@ import shapely
 from pyproj import Geod
 from shapely.geometry import Point, shape
 
-from build_atlas.model import gather
+from build_atlas.inputs.model import gather
 
 ROOT = Path(__file__).resolve().parent.parent
 GEOD = Geod(ellps="WGS84")

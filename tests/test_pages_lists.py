@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from build_atlas.schema import CITIES, THEMES
+from build_atlas.vocabulary.schema import CITIES, THEMES
 
 ROOT = Path(__file__).resolve().parent.parent
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
@@ -103,9 +103,9 @@ def test_no_card_says_its_status_is_unrecorded(built_site: Path) -> None:
 
 
 def test_a_recorded_status_shows_on_its_card_and_is_counted_on_the_tracing_page() -> None:
-    from build_atlas.model import gather
-    from build_atlas.pages import render_pages
-    from build_atlas.schema import MEASURE_STATUSES
+    from build_atlas.inputs.model import gather
+    from build_atlas.outputs.pages import render_pages
+    from build_atlas.vocabulary.schema import MEASURE_STATUSES
 
     atlas = gather(ROOT)
     atlas.measures["status"] = ""
@@ -144,8 +144,8 @@ def test_geometry_says_point_or_line_as_drawn(built_site: Path) -> None:
 
 
 def test_drawing_notes_name_the_waypoints_and_the_county_seat_source() -> None:
-    from build_atlas.model import gather
-    from build_atlas.projects import drawing_note
+    from build_atlas.inputs.model import gather
+    from build_atlas.outputs.projects import drawing_note
 
     atlas = gather(ROOT)
     assert drawing_note(atlas, "hsr-hohhot-baotou") == "线位为示意：按呼和浩特、包头依次连线绘制，不是实测走向。"
@@ -163,8 +163,8 @@ def test_project_statements_are_dated_latest_first(built_site: Path) -> None:
 
 def test_a_passing_mention_sets_no_status() -> None:
     """statements.csv `relation`: `mention` rows are listed as 仅提及 and never set the status; no column = about."""
-    from build_atlas.model import gather, latest_status
-    from build_atlas.pages import project_context
+    from build_atlas.inputs.model import gather, latest_status
+    from build_atlas.outputs.pages import project_context
 
     atlas = gather(ROOT)
     s = atlas.statements

@@ -16,11 +16,13 @@ from pathlib import Path
 
 import pytest
 
-from build_atlas import changes, pages, texts
-from build_atlas.load import read_inputs
-from build_atlas.model import gather
-from build_atlas.schema import TABLES
-from build_atlas.validate import check, squeeze
+from build_atlas.inputs import changes, texts
+from build_atlas.inputs.load import read_inputs
+from build_atlas.inputs.model import gather
+from build_atlas.inputs.rules import squeeze
+from build_atlas.inputs.validate import check
+from build_atlas.outputs import pages
+from build_atlas.vocabulary.schema import TABLES
 
 from .conftest import BUILD_DATE
 

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from build_atlas.errors import AtlasError
-from build_atlas.model import gather
+from build_atlas.inputs.model import gather
 
 # (query, pattern of a result that must be among the first three shown, what kind of query it is)
 # A result is a page (an article) or a measure/section under it; paths are relative to the site, with #anchor.
@@ -142,7 +142,7 @@ def test_no_page_fetches_the_search_index_or_worker_until_search_is_opened(site_
 
 
 def test_index_holds_content_only(built_site):
-    from build_atlas.model import gather as gather_atlas
+    from build_atlas.inputs.model import gather as gather_atlas
 
     index = (built_site / "search/search_index.json").read_text(encoding="utf-8").replace("\u200b", "")
     for junk in ("&lt;iframe", "<iframe", "嵌入代码", "途经/所在城市", "下载本图", "绘制说明"):
@@ -187,7 +187,7 @@ def test_alias_mistakes_are_each_reported_with_line_column_and_code(project):
 
 
 def test_an_alias_added_by_staff_reaches_the_search_index(project):
-    from build_atlas import search
+    from build_atlas.outputs import search
 
     with (project / ALIASES).open("a", encoding="utf-8") as table:
         table.write("托清园区,托克托—清水河—准格尔工业园区,industry-tuo-qing-zhun-parks\n")
@@ -200,7 +200,7 @@ def test_an_alias_added_by_staff_reaches_the_search_index(project):
 def test_aliases_table_is_documented_for_staff(root):
     readme = (root / "README.md").read_text(encoding="utf-8")
     assert "geodata/aliases.csv" in readme
-    from build_atlas.schema import TABLES
+    from build_atlas.vocabulary.schema import TABLES
 
     assert [c.name for c in TABLES[ALIASES]] == ["alias", "target", "feature"]
 
@@ -211,7 +211,7 @@ def test_theme_script_changes_apply_once_and_stop_the_build_when_the_theme_chang
     import material
     from mkdocs.exceptions import PluginError
 
-    from build_atlas import search
+    from build_atlas.outputs import search
 
     scripts = tmp_path / "assets/javascripts"
     shutil.copytree(Path(material.__file__).parent / "templates/assets/javascripts", scripts,

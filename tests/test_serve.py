@@ -24,8 +24,9 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
-from build_atlas import artifacts, preview
-from build_atlas.build import build_site, pin_build_date
+from build_atlas.cache import artifacts
+from build_atlas.site import preview
+from build_atlas.site.build import build_site, pin_build_date
 
 from .conftest import BUILD_DATE, ROOT, copy_project, edit_cell, ensure_dir, site_digest
 

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from build_atlas import exports, maps
-from build_atlas.model import gather
-from build_atlas.schema import TABLES
-from build_atlas.vendor import NPM_ASSETS
+from build_atlas.inputs.model import gather
+from build_atlas.outputs import exports, maps
+from build_atlas.outputs.vendor import NPM_ASSETS
+from build_atlas.vocabulary.schema import TABLES
 
 ROOT = Path(__file__).resolve().parent.parent
 EXPECTED_COUNTS = {"nzf-2023-23": 22, "baotou-2024": 22, "plan-2021": 95, "hohhot-2019": 48, "nzf-2023-1": 86}

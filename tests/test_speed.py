@@ -1,6 +1,6 @@
 """Issue 14: a rebuild re-renders only what an edit changed, and a cached build is the same site as a clean one.
 
-Artifacts rendered (cache misses) are counted by build_atlas.artifacts.RENDERED, by kind: "maps" (map pages),
+Artifacts rendered (cache misses) are counted by build_atlas.cache.artifacts.RENDERED, by kind: "maps" (map pages),
 "images" (print images, one count per map), "search" (the search results made from
 the data).
 """
@@ -16,10 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from build_atlas import artifacts, exports, maps
-from build_atlas.build import build_site
-from build_atlas.model import gather
-from build_atlas.schema import LAYERS
+from build_atlas.cache import artifacts
+from build_atlas.inputs.model import gather
+from build_atlas.outputs import exports, maps
+from build_atlas.site.build import build_site
+from build_atlas.vocabulary.schema import LAYERS
 
 from .conftest import BUILD_DATE, ROOT, copy_project, edit_cell, ensure_dir, site_digest
 

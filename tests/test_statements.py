@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from build_atlas.quotes import named_at, only_mentioned, project_names, written_whole
+from build_atlas.inputs.quotes import named_at, only_mentioned, project_names, written_whole
 
 from .conftest import copy_project
 from .test_validation import MEASURES, STATEMENTS, Table, located, problems_of
@@ -180,8 +180,8 @@ def test_validator_names_a_clause_whose_stated_date_is_not_recorded(copy):
 def test_the_card_shows_the_date_the_text_states_apart_from_the_printed_deadline():
     from datetime import date
 
-    from build_atlas import pages
-    from build_atlas.model import gather
+    from build_atlas.inputs.model import gather
+    from build_atlas.outputs import pages
 
     atlas = gather(ROOT)
     assert list(atlas.stated_deadlines.columns[:4]) == ["measure", "deadline", "kind", "quote"]
@@ -201,7 +201,7 @@ def test_the_changelog_shows_a_statement_on_its_project_and_a_stated_date_on_its
     import os
     import subprocess
 
-    from build_atlas import changes
+    from build_atlas.inputs import changes
 
     statements = Table(project, STATEMENTS)
     statements.set(statements.find(feature="eco-daheihe", measure="pl21-0605-01"), "relation", "about").save()

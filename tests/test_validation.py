@@ -26,9 +26,9 @@ import mkdocs.commands.build
 import pytest
 from shapely.geometry import Point, shape
 
-from build_atlas.build import build_site
 from build_atlas.errors import AtlasError, Problem
-from build_atlas.model import gather
+from build_atlas.inputs.model import gather
+from build_atlas.site.build import build_site
 
 from .conftest import BUILD_DATE, ROOT, copy_project
 
@@ -621,7 +621,7 @@ def test_an_interrupted_build_leaves_site_unchanged_and_no_staging(built_copy, m
 def test_an_interrupt_while_swapping_in_keeps_the_old_site(built_copy, monkeypatch):
     site = built_copy / "site"
     before = hashes(site)
-    monkeypatch.setattr("build_atlas.build.mkdocs_build", lambda config: None)
+    monkeypatch.setattr("build_atlas.site.build.mkdocs_build", lambda config: None)
     rename = Path.rename
 
     def interrupted(self, target):

@@ -1,0 +1,1 @@
+"""The one artifact cache and the process pool that fills it."""

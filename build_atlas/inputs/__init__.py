@@ -1,0 +1,1 @@
+"""Stage 1-2: read the staff tables and source texts, check them, and hold them as one Atlas."""

@@ -1,0 +1,126 @@
+"""The validated atlas: tables in, one consistent model out.
+
+`gather` is the only way in: it reads and checks everything and raises AtlasError with every problem
+before any page or map is made.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from ..errors import AtlasError
+from ..vocabulary.schema import CITIES, FEATURE_STATUSES, LIST_SEPARATOR, STATED_DEADLINE_COLUMNS
+from .geometry import feature_geometries
+from .load import Inputs, Row, read_inputs
+from .validate import check
+
+STATUS_ORDER = [s.key for s in FEATURE_STATUSES]
+STATED = "geodata/stated_deadlines.csv"
+OPTIONAL_DOCUMENT_FIELDS = ["date_note", "city", "url"]  # documents.yml fields an entry may leave out: shown as empty
+
+
+@dataclass
+class Atlas:
+    """Everything the maps and pages are made from."""
+
+    root: Path
+    measures: pd.DataFrame  # one row per measure; list columns hold Python lists
+    features: gpd.GeoDataFrame  # one row per feature, WGS-84 geometry
+    statements: pd.DataFrame  # feature × measure with status, quote, doc and date
+    places: gpd.GeoDataFrame  # the gazetteer
+    counties: gpd.GeoDataFrame
+    cities: gpd.GeoDataFrame
+    documents: pd.DataFrame  # the registry, indexed by key
+    texts: dict[str, str]
+    aliases: pd.DataFrame  # geodata/aliases.csv: alias, target, feature (empty for places and common words)
+    waypoints: pd.DataFrame | None = None  # feature, seq (int), place: the drawing order of each line
+    # geodata/stated_deadlines.csv: measure, deadline (YYYY or YYYY-MM), kind, quote — the dates a clause's own text
+    # states (确保2023年建成投用), apart from the printed deadline column; each measure's are also its `stated` list
+    stated_deadlines: pd.DataFrame | None = None
+
+    def measures_of_city(self, city: str) -> pd.DataFrame:
+        return self.measures[self.measures["cities"].map(lambda cities: city in cities)]
+
+    def measures_of_theme(self, theme: str) -> pd.DataFrame:
+        return self.measures[self.measures["themes"].map(lambda themes: theme in themes)]
+
+    def features_of_city(self, city: str) -> gpd.GeoDataFrame:
+        return self.features[self.features["cities"].map(lambda cities: city in cities)]
+
+    @property
+    def located(self) -> gpd.GeoDataFrame:
+        """The features that can be drawn (all but the `unlocated`)."""
+        return self.features[self.features.geometry.notna()]
+
+    def features_of_theme(self, theme: str) -> gpd.GeoDataFrame:
+        named = {fid for fids in self.measures_of_theme(theme)["features"] for fid in fids}
+        return self.features[self.features.index.isin(named)]
+
+
+def frame(rows: list[Row], lists: tuple[str, ...] = ()) -> pd.DataFrame:
+    data = pd.DataFrame([{**row.cells, "line": row.line} for row in rows])
+    for column in lists:
+        data[column] = data[column].map(lambda value: [v for v in value.split(LIST_SEPARATOR) if v])
+    return data
+
+
+def stated_deadlines(rows: list[Row]) -> pd.DataFrame:
+    """The stated deadlines in table order (with the columns even when there are none)."""
+    return pd.DataFrame([{**row.cells, "line": row.line} for row in rows],
+                        columns=[c.name for c in STATED_DEADLINE_COLUMNS] + ["line"])
+
+
+def latest_status(statements: pd.DataFrame) -> pd.Series:
+    """Each feature's status as the most recent document states it in a clause about it (ties: the most
+    advanced); a clause that only mentions the feature says nothing of its status."""
+    statements = statements[statements["relation"] == "about"]
+    ranked = statements.assign(rank=statements["status"].map(STATUS_ORDER.index))
+    ranked = ranked.sort_values(["date", "rank"])
+    return ranked.groupby("feature")["status"].last()
+
+
+def assemble(inputs: Inputs) -> Atlas:
+    documents = pd.DataFrame(inputs.documents).set_index("key", drop=False).rename_axis(None)
+    documents = documents.reindex(columns=documents.columns.union(OPTIONAL_DOCUMENT_FIELDS, sort=False)).fillna("")
+    measures = frame(inputs.tables["measures.csv"], ("themes", "cities", "units", "implements", "features"))
+    stated = stated_deadlines(inputs.tables[STATED])
+    of_measure: dict[str, list[dict]] = {}
+    for row in stated.to_dict("records"):
+        of_measure.setdefault(row["measure"], []).append({k: row[k] for k in ("deadline", "kind", "quote")})
+    measures["stated"] = measures["id"].map(lambda mid: of_measure.get(mid, []))
+    gaz = frame(inputs.tables["geodata/gazetteer.csv"])
+    places = gpd.GeoDataFrame(gaz, geometry=gpd.points_from_xy(gaz["lon"].astype(float), gaz["lat"].astype(float)),
+                              crs="EPSG:4326").set_index("id", drop=False).rename_axis(None)
+    table = frame(inputs.tables["geodata/features.csv"], ("cities",)).rename(columns={"geometry": "geometry_kind"})
+    drawn = feature_geometries(inputs)
+    geometry = [drawn[fid] for fid in table["id"]]
+    features = gpd.GeoDataFrame(table, geometry=geometry, crs="EPSG:4326")
+    features = features.set_index("id", drop=False).rename_axis(None)
+    statements = frame(inputs.tables["geodata/statements.csv"])
+    by_id = measures.set_index("id")
+    statements["doc"] = statements["measure"].map(by_id["doc"])
+    statements["date"] = statements["doc"].map(documents["date"].astype(str))
+    features["status"] = latest_status(statements).reindex(features.index).fillna("")
+    counties = gpd.GeoDataFrame.from_features(inputs.counties["features"], crs="EPSG:4326")
+    cities = gpd.GeoDataFrame.from_features(inputs.cities["features"], crs="EPSG:4326")
+    order = {term.key: i for i, term in enumerate(CITIES)}
+    cities = cities.sort_values("city", key=lambda s: s.map(order)).set_index("city", drop=False).rename_axis(None)
+    waypoints = frame(inputs.tables["geodata/waypoints.csv"])
+    waypoints["seq"] = waypoints["seq"].astype(int)
+    aliases = pd.DataFrame([row.cells for row in inputs.tables["geodata/aliases.csv"]],
+                           columns=["alias", "target", "feature"])
+    return Atlas(inputs.root, measures, features, statements, places, counties, cities, documents, inputs.texts,
+                 aliases, waypoints, stated)
+
+
+def gather(root: Path) -> Atlas:
+    """Read, validate and assemble; raise once with every problem found."""
+    inputs, problems = read_inputs(root)
+    problems += check(inputs)  # every rule still runs on what was read, so one round shows every mistake
+    if problems:
+        raise AtlasError(problems)
+    return assemble(inputs)

@@ -1,0 +1,209 @@
+/* The atlas's map behaviour on top of Leaflet and folium (loaded before folium's script; see build_atlas/outputs/maps/):
+   controls that fold away on phones, reset view and fullscreen, Chinese labels, gestures that leave the page
+   scrollable, popups kept clear of the controls, and the controls first in the Tab order. */
+(function () {
+  "use strict";
+  var NARROW = "@narrow@";  // the map's own size: a phone, or a small frame
+
+  // Inside the atlas's own page (its iframe is named so) the page already shows the title, date and source.
+  if (window.name === "atlas-map") {
+    document.documentElement.classList.add("atlas-inpage");
+  }
+
+  // Popups open fully in view and clear of the controls: panned by keepClear below instead of Leaflet's autoPan,
+  // which knows only the map's edges.
+  L.Popup.mergeOptions({autoPan: false, maxWidth: 250});
+  var MARGIN = 8;
+
+  function keepClear(map, popup) {
+    var box = map.getContainer().getBoundingClientRect();
+    var rect = popup.getElement().getBoundingClientRect();
+    var dx = rect.left < box.left + MARGIN ? box.left + MARGIN - rect.left
+      : rect.right > box.right - MARGIN ? box.right - MARGIN - rect.right : 0;
+    var left = rect.left + dx, right = rect.right + dx, top = box.top + MARGIN, bottom = box.bottom - MARGIN;
+    map.getContainer().querySelectorAll(".leaflet-control, .atlas-caption").forEach(function (control) {
+      var r = control.getBoundingClientRect();
+      if (!r.width || !r.height || r.right <= left || r.left >= right) {
+        return;
+      }
+      if (r.top + r.height / 2 < box.top + box.height / 2) {
+        top = Math.max(top, r.bottom + MARGIN);
+      } else {
+        bottom = Math.min(bottom, r.top - MARGIN);
+      }
+    });
+    var dy = rect.top < top ? top - rect.top : rect.bottom > bottom ? Math.max(bottom - rect.bottom, top - rect.top) : 0;
+    if (dx || dy) {
+      map.panBy([-dx, -dy]);
+    }
+  }
+
+  // A point drawn in its kind's shape: a CircleMarker whose `outline` option gives the vertices of a unit shape.
+  L.AtlasSymbol = L.CircleMarker.extend({
+    _updatePath: function () {
+      var outline = this.options.outline;
+      if (!outline || !this._renderer._setPath || this._empty()) {
+        return L.CircleMarker.prototype._updatePath.call(this);
+      }
+      var p = this._point, r = this._radius;
+      this._renderer._setPath(this, "M" + outline.map(function (v) {
+        return (p.x + v[0] * r) + " " + (p.y + v[1] * r);
+      }).join("L") + "z");
+    }
+  });
+
+  function button(bar, text, title, onClick) {
+    var link = L.DomUtil.create("a", "", bar);
+    link.href = "#";
+    link.textContent = text;
+    link.title = title;
+    link.setAttribute("role", "button");
+    link.setAttribute("aria-label", title);
+    L.DomEvent.on(link, "click", function (event) {
+      L.DomEvent.preventDefault(event);
+      onClick();
+    });
+    return link;
+  }
+
+  var Reset = L.Control.extend({
+    options: {position: "topleft"},
+    onAdd: function () {
+      var bar = L.DomUtil.create("div", "leaflet-bar atlas-reset");
+      button(bar, "复位", "复位：回到本图范围", this.options.reset);
+      L.DomEvent.disableClickPropagation(bar);
+      return bar;
+    }
+  });
+
+  function narrow() {
+    return window.matchMedia(NARROW).matches;
+  }
+
+  // A county's name (project maps) gives way where, at this zoom, it would cover a city's name, another county's
+  // name or a project's symbol: the city names and the symbols are drawn where they are, county names fill in.
+  function declutter(container) {
+    function text(element) {
+      var range = document.createRange();
+      range.selectNodeContents(element);
+      return range.getBoundingClientRect();
+    }
+    function meets(a, b) {
+      return a.left < b.right + 2 && b.left < a.right + 2 && a.top < b.bottom + 2 && b.top < a.bottom + 2;
+    }
+    var taken = Array.prototype.map.call(container.querySelectorAll(".atlas-city-label"), text);
+    container.querySelectorAll(".leaflet-overlay-pane path.leaflet-interactive").forEach(function (path) {
+      var box = path.getBoundingClientRect();
+      if (box.width && box.width < 30 && box.height < 30) {  // a point symbol, not a line or an outline
+        taken.push(box);
+      }
+    });
+    container.querySelectorAll(".atlas-county-label").forEach(function (label) {
+      var box = text(label), free = taken.every(function (other) { return !meets(box, other); });
+      label.style.visibility = free ? "" : "hidden";
+      if (free) {
+        taken.push(box);
+      }
+    });
+  }
+
+  function enhance(map, options) {
+    var container = map.getContainer();
+    container.setAttribute("role", "main");  // the map is the page's content (a landmark for screen readers)
+    container.setAttribute("aria-label", document.title);
+    var frame = L.latLngBounds(options.frame);
+    if (window.atlasLinkBase) {  // a single-file copy links to the atlas by its full address (atlas-embed.js)
+      linkBase = window.atlasLinkBase;
+    } else if (options.linkBase !== undefined) {
+      linkBase = options.linkBase;
+    }
+    function reset(animate) {
+      map.fitBounds(frame, {paddingBottomRight: L.point(narrow() ? 0 : options.controlsWidth, 0), animate: animate});
+    }
+    if (narrow()) {
+      reset(false);  // on a phone the controls fold away: the subject may use the whole width
+    }
+    L.control.zoom({zoomInTitle: "放大", zoomOutTitle: "缩小"}).addTo(map);
+    new Reset({reset: reset}).addTo(map);
+    if (document.fullscreenEnabled && L.Control.FullScreen) {
+      new L.Control.FullScreen({title: "全屏显示", titleCancel: "退出全屏", forceSeparateButton: true}).addTo(map);
+    }
+    var layers = L.control.layers({}, options.overlays, {collapsed: narrow(), position: "topright"}).addTo(map);
+    if (layers._layersLink) {
+      layers._layersLink.title = "图层";
+      layers._layersLink.setAttribute("aria-label", "图层");
+    }
+    var legend = container.querySelector(".atlas-legend");
+    if (legend && narrow()) {
+      legend.open = false;
+    }
+    window.addEventListener("beforeprint", function () {
+      if (legend) {
+        legend.open = true;
+      }
+    });
+    // Desktop: the wheel zooms with Ctrl/⌘ (gesture handling), or freely once the reader has clicked into the map.
+    container.addEventListener("pointerdown", function (event) {
+      if (event.pointerType === "mouse" && map.gestureHandling && map.gestureHandling.enabled()) {
+        map.gestureHandling.disable();
+      }
+    });
+    container.addEventListener("mouseleave", function () {
+      if (map.gestureHandling && !map.gestureHandling.enabled()) {
+        map.gestureHandling.enable();
+      }
+    });
+    if (container.querySelector(".atlas-county-label")) {
+      map.on("zoomend resize", function () { declutter(container); });
+      map.whenReady(function () { declutter(container); });
+    }
+    map.on("popupopen", function (event) {
+      keepClear(map, event.popup);
+    });
+    // Keyboard: the controls come before the drawn shapes (they stay on top through their z-index).
+    container.insertBefore(map._controlContainer, container.firstChild);
+  }
+
+  // Every drawn shape's name as a tooltip and, for projects, its popup (name, kind, status, link to its page): one
+  // function shared by all layers instead of folium's tooltip and popup code repeated in each.
+  // A project's popup: its names, kind, status and precision (escaped by build_atlas/outputs/maps/layers.py), and its page.
+  var linkBase = "../";
+
+  function popup(properties) {
+    return "<strong>" + properties.label + "</strong><br>" + properties.en + "<br>" + properties.note
+      + '<br><a href="' + linkBase + "@project-page-before-id@" + properties.id + '@project-page-after-id@" target="_top">项目页与相关条款 →</a>';
+  }
+
+  function bindFeature(feature, layer) {
+    var properties = feature.properties;
+    layer.bindTooltip(properties.label || properties.name_zh, {sticky: true, className: "foliumtooltip"});
+    if (properties.note !== undefined) {
+      layer.bindPopup(function () { return popup(properties); }, {className: "foliumpopup"});
+    }
+  }
+
+  // The features a map draws from a shared layer script (atlasFeatures), in the map's order.
+  function pick(collection, ids) {
+    var byId = {};
+    collection.features.forEach(function (feature) { byId[feature.properties.id] = feature; });
+    return {type: "FeatureCollection", features: ids.map(function (id) { return byId[id]; })};
+  }
+
+  // The shared outline scripts carry each polygon ring as an encoded polyline (build_atlas/outputs/maps/layers.py `packed`).
+  var PRECISION = 3;
+
+  function ring(encoded) {
+    return polyline.toGeoJSON(encoded, PRECISION).coordinates;
+  }
+
+  function unpack(collection) {
+    collection.features.forEach(function (feature) {
+      var geometry = feature.geometry;
+      geometry.coordinates = geometry.type === "Polygon" ? geometry.coordinates.map(ring)
+        : geometry.coordinates.map(function (polygon) { return polygon.map(ring); });
+    });
+    return collection;
+  }
+
+  window.atlasMap = {enhance: enhance, narrow: narrow, bindFeature: bindFeature, unpack: unpack, pick: pick};
+})();

@@ -1,0 +1,269 @@
+"""What a web map draws, as data: each feature's layer and style, the symbols and legend, and the scripts that several
+map pages share (the outlines and each layer's features), packed small."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+
+import geopandas as gpd
+import polyline
+import shapely
+
+from ...cache import artifacts
+from ...inputs.model import Atlas
+from ...vocabulary import style
+from ...vocabulary.schema import CITIES, KIND_SHAPES, KINDS, LAYERS
+from .specs import (
+    CONTEXT_TOLERANCE_DEG,
+    KIND,
+    OUTLINE_DECIMALS,
+    STATUS,
+    MapSpec,
+    Outlines,
+    county_layer,
+    region_outlines,
+)
+
+# Point symbols: vertices of a unit outline (radius 1) for each shape; circles are drawn as circles.
+SHAPE_OUTLINES = {
+    "square": [[-0.85, -0.85], [0.85, -0.85], [0.85, 0.85], [-0.85, 0.85]],
+    "triangle": [[0, -1.15], [1.05, 0.75], [-1.05, 0.75]],
+    "diamond": [[0, -1.2], [1.2, 0], [0, 1.2], [-1.2, 0]],
+    "cross": [[-0.4, -1.15], [0.4, -1.15], [0.4, -0.4], [1.15, -0.4], [1.15, 0.4], [0.4, 0.4], [0.4, 1.15],
+              [-0.4, 1.15], [-0.4, 0.4], [-1.15, 0.4], [-1.15, -0.4], [-0.4, -0.4]],
+}
+
+
+POINT_RADIUS = 7
+
+
+def feature_note(feature) -> str:
+    """The popup's line under the names: kind, stated status and precision."""
+    status = STATUS.get(feature["status"])
+    return (f"{KIND[feature['kind']].zh} · {status.zh if status else '未注明进展'}"
+            + (" · 示意" if feature["precision"] == "schematic" else ""))
+
+
+def feature_layer(features: gpd.GeoDataFrame, emphasis: bool) -> dict:
+    """GeoJSON for one layer; display strings are escaped here, once, so the map may use them as HTML (atlas-map.js
+    makes the popup from label, en, note and id: the link to the project page)."""
+    records = []
+    for fid, feature in features.iterrows():
+        records.append({
+            "type": "Feature",
+            "geometry": shapely.geometry.mapping(feature.geometry),
+            "properties": {
+                "id": fid, "label": html.escape(feature["name_zh"]), "en": html.escape(feature["name_en"]),
+                "note": html.escape(feature_note(feature)), "kind": feature["kind"],
+                "planned": style.planned(feature["status"]), "emphasis": emphasis,
+            },
+        })
+    return {"type": "FeatureCollection", "features": records}
+
+
+def feature_style(feature: dict) -> dict:
+    """The Leaflet style of a feature: lines dashed when planned; points in their kind's shape, hollow when
+    planned (a dash on a small outline would read as a scalloped shape that the legend does not show)."""
+    props = feature["properties"]
+    color, hollow = KIND[props["kind"]].color, props["planned"]
+    if feature["geometry"]["type"] == "Point":
+        return {"outline": SHAPE_OUTLINES.get(KIND_SHAPES[props["kind"]]), "radius": POINT_RADIUS,
+                "weight": 2.5 if hollow else 1.5, "color": color if hollow else "#ffffff",
+                "fillColor": "#ffffff" if hollow else color, "fillOpacity": 1, "opacity": 1}
+    return {"color": color, "weight": 5 if props["emphasis"] else 3.5, "dashArray": "8 6" if hollow else None,
+            "fillColor": color, "fillOpacity": 0.35, "opacity": 0.95}
+
+
+def layer_features(features: gpd.GeoDataFrame, layer) -> gpd.GeoDataFrame:
+    return features[features["kind"].isin(style.kinds_of(layer.key))]
+
+
+def symbol_svg(kind: str, geometry: str, planned: bool = False, neutral: bool = False) -> str:
+    """The legend's drawing of a symbol, made from the same style the map draws it with (`neutral`: in grey, for
+    the status key)."""
+    style = feature_style({"geometry": {"type": geometry}, "properties": {"kind": kind, "planned": planned,
+                                                                          "emphasis": False}})
+    if neutral:
+        style = {key: "#555555" if value == KIND[kind].color else value for key, value in style.items()}
+    if geometry != "Point":
+        dash = f' stroke-dasharray="{style["dashArray"]}"' if style["dashArray"] else ""
+        return (f'<svg class="sym" width="28" height="16" aria-hidden="true"><line x1="1" y1="8" x2="27" y2="8" '
+                f'stroke="{style["color"]}" stroke-width="{style["weight"]}"{dash}/></svg>')
+    r, c = style["radius"], 9
+    paint = f'stroke="{style["color"]}" stroke-width="{style["weight"]}" fill="{style["fillColor"]}"'
+    if style["outline"] is None:
+        body = f'<circle cx="{c}" cy="{c}" r="{r}" {paint}/>'
+    else:
+        points = "L".join(f"{c + x * r:g} {c + y * r:g}" for x, y in style["outline"])
+        body = f'<path d="M{points}z" {paint}/>'
+    return f'<svg class="sym" width="18" height="18" aria-hidden="true">{body}</svg>'
+
+
+def legend_html(spec: MapSpec) -> str:
+    """Each kind on the map with exactly the symbols drawn for it (line and/or point), then the status key."""
+    drawn = spec.features.assign(point=spec.features.geometry.geom_type == "Point")
+    items = []
+    for kind in [k.key for k in KINDS if k.key in set(drawn["kind"])]:
+        points = drawn.loc[drawn["kind"] == kind, "point"]
+        symbols = ([symbol_svg(kind, "LineString")] if (~points).any() else []) + \
+                  ([symbol_svg(kind, "Point")] if points.any() else [])
+        items.append(f'<li>{"".join(symbols)}{html.escape(KIND[kind].zh)}</li>')
+    key = "hsr"  # any kind: the status key is drawn in grey
+    status = (f'<li>{symbol_svg(key, "LineString", neutral=True)}{symbol_svg(key, "LineString", True, True)}'
+              "实线：建设/建成；虚线：规划/前期</li>")
+    if drawn["point"].any():
+        status += (f'<li>{symbol_svg("hsr", "Point", neutral=True)}{symbol_svg("hsr", "Point", True, True)}'
+                   "实心：建设/建成；空心：规划/前期</li>")
+    return ('<details class="atlas-legend leaflet-control" open><summary>图例</summary><ul>' + "".join(items)
+            + status + '</ul><p class="note">示意图，非精确走向；不作为权属界线依据</p></details>')
+
+
+SHOWN_COLUMNS = ["id", "name_zh", "name_en", "kind", "status", "precision", "geometry"]  # all a map shows of a feature
+
+
+GEOJSON_CALL = re.compile(r"(geo_json_\w+_add)\((?=\{)")  # folium hands each layer's data to its _add function
+
+
+def outline_layers(outlines: Outlines) -> dict[str, dict]:
+    """The outline layers web maps share: the cities, each city's counties and all counties (the project maps'),
+    and the overview's coarser two."""
+    region = region_outlines(outlines)
+    layers = {"cities": outlines.geojson("cities")}
+    layers.update({county_layer(key): outlines.geojson("counties", key) for key in (*(c.key for c in CITIES), "*")})
+    layers.update({"region-cities": region.geojson("cities"), "region-counties": region.geojson("counties")})
+    return layers
+
+
+_FEATURE_LAYERS = artifacts.Recent()  # the last features' layers: a build asks for them once per map
+
+
+def feature_layers(atlas: Atlas) -> dict[str, dict]:
+    """Each map layer's located features as the overview, city and theme maps draw them (project maps emphasise
+    their own feature, so they keep it inline). Made once while what the maps show of the features is unchanged;
+    the caller must not change them."""
+    def make() -> dict[str, dict]:
+        layers = {}
+        for layer in LAYERS:
+            subset = layer_features(atlas.located, layer)
+            if not subset.empty:
+                layers[f"features-{layer.key}"] = json.loads(json.dumps(feature_layer(subset, emphasis=False)))
+        return layers
+
+    rows = artifacts.row_digests(atlas.located, SHOWN_COLUMNS)
+    return _FEATURE_LAYERS.get(artifacts.digest(*(f"{fid}\0{row}" for fid, row in rows.items())), make)
+
+
+def packed(collection: dict) -> dict:
+    """The FeatureCollection with each polygon ring as an encoded polyline (Google's algorithm, OUTLINE_DECIMALS
+    precision: 3 bytes a vertex where the numbers took 16); atlas-map.js's `unpack` restores the GeoJSON."""
+    def ring(points: list) -> str:
+        return polyline.encode(points, OUTLINE_DECIMALS, geojson=True)
+
+    features = []
+    for feature in collection["features"]:
+        geometry = feature["geometry"]
+        if geometry["type"] == "Polygon":
+            coordinates = [ring(points) for points in geometry["coordinates"]]
+        else:  # MultiPolygon
+            coordinates = [[ring(points) for points in polygon] for polygon in geometry["coordinates"]]
+        features.append({**feature, "geometry": {"type": geometry["type"], "coordinates": coordinates}})
+    return {**collection, "features": features}
+
+
+def shared_scripts(atlas: Atlas, outlines: Outlines) -> dict[str, tuple[str, str]]:
+    """{key: (file name, script)} for the data web maps share, each loaded with a <script> (which works from file://,
+    unlike fetch) by the maps that draw it, and cached by the browser, instead of inlined in every map. An outline
+    script sets `atlasOutlines[key]`, its rings packed as encoded polylines; a feature script sets
+    `atlasFeatures[key]`, from which a map picks its features by id. Names carry a digest: a browser never keeps a
+    stale copy. (The single-file map a reader downloads has them written into it, by atlas-embed.js.)"""
+    scripts = dict(outline_scripts(outlines))
+    for key, data in feature_layers(atlas).items():
+        text = script_json(data)
+        scripts[key] = (f"{key}-{artifacts.digest(text)[:12]}.js",
+                        f"var atlasFeatures = window.atlasFeatures || {{}};\n"
+                        f"atlasFeatures[{json.dumps(key)}] = {text};\n")
+    return scripts
+
+
+_OUTLINE_SCRIPTS = artifacts.Recent()  # the last outlines' scripts (a preview reuses them)
+
+
+def outline_scripts(outlines: Outlines) -> dict[str, tuple[str, str]]:
+    """shared_scripts' outline part, made once while the outlines stay the same (encoding them takes a while)."""
+    def make() -> dict[str, tuple[str, str]]:
+        scripts = {}
+        for key, data in outline_layers(outlines).items():
+            text = script_json(packed(data))
+            scripts[key] = (f"outlines-{key}-{artifacts.digest(text)[:12]}.js",
+                            f"var atlasOutlines = window.atlasOutlines || {{}};\n"
+                            f"atlasOutlines[{json.dumps(key)}] = atlasMap.unpack({text});\n")
+        return scripts
+
+    return _OUTLINE_SCRIPTS.get(outlines.digest(), make)
+
+
+def refer_to_shared(page: str, candidates: dict[str, dict]) -> str:
+    """Replace each layer inlined by folium that a shared script holds by a reference to it: an outline layer by
+    `atlasOutlines[key]`, a feature layer whose every feature the shared layer holds by `atlasMap.pick(...)` with
+    their ids. Other layers' data is written compactly: folium escapes every Chinese character as a 6-byte \\u
+    escape."""
+    by_id = {key: {f["properties"]["id"]: f for f in data["features"]}
+             for key, data in candidates.items() if key.startswith("features-")}
+    decoder, out, at = json.JSONDecoder(), [], 0
+    for match in GEOJSON_CALL.finditer(page):
+        data, end = decoder.raw_decode(page, match.end())
+        out.append(page[at:match.end()])
+        out.append(shared_reference(data, candidates, by_id) or inline(data))
+        at = end
+    return "".join(out) + page[at:]
+
+
+def inline(data: dict) -> str:
+    """A layer's data written into the page: outlines (all polygons) packed as encoded polylines, others as JSON."""
+    features = data.get("features") or []
+    if features and all(f["geometry"]["type"] in ("Polygon", "MultiPolygon") for f in features):
+        return f"atlasMap.unpack({script_json(packed(data))})"
+    return script_json(data)
+
+
+def shared_reference(data: dict, candidates: dict[str, dict], by_id: dict[str, dict]) -> str | None:
+    for key, shared in candidates.items():
+        if key.startswith("features-"):
+            features, held = data.get("features") or [], by_id[key]
+            if features and all(held.get(f["properties"].get("id")) == f for f in features):
+                ids = [f["properties"]["id"] for f in features]
+                return f"atlasMap.pick(atlasFeatures[{json.dumps(key)}],{script_json(ids)})"
+        elif shared == data:
+            return f"atlasOutlines[{json.dumps(key)}]"
+    return None
+
+
+def script_json(data) -> str:
+    """JSON safe inside an HTML <script> (as Jinja's tojson makes it), but UTF-8 and without spaces."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("'", "\\u0027")
+
+
+def shared_by(spec: MapSpec, shared: dict[str, str] | None) -> dict[str, str]:
+    """The entries of `shared` ({key: file name}) that the map loads: its outlines, and unless it is a project map
+    the feature layers it draws."""
+    region = spec.tolerance > CONTEXT_TOLERANCE_DEG
+    wanted = {"region-cities", "region-counties"} if region else {"cities", county_layer(spec.counties_of)}
+    if not spec.name.startswith("project-"):
+        kinds = set(spec.features["kind"])
+        wanted |= {f"features-{style.layer_of(kind).key}" for kind in kinds}
+    return {key: name for key, name in (shared or {}).items() if key in wanted}
+
+
+SHARED_NAME = "atlas-shared:{}"  # where a map page loads a shared script; its file name (with a digest) goes there
+
+
+def named_shared(page: str, shared: dict[str, str]) -> str:
+    """The page with the current file names of the shared scripts it loads. A map page is cached with their keys
+    instead (render_map's `keep_names`): an edit that changes a shared script's digest leaves the pages that load it
+    to a replacement here instead of a new rendering."""
+    for key, name in shared.items():
+        page = page.replace(f'"{SHARED_NAME.format(key)}"', f'"{name}"')
+    return page

@@ -1,0 +1,338 @@
+"""One self-hosted folium page per map: the Leaflet map with its controls, legend and caption, rendered only when what
+it shows changed (the artifact cache); folium's random element ids are replaced by a counter so that the same data
+gives the same bytes."""
+
+from __future__ import annotations
+
+import html
+import itertools
+import re
+from pathlib import Path
+
+import branca
+import folium
+import shapely
+
+from ...cache import artifacts
+from ...inputs.model import Atlas
+from ...vocabulary import routes
+from ...vocabulary.schema import LAYERS
+from .layers import (
+    POINT_RADIUS,
+    SHARED_NAME,
+    SHOWN_COLUMNS,
+    feature_layer,
+    feature_layers,
+    feature_style,
+    layer_features,
+    legend_html,
+    named_shared,
+    refer_to_shared,
+    shared_by,
+)
+from .specs import (
+    AREA_SHARE,
+    BOUNDARY_ATTRIBUTION,
+    CITY,
+    CONTEXT_TOLERANCE_DEG,
+    MapOptions,
+    MapSpec,
+    Outlines,
+    context_outlines,
+    county_layer,
+    county_names,
+    simplified,
+)
+
+artifacts.compile_templates_once()  # folium compiles a Jinja template per element otherwise
+
+
+CONTROLS_WIDTH_PX = 200
+
+
+ATLAS_NAME = "呼包鄂乌一体化政策图集"
+
+
+# Self-hosted replacements for folium's CDN assets, then the plugins and the atlas's own map behaviour
+# (build_atlas/outputs/map/): (folium name, path under the site's assets/vendor/). Order matters: the plugins hook into
+# L.Map before folium's script makes the map. No jQuery: only folium's plain-string Popup and its "stay in front"
+# option use it, and these maps use neither (88 KB less on every page with a map).
+VENDOR_JS = [("leaflet", "leaflet/leaflet.js"),
+             ("polyline", "polyline/polyline.js"),
+             ("gesture_handling", "leaflet-gesture-handling/leaflet-gesture-handling.min.js"),
+             ("fullscreen", "leaflet.fullscreen/Control.FullScreen.umd.js"), ("atlas_map", "atlas/atlas-map.js")]
+
+
+VENDOR_CSS = [("leaflet_css", "leaflet/leaflet.css"),
+              ("gesture_handling_css", "leaflet-gesture-handling/leaflet-gesture-handling.min.css"),
+              ("fullscreen_css", "leaflet.fullscreen/Control.FullScreen.css"), ("atlas_map_css", "atlas/atlas-map.css")]
+
+
+ATLAS_ASSETS = {  # site path under assets/vendor/ → the atlas's own file
+    "atlas/atlas-map.js": Path(__file__).parent.parent / "map" / "atlas-map.js",
+    "atlas/atlas-map.css": Path(__file__).parent.parent / "map" / "atlas-map.css",
+}
+
+
+GESTURE_TEXT = {"touch": "用双指移动地图", "scroll": "按住 Ctrl 滚动滚轮缩放地图，或先点击地图",
+                "scrollMac": "按住 ⌘ 滚动滚轮缩放地图，或先点击地图"}
+
+
+TILES = {
+    "osm": dict(tiles="https://tile.openstreetmap.org/{z}/{x}/{y}.png", name="OpenStreetMap",
+                attr='&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'),
+    "tianditu": dict(tiles="https://t{s}.tianditu.gov.cn/vec_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
+                     "&LAYER=vec&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}"
+                     "&tk={key}", name="天地图", attr="&copy; 天地图 Tianditu", subdomains="01234567"),
+}
+
+
+MAP_ROOT = "../" * routes.map_page("x").count("/")  # from a map page to the site's root
+
+
+ASSET_BASE = MAP_ROOT + routes.vendor("")
+
+
+class AtlasSymbol(folium.CircleMarker):
+    """A point drawn as L.AtlasSymbol (atlas-map.js): a CircleMarker whose style may give it an outline shape."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._name = "AtlasSymbol"
+
+
+# Tooltips (every shape's name) and popups (a project's) are bound by one shared function of atlas-map.js.
+BIND_FEATURE = folium.JsCode("atlasMap.bindFeature")
+
+
+def add_features(fmap: folium.Map, spec: MapSpec) -> None:
+    emphasis = spec.name.startswith("project-")
+    for layer in LAYERS:
+        subset = layer_features(spec.features, layer)
+        if subset.empty:
+            continue
+        group = folium.FeatureGroup(name=f"{layer.zh} {layer.en}", show=True)
+        folium.GeoJson(
+            feature_layer(subset, emphasis),
+            name=layer.key,
+            style_function=feature_style,
+            marker=AtlasSymbol(radius=POINT_RADIUS, fill=True),
+            on_each_feature=BIND_FEATURE,
+        ).add_to(group)
+        group.add_to(fmap)
+
+
+def add_boundaries(fmap: folium.Map, spec: MapSpec, outlines: Outlines) -> None:
+    if spec.counties_of:
+        folium.GeoJson(
+            outlines.geojson("counties", spec.counties_of), name="旗县区 Counties",
+            style_function=lambda f: {"color": "#6b7b8c", "weight": 0.8, "fillOpacity": 0, "dashArray": "3 3"},
+            on_each_feature=BIND_FEATURE,
+        ).add_to(fmap)
+    focus = spec.counties_of if spec.counties_of not in ("", "*") else None
+    folium.GeoJson(
+        outlines.geojson("cities"), name="市界 City boundaries",
+        style_function=lambda f: {"color": "#34495e", "weight": 2.5 if f["properties"]["city"] == focus else 1.5,
+                                  "fillColor": CITY[f["properties"]["city"]].color,
+                                  "fillOpacity": 0.10 if focus in (None, f["properties"]["city"]) else 0.03},
+        on_each_feature=BIND_FEATURE,
+    ).add_to(fmap)
+
+
+class AreaLabels(branca.element.MacroElement):
+    """Names of areas (cities, counties) as non-interactive text markers. (folium.Marker adds a marker with
+    Leaflet's default image icon before it swaps in a DivIcon, which fetches marker-icon.png: a failed request in
+    a standalone file.)"""
+
+    _template = branca.element.Template("""
+        {% macro script(this, kwargs) %}
+        {{ this.labels|tojson }}.forEach(function (label) {
+            L.marker([label.lat, label.lon], {interactive: false, keyboard: false, icon: L.divIcon({
+                className: "", iconSize: [{{ this.width }}, 20], iconAnchor: [{{ this.width // 2 }}, 10],
+                html: '<div class="{{ this.css }}">' + label.text + '</div>'})
+            }).addTo({{ this._parent.get_name() }});
+        });
+        {% endmacro %}
+    """)
+
+    def __init__(self, names: list[tuple[str, shapely.Point]], css: str, width: int):
+        super().__init__()
+        self._name = "AreaLabels"
+        self.css, self.width = css, width
+        self.labels = [{"text": html.escape(text), "lat": round(point.y, 5), "lon": round(point.x, 5)}
+                       for text, point in names]
+
+
+def add_area_labels(fmap: folium.Map, spec: MapSpec, outlines: Outlines) -> None:
+    """The cities' names; on a project map also the names of the counties in view, each inside the part in view."""
+    fmap.add_child(AreaLabels([(CITY[city["city"]].zh, city.geometry.representative_point())
+                               for _, city in outlines.cities.iterrows()], "atlas-city-label", 80))
+    if spec.name.startswith("project-"):
+        fmap.add_child(AreaLabels(county_names(outlines.counties, spec.frame, AREA_SHARE), "atlas-county-label", 140))
+
+
+class Legend(branca.element.MacroElement):
+    """A bottom-right Leaflet control holding the legend (a <details>, closed on phones by atlas-map.js)."""
+
+    _template = branca.element.Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.control({position: "bottomright"});
+        {{ this.get_name() }}.onAdd = function () {
+            var div = L.DomUtil.create("div");
+            div.innerHTML = {{ this.html|tojson }};
+            L.DomEvent.disableClickPropagation(div.firstChild);
+            L.DomEvent.disableScrollPropagation(div.firstChild);
+            return div.firstChild;
+        };
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {{ this._parent.get_name() }}.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
+        {{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.attribution|tojson }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, html_text: str):
+        super().__init__()
+        self._name = "Legend"
+        self.html = html_text
+        self.attribution = BOUNDARY_ATTRIBUTION
+
+
+def caption_html(spec: MapSpec, options: MapOptions, link_base: str) -> str:
+    """The one-line title, data date and source shown on embedded and exported maps (and on paper)."""
+    date = f' <span class="date">数据截至 {html.escape(options.today)}</span>' if options.today else ""
+    page = html.escape(link_base + routes.map_home(spec.name))
+    return (f'<header class="atlas-caption"><h1>{html.escape(spec.title)}</h1>{date} '
+            f'<span class="source">来源：<a href="{page}" target="_top">{ATLAS_NAME}</a></span></header>')
+
+
+class Controls(branca.element.MacroElement):
+    """The layer list (collapsed on phones), zoom, reset view and fullscreen, set up by atlas-map.js."""
+
+    _template = branca.element.Template("""
+        {% macro script(this, kwargs) %}
+        {#- named and shaped as folium's LayerControl names its layers, for scripts that look them up -#}
+        var layer_control_{{ this._id }}_layers = {
+            base_layers: {},
+            overlays: { {%- for name, layer in this.overlays %}
+                {{ name|tojson }}: {{ layer.get_name() }},{% endfor %}
+            },
+        };
+        atlasMap.enhance({{ this._parent.get_name() }}, {
+            frame: {{ this.frame|tojson }}, controlsWidth: {{ this.controls_width }},
+            linkBase: {{ this.link_base|tojson }},
+            overlays: layer_control_{{ this._id }}_layers.overlays
+        });
+        {% endmacro %}
+    """)
+
+    def __init__(self, frame, overlays, link_base: str):
+        super().__init__()
+        self._name = "Controls"
+        self.frame, self.overlays, self.controls_width = frame, overlays, CONTROLS_WIDTH_PX
+        self.link_base = link_base  # where popups link to project pages
+
+
+def stable_ids(element, counter=None) -> None:
+    """Replace folium's random uuid element ids by a depth-first counter (reproducible output)."""
+    counter = counter or itertools.count()
+    element._id = f"{next(counter):08x}"
+    for child in list(element._children.values()):
+        stable_ids(child, counter)
+
+
+def base_map(spec: MapSpec, options: MapOptions, asset_base: str) -> folium.Map:
+    fmap = folium.Map(tiles=None, control_scale=True, zoom_snap=0.25, prefer_canvas=False, zoom_control=False,
+                      gestureHandling=True, gestureHandlingOptions={"text": GESTURE_TEXT, "duration": 1500})
+    fmap.default_js = [(name, asset_base + path) for name, path in VENDOR_JS]
+    fmap.default_css = [(name, asset_base + path) for name, path in VENDOR_CSS]
+    if options.tiles in TILES and not (options.tiles == "tianditu" and not options.tianditu_key):
+        layer = dict(TILES[options.tiles])
+        layer["tiles"] = layer["tiles"].replace("{key}", options.tianditu_key)
+        folium.TileLayer(**layer, max_zoom=18, control=False).add_to(fmap)  # one base layer: nothing to choose
+    west, south, east, north = spec.frame
+    # the layer control and the legend stand along the right edge: frame the subject in the space left of them
+    fit = folium.map.FitBounds([[south, west], [north, east]], padding_bottom_right=(CONTROLS_WIDTH_PX, 0))
+    # at once, not animated: an animated zoom lands a frame later, over atlas-map.js's own framing on phones
+    fit.options["animate"] = False
+    fmap.add_child(fit)
+    fmap.get_root().header.add_child(branca.element.Element(f"<title>{html.escape(spec.title)}</title>"))
+    return fmap
+
+
+# folium's page template fixes these; the atlas's maps speak Chinese and let readers pinch-zoom the page.
+PAGE_FIXES = (("<html>", '<html lang="zh">'),
+              ("initial-scale=1.0, maximum-scale=1.0, user-scalable=no", "initial-scale=1.0"))
+
+
+def fix_page(page: str) -> str:
+    for old, new in PAGE_FIXES:
+        if page.count(old) != 1:
+            raise ValueError(f"folium's page template changed: review PAGE_FIXES in {__name__} ({old!r})")
+        page = page.replace(old, new)
+    return page
+
+
+def map_key(spec: MapSpec, options: MapOptions, outlines: Outlines, asset_base: str = ASSET_BASE,
+            link_base: str = MAP_ROOT, shared: dict[str, str] | None = None,
+            shown: dict[str, str] | None = None) -> str:
+    """Digest of exactly what render_map draws the map from: the features' shown columns (`shown`: their
+    artifacts.row_digests for every located feature, when the caller has them), the frame and outlines, the options,
+    and the code and library versions."""
+    if shown is None:
+        shown = artifacts.row_digests(spec.features, SHOWN_COLUMNS)
+    return artifacts.digest(
+        artifacts.code_digest(Path(__file__), assets=tuple(ATLAS_ASSETS.values())), outlines.digest(),
+        *(shown[fid] for fid in spec.features.index),
+        repr((spec.name, spec.title, spec.frame, spec.counties_of, spec.tolerance, options, asset_base, link_base,
+              sorted(shared_by(spec, shared)))))
+
+
+# folium's templates indent their output deeply; no line of a map page needs its indent (no <pre>, no string
+# literal spans lines), and dropping it saves about a quarter of a page's own bytes.
+LEADING_SPACE = re.compile(r"\n[ \t]+")
+
+
+def render_map(spec: MapSpec, atlas: Atlas, options: MapOptions, asset_base: str = ASSET_BASE,
+               link_base: str = MAP_ROOT, outlines=None, shared: dict[str, str] | None = None,
+               keep_names: bool = False) -> str:
+    """The map page's full HTML, with assets under `asset_base` and links relative to `link_base`. `shared`:
+    {key: file name} of shared_scripts' files beside the page; the page loads those whose data it draws instead of
+    inlining it (with none, everything is inlined)."""
+    outlines = outlines or context_outlines(atlas)
+    region = spec.tolerance > CONTEXT_TOLERANCE_DEG
+    if region:
+        outlines = simplified(outlines.counties, spec.tolerance)
+    drawn = ({"region-cities": outlines.geojson("cities"), "region-counties": outlines.geojson("counties")} if region
+             else {"cities": outlines.geojson("cities"),
+                   county_layer(spec.counties_of): outlines.geojson("counties", spec.counties_of)})
+    shared = shared_by(spec, shared)
+    fmap = base_map(spec, options, asset_base)
+    fmap.default_js += [(f"atlas_shared_{n}", SHARED_NAME.format(key)) for n, key in enumerate(shared)]
+    fmap.get_root().html.add_child(branca.element.Element(caption_html(spec, options, link_base)))
+    add_boundaries(fmap, spec, outlines)
+    add_features(fmap, spec)
+    add_area_labels(fmap, spec, outlines)
+    fmap.add_child(Legend(legend_html(spec)))
+    overlays = [(child.layer_name, child) for child in fmap._children.values()
+                if isinstance(child, (folium.GeoJson, folium.FeatureGroup))]
+    west, south, east, north = spec.frame
+    fmap.add_child(Controls([[south, west], [north, east]], overlays, link_base))
+    stable_ids(fmap.get_root())
+    page = LEADING_SPACE.sub("\n", fix_page(fmap.get_root().render()))
+    candidates = {key: data for key, data in drawn.items() if key in shared}
+    if any(key.startswith("features-") for key in shared):
+        candidates.update({key: data for key, data in feature_layers(atlas).items() if key in shared})
+    page = refer_to_shared(page, candidates)
+    return page if keep_names else named_shared(page, shared)
+
+
+def map_pages(specs: list[MapSpec], atlas: Atlas, options: MapOptions, outlines: Outlines, shared: dict[str, str],
+              cache: artifacts.ArtifactCache, workers: int | None = None) -> dict[str, str]:
+    """{map name: page HTML} for every spec, as the site serves it: each rendered only when what it shows changed
+    (the others read from `cache`), the missing ones across the cores (`workers=1`: in this process)."""
+    shown = artifacts.row_digests(atlas.located, SHOWN_COLUMNS)
+    by_name = {spec.name: spec for spec in specs}
+    keys = {spec.name: map_key(spec, options, outlines, shared=shared, shown=shown) for spec in specs}
+    pages = cache.get_all("maps", keys, lambda name: render_map(by_name[name], atlas, options, outlines=outlines,
+                                                                shared=shared, keep_names=True), workers)
+    return {name: named_shared(page, shared_by(by_name[name], shared)) for name, page in pages.items()}

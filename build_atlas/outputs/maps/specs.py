@@ -1,0 +1,192 @@
+"""What each map shows: the overview, the cities, the themes and every project, each with its frame, its features and
+the outlines drawn for context. No drawing library: the web maps (page.py) and the print images read the same specs."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import shapely
+
+from ...cache import artifacts
+from ...inputs.model import Atlas
+from ...vocabulary.schema import CITIES, FEATURE_STATUSES, KINDS, THEMES, by_key
+
+KIND = by_key(KINDS)
+
+
+STATUS = by_key(FEATURE_STATUSES)
+
+
+CITY = by_key(CITIES)
+
+
+CONTEXT_TOLERANCE_DEG = 0.004  # outlines drawn only for context: ~400 m, shared edges kept shared
+
+
+REGION_TOLERANCE_DEG = 0.012  # the whole region spans ~1000 px: ~1 km a pixel, so ~1.2 km detail is enough
+
+
+BOUNDARY_ATTRIBUTION = "行政区划 © 高德 AMap / cnmaps"
+
+
+@dataclass
+class MapSpec:
+    """What one map shows: its subject's frame, the features drawn and the boundary detail."""
+
+    name: str  # file stem under maps/, e.g. "city-hohhot"
+    title: str
+    features: gpd.GeoDataFrame
+    frame: tuple[float, float, float, float]  # lon/lat bounds to fit
+    counties_of: str = ""  # city key whose county units are drawn, "" for none, "*" for all
+    tolerance: float = CONTEXT_TOLERANCE_DEG  # outline simplification for the web map (prints keep the finer)
+
+
+@dataclass
+class MapOptions:
+    tiles: str = "osm"
+    tianditu_key: str = ""
+    site_url: str = ""  # absolute base for links in standalone exports; relative when empty
+    today: str = ""  # the build date (YYYY-MM-DD) maps say their data is as of; none shown when empty
+
+
+def padded(bounds, fraction: float = 0.08, minimum: float = 0.25) -> tuple[float, float, float, float]:
+    west, south, east, north = bounds
+    dx = max((east - west) * fraction, minimum)
+    dy = max((north - south) * fraction, minimum)
+    return west - dx, south - dy, east + dx, north + dy
+
+
+def map_specs(atlas: Atlas) -> list[MapSpec]:
+    """The overview, one map per city, per theme with features, and per project."""
+    region = tuple(atlas.cities.total_bounds)
+    def drawn(features: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+        return features[features.geometry.notna()]
+
+    specs = [MapSpec("overview", "呼包鄂乌一体化规划项目总览图", atlas.located, padded(region, 0.02), "*",
+                     REGION_TOLERANCE_DEG)]
+    for city in CITIES:
+        outline = atlas.cities.loc[city.key, "geometry"]
+        specs.append(MapSpec(f"city-{city.key}", f"{city.zh}规划项目图", drawn(atlas.features_of_city(city.key)),
+                             padded(outline.bounds, 0.03), city.key))
+    for theme in THEMES:
+        features = drawn(atlas.features_of_theme(theme.key))
+        if len(features):
+            bounds = shapely.union_all(list(features.geometry) + [shapely.box(*region)]).bounds
+            specs.append(MapSpec(f"theme-{theme.key}", f"{theme.zh}主题项目图", features, padded(bounds, 0.02)))
+    located = atlas.located
+    for (fid, feature), one in zip(located.iterrows(), project_frames(located), strict=True):
+        # every county drawn, and those in view named: without tiles (on paper, offline) they are the only context
+        specs.append(MapSpec(f"project-{fid}", feature["name_zh"], one, padded(feature.geometry.bounds, 0.15, 0.3),
+                             "*"))
+    return specs
+
+
+_PROJECT_FRAMES: dict[str, tuple[str, gpd.GeoDataFrame]] = {}
+
+
+def project_frames(located: gpd.GeoDataFrame) -> list[gpd.GeoDataFrame]:
+    """Each project's row as a frame of its own, in order. A frame is made again only when its row (or the table's
+    columns) changed since the last call: making all 184 took 0.12 s of every preview rebuild. The frames are shared:
+    callers must not change them."""
+    columns = repr((list(located.columns), [str(t) for t in located.dtypes], located.crs))
+    values = located.drop(columns="geometry").itertuples(index=False)
+    shapes = shapely.to_wkb(located.geometry.values)
+    made = {}
+    for n, (fid, row, shape) in enumerate(zip(located.index, values, shapes, strict=True)):
+        key = artifacts.digest(columns, repr(tuple(row)), shape)
+        hit = _PROJECT_FRAMES.get(fid)
+        made[fid] = hit if hit is not None and hit[0] == key else (key, located.iloc[[n]])
+    _PROJECT_FRAMES.clear()
+    _PROJECT_FRAMES.update(made)
+    return [made[fid][1] for fid in located.index]
+
+
+@dataclass
+class Outlines:
+    """City and county outlines simplified for drawing (`cities, counties = outlines`). Their GeoJSON is made once
+    and shared by every map that draws them: folium would reproject and re-serialise the frames for each map."""
+
+    cities: gpd.GeoDataFrame
+    counties: gpd.GeoDataFrame
+    made: dict = field(default_factory=dict, repr=False)
+
+    def __iter__(self):
+        return iter((self.cities, self.counties))
+
+    def digest(self) -> str:
+        """A key for the outlines' shapes and names (what a map draws of them)."""
+        if "digest" not in self.made:
+            self.made["digest"] = artifacts.digest(*(frame.to_wkb().to_csv() for frame in (self.cities,
+                                                                                            self.counties)))
+        return self.made["digest"]
+
+    def geojson(self, layer: str, city: str = "*") -> dict:
+        """The `cities` layer, or the `counties` of one city ("*": all), as a FeatureCollection."""
+        if (layer, city) not in self.made:
+            if layer == "cities":
+                frame = self.cities[["city", "name_zh", "geometry"]]
+            else:
+                shown = self.counties if city == "*" else self.counties[self.counties["city"] == city]
+                frame = shown[["adcode", "name_zh", "geometry"]]
+            collection = json.loads(json.dumps(frame.__geo_interface__))  # as folium would
+            for feature in collection["features"]:
+                geometry = feature["geometry"]
+                geometry["coordinates"] = rounded(geometry["coordinates"])
+            self.made[layer, city] = collection
+        return self.made[layer, city]
+
+
+OUTLINE_DECIMALS = 3  # ~100 m: finer than the ≥ 400 m the outlines are simplified to, and 2 bytes less a number
+
+
+def rounded(coordinates):
+    """Nested coordinate lists with every number rounded to OUTLINE_DECIMALS (shared vertices stay shared)."""
+    if isinstance(coordinates, (int, float)):
+        return round(coordinates, OUTLINE_DECIMALS)
+    return [rounded(part) for part in coordinates]
+
+
+def context_outlines(atlas: Atlas) -> Outlines:
+    """Cities and counties simplified together as one coverage, for drawing only."""
+    return simplified(atlas.counties, CONTEXT_TOLERANCE_DEG)
+
+
+_SIMPLIFIED = artifacts.Recent(4)  # the context and region outlines with their GeoJSON, now and before an edit
+
+
+def simplified(counties: gpd.GeoDataFrame, tolerance: float) -> Outlines:
+    """The counties simplified as one coverage and the cities dissolved from them, so neighbours keep sharing
+    their edges. Made once for the same counties and tolerance; the caller must not change them."""
+    def make() -> Outlines:
+        simple = counties.copy()
+        simple["geometry"] = shapely.coverage_simplify(simple.geometry.values, tolerance)
+        cities = simple.dissolve("city", as_index=False)[["city", "geometry"]]
+        cities["name_zh"] = cities["city"].map(lambda key: CITY[key].zh)
+        return Outlines(cities, simple)
+
+    return _SIMPLIFIED.get(artifacts.digest(repr(tolerance), counties.drop(columns="geometry").to_csv(),
+                                            b"".join(shapely.to_wkb(counties.geometry.values))), make)
+
+
+AREA_SHARE = 0.04  # a county is named on a project map when this much of the map's frame lies in it
+
+
+def county_names(counties: gpd.GeoDataFrame, frame, share: float) -> list[tuple[str, shapely.Point]]:
+    """(name, anchor) of every county covering at least `share` of the frame (in the counties' own units, lon/lat
+    for a web map, UTM for a print), the anchor inside the part of the county that lies in the frame."""
+    view = shapely.box(*frame)
+    inside = shapely.intersection(counties.geometry.values, view)
+    return [(name, part.representative_point()) for name, part in zip(counties["name_zh"], inside, strict=True)
+            if not part.is_empty and part.area >= share * view.area]
+
+
+def region_outlines(outlines: Outlines) -> Outlines:
+    """The coarser outlines the overview draws (the whole region at REGION_TOLERANCE_DEG)."""
+    return simplified(outlines.counties, REGION_TOLERANCE_DEG)
+
+
+def county_layer(city: str) -> str:
+    """The shared outline layer of one city's counties, or of all ("*")."""
+    return "counties-all" if city == "*" else f"counties-{city}"

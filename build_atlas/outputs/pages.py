@@ -1,0 +1,392 @@
+"""Stage 4: the site's Markdown pages, rendered from the validated atlas with Jinja.
+
+Every value from the data is escaped on its way in: HTML-escaped everywhere (autoescape) and, where it
+lands in Markdown syntax (headings, tables, link text), Markdown-escaped as well (`md`).
+"""
+
+from __future__ import annotations
+
+import calendar
+import functools
+import re
+from collections.abc import Callable
+from datetime import date
+from itertools import groupby
+
+import jinja2
+import pandas as pd
+from markupsafe import Markup, escape
+
+from ..inputs.model import Atlas
+from ..inputs.quotes import written_years
+from ..inputs.rules import RULES, squeeze
+from ..inputs.texts import CLEANING, TO_SIMPLIFIED, clean, summary, table_rows
+from ..vocabulary import routes, style
+from ..vocabulary.schema import (
+    CITIES,
+    DEADLINE_WORDS,
+    DOWNLOADS,
+    FEATURE_STATUSES,
+    KINDS,
+    LAYERS,
+    MEASURE_STATUSES,
+    NAME_FORMS,
+    RELATIONS,
+    STATED_KINDS,
+    TABLES,
+    THEMES,
+    VERBS,
+    by_key,
+)
+from .projects import drawing_note, geometry_label, statement_rows, status_by_document
+
+CITY, THEME, KIND, STATUS = by_key(CITIES), by_key(THEMES), by_key(KINDS), by_key(FEATURE_STATUSES)
+STATED_KIND = by_key(STATED_KINDS)
+CITY_ORDER, THEME_ORDER = {c.key: i for i, c in enumerate(CITIES)}, {t.key: i for i, t in enumerate(THEMES)}
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|>-])")
+HEADING = [(re.compile(r"^第[一二三四五六七八九十]+章"), 2), (re.compile(r"^第[一二三四五六七八九十]+节"), 3),
+           (re.compile(r"^[一二三四五六七八九十]+、"), 2)]
+
+
+def md(value) -> Markup:
+    """HTML- then Markdown-escape a value for use inside Markdown syntax."""
+    return Markup(MARKDOWN_SPECIAL.sub(r"\\\1", str(escape(value))))
+
+
+def md_code(value) -> Markup:
+    """Like `md`, but `quoted` spans of a hand-written description become <code> instead of showing backticks."""
+    parts = str(value).split("`")
+    if len(parts) % 2 == 0:  # an unpaired backtick stays literal
+        return md(value)
+    return Markup("").join(md(part) if i % 2 == 0 else Markup("<code>{}</code>").format(part)
+                           for i, part in enumerate(parts))
+
+
+def deadline_label(value: str) -> str:
+    if value in DEADLINE_WORDS:
+        return DEADLINE_WORDS[value][0]
+    year, month = value.split("-")
+    return f"{int(year)}年{int(month)}月"
+
+
+def deadline_passed(value: str, today: date) -> bool | None:
+    if not re.match(r"^\d{4}-\d\d$", value):
+        return None
+    year, month = map(int, value.split("-"))
+    return today > date(year, month, calendar.monthrange(year, month)[1])
+
+
+# HTML that Markdown need not read (the measure cards: ~3,000 tags on a city page) goes through it wrapped in a script
+# element, whose content Markdown's HTML parser skips to the end tag; the plugin unwraps it in the page's HTML.
+# Data never puts "</script" in it: every value is HTML-escaped on its way in.
+RAW_BEGIN, RAW_END = '<script type="text/x-atlas-html">', "</script>"
+RAW_HTML = re.compile(re.escape(RAW_BEGIN) + "(.*?)" + re.escape(RAW_END), re.S)
+
+
+def unwrap_raw_html(html_text: str) -> str:
+    return RAW_HTML.sub(lambda match: match[1], html_text) if RAW_BEGIN in html_text else html_text
+
+
+@functools.cache
+def environment() -> jinja2.Environment:
+    """One Jinja environment per process: each template is compiled once (and again when its file changes)."""
+    env = jinja2.Environment(loader=jinja2.PackageLoader("build_atlas.outputs", "templates"), autoescape=True,
+                             undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    env.filters["md"] = md
+    env.filters["md_code"] = md_code
+    env.filters["deadline"] = deadline_label
+    statuses = {s.key: s.zh for s in MEASURE_STATUSES}
+    env.filters["measure_status"] = lambda value: statuses.get(value, "未记录")
+    env.globals["downloads"] = DOWNLOADS
+    env.globals["route"] = routes
+    env.globals.update(cards_begin=Markup(RAW_BEGIN), cards_end=Markup(RAW_END))
+    return env
+
+
+def records(frame) -> list[dict]:
+    return frame.to_dict("records")
+
+
+def feature_rows(atlas: Atlas, features, known: dict[str, dict] | None = None) -> list[dict]:
+    """A row per feature for the page tables; `known`: every feature's row, made once (render_pages)."""
+    if known is not None:
+        return [known[fid] for fid in features.index]
+    mentions = atlas.statements.groupby("feature").size()
+    said = said_by_documents(atlas, list(features.index))
+    rows = []
+    for fid, f in features.iterrows():
+        lines = said.get(fid, [])
+        rows.append({**{k: f[k] for k in ("id", "name_zh", "name_en", "kind", "cities", "precision", "status")},
+                     "kind_zh": KIND[f["kind"]].zh, "said": lines,
+                     "status_zh": lines[0]["label"] if lines else "文件未表述进展",
+                     "city_names": "、".join(CITY[c].zh for c in f["cities"]), "mentions": int(mentions.get(fid, 0)),
+                     "located": f.geometry is not None, "geometry_zh": geometry_label(atlas, fid)})
+    return rows
+
+
+def said_by_documents(atlas: Atlas, fids: list[str]) -> dict[str, list[dict]]:
+    """Feature id → what each document said about it, latest first ("2023年文件：实施建设")."""
+    rows = statement_rows(atlas, fids)
+    return {fid: status_by_document(group, atlas.documents) for fid, group in groupby(rows, key=lambda r: r["feature"])}
+
+
+def document_blocks(atlas: Atlas, key: str) -> list[dict]:
+    """The cleaned source text (texts.py) as headings, plain lines, clause blocks (one per measure, with its
+    anchor) and the annex table."""
+    lines = clean(key, atlas.texts[key]).text.splitlines()
+    offsets, position = [], 0
+    for line in lines:
+        offsets.append(position)
+        position += len(squeeze(line))
+    whole = "".join(squeeze(line) for line in lines)
+    owner: dict[int, dict] = {}
+    cursor = 0
+    for m in records(atlas.measures[atlas.measures["doc"] == key]):
+        # search on from the previous clause: an annex item may repeat its opinion's words verbatim
+        text = squeeze(m["text"])
+        start = whole.find(text, cursor)
+        start = start if start >= 0 else whole.find(text)
+        end = cursor = start + len(text)
+        covered = [i for i, off in enumerate(offsets) if off < end and off + len(squeeze(lines[i])) > start]
+        for i in covered:
+            owner.setdefault(i, m)
+    table_start, table_end, table = table_rows(key, lines)
+    blocks, current = [], None
+    for i, line in enumerate(lines):
+        if table and table_start <= i < table_end:
+            if i == table_start:
+                blocks.append(annex_block(CLEANING[key].table, table, [owner.get(i) for i in
+                                                                       range(table_start + 4, table_end, 3)]))
+            current = None
+            continue
+        m = owner.get(i)
+        if m is not None:
+            if current is None or current["id"] != m["id"]:
+                current = {"kind": "clause", "id": m["id"], "clause": m["clause"], "title": m["title"],
+                           "cities": m["cities"], "lines": [], "simplified": ""}
+                blocks.append(current)
+            current["lines"].append(line)
+            continue
+        current = None
+        level = next((lvl for pattern, lvl in HEADING if pattern.match(line) and len(line) < 40), 0)
+        blocks.append({"kind": "heading", "level": level, "text": line} if level else {"kind": "line", "text": line})
+    if atlas.documents.loc[key, "script"] == "traditional":
+        for block in blocks:
+            if block["kind"] == "clause":
+                block["simplified"] = TO_SIMPLIFIED.convert("".join(block["lines"]))
+    return blocks
+
+
+def annex_block(header: tuple[str, ...], rows: list[tuple[str, ...]], measures: list[dict | None]) -> dict:
+    """The annex as a table: one row per item, anchored at the item's measure (`measures` follow the rows)."""
+    return {"kind": "table", "header": header,
+            "rows": [{"cells": cells, "id": m["id"] if m else "", "title": m["title"] if m else ""}
+                     for cells, m in zip(rows, measures, strict=True)]}
+
+
+def home_context(atlas: Atlas) -> dict:
+    counts = atlas.measures.groupby("doc").size()
+    docs = [{**d, "count": int(counts.get(d["key"], 0))} for d in records(atlas.documents)]
+    cities = [{"key": c.key, "zh": c.zh, "en": c.en, "measures": len(atlas.measures_of_city(c.key)),
+               "features": len(atlas.features_of_city(c.key))} for c in CITIES]
+    themes = [{"key": t.key, "zh": t.zh, "en": t.en, "measures": len(atlas.measures_of_theme(t.key)),
+               "features": len(atlas.features_of_theme(t.key))} for t in THEMES]
+    return {"doc_rows": docs, "city_rows": cities, "theme_rows": themes, "measure_count": len(atlas.measures),
+            "feature_count": len(atlas.features), "located_count": len(atlas.located)}
+
+
+def stated_line(stated: dict) -> dict:
+    """A date the clause's text states, as its card says it: 文中时限：2023年（原文“确保2023年建成投用”）."""
+    year, _, month = stated["deadline"].partition("-")
+    return {**stated, "label": STATED_KIND[stated["kind"]].zh,
+            "when": f"{int(year)}年" + (f"{int(month)}月" if month else ""),
+            "reckoned": int(year) not in written_years(stated["quote"])}  # 年内, 用5年…: counted from the date
+
+
+def cards(measures) -> list[dict]:
+    """Measure records with the keys the page filters read (unit names in simplified script, deadline group) and the
+    dates their texts state."""
+    rows = records(measures)
+    for m in rows:
+        m["unit_keys"] = ";".join(TO_SIMPLIFIED.convert(u) for u in m["units"])
+        m["deadline_key"] = m["deadline"] or "none"
+        m["stated"] = [stated_line(s) for s in m.get("stated", [])]
+    return rows
+
+
+def counted(values, label, order=None) -> list[dict]:
+    """Filter options: each value that occurs (in `values`, a column of lists), its label and how many cards."""
+    counts = pd.Series([v for vs in values for v in vs], dtype=object).value_counts()
+    options = [{"value": v, "label": label(v), "count": int(n)} for v, n in counts.items()]
+    return sorted(options, key=order) if order else options  # default: most frequent first
+
+
+def filters(atlas: Atlas, measures, names: tuple[str, ...]) -> list[dict]:
+    """The filter form's fields, with only the options that occur on the page and their counts."""
+    doc_order = {k: i for i, k in enumerate(atlas.documents.index)}
+    deadline_order = {**{w: i for i, w in enumerate(DEADLINE_WORDS)}, "none": len(DEADLINE_WORDS)}
+    fields = {
+        "city": ("城市", counted(measures["cities"], lambda c: CITY[c].zh, lambda o: CITY_ORDER[o["value"]])),
+        "theme": ("主题", counted(measures["themes"], lambda t: THEME[t].zh, lambda o: THEME_ORDER[o["value"]])),
+        "doc": ("文件", counted(measures["doc"].map(lambda k: [k]), lambda k: atlas.documents.loc[k, "short"],
+                              lambda o: doc_order[o["value"]])),
+        "deadline": ("完成时限", counted(measures["deadline"].map(lambda v: [v or "none"]),
+                                     lambda v: "未设时限" if v == "none" else deadline_label(v),
+                                     lambda o: (deadline_order.get(o["value"], -1), o["value"]))),
+        "unit": ("责任单位", counted(measures["units"].map(lambda us: sorted({TO_SIMPLIFIED.convert(u) for u in us})),
+                                 str)),
+    }
+    return [{"key": key, "label": fields[key][0], "options": fields[key][1]} for key in names if fields[key][1]]
+
+
+def city_context(atlas: Atlas, key: str, known: dict[str, dict] | None = None) -> dict:
+    measures = atlas.measures_of_city(key)
+    groups = [{"theme": t, "measures": cards(measures[measures["themes"].map(lambda ts, k=t.key: ts[0] == k)])}
+              for t in THEMES]
+    counties = atlas.counties[atlas.counties["city"] == key].sort_values("adcode")["name_zh"]
+    return {"city": CITY[key], "total": len(measures), "groups": [g for g in groups if g["measures"]],
+            "features": feature_rows(atlas, atlas.features_of_city(key), known), "counties": list(counties),
+            "filters": filters(atlas, measures, ("theme", "doc", "deadline", "unit"))}
+
+
+def theme_context(atlas: Atlas, key: str, known: dict[str, dict] | None = None) -> dict:
+    """Each measure once, grouped by document; the cities it concerns are tags on its card."""
+    measures = atlas.measures_of_theme(key)
+    groups = [{"doc": d, "measures": cards(measures[measures["doc"] == d["key"]])} for d in records(atlas.documents)]
+    return {"theme": THEME[key], "total": len(measures), "groups": [g for g in groups if g["measures"]],
+            "features": feature_rows(atlas, atlas.features_of_theme(key), known),
+            "filters": filters(atlas, measures, ("city", "theme", "doc", "deadline", "unit"))}
+
+
+def project_context(atlas: Atlas, fid: str, known: dict[str, dict] | None = None,
+                    said: dict[str, list[dict]] | None = None) -> dict:
+    """`known` and `said`: every feature's row and statements, made once (render_pages)."""
+    clauses = dict(zip(atlas.measures["id"], atlas.measures["clause"], strict=True))
+    statements = said.get(fid, []) if said is not None else statement_rows(atlas, fid)
+    rows = [{**s, "clause": clauses[s["measure"]], "doc_short": atlas.documents.loc[s["doc"], "short"]}
+            for s in statements]
+    kind = atlas.features.loc[fid, "kind"]
+    layer = style.layer_of(kind)
+    return {"f": feature_rows(atlas, atlas.features.loc[[fid]], known)[0], "statements": rows,
+            "drawing": drawing_note(atlas, fid), "layer": layer}
+
+
+def projects_context(atlas: Atlas, known: dict[str, dict] | None = None) -> dict:
+    groups = []
+    for layer in LAYERS:
+        kinds = style.kinds_of(layer.key)
+        subset = atlas.features[atlas.features["kind"].isin(kinds)].sort_values(["kind", "id"])
+        if len(subset):
+            groups.append({"layer": layer, "features": feature_rows(atlas, subset, known)})
+    return {"groups": groups, "total": len(atlas.features)}
+
+
+def tracing_context(atlas: Atlas, today: date) -> dict:
+    m = atlas.measures
+    implementers: dict[str, list[dict]] = {}  # measure id → the measures that implement it, in table order
+    for row in records(m[m["implements"].map(bool)]):
+        for i in row["implements"]:
+            implementers.setdefault(i, []).append(row)
+    city_of = atlas.documents["city"].to_dict()
+    regional = []
+    for row in records(m[m["doc"] == "nzf-2023-23"]):
+        doers = implementers.get(row["id"], [])
+        cells = [[d["id"] for d in doers if city_of.get(d["doc"]) == c.key] for c in CITIES]
+        regional.append({"m": row, "cells": cells})
+    details = [{"m": row, "annex": [d["id"] for d in implementers.get(row["id"], [])]}
+               for row in records(m[m["id"].str.fullmatch(r"hs23-\d+")])]
+    deadlines = []
+    for row in records(m[m["deadline"] != ""]):
+        passed = deadline_passed(row["deadline"], today)
+        state = "—（持续性任务）" if passed is None else ("已到期" if passed else "未到期")
+        deadlines.append({"m": row, "state": state})
+    recorded = m[m["status"] != ""]
+    return {"regional": regional, "details": details, "deadlines": deadlines, "cities_list": CITIES,
+            "passed": sum(d["state"] == "已到期" for d in deadlines), "measure_total": len(m),
+            "recorded": len(recorded), "recorded_by_status": records(recorded.groupby("status").size()
+                                                                     .rename("count").reset_index())}
+
+
+def data_context(atlas: Atlas, layers: list[dict]) -> dict:
+    tables = [{"name": name, "columns": columns} for name, columns in TABLES.items()]
+    vocab = [{"group": group, "key": t.key, "zh": t.zh, "en": t.en}
+             for group, terms in (("城市 cities", CITIES), ("主题 themes", THEMES), ("要素类型 kind", KINDS),
+                                  ("项目进展 statements.status", FEATURE_STATUSES),
+                                  ("落实状态 measures.status", MEASURE_STATUSES),
+                                  ("条款与项目 statements.relation", RELATIONS)) for t in terms]
+    vocab += [{"group": "动词表 statements.status（先列出的先匹配）", "key": verb.phrase,
+               "zh": STATUS[verb.status].zh, "en": verb.status} for verb in VERBS]
+    vocab += [{"group": "名称的简写 statements.quote（核对引文是否写出项目名称）", "key": form.long,
+               "zh": form.short + (f"（{form.note}）" if form.note else ""), "en": "short form"} for form in NAME_FORMS]
+    return {"tables": tables, "vocab": vocab, "rules": list(RULES.items()), "layers": layers,
+            "measure_count": len(atlas.measures), "feature_count": len(atlas.features),
+            "unlocated_count": len(atlas.features) - len(atlas.located), "place_count": len(atlas.places)}
+
+
+def page_plan(atlas: Atlas, *, today: date, site_url: str, layers: list[dict],
+              history: list[dict]) -> dict[str, Callable[[], str]]:
+    """Every generated page as {source path under docs: a call that renders its Markdown}: the whole build renders
+    them all (render_pages), a preview only those an edit can change (preview.render_changed)."""
+    env, made = environment(), {}
+
+    def once(name: str, make: Callable[[], object]):
+        if name not in made:
+            made[name] = make()
+        return made[name]
+
+    def common() -> dict:
+        return once("common", lambda: {
+            "docs": atlas.documents.to_dict("index"), "cities": CITY, "themes": THEME,
+            "feature_index": atlas.features.drop(columns="geometry").to_dict("index"),
+            "measure_index": atlas.measures.set_index("id", drop=False).to_dict("index"),
+            "build_date": today.isoformat(), "site_url": site_url})
+
+    # every feature's table row and statements, made once: project, city, theme and list pages share them
+    def known() -> dict[str, dict]:
+        return once("known", lambda: {row["id"]: row for row in feature_rows(atlas, atlas.features)})
+
+    def said() -> dict[str, list[dict]]:
+        return once("said", lambda: {fid: list(rows) for fid, rows in groupby(
+            statement_rows(atlas, list(atlas.features.index)), key=lambda r: r["feature"])})
+
+    def page(template: str, source: str, context: Callable[[], dict]) -> Callable[[], str]:
+        root = "../" * source.count("/")
+        return lambda: env.get_template(template).render(**common(), root=root, **context())
+
+    def document(key: str) -> dict:
+        counts = once("counts", lambda: atlas.measures.groupby("doc").size())
+        return {"d": atlas.documents.loc[key].to_dict(), "count": int(counts.get(key, 0)),
+                "blocks": document_blocks(atlas, key), "cleaning": summary(clean(key, atlas.texts[key]))}
+
+    plan = {routes.HOME: page("home.md.j2", routes.HOME, lambda: home_context(atlas)),
+            routes.PROJECTS: page("projects.md.j2", routes.PROJECTS, lambda: projects_context(atlas, known())),
+            routes.TRACING: page("tracing.md.j2", routes.TRACING, lambda: tracing_context(atlas, today)),
+            routes.CHANGES: page("changes.md.j2", routes.CHANGES, lambda: {"entries": history}),
+            routes.DATA: page("data.md.j2", routes.DATA, lambda: data_context(atlas, layers))}
+    for c in CITIES:
+        plan[routes.city(c.key)] = page("city.md.j2", routes.city(c.key),
+                                        lambda k=c.key: city_context(atlas, k, known()))
+    for t in THEMES:
+        plan[routes.theme(t.key)] = page("theme.md.j2", routes.theme(t.key),
+                                         lambda k=t.key: theme_context(atlas, k, known()))
+    for key in atlas.documents.index:
+        plan[routes.document(key)] = page("document.md.j2", routes.document(key), lambda k=key: document(k))
+    for fid in atlas.features.index:
+        plan[routes.project(fid)] = page("project.md.j2", routes.project(fid),
+                                         lambda f=fid: project_context(atlas, f, known(), said()))
+    return plan
+
+
+def render_pages(atlas: Atlas, **inputs) -> dict[str, str]:
+    """Every generated page as {source path under docs: Markdown}."""
+    return {path: render() for path, render in page_plan(atlas, **inputs).items()}
+
+
+def render_provenance(atlas_extra: dict, *, site_url: str) -> str:
+    """The about page's section on who publishes the atlas, the terms of reuse, how to cite it and the maps."""
+    contact = atlas_extra["contact"]
+    contact_href = f"mailto:{contact}" if "@" in contact and "://" not in contact else contact
+    contact_href = contact_href if contact_href.startswith(("mailto:", "https://", "http://")) else ""
+    return environment().get_template("provenance.md.j2").render(**atlas_extra, contact_href=contact_href,
+                                                                  site_url=site_url)
+

@@ -1,0 +1,143 @@
+"""A project in readers' words: how it is drawn and what each document said about it.
+
+Both are generated from the data (geometry kind, waypoints in order, the gazetteer's names and sources, the
+statements with their documents' dates), so the maintainers' `note` column never reaches a page.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from ..inputs.model import Atlas
+from ..vocabulary.schema import FEATURE_STATUSES, by_key
+
+STATUS = by_key(FEATURE_STATUSES)
+GEOMETRY_ZH = {"point": "点", "line": "线", "area": "范围", "shape": "范围", "unlocated": "未上图"}
+PLACE_SUFFIX = re.compile(r"(市|县|旗|区|镇|乡|苏木)$")
+UNSURE = re.compile(r"UNCERTAIN|NOT IDENTIFIED")  # how the gazetteer's sources flag a place to be checked
+
+
+def is_about(statements: pd.DataFrame) -> pd.Series:
+    """Which statements set a status: `relation` about (or absent/empty, before that column exists)."""
+    if "relation" not in statements:
+        return pd.Series(True, index=statements.index)
+    return statements["relation"].fillna("").isin(["", "about"])
+
+
+def place_names(name: str) -> list[str]:
+    """The names a document may use for a gazetteer place: 西山咀（乌拉特前旗） → 西山咀, 乌拉特前旗, 乌拉特前."""
+    parts = [p for p in re.split(r"[（）()、—]", name) if len(p) >= 2]
+    return [n for p in parts for n in {p, PLACE_SUFFIX.sub("", p)} if len(n) >= 2]
+
+
+def short_place(name: str) -> str:
+    return name.split("（")[0]
+
+
+def distance(metres: str) -> str:
+    value = float(metres or 0)
+    return f"{value / 1000:.0f} 公里" if value >= 1000 else f"{value:.0f} 米"
+
+
+def waypoint_places(atlas: Atlas, fid: str) -> list[dict]:
+    if atlas.waypoints is None:
+        return []
+    rows = atlas.waypoints[atlas.waypoints["feature"] == fid].sort_values("seq")
+    return [atlas.places.loc[p].to_dict() for p in rows["place"] if p in atlas.places.index]
+
+
+def named_text(atlas: Atlas, fid: str) -> str:
+    """Everything the documents say around this project: its name and the clauses that name it."""
+    ids = set(atlas.statements.loc[atlas.statements["feature"] == fid, "measure"])
+    texts = atlas.measures.loc[atlas.measures["id"].isin(ids), "text"]
+    return atlas.features.loc[fid, "name_zh"] + "".join(texts)
+
+
+def line_note(places: list[dict], text: str) -> str:
+    names = list(dict.fromkeys(short_place(p["name_zh"]) for p in places))  # a river's points share its name
+    if len(names) < 2:
+        note = f"线位为示意：沿其大致走向取 {len(places)} 个点连线绘制，不是实测走向。"
+    else:
+        shown = "、".join(names) if len(names) <= 6 else "、".join(names[:3]) + "……" + "、".join(names[-2:])
+        note = f"线位为示意：按{shown}依次连线绘制，不是实测走向。"
+    added = [short_place(p["name_zh"]) for p in places[1:-1]
+             if not any(n in text for n in place_names(p["name_zh"]))]
+    if added:
+        note += f"其中{'、'.join(dict.fromkeys(added))}是文件未点名、为使线路贴近实际通道而补充的途经点。"
+    unsure = [short_place(p["name_zh"]) for p in places if UNSURE.search(str(p["source"]))]
+    if unsure:
+        note += f"{'、'.join(unsure)}的位置是推定的，尚待熟悉情况的人核实。"
+    return note
+
+
+def point_note(place: dict) -> str:
+    name, kind = place["name_zh"], str(place["source"]).split(":")[0]
+    if kind == "county-seat":
+        town = name.partition("（")[2].rstrip("）")
+        return f"文件未给出具体位置；位置取{short_place(name)}政府驻地{town}的坐标，示意。"
+    if kind == "geonames":
+        return f"文件未给出具体位置；位置取{short_place(name)}城区的坐标，示意。"
+    note = f"位置取{name}的近似位置（人工标注，误差约 {distance(place['precision_m'])}），示意。"
+    if UNSURE.search(str(place["source"])):
+        note += "这一位置是推定的，尚待熟悉情况的人核实。"
+    return note
+
+
+def drawing_note(atlas: Atlas, fid: str) -> str:
+    """How the project is drawn, in a sentence or two of plain Chinese."""
+    f = atlas.features.loc[fid]
+    kind = f["geometry_kind"]
+    if kind == "unlocated" or f.geometry is None:
+        return "位置未核实，暂不上图。"
+    if kind in ("area", "shape") or f["precision"] == "surveyed":
+        return "范围按实测边界绘制。"
+    places, text = waypoint_places(atlas, fid), named_text(atlas, fid)
+    if kind == "line" and len(places) >= 2:
+        return line_note(places, text)
+    if kind == "points" and len(places) >= 2:
+        names = "、".join(short_place(place["name_zh"]) for place in places)
+        return f"文件点名了几处地点，每处各画一点：{names}；位置均为示意。"
+    if places:
+        return point_note(places[0])
+    return "位置示意。"
+
+
+def geometry_label(atlas: Atlas, fid: str) -> str:
+    """点（示意）, 线（示意）, 范围（实测） or 未上图（位置未核实）."""
+    f = atlas.features.loc[fid]
+    kind = f["geometry_kind"] if f.geometry is not None else "unlocated"
+    if kind == "unlocated":
+        return "未上图（位置未核实）"
+    if kind == "points":
+        return f"点（{len(f.geometry.geoms)} 处，示意）"
+    return f"{GEOMETRY_ZH.get(kind, '范围')}（{'实测' if f['precision'] == 'surveyed' else '示意'}）"
+
+
+def statement_rows(atlas: Atlas, fids: str | list[str]) -> list[dict]:
+    """The statements on one project (or several, grouped by project), latest document first; each row says
+    whether it is `about` the project (only those carry a status that counts)."""
+    s = atlas.statements
+    s = s[s["feature"].isin([fids] if isinstance(fids, str) else fids)]
+    rows = [{**row, "about": about, "year": str(row["date"])[:4],
+             "status_zh": STATUS[row["status"]].zh if row["status"] in STATUS else ""}
+            for row, about in zip(s.to_dict("records"), is_about(s), strict=True)]
+    rank = {key: i for i, key in enumerate(STATUS)}
+    rows.sort(key=lambda r: (r["measure"]))
+    rows.sort(key=lambda r: (str(r["date"]), rank.get(r["status"], -1)), reverse=True)
+    rows.sort(key=lambda r: r["feature"])  # stable: within a project, latest document and most advanced first
+    return rows
+
+
+def status_by_document(rows: list[dict], documents: pd.DataFrame) -> list[dict]:
+    """One line per document that spoke about the project: "2023年文件：实施建设", latest first."""
+    lines: dict[str, dict] = {}
+    for row in rows:
+        if not row["about"] or not row["status_zh"]:
+            continue
+        line = lines.setdefault(row["doc"], {"year": row["year"], "doc": row["doc"], "statuses": [],
+                                             "short": documents.loc[row["doc"], "short"]})
+        if row["status_zh"] not in line["statuses"]:
+            line["statuses"].append(row["status_zh"])
+    return [{**line, "label": f"{line['year']}年文件：{'、'.join(line['statuses'])}"} for line in lines.values()]

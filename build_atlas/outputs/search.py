@@ -1,0 +1,348 @@
+"""The site search: an index built from the atlas's data (not scraped from pages) for Material's search.
+
+Every measure is a result of its own (a section of its document page, linked to its clause), every project and
+city/theme page one result, with the words readers type: both scripts (simplified ⇄ traditional), years with 年,
+and the aliases of geodata/aliases.csv. Pages fetch the index only when the reader first opens search.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import html
+import json
+import re
+from pathlib import Path
+
+import jieba
+from mkdocs.exceptions import PluginError
+
+from ..cache import artifacts
+from ..inputs.model import Atlas
+from ..inputs.texts import TO_SIMPLIFIED, TO_TRADITIONAL
+from ..vocabulary import routes
+from ..vocabulary.schema import CITIES, DEADLINE_WORDS, FEATURE_STATUSES, KINDS, MEASURE_STATUSES, THEMES, by_key
+
+CITY, THEME, KIND, STATUS = by_key(CITIES), by_key(THEMES), by_key(KINDS), by_key(FEATURE_STATUSES)
+MEASURE_STATUS = by_key(MEASURE_STATUSES)
+HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+YEAR = re.compile(r"(20\d\d)\s*年")
+ZWSP = "\u200b"
+# Extra fields beside Material's title (×1000) and text (×1): `aka` holds names (aliases, the other script of the
+# title) and `units` a measure's responsible units, both ranked like a title; `also` holds the other script of the
+# text, the projects named and year words (2025年底), ranked like text.
+FIELDS = {"aka": {"boost": 1000.0}, "units": {"boost": 1000.0}, "also": {"boost": 1.0}}
+
+# Words of the atlas that jieba's own dictionary splits or does not know. Only whole, atomic names belong here:
+# a compound such as 包头至银川高铁 would become one token, and a search for 高铁 or 银川 would then miss it.
+SEARCH_TERMS = (
+    "呼包鄂乌", "呼包鄂", "呼包鄂榆", "中欧班列", "稀土", "高铁", "城际铁路", "养老", "口岸", "保税区", "一体化",
+    "城市群", "呼和浩特新机场", "黄河几字弯", "沿黄", "大青山", "大黑河", "小黑河", "哈素海", "岱海", "察汗淖尔",
+    "库布其", "毛乌素", "敕勒川", "沙尔沁", "宝日花", "包日汗图", "白云鄂博", "和林格尔", "盛乐", "毕克齐", "协力气",
+    "杨树坝", "甘其毛都", "满都拉", "二连浩特", "七苏木", "集宁", "康巴什", "东胜", "托克托", "准格尔", "伊金霍洛",
+    "乌审", "鄂托克", "苏里格", "大牛地", "棋盘井", "上海庙", "杀虎口", "老牛湾", "土城子", "大窑", "阿尔寨",
+    "昆都仑", "卓资", "武川", "固阳", "察右前旗", "察右中旗", "察右后旗", "土左旗", "土右旗", "达茂旗", "乌兰巴托",
+    "京呼", "协同发展",
+)
+PAGES = {  # generated list pages: what a reader finds them by (their lists are found as measures and projects)
+    routes.HOME: ("呼包鄂乌一体化政策图集", "首页：五份政策文件的举措、规划项目总图与按城市、主题的入口。"),
+    routes.PROJECTS: ("规划项目", "五份文件点名的全部规划项目，按铁路、公路、航空、生态、物流与口岸等分组。"),
+    routes.TRACING: ("落实追踪", "自治区举措在各市文件中的落实情况，以及各项举措的完成时限。"),
+    routes.CHANGES: ("更新记录", "图集数据的历次更新。"),
+    routes.DATA: ("数据下载", "举措表、规划项目表、地名表等全部数据的下载与字段说明。"),
+}
+
+
+def jieba_terms(atlas: Atlas) -> list[str]:
+    """The search segmenter's user dictionary: the county-level units, the cities, SEARCH_TERMS and the aliases."""
+    terms = set(SEARCH_TERMS) | set(atlas.counties["name_zh"]) | set(atlas.aliases["alias"])
+    terms |= {CITY[c].zh for c in CITY} | {CITY[c].zh.removesuffix("市") for c in CITY}
+    return sorted(term for term in terms if HAN.fullmatch(term))
+
+
+def write_jieba_dict(atlas: Atlas, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(f"{term} 50000 nz\n" for term in jieba_terms(atlas)), encoding="utf-8")
+    return path
+
+
+def forget_segments() -> None:
+    """Forget the words cut so far: call when jieba's dictionary changes (the plugin does, on each build's words)."""
+    segment.cache_clear()
+    _PROJECTS.clear()
+    _MEASURES.clear()
+
+
+@functools.cache  # a preview rebuild cuts the same texts again: only an edited text is cut anew
+def segment(text: str) -> str:
+    """Text with jieba's words of every Han run set apart by zero-width spaces (the index's separator). Words are
+    cut on the simplified form, so a traditional text and its simplified rendering split alike."""
+    base = simplified(text)
+    base = base if len(base) == len(text) else text
+    out, end = [], 0
+    for run in HAN.finditer(base):
+        out.append(text[end:run.start()])
+        start, words = run.start(), []
+        for word in jieba.cut(run.group(0)):
+            words.append(text[start:start + len(word)])
+            start += len(word)
+        out.append(ZWSP + ZWSP.join(words) + ZWSP)
+        end = run.end()
+    out.append(text[end:])
+    return "".join(out).strip(ZWSP)
+
+
+@functools.cache
+def simplified(text: str) -> str:
+    return TO_SIMPLIFIED.convert(text)
+
+
+@functools.cache
+def other_script(text: str) -> str:
+    """The text in the other script (traditional → simplified, otherwise simplified → traditional), or ''."""
+    simple = simplified(text)
+    other = simple if simple != text else TO_TRADITIONAL.convert(text)
+    return other if other != text else ""
+
+
+def year_words(texts: list[str], deadline: str) -> list[str]:
+    """2025年, 2025年底, 2025年末 … for every year a measure names or is due in."""
+    years = {y for text in texts for y in YEAR.findall(text)}
+    words = []
+    if re.fullmatch(r"20\d\d-\d\d", deadline):
+        year, month = deadline.split("-")
+        years.add(year)
+        words.append(f"{year}年{int(month)}月")
+    return sorted({f"{y}{suffix}" for y in years for suffix in ("年", "年底", "年末", "年内")}) + words
+
+
+def alias_words(atlas: Atlas, text: str, feature_ids: list[str]) -> list[str]:
+    """The aliases that apply to a record: those of its projects, and those whose full form (or that of which
+    it is the full form) occurs in its text, in either script."""
+    simple = simplified(text)
+    words = []
+    for row in atlas.aliases.itertuples():
+        if row.feature and row.feature in feature_ids:
+            words.append(row.alias)
+        elif not row.feature and (row.target in simple or row.alias in simple):
+            words += [row.alias, row.target]
+    return list(dict.fromkeys(words))
+
+
+def record(location: str, title: str, text: str, *, aka: list[str] = (), also: list[str] = (),
+           words: list[str] = (), units: list[str] = ()) -> dict:
+    """One index entry; title and text are shown as HTML by the theme, so data is escaped on its way in.
+    `words` are indexed whole (one token each), the rest is cut into words."""
+    names = [n for n in dict.fromkeys([other_script(title), *aka]) if n]
+    extra = [e for e in (other_script(text), *also) if e]
+    entry = {"location": location, "title": segment(html.escape(title)), "text": segment(html.escape(text)),
+             "aka": " ".join(segment(html.escape(n)) for n in names),
+             "also": " ".join([segment(html.escape(" ".join(extra))), *map(html.escape, words)]).strip()}
+    if units:
+        entry["units"] = " ".join(segment(html.escape(u)) for u in units)
+    return entry
+
+
+def measure_record(atlas: Atlas, m: dict) -> dict:
+    docs = atlas.documents
+    meta = [f"出处：{docs.loc[m['doc'], 'short']} {m['clause']}"]
+    if m["units"]:
+        meta.append("责任单位：" + "、".join(m["units"]))
+    if m["deadline"]:
+        label = DEADLINE_WORDS[m["deadline"]][0] if m["deadline"] in DEADLINE_WORDS else \
+            f"{int(m['deadline'][:4])}年{int(m['deadline'][5:])}月"
+        meta.append(f"完成时限：{label}")
+    names = [atlas.features.loc[f, "name_zh"] for f in m["features"]]
+    body = f"{m['text']}（{'；'.join(meta)}）"
+    also = [m["section"], m["title_en"], *names,
+            *alias_words(atlas, " ".join([m["title"], m["text"], *m["units"]]), m["features"])]
+    units = [*m["units"], *(other_script(u) for u in m["units"])]
+    return record(routes.measure(m['doc'], m['id']), f"{m['clause']} {m['title']}", body, also=also,
+                  words=year_words([m["text"], m["title"]], m["deadline"]), units=[u for u in units if u])
+
+
+def project_record(atlas: Atlas, fid: str, f: dict, quotes: list[str]) -> dict:
+    """A project's result (`f`: its row, `quotes`: its statements' quotes by date and measure)."""
+    status = f"文件表述：{STATUS[f['status']].zh}。" if f["status"] else ""
+    cities = "、".join(CITY[c].zh for c in f["cities"]) or "位置未核实"
+    quoted = "；".join(dict.fromkeys(f"“{q}”" for q in quotes))
+    text = f"{KIND[f['kind']].zh} · {cities}。{status}文件表述：{quoted}。{f['name_en']}"
+    return record(routes.html(routes.project(fid)), f["name_zh"], text,
+                  aka=alias_words(atlas, f["name_zh"], [fid]))
+
+
+def place_records(atlas: Atlas) -> list[dict]:
+    out = []
+    for c in CITIES:
+        counties = atlas.counties[atlas.counties["city"] == c.key].sort_values("adcode")["name_zh"]
+        text = (f"{c.en}。涉及本市的举措 {len(atlas.measures_of_city(c.key))} 项，规划项目 "
+                f"{len(atlas.features_of_city(c.key))} 个。下辖：{'、'.join(counties)}。")
+        out.append(record(routes.html(routes.city(c.key)), c.zh, text,
+                          aka=[c.zh.removesuffix("市"), *alias_words(atlas, c.zh, [])]))
+    for t in THEMES:
+        text = f"{t.en}。{t.note}。举措 {len(atlas.measures_of_theme(t.key))} 项，规划项目 " \
+               f"{len(atlas.features_of_theme(t.key))} 个。"
+        out.append(record(routes.html(routes.theme(t.key)), t.zh, text))
+    return out
+
+
+def atlas_records(atlas: Atlas) -> list[dict]:
+    """Every result the atlas's data makes, each page's entry before its sections (the theme relies on it)."""
+    docs = [record(routes.html(page), title, text) for page, (title, text) in PAGES.items()]
+    docs += place_records(atlas)
+    aliases = atlas.aliases.to_csv()
+    for key, d in atlas.documents.iterrows():
+        about = f"{d['title']}。{d['issuer']}{'，' + d['number'] if d['number'] else ''}，{d['date']}。"
+        docs.append(record(routes.html(routes.document(key)), d["short"], about, aka=[d["title"]]))
+        for m in atlas.measures[atlas.measures["doc"] == key].to_dict("records"):
+            names = [atlas.features.loc[f, "name_zh"] for f in m["features"]]
+            # a preview rebuild makes again only the results of the measures whose record or words changed
+            memo = hashlib.sha256(repr((m, d["short"], names, aliases)).encode()).hexdigest()
+            if memo not in _MEASURES:
+                _MEASURES[memo] = measure_record(atlas, m)
+            docs.append(_MEASURES[memo])
+    return docs + project_records(atlas)
+
+
+_PROJECTS: dict[str, dict] = {}
+_MEASURES: dict[str, dict] = {}
+
+
+def project_records(atlas: Atlas) -> list[dict]:
+    """The projects' results, by kind and id; a preview rebuild makes again only those of the projects whose row,
+    statements or aliases changed (pandas look-ups per project took ~0.7 s of every rebuild after a project edit)."""
+    rows = atlas.features.drop(columns=["geometry", "line"], errors="ignore").to_dict("index")
+    quotes: dict[str, list[str]] = {}
+    for statement in atlas.statements.sort_values(["date", "measure"]).itertuples():
+        quotes.setdefault(statement.feature, []).append(statement.quote)
+    aliases = atlas.aliases.to_csv()
+    out = []
+    for fid in sorted(rows, key=lambda fid: (rows[fid]["kind"], fid)):
+        memo = hashlib.sha256(repr((fid, rows[fid], quotes.get(fid, []), aliases)).encode()).hexdigest()
+        if memo not in _PROJECTS:
+            _PROJECTS[memo] = project_record(atlas, fid, rows[fid], quotes.get(fid, []))
+        out.append(_PROJECTS[memo])
+    return out
+
+
+def records_key(atlas: Atlas) -> str:
+    """A digest of everything atlas_records reads: the tables it searches, and the code and vocabulary that shape the
+    records (the user dictionary is made from the same tables)."""
+    frames = (atlas.measures, atlas.features.drop(columns="geometry"), atlas.statements, atlas.aliases,
+              atlas.documents, atlas.counties.drop(columns="geometry"))
+    return artifacts.digest(artifacts.code_digest(Path(__file__)), *(frame.to_csv() for frame in frames))
+
+
+def cached_records(atlas: Atlas, cache: artifacts.ArtifactCache) -> list[dict]:
+    """atlas_records, kept in the artifact cache under records_key: a build whose data did not change segments
+    nothing (jieba was about half of what a warm build did beside MkDocs)."""
+    text = cache.get("search", "records", records_key(atlas),
+                     lambda: json.dumps(atlas_records(atlas), ensure_ascii=False, separators=(",", ":")))
+    return json.loads(text)
+
+
+def write_index(site_dir: Path, atlas: Atlas, generated: set[str], kept: list[dict] | None = None,
+                cache: artifacts.ArtifactCache | None = None) -> None:
+    """Replace the theme's index of the generated pages with the atlas's records; hand-written pages keep theirs
+    (`kept`: their entries, when the theme's index holds only the pages a preview rebuilt).
+    Written as UTF-8 (MkDocs writes every Chinese character as a 6-byte \\u escape)."""
+    path = site_dir / "search/search_index.json"
+    index = json.loads(path.read_text(encoding="utf-8"))
+    pages = {routes.html(name) for name in generated}
+    if kept is None:
+        kept = [doc for doc in index["docs"] if doc["location"].split("#")[0] not in pages]
+    index["config"]["fields"].update(FIELDS)
+    index["docs"] = (cached_records(atlas, cache) if cache is not None else atlas_records(atlas)) + kept
+    path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+# How much a result's score is multiplied when it holds the query whole: as its name (title or an alias), in its
+# title, or in its text. Material ranks by words alone, so 城乡发展 could outrank a measure titled 协同发展.
+RANK_JS = r"""function atlasRank(doc, query) {
+  const norm = s => (s || "").replace(/<[^>]*>/g, "").replace(/[\s\u200b"+*~^:]/g, "").replace(/[–—]/g, "-")
+    .toLowerCase();
+  const q = norm(query);
+  if (!doc || !q) return 1;
+  const title = norm(doc.title), names = [title.replace(/（[^）]*）/g, ""),
+    ...[doc.aka, doc.units].join(" ").replace(/\u200b/g, "").split(/\s+/).map(norm)];
+  if (names.includes(q)) return 8;
+  if (title.includes(q) || norm(doc.aka).includes(q)) return 4;
+  return norm(doc.text).includes(q) || norm(doc.also).includes(q) ? 2 : 1;
+}
+"""
+# The search worker (40 KB) is started when search is first used, not on every page.
+LAZY_WORKER_JS = """function atlasLazyWorker(url) {
+  let worker; const listeners = [];
+  const started = () => worker || (worker = new Worker(url), listeners.forEach(a => worker.addEventListener(...a)),
+    worker);
+  return {addEventListener: (...a) => worker ? worker.addEventListener(...a) : listeners.push(a),
+          removeEventListener: (...a) => worker && worker.removeEventListener(...a),
+          postMessage: message => started().postMessage(message)};
+}
+"""
+# (file glob under assets/javascripts, what Material 9.8 ships, what the atlas needs, code the change calls);
+# each must occur exactly once.
+PATCHES = [
+    # the query segmenter looks for index tokens in query[i:j] for j < query.length, never the whole query, so
+    # 稀土 was searched as 稀* and 大青山 as 大*: let j reach the end
+    ("workers/search.*.min.js", "for(let o=s+1;o<t.length;o++)t.slice(s,o)in e&&(n[s]=o-s)",
+     "for(let o=s+1;o<=t.length;o++)t.slice(s,o)in e&&(n[s]=o-s)", ""),
+    # a Han run of the query is cut into index tokens joined by "* ", and the query transform then gives every term
+    # its trailing "*": all but the last word became 集二** and were listed under every result as missing (缺少),
+    # and no result counted them as found. Join with a space: each word gets one "*", as the query's last does.
+    ("workers/search.*.min.js", 'this.index.invertedIndex)].join("* ")', 'this.index.invertedIndex)].join(" ")', ""),
+    ("workers/search.*.min.js", "search(e){if(e=e.replace(", "search(e){let atlasQuery=e;if(e=e.replace(", ""),
+    ("workers/search.*.min.js", "score:a*(1+K(g,2)),terms:f",
+     "score:a*(1+K(g,2))*atlasRank(this.map.get(o),atlasQuery),terms:f", RANK_JS),
+    # served pages fetched the whole index on load; fetch it when the reader first opens search, as file:// does
+    ("bundle.*.min.js", 'L($(location.protocol!=="file:"),Je("search"))', 'L($(!1),Je("search"))', ""),
+    ("bundle.*.min.js", "function Mn(e,t=new Worker(e)){", "function Mn(e,t=atlasLazyWorker(e)){", LAZY_WORKER_JS),
+    # …and search.highlight subscribed to the index on every page: only on a page opened from a result (?h=)
+    ("bundle.*.min.js", 'z([t,r.pipe(Q(we()),g(o=>!!o.searchParams.get("h")))])',
+     'r.pipe(Q(we()),g(o=>!!o.searchParams.get("h")),b(o=>z([t,$(o)])))', ""),
+]
+
+
+def patch_theme_scripts(site_dir: Path) -> None:
+    scripts = site_dir / "assets/javascripts"
+    for pattern, old, new, prelude in PATCHES:
+        files = sorted(scripts.glob(pattern))
+        if not files:
+            raise PluginError(f"Material's {pattern} not found; review PATCHES in build_atlas/outputs/search.py")
+        for path in files:
+            code = path.read_text(encoding="utf-8")
+            if old not in code and new in code:
+                continue  # already patched (a rebuild that kept the theme's files)
+            if code.count(old) != 1:
+                raise PluginError(f"{path.name}: Material's search code changed; review PATCHES in "
+                                  "build_atlas/outputs/search.py against the new version")
+            path.write_text(prelude + code.replace(old, new), encoding="utf-8")
+
+
+SOURCE_MAP = re.compile(r"\n?(?://# sourceMappingURL=[^\n]*\.map|/\*# sourceMappingURL=[^\n]*\.map \*/)\n?$")
+LANGUAGE_SCRIPTS = {"ja": ["tinyseg.js"], "th": ["wordcut.js"], "hi": ["wordcut.js"]}  # as Material's worker loads
+
+
+def prune_theme_scripts(site_dir: Path, languages: list[str]) -> list[str]:
+    """Remove what the theme ships that no reader's browser loads: source maps (for debugging Material itself; 1.3
+    MB) and the search languages not configured (a 677 KB Thai word list among them). Returns the removed paths.
+    Material's search worker loads lunr.stemmer.support, one script per configured language, lunr.multi when there
+    are several, and tinyseg (ja) or wordcut (th, hi); nothing else in assets/javascripts/lunr/ is asked for."""
+    scripts, removed = site_dir / "assets/javascripts", []
+    keep = {"min/lunr.stemmer.support.min.js", *(f"min/lunr.{lang}.min.js" for lang in languages if lang != "en"),
+            *(name for lang in languages for name in LANGUAGE_SCRIPTS.get(lang, []))}
+    if len(languages) > 1:
+        keep.add("min/lunr.multi.min.js")
+    for path in sorted((scripts / "lunr").rglob("*.js")):
+        if path.relative_to(scripts / "lunr").as_posix() not in keep:
+            path.unlink()
+            removed.append(path.relative_to(site_dir).as_posix())
+    theme = [scripts, site_dir / "assets/stylesheets"]
+    for path in sorted(p for folder in theme for p in folder.rglob("*.map")):
+        path.unlink()
+        removed.append(path.relative_to(site_dir).as_posix())
+    for path in sorted(p for folder in theme for pattern in ("*.min.js", "*.min.css") for p in folder.rglob(pattern)):
+        code = path.read_text(encoding="utf-8")
+        if SOURCE_MAP.search(code):
+            path.write_text(SOURCE_MAP.sub("\n", code), encoding="utf-8")
+    return removed

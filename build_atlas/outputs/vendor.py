@@ -1,0 +1,51 @@
+"""The front-end assets the site serves itself, copied from npm packages (package-lock.json pins them) with their
+licences, and the atlas's own map script and styles with the vocabulary filled in (style.py): nothing is loaded from a
+CDN when the site is read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import AtlasError, Problem
+from ..vocabulary import routes, style
+from . import maps
+
+NPM_ASSETS = {  # site path under assets/vendor/ → file in node_modules/
+    "leaflet/leaflet.js": "leaflet/dist/leaflet.js",
+    "leaflet/leaflet.css": "leaflet/dist/leaflet.css",
+    "leaflet/images/layers.png": "leaflet/dist/images/layers.png",
+    "leaflet/images/layers-2x.png": "leaflet/dist/images/layers-2x.png",
+    "leaflet/images/marker-icon.png": "leaflet/dist/images/marker-icon.png",
+    "leaflet/images/marker-icon-2x.png": "leaflet/dist/images/marker-icon-2x.png",
+    "leaflet/images/marker-shadow.png": "leaflet/dist/images/marker-shadow.png",
+    # Decodes the map outlines, which the shared outline scripts carry as encoded polylines (BSD-2-Clause).
+    "polyline/polyline.js": "@mapbox/polyline/src/polyline.js",
+    "polyline/LICENSE.txt": "@mapbox/polyline/LICENSE",
+    # Map plugins (MIT): one finger scrolls the page, two move the map; Ctrl/⌘+wheel zooms; a fullscreen button.
+    "leaflet-gesture-handling/leaflet-gesture-handling.min.js":
+        "leaflet-gesture-handling/dist/leaflet-gesture-handling.min.js",
+    "leaflet-gesture-handling/leaflet-gesture-handling.min.css":
+        "leaflet-gesture-handling/dist/leaflet-gesture-handling.min.css",
+    "leaflet-gesture-handling/LICENSE": "leaflet-gesture-handling/LICENSE",
+    "leaflet.fullscreen/Control.FullScreen.umd.js": "leaflet.fullscreen/dist/Control.FullScreen.umd.js",
+    "leaflet.fullscreen/Control.FullScreen.css": "leaflet.fullscreen/dist/Control.FullScreen.css",
+    "leaflet.fullscreen/LICENSE.txt": "leaflet.fullscreen/LICENSE.md",  # .txt: MkDocs would make a .md a page
+    # The offline plugin's Web Worker shim for file://; mkdocs.yml's extra.polyfills points here, which stops
+    # the plugin from adding its CDN copy.
+    "iframe-worker/shim.js": "iframe-worker/shim/index.js",
+}
+
+
+def assets(root: Path) -> list[tuple[str, Path, str | None]]:
+    """(site path, source file, content or None to copy the file) for every asset; a missing npm package is an
+    error that says how to install it."""
+    modules, out = root / "node_modules", []
+    for site_path, module_path in NPM_ASSETS.items():
+        source = modules / module_path
+        if not source.exists():
+            raise AtlasError([Problem("(system)", 0, 0, "missing-asset", f"缺少 {source} / {source} is missing",
+                                      "运行 `make assets`（npm ci）/ run `make assets` (npm ci) first")])
+        out.append((routes.vendor(site_path), source, None))
+    for site_path, source in maps.ATLAS_ASSETS.items():
+        out.append((routes.vendor(site_path), source, style.filled(source)))
+    return out

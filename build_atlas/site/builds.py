@@ -1,0 +1,202 @@
+"""What one MkDocs build of the atlas does, stage by stage; the plugin (plugin.py) only hands MkDocs's events to it.
+
+`WholeBuild` is `make site` (and `mkdocs build`): gather and validate the data, then add every generated page, map,
+image, download and vendored asset, and write the search index. `preview.Preview` is the same build under
+`make serve`, which remembers what the last build made and redoes only what an edit changed; it overrides the steps
+where the two differ, and no step asks which of the two it is in.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import jieba
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.utils import yaml_load
+
+from ..cache import artifacts
+from ..errors import AtlasError
+from ..inputs import changes
+from ..inputs.model import Atlas, gather
+from ..outputs import downloads, exports, maps, pages, search, vendor
+from ..vocabulary import routes
+from ..vocabulary.schema import CITIES, THEMES
+
+PROVENANCE = ("publisher", "contact", "license", "license_url", "map_approval")
+
+
+def build_date(configured: str) -> date:
+    value = configured or os.environ.get("ATLAS_BUILD_DATE", "")
+    try:
+        return date.fromisoformat(value) if value else datetime.now(UTC).date()
+    except ValueError as error:
+        raise PluginError(f"atlas build_date '{value}' is not YYYY-MM-DD: {error}") from error
+
+
+def published_url(config_file: str) -> str:
+    """The address the atlas is published at, as mkdocs.yml gives it. `mkdocs serve` replaces `config.site_url` by
+    its own address; the atlas's outputs (embed snippets, image footers, the citation) name the published one in a
+    preview too, so a preview shows what will be published and shares its cached maps and images with `make site`."""
+    with open(config_file, encoding="utf-8") as file:
+        return (yaml_load(file) or {}).get("site_url") or ""
+
+
+def navigation(atlas: Atlas) -> list:
+    docs = atlas.documents
+    return [
+        {"首页": routes.HOME},
+        {"城市": [{c.zh: routes.city(c.key)} for c in CITIES]},
+        {"主题": [{t.zh: routes.theme(t.key)} for t in THEMES]},
+        {"规划项目": routes.PROJECTS},  # each project page is reached from the list, the maps and search
+        {"来源文件": [{d["short"]: routes.document(key)} for key, d in docs.iterrows()]},
+        {"落实追踪": routes.TRACING}, {"更新记录": routes.CHANGES}, {"数据下载": routes.DATA}, {"关于": routes.ABOUT},
+    ]
+
+
+def site_extra(options, today: date) -> dict:
+    """What the theme's templates read of the atlas (the footer, the 404 page) as `config.extra.atlas`."""
+    return {**{key: options[key].strip() for key in PROVENANCE}, "data_date": today.isoformat(),
+            "pages": {"home": routes.html(routes.HOME), "projects": routes.html(routes.PROJECTS),
+                      "tracing": routes.html(routes.TRACING), "data": routes.html(routes.DATA),
+                      "about": routes.html(routes.ABOUT)}}  # the 404 page links to these
+
+
+def checked(make):
+    """make(), a data problem becoming MkDocs's error with the full report."""
+    try:
+        return make()
+    except AtlasError as error:
+        raise PluginError("\n" + error.report()) from None
+
+
+class WholeBuild:
+    """Every output made anew, or read from the artifact cache where its inputs are unchanged."""
+
+    workers: int | None = None  # map pages across the cores (in_pool)
+
+    def __init__(self, options):
+        self.options = options
+
+    # -- on_config ---------------------------------------------------------------------------------------------------
+    def configure(self, config):
+        self.root = Path(config.config_file_path).parent
+        logging.getLogger("jieba").setLevel(logging.WARNING)
+        self.atlas = checked(lambda: gather(self.root))
+        self.today = build_date(self.options.build_date)
+        self.site_url = published_url(config.config_file_path)
+        self.cache = artifacts.ArtifactCache(self.root / self.options.cache_dir / "artifacts")
+        config.nav = navigation(self.atlas)
+        config.extra["atlas"] = site_extra(self.options, self.today)
+        dictionary = search.write_jieba_dict(self.atlas, self.root / self.options.cache_dir / "jieba_user_dict.txt")
+        # jieba's dictionary is process-global: forget words an earlier build in this process added (tests), so the
+        # search index depends on this build's inputs only.
+        reload = self.reload_words(dictionary.read_text(encoding="utf-8"))
+        if reload:
+            jieba.dt.initialized = False
+            search.forget_segments()
+        for plugin in config.plugins.values():
+            if hasattr(plugin, "config") and "jieba_dict_user" in plugin.config:
+                plugin.config.jieba_dict_user = str(dictionary) if reload else ""
+        return config
+
+    def reload_words(self, words: str) -> bool:
+        return True
+
+    # -- on_files ----------------------------------------------------------------------------------------------------
+    def add_files(self, files: Files, config) -> Files:
+        atlas, options = self.atlas, self.map_options()
+        self.vendor = {}
+        for path, source, content in checked(lambda: vendor.assets(self.root)):
+            files.append(File.generated(config, path, content=content) if content is not None
+                         else File.generated(config, path, abs_src_path=str(source)))
+            self.vendor[path] = source
+        for path, text in downloads.tables(self.root).items():
+            files.append(File.generated(config, path, content=text))
+        drawn = self.map_files(config, options)
+        for file in drawn:
+            files.append(file)
+        for document in atlas.documents.to_dict("records"):
+            self.offer_original(files, config, document["file"])
+        layers = [file.src_uri.removeprefix(routes.table("")) for file in drawn if file.src_uri.endswith(".geojson")]
+        history = checked(lambda: changes.history(self.root))
+        generated = self.render_pages(today=self.today, site_url=self.site_url, layers=downloads.listing(layers),
+                                      history=history)
+        for path, text in generated.items():
+            # Project pages stay out of the navigation: 184 names in every page's sidebar made each page ~80 KB of
+            # links (13 MB in all); a project page links back to its group in the list instead.
+            project = routes.kind_of(path) == "project"
+            files.append(File.generated(config, path, content=text,
+                                        inclusion=InclusionLevel.NOT_IN_NAV if project else InclusionLevel.UNDEFINED))
+        self.generated, self.files = set(generated), files
+        return files
+
+    def map_options(self) -> maps.MapOptions:
+        key = self.options.tianditu_key or os.environ.get("ATLAS_TIANDITU_KEY", "")
+        return maps.MapOptions(self.options.tiles, key, self.site_url, self.today.isoformat())
+
+    def map_files(self, config, options: maps.MapOptions) -> list[File]:
+        """The layer data, the map pages with their shared scripts, and the print images."""
+        atlas, out = self.atlas, []
+        for name, text in downloads.geojson_layers(atlas).items():
+            out.append(File.generated(config, routes.table(name), content=text))
+        outlines, specs, shared = maps.context_outlines(atlas), maps.map_specs(atlas), {}
+        for key, (name, script) in maps.shared_scripts(atlas, outlines).items():
+            out.append(File.generated(config, routes.map_script(name), content=script))
+            shared[key] = name
+        for name, page in maps.map_pages(specs, atlas, options, outlines, shared, self.cache, self.workers).items():
+            out.append(File.generated(config, routes.map_page(name), content=page))
+        if self.options.exports:
+            footer = exports.Footer(date=self.today.isoformat(), atlas=config.site_name, url=options.site_url)
+            out += self.image_files(config, specs, outlines, footer)
+        return out
+
+    def image_files(self, config, specs, outlines, footer) -> list[File]:
+        """Every map's print images, project maps included (cached, drawn across the cores). The single-file HTML
+        is made in the reader's browser from the map page (theme/assets/javascripts/atlas-embed.js)."""
+        images = exports.render_all(specs, *outlines, self.cache, footer)
+        return [File.generated(config, routes.image(name, suffix), content=data)
+                for name, by_suffix in images.items() for suffix, data in by_suffix.items()]
+
+    def offer_original(self, files: Files, config, file: str) -> None:
+        """Serve a source text as received (downloads.source_text) instead of MkDocs's copy."""
+        path = routes.source_text(file)
+        original = files.get_file_from_path(path)
+        if original is not None:
+            files.remove(original)
+        files.append(File.generated(config, path, content=downloads.source_text(self.root, file)))
+
+    def render_pages(self, **inputs) -> dict[str, str]:
+        return pages.render_pages(self.atlas, **inputs)
+
+    # -- the other events --------------------------------------------------------------------------------------------
+    def nav(self, nav, files):
+        return nav
+
+    def env(self, env, config, files):
+        return env
+
+    def page_built(self) -> None:
+        pass
+
+    def failed(self) -> None:
+        pass
+
+    def finish(self, config) -> None:
+        """After the theme's search plugin wrote its index: the atlas's own records replace its generated pages'."""
+        site = Path(config.site_dir)
+        search.patch_theme_scripts(site)
+        theme_search = config.plugins.get("material/search")
+        languages = list(theme_search.config.lang or ["en"]) if theme_search is not None else ["en"]
+        search.prune_theme_scripts(site, languages)
+        self.write_search_index(site)
+
+    def write_search_index(self, site: Path) -> None:
+        search.write_index(site, self.atlas, self.generated, cache=self.cache)
+        self.cache.prune()
+
+    def close(self) -> None:
+        pass

@@ -1,0 +1,95 @@
+"""A preview's print images, drawn after its build in worker processes of their own (preview.Preview)."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import multiprocessing
+import os
+import threading
+from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path
+
+from ..cache import artifacts
+from ..outputs import exports
+from ..vocabulary import routes
+
+WORKER_NICENESS = 10  # the drawing yields the processor to the next rebuild: staff see their edit first
+
+
+class Drawing:
+    """The print images of a preview, drawn after the build instead of during it: an edit to a project shows on its
+    pages at once, and its images follow when drawn (they took most of such a rebuild: the overview's two images alone
+    take about ten seconds of drawing). Images are not among the build's files: this writes them into site/exports
+    itself, cached ones at once and the others as a worker process finishes each. A later build supersedes what an
+    earlier one asked for: a drawing nobody wants any more is cancelled, or not written when it is done.
+
+    The workers are spawned, not forked: the server's threads may hold locks that a forked child would inherit."""
+
+    def __init__(self, workers: int | None = None):
+        self.workers, self.pool = workers or min(os.cpu_count() or 1, 4), None
+        self.wanted: dict[str, str] = {}  # map name → key of the images the last build asked for
+        self.shown: dict[str, str] = {}  # map name → key of the images in site/exports
+        self.pending: dict[tuple[str, str], Future] = {}
+        self.lock = threading.Condition()
+
+    def update(self, specs, cities, counties, cache: artifacts.ArtifactCache, footer, site: Path) -> None:
+        """Show every map's images as this build's data draws them: cached ones now, the others when drawn."""
+        keys = exports.image_keys(specs, cities, counties, footer)
+        with self.lock:
+            self.wanted = keys
+            for (name, key), future in list(self.pending.items()):
+                if keys.get(name) != key:
+                    future.cancel()
+            for name in set(self.shown) - set(keys):  # a project deleted: its images go with it
+                for suffix in exports.IMAGES:
+                    (site / routes.image(name, suffix)).unlink(missing_ok=True)
+                del self.shown[name]
+            for spec in specs:
+                key = keys[spec.name]
+                if self.shown.get(spec.name) == key or (spec.name, key) in self.pending:
+                    continue
+                images = cache.read(exports.KIND, spec.name, key, exports.IMAGES)
+                if images is not None:
+                    self.show(site, spec.name, key, images)
+                    continue
+                artifacts.RENDERED["images"] += 1
+                if self.pool is None:
+                    self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
+                                                    initializer=os.nice, initargs=(WORKER_NICENESS,))
+                future = self.pool.submit(exports.draw_and_store, spec, cities, counties, footer, cache.folder, key)
+                self.pending[spec.name, key] = future
+                future.add_done_callback(functools.partial(self.drawn, site, spec.name, key))
+
+    def hold(self) -> None:
+        """A build is starting: drawings not yet under way are dropped (the build's update asks again for those still
+        wanted), so that the workers leave the processors to the build; those under way finish."""
+        with self.lock:
+            for future in list(self.pending.values()):
+                future.cancel()
+
+    def drawn(self, site: Path, name: str, key: str, future: Future) -> None:
+        with self.lock:
+            try:
+                if not future.cancelled() and self.wanted.get(name) == key:
+                    self.show(site, name, key, future.result())
+            except Exception:  # noqa: BLE001 - a preview keeps serving; the next `make site` draws it or says why
+                logging.getLogger("mkdocs").exception("地图图片未能生成 / drawing the images of %s failed", name)
+            finally:
+                self.pending.pop((name, key), None)
+                self.lock.notify_all()
+
+    def show(self, site: Path, name: str, key: str, images: dict[str, bytes]) -> None:
+        for suffix, data in images.items():
+            artifacts.write_atomic(site / routes.image(name, suffix), data)
+        self.shown[name] = key
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Until every drawing asked for is shown (tests, and a preview that ends); False on timeout."""
+        with self.lock:
+            return self.lock.wait_for(lambda: not self.pending, timeout)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = None

@@ -1,0 +1,1 @@
+"""Staff and developer tools beside the build: the draft command, the bench, the boundaries."""

@@ -1,0 +1,124 @@
+"""How fast `make serve` shows an edit: a one-cell edit of a measure or a project, timed until the page shows it, and
+until its map's images follow."""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import date
+from pathlib import Path
+
+from ...inputs import model
+from ...outputs import exports, maps
+from ...vocabulary import routes
+from .stages import EDITS, SERVE_TIMEOUT_S, copy_project
+
+
+def wait_for_text(url: str, needle: str, timeout: float) -> float | None:
+    """Seconds until `needle` is in the page at `url` (polled every 0.1 s), None on timeout."""
+    start = time.perf_counter()
+    while time.perf_counter() - start < timeout:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if needle in response.read().decode("utf-8", "replace"):
+                    return round(time.perf_counter() - start, 2)
+        except OSError:
+            pass  # not serving yet, or between builds
+        time.sleep(0.1)
+    return None
+
+
+def stop(process: subprocess.Popen) -> None:
+    """SIGTERM the server's own process group, SIGKILL if it lingers: never leave a server behind."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=15)
+
+
+# What `make serve` runs (Makefile): --dirty lets the plugin skip what an edit did not change (site/preview.py)
+SERVE_ARGS = ("serve", "--dirty", "--watch", "measures.csv", "--watch", "geodata")
+
+
+EDITED = {  # what the latency is measured for: the table, the column edited, the page that shows it
+    "measure": ("measures.csv", "title", lambda row: routes.html(routes.document(row["doc"]))),
+    "feature": ("geodata/features.csv", "name_zh", lambda row: routes.html(routes.project(row["id"]))),
+}
+
+
+def rebuild_latency(root: Path, tmp: Path, warm_cache: Path, edit: str = "measure") -> dict:
+    """`make serve` in a copy; edit one cell (a measure's title, or a project's name) EDITS times; seconds until
+    each new value is served."""
+    table, column, page_of = EDITED[edit]
+    work = copy_project(root, tmp / f"serve-{edit}")
+    csv_path = work / table
+    if warm_cache.is_dir():  # a preview session has built once already: print images are cached
+        shutil.copytree(warm_cache, work / ".cache")
+    with csv_path.open(encoding="utf-8-sig", newline="") as file:
+        target = next(r for r in csv.DictReader(file) if not re.search(r'[,"\n]', r[column]))
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url, value, runs = f"http://127.0.0.1:{port}/{page_of(target)}", target[column], []
+    with (tmp / f"serve-{edit}.log").open("w") as log:
+        process = subprocess.Popen([str(Path(sys.executable).with_name("mkdocs")), *SERVE_ARGS,
+                                    "-a", f"127.0.0.1:{port}"], cwd=work, stdout=log,
+                                   stderr=subprocess.STDOUT, start_new_session=True,
+                                   env={**os.environ, "ATLAS_BUILD_DATE": date.today().isoformat()})
+        try:
+            first = wait_for_text(url, value, SERVE_TIMEOUT_S)
+            # the print images are drawn after the first build, in the background: edits are timed once they are
+            # all there (a session's usual state), and how long they took is reported too
+            images = wait_for_images(f"http://127.0.0.1:{port}/", work) if first is not None else None
+            for n in range(1, EDITS + 1) if images is not None else []:
+                new, text = f"{target[column]}bench{n}", csv_path.read_bytes().decode("utf-8")
+                at = text.index("\n" + target["id"] + ",")  # one cell changes, every other byte is kept
+                csv_path.write_bytes((text[:at] + text[at:].replace(f",{value},", f",{new},", 1)).encode("utf-8"))
+                runs.append(wait_for_text(url, new, SERVE_TIMEOUT_S))
+                value = new
+        finally:
+            stop(process)
+    done = sorted(r for r in runs if r is not None)
+    return {"edit": f"{table} {column}", "measure": target["id"], "first_build_s": first, "images_s": images,
+            "runs_s": runs, "median_s": done[len(done) // 2] if done else None}
+
+
+def wait_for_images(base: str, work: Path) -> float | None:
+    """Seconds until every map's print images are served (None on timeout)."""
+    start = time.perf_counter()
+    wanted = [routes.image(spec.name, suffix) for spec in maps.map_specs(model.gather(work))
+              for suffix in exports.IMAGES]
+    while wanted and time.perf_counter() - start < SERVE_TIMEOUT_S:
+        try:
+            with urllib.request.urlopen(base + wanted[-1], timeout=5):
+                wanted.pop()
+                continue
+        except OSError:
+            time.sleep(0.5)
+    return None if wanted else round(time.perf_counter() - start, 1)
+
+
+def serve_only(root: Path) -> int:
+    """`--serve-only`: the rebuild latencies alone, with the project's own cache (print images) as the warm one."""
+    results = {}
+    with tempfile.TemporaryDirectory(prefix="atlas-bench-") as name:
+        for edit in EDITED:
+            print(f"bench: rebuild after a {edit} edit …", file=sys.stderr, flush=True)
+            results[edit] = rebuild_latency(root, Path(name), root / ".cache", edit)
+    lines = [f"Rebuild under `{' '.join(['mkdocs', *SERVE_ARGS])}` after a one-cell edit of {r['edit']} "
+             f"({r['measure']}): median {r['median_s']} s (runs: {r['runs_s']}); first build before serving: "
+             f"{r['first_build_s']} s, its print images drawn {r['images_s']} s later." for r in results.values()]
+    print("\n".join(lines))
+    return 0 if all(r["median_s"] is not None for r in results.values()) else 1

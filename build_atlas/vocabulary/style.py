@@ -1,0 +1,56 @@
+"""One style vocabulary for every renderer: the web maps (outputs/maps/, with the map's script and styles in
+outputs/map/), their legend, and the print images (outputs/print_page.py) read the same rules here, and the script and
+styles get them as data.
+
+The atlas's own map script and styles (map/atlas-map.js, map/atlas-map.css) are served with the words between two
+`@` signs filled in from `script_values()`: the size at which a map folds its controls away (a phone, or a small
+frame in a report) and the address of a project's page. A value is written here once and nowhere else.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from . import routes
+from .schema import FEATURE_STATUSES, KINDS, LAYERS, by_key
+
+STATUS = by_key(FEATURE_STATUSES)
+# A map's own size at which its layer list and legend start folded (its iframe on a phone, or in a report).
+NARROW = "(max-width: 600px), (max-height: 460px)"
+# The print images' matplotlib marker for each point shape of the web maps (schema.KIND_SHAPES).
+PRINT_MARKERS = {"circle": "o", "square": "s", "triangle": "^", "diamond": "D", "cross": "P"}
+TOKEN = "@{}@"
+UNFILLED = re.compile(r"@[a-z]+(?:-[a-z]+)*@")
+
+
+def planned(status: str) -> bool:
+    """Not yet built (or no progress stated): lines dashed, points hollow, on every map and print."""
+    term = STATUS.get(status)
+    return term is None or term.icon == "dash"
+
+
+def kinds_of(layer: str) -> list[str]:
+    """The kinds of feature a map layer shows, in the vocabulary's order."""
+    return [kind.key for kind in KINDS if kind.note == layer]
+
+
+def layer_of(kind: str):
+    """The map layer (a LAYERS term) that shows a kind of feature."""
+    return next(layer for layer in LAYERS if kind in kinds_of(layer.key))
+
+
+def script_values() -> dict[str, str]:
+    """What the map's script and styles take from the vocabulary, by the token that stands for it."""
+    before, _, after = routes.html(routes.project("{id}")).partition("{id}")
+    return {"narrow": NARROW, "project-page-before-id": before, "project-page-after-id": after}
+
+
+def filled(path: Path) -> str:
+    """A script or stylesheet of map/ with its tokens filled in; a token left unknown is an error, not a blank."""
+    text = path.read_text(encoding="utf-8")
+    for name, value in script_values().items():
+        text = text.replace(TOKEN.format(name), value)
+    if UNFILLED.search(text):
+        raise ValueError(f"{path.name}: token {UNFILLED.search(text)[0]} is not in style.script_values()")
+    return text
