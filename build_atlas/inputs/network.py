@@ -25,7 +25,7 @@ from ..vocabulary.schema import (
 )
 from .geometry import GEOMETRIES, WAYPOINTS_NEEDED, cities_touched, feature_geometries, waypoints_fit
 from .load import CITY_OUTLINES, COUNTIES, Inputs, Row
-from .rules import check_ids, check_keys, check_refs, check_required, items, number, problem, squeeze
+from .rules import check_ids, check_keys, check_refs, check_refs_to, check_required, items, number, problem, squeeze
 from .texts import TO_SIMPLIFIED
 
 VERB_PATTERNS = [(re.compile(".*?".join(map(re.escape, verb.phrase.split("…")))), verb) for verb in VERBS]
@@ -187,12 +187,8 @@ def check_seat_places(inputs: Inputs) -> Iterator[Problem]:
 def check_waypoints(inputs: Inputs) -> Iterator[Problem]:
     table, rows = "geodata/waypoints.csv", inputs.tables["geodata/waypoints.csv"]
     yield from check_required(table, rows)
-    if inputs.usable("geodata/features.csv"):
-        yield from check_refs(table, rows, "feature", {r.cells["id"] for r in inputs.tables["geodata/features.csv"]},
-                              "geodata/features.csv")
-    if inputs.usable("geodata/gazetteer.csv"):
-        yield from check_refs(table, rows, "place", {r.cells["id"] for r in inputs.tables["geodata/gazetteer.csv"]},
-                              "geodata/gazetteer.csv")
+    yield from check_refs_to(inputs, table, rows, "feature", "geodata/features.csv")
+    yield from check_refs_to(inputs, table, rows, "place", "geodata/gazetteer.csv")
     seen: set[tuple[str, str]] = set()
     for row in rows:
         key = (row.cells["feature"], row.cells["seq"])

@@ -131,3 +131,9 @@ def check_refs(table: str, rows: list[Row], column: str, targets: set[str], targ
                 yield problem(table, row, column, "dangling-ref",
                               f"'{value}' 在 {target_name} 中不存在 / not found in {target_name}",
                               "检查拼写，或先在该表中添加 / check the spelling or add it there first")
+
+
+def check_refs_to(inputs, table: str, rows: list[Row], column: str, target: str) -> Iterator[Problem]:
+    """check_refs against the ids of the table `target`, when that table could be read at all."""
+    if inputs.usable(target):
+        yield from check_refs(table, rows, column, {r.cells["id"] for r in inputs.tables[target]}, target)

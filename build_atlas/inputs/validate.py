@@ -38,6 +38,7 @@ from .rules import (
     check_ids,
     check_keys,
     check_refs,
+    check_refs_to,
     check_required,
     items,
     problem,
@@ -70,9 +71,7 @@ def check_measures(inputs: Inputs) -> Iterator[Problem]:
     yield from check_keys(table, rows, "status", set(by_key(MEASURE_STATUSES)), many=False)
     if inputs.usable(table):
         yield from check_refs(table, rows, "implements", {r.cells["id"] for r in rows}, table)
-    if inputs.usable("geodata/features.csv"):
-        yield from check_refs(table, rows, "features", {r.cells["id"] for r in inputs.tables["geodata/features.csv"]},
-                              "geodata/features.csv")
+    yield from check_refs_to(inputs, table, rows, "features", "geodata/features.csv")
     yield from check_units(table, rows)
     sources = {key: squeeze(clean(key, text).text) for key, text in inputs.texts.items()}  # display text, debris out
     for row in rows:
@@ -118,9 +117,7 @@ def check_stated_deadlines(inputs: Inputs) -> Iterator[Problem]:
     holds each date to its clause's words)."""
     table, rows = "geodata/stated_deadlines.csv", inputs.tables["geodata/stated_deadlines.csv"]
     yield from check_required(table, rows)
-    if inputs.usable("measures.csv"):
-        yield from check_refs(table, rows, "measure", {r.cells["id"] for r in inputs.tables["measures.csv"]},
-                              "measures.csv")
+    yield from check_refs_to(inputs, table, rows, "measure", "measures.csv")
     yield from check_keys(table, rows, "kind", set(by_key(STATED_KINDS)), many=False)
     for row in rows:
         deadline = row.cells["deadline"]
@@ -134,9 +131,7 @@ def check_aliases(inputs: Inputs) -> Iterator[Problem]:
     """geodata/aliases.csv: one meaning per alias, a real project, and a full form the atlas actually uses."""
     table, rows = "geodata/aliases.csv", inputs.tables["geodata/aliases.csv"]
     yield from check_required(table, rows)
-    if inputs.usable("geodata/features.csv"):
-        yield from check_refs(table, rows, "feature", {r.cells["id"] for r in inputs.tables["geodata/features.csv"]},
-                              "geodata/features.csv")
+    yield from check_refs_to(inputs, table, rows, "feature", "geodata/features.csv")
     first: dict[str, int] = {}
     for row in rows:
         alias = row.cells["alias"]

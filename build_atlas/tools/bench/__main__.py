@@ -20,7 +20,7 @@ from .weigh import real_site_checks
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m build_atlas.tools.bench", description=__doc__.splitlines()[0])
-    # 10× was dropped from the default (issue 14 sets targets at 1× and 20× only). 40× does not fit a bench run on
+    # 10× is not in the default (the targets are set at 1× and 20× only). 40× does not fit a bench run on
     # 2 cores: its cold exports alone draw the overview's ~4,800 features one by one
     # for 5 min, and the whole run would take well over 75 min. `--scales 1,10,40` still measures it.
     parser.add_argument("--scales", default="1,20", help="data sizes as multiples of the real data")

@@ -67,20 +67,28 @@ def real_site_tables(results: dict) -> list[str]:
 
 
 def targets(results: dict) -> list[tuple[str, str, str, bool | None]]:
-    """Issue 14's targets: (what, measured, target, met?), None where it was not measured."""
+    """The targets in force: (what, measured, target, met?), None where it was not measured or no target is set."""
     scales = {s["factor"]: s for s in results["scales"]}
     one, sizes, out = scales.get(1, {}), results.get("sizes", {}), []
-    for key, table in (("rebuild", "measures.csv"), ("rebuild_feature", "geodata/features.csv")):
+    for key, table, limit in (("rebuild", "measures.csv", 3), ("rebuild_feature", "geodata/features.csv", 5)):
         median = (results.get(key) or {}).get("median_s")
         out.append((f"one-cell edit of {table} visible under make serve (median)",
-                    f"{median} s" if median is not None else "—", "≤ 3 s", None if median is None else median <= 3))
-    for key, limit in (("build-warm", 1.5), ("build", 3)):
-        ratio = one.get("build_to_plain", {}).get(key)
-        out.append((f"1× {STAGES[key]} ÷ plain mkdocs build", f"{ratio}×" if ratio else "—", f"≤ {limit}×",
-                    None if ratio is None else ratio <= limit))
+                    f"{median} s" if median is not None else "—", f"≤ {limit} s",
+                    None if median is None else median <= limit))
+    after = (results.get("rebuild_feature") or {}).get("site_after_serve")
+    if after:
+        out.append(("make site after a make serve session: map pages and images made again "
+                    f"({after['after_serve']['seconds']} s; a warm make site {after['warm']['seconds']} s)",
+                    str(after["after_serve"]["made"]), "0", after["after_serve"]["made"] == 0))
+    ratio = one.get("build_to_plain", {}).get("build-warm")
+    out.append((f"1× {STAGES['build-warm']} ÷ plain mkdocs build", f"{ratio}×" if ratio else "—", "≤ 1.5×",
+                None if ratio is None else ratio <= 1.5))
+    ratio = one.get("build_to_plain", {}).get("build")
+    out.append((f"1× {STAGES['build']} ÷ plain mkdocs build (no target: every map keeps its three images)",
+                f"{ratio}×" if ratio else "—", "—", None))
     if sizes:
-        out.append(("whole site, real size", f"{sizes['site_bytes'] / 1e6:.1f} MB", "≤ 15 MB",
-                    sizes["site_bytes"] <= 15e6))
+        out.append(("whole site, real size (no target since the images were kept)",
+                    f"{sizes['site_bytes'] / 1e6:.1f} MB", "—", None))
         out.append((f"largest map page's own bytes ({sizes['largest_map']})",
                     f"{sizes['largest_map_bytes'] / 1e3:.0f} KB", "≤ 50 KB", sizes["largest_map_bytes"] <= 50e3))
     visits = [p for p in results.get("page_weight", []) if "query" not in p]
@@ -103,6 +111,7 @@ def targets(results: dict) -> list[tuple[str, str, str, bool | None]]:
 
 
 def target_table(results: dict) -> list[str]:
-    verdict = {True: "met", False: "NOT MET", None: "not measured"}
-    return ["", row("target (issues 11 and 14)", "measured", "target", ""), "|---|---:|---:|---|"] + [
-        row(what, measured, limit, verdict[met]) for what, measured, limit, met in targets(results)]
+    verdict = {True: "met", False: "NOT MET"}
+    return ["", row("target", "measured", "target", ""), "|---|---:|---:|---|"] + [
+        row(what, measured, limit, verdict.get(met, "—" if limit == "—" else "not measured"))
+        for what, measured, limit, met in targets(results)]

@@ -91,8 +91,27 @@ def rebuild_latency(root: Path, tmp: Path, warm_cache: Path, edit: str = "measur
         finally:
             stop(process)
     done = sorted(r for r in runs if r is not None)
-    return {"edit": f"{table} {column}", "measure": target["id"], "first_build_s": first, "images_s": images,
-            "runs_s": runs, "median_s": done[len(done) // 2] if done else None}
+    result = {"edit": f"{table} {column}", "measure": target["id"], "first_build_s": first, "images_s": images,
+              "runs_s": runs, "median_s": done[len(done) // 2] if done else None}
+    if images is not None:
+        result["site_after_serve"] = site_after_serve(work)
+    return result
+
+
+def site_after_serve(work: Path) -> dict:
+    """`make site` in the copy a preview session has just left, then again: seconds, and how many map pages and
+    print images each had to make (the preview's are in the same cache, so the first should make none)."""
+    def made() -> set[Path]:
+        folder = work / ".cache" / "artifacts"
+        return {p for kind in ("maps", "images") for p in (folder / kind).rglob("*") if p.is_file()}
+
+    runs = {}
+    for name in ("after_serve", "warm"):
+        before, start = made(), time.perf_counter()
+        subprocess.run([sys.executable, "-m", "build_atlas", "build", "--date", date.today().isoformat(),
+                        "--site-dir", str(work / f"site-{name}")], cwd=work, check=True, capture_output=True)
+        runs[name] = {"seconds": round(time.perf_counter() - start, 1), "made": len(made() - before)}
+    return runs
 
 
 def wait_for_images(base: str, work: Path) -> float | None:
@@ -120,5 +139,9 @@ def serve_only(root: Path) -> int:
     lines = [f"Rebuild under `{' '.join(['mkdocs', *SERVE_ARGS])}` after a one-cell edit of {r['edit']} "
              f"({r['measure']}): median {r['median_s']} s (runs: {r['runs_s']}); first build before serving: "
              f"{r['first_build_s']} s, its print images drawn {r['images_s']} s later." for r in results.values()]
+    lines += [f"make site right after that session: {after['after_serve']['seconds']} s, "
+              f"{after['after_serve']['made']} map pages and images made again; a warm make site: "
+              f"{after['warm']['seconds']} s."
+              for after in (r.get("site_after_serve") for r in results.values()) if after]
     print("\n".join(lines))
     return 0 if all(r["median_s"] is not None for r in results.values()) else 1
