@@ -86,8 +86,9 @@ LAYERS = (
     Term("ecology", "公园与生态", "Parks & ecology"),
     Term("logistics", "物流与口岸", "Logistics & ports"),
     Term("energy", "能源与水利", "Energy & water"),
-    Term("services", "公共服务", "Public services"),
     Term("other", "其他项目", "Other projects"),
+    # last, so drawn on top: its few points sit among the many of the other layers in the cities' centres
+    Term("services", "公共服务", "Public services"),
 )
 
 # How each document states a project's progress; `dash` marks not-yet-built on maps and prints.
