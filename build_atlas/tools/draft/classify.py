@@ -142,7 +142,9 @@ def feature_names(root: Path) -> list[tuple[str, str]]:
                 names.append((short, row["id"]))
             names += [(inner, row["id"]) for inner in re.findall(r"[（(]([^）)]{6,})[）)]", full)]
     names += aliases(root)
-    return sorted(set(names), key=lambda pair: len(pair[0]), reverse=True)
+    # longest first, so that a name inside a longer one is not taken for it; then by name and id, so that the order
+    # (and which of two equally long names claims a stretch of text) does not depend on the set's hash order
+    return sorted(set(names), key=lambda pair: (-len(pair[0]), pair))
 
 
 def aliases(root: Path) -> list[tuple[str, str]]:
