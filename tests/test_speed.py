@@ -142,3 +142,21 @@ def test_map_pages_made_in_the_pool_are_the_same_as_made_here(monkeypatch):
     here, pooled = pages(10**9), pages(1)
     assert len(here) == 4
     assert here == pooled
+
+
+@pytest.mark.site
+def test_the_bench_build_stage_runs_and_writes_the_plain_project_it_compares_with(project, monkeypatch):
+    from build_atlas.site import plugin
+    from build_atlas.tools.bench import stages
+
+    monkeypatch.setattr(plugin.AtlasPlugin, "on_files", plugin.AtlasPlugin.on_files)  # the stage patches it
+    run, after = stages.prepare("build", project, project / ".cache", strict=False)
+    run()
+    figures = after()
+    assert figures["pages"] > 200 and figures["generated_files"] > figures["pages"]
+    import yaml
+
+    config = yaml.safe_load((project / "plain" / "mkdocs.yml").read_text(encoding="utf-8"))
+    plugins = [next(iter(p)) if isinstance(p, dict) else p for p in config["plugins"]]
+    assert "atlas" not in plugins and "search" in plugins
+    assert Path(config["plugins"][plugins.index("search")]["search"]["jieba_dict_user"]).is_file()

@@ -92,6 +92,7 @@ class WholeBuild:
         config.nav = navigation(self.atlas)
         config.extra["atlas"] = site_extra(self.options, self.today)
         dictionary = search.write_jieba_dict(self.atlas, self.root / self.options.cache_dir / "jieba_user_dict.txt")
+        self.dictionary = dictionary  # the search plugin's user dictionary (the bench's plain build reads it too)
         # jieba's dictionary is process-global: forget words an earlier build in this process added (tests), so the
         # search index depends on this build's inputs only.
         reload = self.reload_words(dictionary.read_text(encoding="utf-8"))

@@ -122,7 +122,7 @@ def capture_generated(store: dict) -> None:
     def on_files(self, files, config):
         files = original(self, files, config)
         store.update(files=[f for f in files if f.generated_by], nav=config.nav,
-                     dictionary=self.cache / "jieba_user_dict.txt")
+                     dictionary=self.build.dictionary)
         return files
 
     plugin.AtlasPlugin.on_files = on_files
