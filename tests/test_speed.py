@@ -145,18 +145,22 @@ def test_map_pages_made_in_the_pool_are_the_same_as_made_here(monkeypatch):
 
 
 @pytest.mark.site
-def test_the_bench_build_stage_runs_and_writes_the_plain_project_it_compares_with(project, monkeypatch):
+def test_the_bench_build_stage_runs_and_the_plain_project_it_compares_with_builds(tmp_path, monkeypatch):
+    import yaml
+
     from build_atlas.site import plugin
     from build_atlas.tools.bench import stages
 
+    work = stages.copy_project(ROOT, tmp_path / "atlas")  # as the bench copies it: the code stays installed
+    (work / ".cache").symlink_to(ensure_dir(ROOT / ".cache"))  # the session's print images
     monkeypatch.setattr(plugin.AtlasPlugin, "on_files", plugin.AtlasPlugin.on_files)  # the stage patches it
-    run, after = stages.prepare("build", project, project / ".cache", strict=False)
+    run, after = stages.prepare("build", work, work / ".cache", strict=False)
     run()
     figures = after()
     assert figures["pages"] > 200 and figures["generated_files"] > figures["pages"]
-    import yaml
-
-    config = yaml.safe_load((project / "plain" / "mkdocs.yml").read_text(encoding="utf-8"))
+    config = yaml.safe_load((work / "plain" / "mkdocs.yml").read_text(encoding="utf-8"))
     plugins = [next(iter(p)) if isinstance(p, dict) else p for p in config["plugins"]]
     assert "atlas" not in plugins and "search" in plugins
     assert Path(config["plugins"][plugins.index("search")]["search"]["jieba_dict_user"]).is_file()
+    run_plain, _ = stages.prepare("plain", work, work / ".cache", strict=False)
+    assert (run_plain() / "404.html").is_file()  # the theme's pages build without the plugin too

@@ -85,9 +85,12 @@ def rebuild_latency(root: Path, tmp: Path, warm_cache: Path, edit: str = "measur
             for n in range(1, EDITS + 1) if images is not None else []:
                 new, text = f"{target[column]}bench{n}", csv_path.read_bytes().decode("utf-8")
                 at = text.index("\n" + target["id"] + ",")  # one cell changes, every other byte is kept
+                drawn_before = cached_images(work)
                 csv_path.write_bytes((text[:at] + text[at:].replace(f",{value},", f",{new},", 1)).encode("utf-8"))
                 runs.append(wait_for_text(url, new, SERVE_TIMEOUT_S))
                 value = new
+            if runs and edit == "feature":  # staff look at the images too: the last edit's are drawn before stopping
+                wait_for_drawing(work, target["id"], drawn_before)
         finally:
             stop(process)
     done = sorted(r for r in runs if r is not None)
@@ -96,6 +99,18 @@ def rebuild_latency(root: Path, tmp: Path, warm_cache: Path, edit: str = "measur
     if images is not None:
         result["site_after_serve"] = site_after_serve(work)
     return result
+
+
+def cached_images(work: Path) -> int:
+    return sum(1 for path in (work / ".cache" / "artifacts" / exports.KIND).rglob("*") if path.is_file())
+
+
+def wait_for_drawing(work: Path, fid: str, before: int) -> None:
+    """Until the preview has drawn the images of every map that shows the edited project (they join the cache)."""
+    shown = sum(fid in spec.features.index for spec in maps.map_specs(model.gather(work)))
+    start = time.perf_counter()
+    while cached_images(work) < before + shown * len(exports.IMAGES) and time.perf_counter() - start < SERVE_TIMEOUT_S:
+        time.sleep(0.5)
 
 
 def site_after_serve(work: Path) -> dict:

@@ -121,7 +121,7 @@ def capture_generated(store: dict) -> None:
 
     def on_files(self, files, config):
         files = original(self, files, config)
-        store.update(files=[f for f in files if f.generated_by], nav=config.nav,
+        store.update(files=[f for f in files if f.generated_by], nav=config.nav, extra=dict(config.extra),
                      dictionary=self.build.dictionary)
         return files
 
@@ -141,7 +141,9 @@ def write_plain_project(root: Path, store: dict) -> dict:
     if "search" in named:  # the same segmentation work as the atlas build: the dictionary the atlas wrote
         options = named["search"]["search"] if isinstance(named["search"], dict) else {}
         named["search"] = {"search": {**(options or {}), "jieba_dict_user": str(store["dictionary"])}}
-    config.update(plugins=list(named.values()), nav=store["nav"], docs_dir="docs", site_dir="site", strict=False)
+    # the theme's footer and 404 page read what the atlas puts into `extra`
+    config.update(plugins=list(named.values()), nav=store["nav"], extra=store["extra"], docs_dir="docs",
+                  site_dir="site", strict=False)
     (plain / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return {"pages": sum(f.src_uri.endswith(".md") for f in store["files"]), "generated_files": len(store["files"])}
 
