@@ -105,12 +105,24 @@ def cached_images(work: Path) -> int:
     return sum(1 for path in (work / ".cache" / "artifacts" / exports.KIND).rglob("*") if path.is_file())
 
 
+QUIET_S = 20  # no image joined the cache for this long: the preview's workers are done (a map takes ≤ 12 s)
+
+
 def wait_for_drawing(work: Path, fid: str, before: int) -> None:
-    """Until the preview has drawn the images of every map that shows the edited project (they join the cache)."""
-    shown = sum(fid in spec.features.index for spec in maps.map_specs(model.gather(work)))
-    start = time.perf_counter()
-    while cached_images(work) < before + shown * len(exports.IMAGES) and time.perf_counter() - start < SERVE_TIMEOUT_S:
-        time.sleep(0.5)
+    """Until the preview has drawn the images of every map that shows the edited project: at least that many images
+    joined the cache since the last edit, and then none for QUIET_S (an earlier edit's drawings, still under way
+    when the last edit came, join the cache too)."""
+    wanted = before + len(exports.IMAGES) * sum(fid in spec.features.index
+                                                 for spec in maps.map_specs(model.gather(work)))
+    start = last_change = time.perf_counter()
+    count = cached_images(work)
+    while time.perf_counter() - start < SERVE_TIMEOUT_S:
+        time.sleep(1)
+        now = cached_images(work)
+        if now != count:
+            count, last_change = now, time.perf_counter()
+        elif count >= wanted and time.perf_counter() - last_change >= QUIET_S:
+            return
 
 
 def site_after_serve(work: Path) -> dict:
