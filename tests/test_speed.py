@@ -12,6 +12,7 @@ import io
 import json
 import os
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -154,6 +155,13 @@ def test_the_bench_build_stage_runs_and_the_plain_project_it_compares_with_build
     work = stages.copy_project(ROOT, tmp_path / "atlas")  # as the bench copies it: the code stays installed
     (work / ".cache").symlink_to(ensure_dir(ROOT / ".cache"))  # the session's print images
     monkeypatch.setattr(plugin.AtlasPlugin, "on_files", plugin.AtlasPlugin.on_files)  # the stage patches it
+
+    class SessionDate(date):  # the bench builds as of today; the session's images were drawn as of BUILD_DATE
+        @classmethod
+        def today(cls) -> date:
+            return BUILD_DATE
+
+    monkeypatch.setattr(stages, "date", SessionDate)
     run, after = stages.prepare("build", work, work / ".cache", strict=False)
     run()
     figures = after()
