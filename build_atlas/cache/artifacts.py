@@ -1,9 +1,10 @@
-"""Content-addressed cache of generated artifacts (map pages, standalone exports), so that a rebuild re-renders only
-what an edit changed.
+"""The one content-addressed cache of generated artifacts (map pages, print images, search records), so that a
+rebuild makes only what an edit changed.
 
-Each artifact is stored as `<cache>/<kind>/<name>/<key>.html`, where the key is a hash of exactly the inputs it is
-rendered from (the data it shows, the options, and the code and library versions that render it). A stale version
-is replaced when its artifact is rendered anew; nothing is ever read under a key whose inputs differ.
+Each artifact is stored as `<cache>/<kind>/<name>/<key>.<suffix>`, where the key is a digest of exactly what it is
+made from: the data it shows, its options, and the code and vocabulary that shape it (`code_digest`). Versions
+coexist, so a preview and a whole build share their entries; nothing is ever read under a key whose inputs differ,
+and `prune` drops what no build has used for a while.
 
 `RENDERED` counts the artifacts actually rendered (cache misses) in this process, by kind: tests read it to prove
 that an edit re-renders only what depends on it. Under `mkdocs serve` (preview.py) it also counts the generated

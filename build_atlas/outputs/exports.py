@@ -2,9 +2,9 @@
 whose labels stay editable text. (The single-file HTML is made in the reader's browser from the map page:
 theme/assets/javascripts/atlas-embed.js.)
 
-The drawing is in prints.py (layout and figure) and labels.py (label placement). Images are cached under the cache
-dir, keyed by a hash of exactly their inputs (the map's data, the outlines, the footer and this code), and missing
-ones are drawn in a process pool.
+The drawing is in prints.py (layout and figure) and labels.py (label placement). Images are kept in the artifact
+cache (kind "images"), keyed by exactly their inputs (the map's data, the outlines, the footer, the drawing code and
+the vocabulary), and missing ones are drawn in a process pool.
 """
 
 from __future__ import annotations
