@@ -33,7 +33,7 @@ deps: .venv/.installed node_modules/.installed .deps-installed ## install Python
 assets: node_modules/.installed ## install the self-hosted front-end assets (Leaflet, jQuery) from npm
 
 validate: .venv/.installed ## check measures.csv and geodata/, report every problem with file:line:column
-	$(PY) -m build_atlas validate
+	$(PY) -m build_atlas validate --date $(DATE)
 
 site: deps ## build the whole atlas into site/ (validated, atomic; DATE=YYYY-MM-DD to pin the build date)
 	$(PY) -m build_atlas build --date $(DATE)

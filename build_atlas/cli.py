@@ -14,7 +14,7 @@ from .errors import AtlasError
 def cmd_validate(args) -> int:
     from .inputs.model import gather
 
-    atlas = gather(args.root)
+    atlas = gather(args.root, args.date)
     print(f"OK: {len(atlas.measures)} 项举措, {len(atlas.features)} 个项目, {len(atlas.places)} 个地名"
           " — 校验通过 / valid")
     return 0
@@ -26,7 +26,7 @@ def cmd_build(args) -> int:
     from .inputs.model import gather
     from .site.build import build_site
 
-    gather(args.root)  # validate first: a data problem is reported before MkDocs starts
+    gather(args.root, args.date)  # validate first: a data problem is reported before MkDocs starts
     try:
         site = build_site(args.root, args.site_dir, args.date, strict=not args.no_strict)
     except MkDocsException as error:
@@ -86,6 +86,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--root", type=Path, default=Path.cwd(), help="project folder (holds mkdocs.yml)")
     sub = p.add_subparsers(dest="command", required=True)
     check = sub.add_parser("validate", help="check measures.csv and geodata/, report every problem")
+    check.add_argument("--date", type=date.fromisoformat, default=None,
+                       help="the build date events may not be after, YYYY-MM-DD (default: today)")
     check.set_defaults(func=cmd_validate)
     build = sub.add_parser("build", help="validate, then build site/ atomically")
     build.add_argument("--site-dir", type=Path, default=None)

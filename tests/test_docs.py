@@ -26,7 +26,7 @@ def codes_raised_in(path: Path) -> set[str]:
 
 
 # the modules that raise located problems
-RULE_MODULES = ("load.py", "rules.py", "validate.py", "network.py", "quotes.py")
+RULE_MODULES = ("load.py", "rules.py", "validate.py", "network.py", "quotes.py", "progress.py")
 
 
 def test_every_problem_code_the_code_raises_is_a_documented_rule():

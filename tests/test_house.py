@@ -67,13 +67,20 @@ def test_a_token_the_vocabulary_does_not_know_stops_the_build(tmp_path):
         style.filled(source)
 
 
-def test_print_images_and_web_maps_share_the_planned_rule():
+def test_print_images_and_web_maps_share_the_phase_rule():
     from build_atlas.outputs import maps, print_page
 
-    assert "style.planned(" in (PACKAGE / "outputs" / "print_page.py").read_text(encoding="utf-8")
+    for module in ("print_page.py", "maps/layers.py"):
+        text = (PACKAGE / "outputs" / module).read_text(encoding="utf-8")
+        assert "style.phase_of(" in text and "PHASE_STYLES" in text, module
     assert not hasattr(maps, "planned") and not hasattr(print_page, "dashed_status")
-    assert style.planned("") and style.planned("proposed") and not style.planned("construction")
-    assert not style.planned("completed")
+    assert style.phase_of({"status": "", "phase": ""}) == "planned"
+    assert style.phase_of({"status": "proposed", "phase": ""}) == "planned"
+    assert style.phase_of({"status": "construction", "phase": ""}) == "construction"
+    assert style.phase_of({"status": "completed", "phase": ""}) == "built"
+    assert style.phase_of({"status": "proposed", "phase": "built"}) == "built"  # a recorded event wins
+    looks = {phase: (look.web_dash, look.print_dash, look.fill) for phase, look in style.PHASE_STYLES.items()}
+    assert len(set(looks.values())) == 3  # three phases, three looks on every map and print
 
 
 def test_samesite_names_every_file_that_differs_or_is_missing(tmp_path):

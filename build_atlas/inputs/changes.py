@@ -26,7 +26,10 @@ from ..errors import AtlasError
 from ..vocabulary.schema import TABLES
 from .load import decode_utf8, parse_csv, read_release_notes
 
-TRACKED = {"measures.csv": "举措", "geodata/features.csv": "项目"}
+TRACKED = {"measures.csv": "举措", "geodata/features.csv": "项目", "geodata/progress.csv": "进展记录"}
+# How a tracked table's rows are told apart between versions: by `id`, or (events, which have none) by what makes
+# two rows the same event.
+ROW_KEYS = {"geodata/progress.csv": lambda cells: f"{cells['date']} {cells['target']} {cells['stage']}"}
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,8 @@ FIELD_NAMES = {
     "kind": "类型", "name_zh": "名称", "name_en": "英文名称", "geometry": "几何", "precision": "精度",
     "note": "绘制说明", "relation": "关联方式", "reason": "说明",
     "statements": "各文件的表述", "stated_deadlines": "文中时限",
+    "date": "日期", "target": "对象", "stage": "阶段", "summary": "概括", "publisher": "来源发布者",
+    "published": "来源发布日期", "url": "来源网址", "recorded": "录入日期",
 }
 
 
@@ -98,7 +103,8 @@ def read_table_at(root: Path, name: str, commit: str | None) -> dict[str, dict]:
     if not text or problems:
         return {}
     rows, _ = parse_csv(text, name, TABLES[name])
-    return {row.cells["id"]: row.cells for row in rows}
+    key = ROW_KEYS.get(name, lambda cells: cells["id"])
+    return {key(row.cells): row.cells for row in rows}
 
 
 def folded_at(root: Path, folded: Folded, commit: str | None) -> dict[str, str]:
@@ -141,7 +147,10 @@ def field_names(columns: list[str]) -> list[str]:
 
 def item(key: str, row: dict, fields: list[str] | None = None) -> dict:
     """One added, removed or changed row as the page lists it: its name as of that version, its changed fields."""
-    return {"id": key, "name": row.get("title") or row.get("name_zh") or "", "doc": row.get("doc", ""),
+    name, targets = row.get("name_zh") or row.get("title") or "", []
+    if "stage" in row:  # a progress event: the page names its targets
+        name, targets = f"{row['date']} {row['stage']}：{row['summary']}", row["target"].split(";")
+    return {"id": key, "name": name, "targets": targets, "doc": row.get("doc", ""),
             "clause": row.get("clause", ""), "fields": field_names(fields or [])}
 
 

@@ -7,6 +7,7 @@ before any page or map is made.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import geopandas as gpd
@@ -14,6 +15,7 @@ import pandas as pd
 
 from ..errors import AtlasError
 from ..vocabulary.schema import CITIES, FEATURE_STATUSES, LIST_SEPARATOR, STATED_DEADLINE_COLUMNS
+from . import progress
 from .geometry import feature_geometries
 from .load import Inputs, Row, read_inputs
 from .validate import check
@@ -41,6 +43,10 @@ class Atlas:
     # geodata/stated_deadlines.csv: measure, deadline (YYYY or YYYY-MM), kind, quote — the dates a clause's own text
     # states (确保2023年建成投用), apart from the printed deadline column; each measure's are also its `stated` list
     stated_deadlines: pd.DataFrame | None = None
+    # geodata/progress.csv, one row per event and target, newest first (inputs/progress.py `events`); each feature's
+    # current stage is in its `stage`, `stage_date`, `phase`, `recorded` and `stage_source` columns
+    progress: pd.DataFrame | None = None
+    today: date | None = None  # the build date the atlas speaks as of (deadline states are counted to it)
 
     def measures_of_city(self, city: str) -> pd.DataFrame:
         return self.measures[self.measures["cities"].map(lambda cities: city in cities)]
@@ -74,22 +80,22 @@ def stated_deadlines(rows: list[Row]) -> pd.DataFrame:
                         columns=[c.name for c in STATED_DEADLINE_COLUMNS] + ["line"])
 
 
-def latest_status(statements: pd.DataFrame) -> pd.Series:
-    """Each feature's status as the most recent document states it in a clause about it (ties: the most
-    advanced); a clause that only mentions the feature says nothing of its status."""
+def latest_status(statements: pd.DataFrame) -> pd.DataFrame:
+    """Each feature's `status` as the most recent document states it in a clause about it (ties: the most
+    advanced), and that document's `date`; a clause that only mentions the feature says nothing of its status."""
     statements = statements[statements["relation"] == "about"]
     ranked = statements.assign(rank=statements["status"].map(STATUS_ORDER.index))
     ranked = ranked.sort_values(["date", "rank"])
-    return ranked.groupby("feature")["status"].last()
+    return ranked.groupby("feature")[["status", "date"]].last()
 
 
-def assemble(inputs: Inputs) -> Atlas:
+def assemble(inputs: Inputs, today: date) -> Atlas:
     documents = pd.DataFrame(inputs.documents).set_index("key", drop=False).rename_axis(None)
     documents = documents.reindex(columns=documents.columns.union(OPTIONAL_DOCUMENT_FIELDS, sort=False)).fillna("")
     measures = frame(inputs.tables["measures.csv"], ("themes", "cities", "units", "implements", "features"))
-    stated = stated_deadlines(inputs.tables[STATED])
+    deadlines = stated_deadlines(inputs.tables[STATED])
     of_measure: dict[str, list[dict]] = {}
-    for row in stated.to_dict("records"):
+    for row in deadlines.to_dict("records"):
         of_measure.setdefault(row["measure"], []).append({k: row[k] for k in ("deadline", "kind", "quote")})
     measures["stated"] = measures["id"].map(lambda mid: of_measure.get(mid, []))
     gaz = frame(inputs.tables["geodata/gazetteer.csv"])
@@ -104,7 +110,13 @@ def assemble(inputs: Inputs) -> Atlas:
     by_id = measures.set_index("id")
     statements["doc"] = statements["measure"].map(by_id["doc"])
     statements["date"] = statements["doc"].map(documents["date"].astype(str))
-    features["status"] = latest_status(statements).reindex(features.index).fillna("")
+    stated = latest_status(statements).reindex(features.index).fillna("")
+    features["status"] = stated["status"]
+    events = progress.events(inputs.tables[progress.TABLE])
+    now = progress.current_stages(events, stated)
+    features[["stage", "stage_date", "phase", "recorded", "stage_source"]] = now[
+        ["stage", "stage_date", "phase", "recorded", "source"]]
+    measures[["due", "deadline_state", "done"]] = progress.deadline_states(measures, events, today)
     counties = gpd.GeoDataFrame.from_features(inputs.counties["features"], crs="EPSG:4326")
     cities = gpd.GeoDataFrame.from_features(inputs.cities["features"], crs="EPSG:4326")
     order = {term.key: i for i, term in enumerate(CITIES)}
@@ -114,13 +126,14 @@ def assemble(inputs: Inputs) -> Atlas:
     aliases = pd.DataFrame([row.cells for row in inputs.tables["geodata/aliases.csv"]],
                            columns=["alias", "target", "feature"])
     return Atlas(inputs.root, measures, features, statements, places, counties, cities, documents, inputs.texts,
-                 aliases, waypoints, stated)
+                 aliases, waypoints, deadlines, events, today)
 
 
-def gather(root: Path) -> Atlas:
-    """Read, validate and assemble; raise once with every problem found."""
+def gather(root: Path, today: date | None = None) -> Atlas:
+    """Read, validate as of the build date `today` (default: today) and assemble; raise once with every problem."""
+    today = today or date.today()
     inputs, problems = read_inputs(root)
-    problems += check(inputs)  # every rule still runs on what was read, so one round shows every mistake
+    problems += check(inputs, today)  # every rule runs on what was read: one round shows all
     if problems:
         raise AtlasError(problems)
-    return assemble(inputs)
+    return assemble(inputs, today)

@@ -69,6 +69,13 @@ RULES = {
     "bad-release-note": "公开说明（docs/releases.yml）格式不对 / malformed public release note",
     "duplicate-alias": "别名重复 / alias listed twice",
     "unknown-target": "别名所指的全称在数据中找不到 / an alias's full form occurs nowhere in the data",
+    "bad-date": "日期格式不对，或早于它所报道的事件 / malformed date, or a date before the event it reports",
+    "future-date": "进展日期晚于构建日期 / a progress date after the build date",
+    "bad-url": "来源网址不是 http(s):// 网页地址 / source url is not an http(s):// address",
+    "long-summary": "进展概括超过一行 / progress summary longer than one line",
+    "duplicate-event": "同一进展事件记了两次 / the same progress event recorded twice",
+    "stage-regression": "已建成或已开通之后又记了较早的阶段且未说明理由 / an earlier stage after completion without a"
+                        " reason",
 }
 
 

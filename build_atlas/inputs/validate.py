@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterator
+from datetime import date
 
 from ..errors import Problem
 from ..vocabulary.schema import (
@@ -19,7 +20,7 @@ from ..vocabulary.schema import (
     THEMES,
     by_key,
 )
-from . import quotes
+from . import progress, quotes
 from .load import COUNTIES, REGISTRY, Inputs, Row
 from .network import (
     check_feature_cities,
@@ -169,13 +170,13 @@ def simplified_chars(text: str) -> str:
     return TO_SIMPLIFIED.convert(text)
 
 
-def check(inputs: Inputs) -> list[Problem]:
-    """Every rule over every table; the list is empty when the atlas may be built."""
+def check(inputs: Inputs, today: date) -> list[Problem]:
+    """Every rule over every table, as of the build date `today`; the list is empty when the atlas may be built."""
     counties = county_polygons(inputs)
     return [
         *check_measures(inputs), *check_features(inputs), *check_gazetteer(inputs, counties),
         *check_seats(inputs, counties), *check_seat_places(inputs),
         *check_waypoints(inputs), *check_statements(inputs), *check_shapes(inputs), *check_feature_cities(inputs),
         *check_aliases(inputs), *quotes.check_statement_names(inputs), *check_stated_deadlines(inputs),
-        *quotes.check_stated_dates(inputs),
+        *quotes.check_stated_dates(inputs), *progress.check_progress(inputs, today),
     ]

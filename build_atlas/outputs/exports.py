@@ -83,7 +83,7 @@ def outlines_digest(cities: gpd.GeoDataFrame, counties: gpd.GeoDataFrame) -> str
     return digest.hexdigest()
 
 
-IMAGE_COLUMNS = ["kind", "name_zh", "status", "geometry"]  # all a print image shows of a feature
+IMAGE_COLUMNS = ["kind", "name_zh", "status", "phase", "geometry"]  # all a print image shows of a feature
 
 
 def image_key(spec: MapSpec, outlines: str, footer: Footer, code: str, rows: dict[str, str] | None = None) -> str:

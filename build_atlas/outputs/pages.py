@@ -6,7 +6,6 @@ lands in Markdown syntax (headings, tables, link text), Markdown-escaped as well
 
 from __future__ import annotations
 
-import calendar
 import functools
 import re
 from collections.abc import Callable
@@ -31,16 +30,20 @@ from ..vocabulary.schema import (
     LAYERS,
     MEASURE_STATUSES,
     NAME_FORMS,
+    PHASES,
     RELATIONS,
+    STAGES,
     STATED_KINDS,
     TABLES,
     THEMES,
     VERBS,
     by_key,
 )
+from . import tracker
 from .projects import drawing_note, geometry_label, statement_rows, status_by_document
 
 CITY, THEME, KIND, STATUS = by_key(CITIES), by_key(THEMES), by_key(KINDS), by_key(FEATURE_STATUSES)
+PHASE = by_key(PHASES)
 STATED_KIND = by_key(STATED_KINDS)
 CITY_ORDER, THEME_ORDER = {c.key: i for i, c in enumerate(CITIES)}, {t.key: i for i, t in enumerate(THEMES)}
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|>-])")
@@ -67,13 +70,6 @@ def deadline_label(value: str) -> str:
         return DEADLINE_WORDS[value][0]
     year, month = value.split("-")
     return f"{int(year)}年{int(month)}月"
-
-
-def deadline_passed(value: str, today: date) -> bool | None:
-    if not re.match(r"^\d{4}-\d\d$", value):
-        return None
-    year, month = map(int, value.split("-"))
-    return today > date(year, month, calendar.monthrange(year, month)[1])
 
 
 # HTML that Markdown need not read (the measure cards: ~3,000 tags on a city page) goes through it wrapped in a script
@@ -116,8 +112,11 @@ def feature_rows(atlas: Atlas, features, known: dict[str, dict] | None = None) -
     rows = []
     for fid, f in features.iterrows():
         lines = said.get(fid, [])
-        rows.append({**{k: f[k] for k in ("id", "name_zh", "name_en", "kind", "cities", "precision", "status")},
-                     "kind_zh": KIND[f["kind"]].zh, "said": lines,
+        rows.append({**{k: f[k] for k in ("id", "name_zh", "name_en", "kind", "cities", "precision", "status",
+                                          "stage", "stage_date", "phase", "recorded")},
+                     "kind_zh": KIND[f["kind"]].zh, "said": lines, "phase_zh": PHASE[f["phase"]].zh,
+                     "stage_zh": (f"{f['stage']}（{tracker.date_words(f['stage_date'])}）" if f["stage"]
+                                  else "尚无进展记录"),
                      "status_zh": lines[0]["label"] if lines else "文件未表述进展",
                      "city_names": "、".join(CITY[c].zh for c in f["cities"]), "mentions": int(mentions.get(fid, 0)),
                      "located": f.geometry is not None, "geometry_zh": geometry_label(atlas, fid)})
@@ -192,7 +191,8 @@ def home_context(atlas: Atlas) -> dict:
     themes = [{"key": t.key, "zh": t.zh, "en": t.en, "measures": len(atlas.measures_of_theme(t.key)),
                "features": len(atlas.features_of_theme(t.key))} for t in THEMES]
     return {"doc_rows": docs, "city_rows": cities, "theme_rows": themes, "measure_count": len(atlas.measures),
-            "feature_count": len(atlas.features), "located_count": len(atlas.located)}
+            "feature_count": len(atlas.features), "located_count": len(atlas.located),
+            "latest": tracker.latest(atlas), "event_total": int(atlas.progress["line"].nunique())}
 
 
 def stated_line(stated: dict) -> dict:
@@ -211,6 +211,7 @@ def cards(measures) -> list[dict]:
         m["unit_keys"] = ";".join(TO_SIMPLIFIED.convert(u) for u in m["units"])
         m["deadline_key"] = m["deadline"] or "none"
         m["stated"] = [stated_line(s) for s in m.get("stated", [])]
+        m["progress"] = tracker.deadline_card(m)
     return rows
 
 
@@ -239,13 +240,20 @@ def filters(atlas: Atlas, measures, names: tuple[str, ...]) -> list[dict]:
     return [{"key": key, "label": fields[key][0], "options": fields[key][1]} for key in names if fields[key][1]]
 
 
+def phase_options(rows: list[dict]) -> list[dict]:
+    """The project tables' 现状 filter: each phase that occurs, in PHASES order, with how many rows."""
+    counts = pd.Series([row["phase"] for row in rows], dtype=object).value_counts()
+    return [{"value": p.key, "label": p.zh, "count": int(counts[p.key])} for p in PHASES if p.key in counts]
+
+
 def city_context(atlas: Atlas, key: str, known: dict[str, dict] | None = None) -> dict:
     measures = atlas.measures_of_city(key)
     groups = [{"theme": t, "measures": cards(measures[measures["themes"].map(lambda ts, k=t.key: ts[0] == k)])}
               for t in THEMES]
     counties = atlas.counties[atlas.counties["city"] == key].sort_values("adcode")["name_zh"]
+    rows = feature_rows(atlas, atlas.features_of_city(key), known)
     return {"city": CITY[key], "total": len(measures), "groups": [g for g in groups if g["measures"]],
-            "features": feature_rows(atlas, atlas.features_of_city(key), known), "counties": list(counties),
+            "features": rows, "counties": list(counties), "phase_options": phase_options(rows),
             "filters": filters(atlas, measures, ("theme", "doc", "deadline", "unit"))}
 
 
@@ -267,8 +275,9 @@ def project_context(atlas: Atlas, fid: str, known: dict[str, dict] | None = None
             for s in statements]
     kind = atlas.features.loc[fid, "kind"]
     layer = style.layer_of(kind)
-    return {"f": feature_rows(atlas, atlas.features.loc[[fid]], known)[0], "statements": rows,
-            "drawing": drawing_note(atlas, fid), "layer": layer}
+    row = feature_rows(atlas, atlas.features.loc[[fid]], known)[0]
+    return {"f": row, "statements": rows, "drawing": drawing_note(atlas, fid), "layer": layer,
+            "progress": tracker.project_progress(atlas, fid, row["said"])}
 
 
 def projects_context(atlas: Atlas, known: dict[str, dict] | None = None) -> dict:
@@ -278,10 +287,12 @@ def projects_context(atlas: Atlas, known: dict[str, dict] | None = None) -> dict
         subset = atlas.features[atlas.features["kind"].isin(kinds)].sort_values(["kind", "id"])
         if len(subset):
             groups.append({"layer": layer, "features": feature_rows(atlas, subset, known)})
-    return {"groups": groups, "total": len(atlas.features)}
+    rows = [row for group in groups for row in group["features"]]
+    return {"groups": groups, "total": len(atlas.features), "phase_options": phase_options(rows),
+            "recorded": int((atlas.features["stage_source"] == "progress").sum())}
 
 
-def tracing_context(atlas: Atlas, today: date) -> dict:
+def tracing_context(atlas: Atlas) -> dict:
     m = atlas.measures
     implementers: dict[str, list[dict]] = {}  # measure id → the measures that implement it, in table order
     for row in records(m[m["implements"].map(bool)]):
@@ -295,16 +306,10 @@ def tracing_context(atlas: Atlas, today: date) -> dict:
         regional.append({"m": row, "cells": cells})
     details = [{"m": row, "annex": [d["id"] for d in implementers.get(row["id"], [])]}
                for row in records(m[m["id"].str.fullmatch(r"hs23-\d+")])]
-    deadlines = []
-    for row in records(m[m["deadline"] != ""]):
-        passed = deadline_passed(row["deadline"], today)
-        state = "—（持续性任务）" if passed is None else ("已到期" if passed else "未到期")
-        deadlines.append({"m": row, "state": state})
-    recorded = m[m["status"] != ""]
+    deadlines = [{"m": row, "due": tracker.date_words(row["due"]), "state": tracker.deadline_card(row)}
+                 for row in records(m[m["due"] != ""].sort_values(["due", "doc", "id"]))]
     return {"regional": regional, "details": details, "deadlines": deadlines, "cities_list": CITIES,
-            "passed": sum(d["state"] == "已到期" for d in deadlines), "measure_total": len(m),
-            "recorded": len(recorded), "recorded_by_status": records(recorded.groupby("status").size()
-                                                                     .rename("count").reset_index())}
+            "board": tracker.dashboard(atlas), "measure_total": len(m)}
 
 
 def data_context(atlas: Atlas, layers: list[dict]) -> dict:
@@ -314,6 +319,10 @@ def data_context(atlas: Atlas, layers: list[dict]) -> dict:
                                   ("项目进展 statements.status", FEATURE_STATUSES),
                                   ("落实状态 measures.status", MEASURE_STATUSES),
                                   ("条款与项目 statements.relation", RELATIONS)) for t in terms]
+    vocab += [{"group": "进展阶段 progress.stage", "key": stage.key, "zh": stage.note, "en": stage.en}
+              for stage in STAGES]
+    vocab += [{"group": "地图上的进展 phase", "key": phase.key, "zh": f"{phase.zh}：{phase.note}", "en": phase.en}
+              for phase in PHASES]
     vocab += [{"group": "动词表 statements.status（先列出的先匹配）", "key": verb.phrase,
                "zh": STATUS[verb.status].zh, "en": verb.status} for verb in VERBS]
     vocab += [{"group": "名称的简写 statements.quote（核对引文是否写出项目名称）", "key": form.long,
@@ -360,7 +369,7 @@ def page_plan(atlas: Atlas, *, today: date, site_url: str, layers: list[dict],
 
     plan = {routes.HOME: page("home.md.j2", routes.HOME, lambda: home_context(atlas)),
             routes.PROJECTS: page("projects.md.j2", routes.PROJECTS, lambda: projects_context(atlas, known())),
-            routes.TRACING: page("tracing.md.j2", routes.TRACING, lambda: tracing_context(atlas, today)),
+            routes.TRACING: page("tracing.md.j2", routes.TRACING, lambda: tracing_context(atlas)),
             routes.CHANGES: page("changes.md.j2", routes.CHANGES, lambda: {"entries": history}),
             routes.DATA: page("data.md.j2", routes.DATA, lambda: data_context(atlas, layers))}
     for c in CITIES:

@@ -20,7 +20,7 @@ from matplotlib.path import Path
 
 from ..cache import artifacts
 from ..vocabulary import style
-from ..vocabulary.schema import CITIES, FEATURE_STATUSES, KIND_SHAPES, KINDS, by_key
+from ..vocabulary.schema import CITIES, FEATURE_STATUSES, KIND_SHAPES, KINDS, PHASES, by_key
 from .maps.specs import MapSpec
 from .prints import PRINT, Footer, Measure, Plan, Size, plan_map, projected
 
@@ -122,10 +122,10 @@ def draw_map(fig: Figure, page: Page, plan: Plan, spec: MapSpec, cities, countie
                                          linestyles=(0, (3, 3)), zorder=2))
     ax.add_collection(LineCollection(rings(city_m.geometry), colors="#34495e", linewidths=size.line * 0.6, zorder=2))
     lines = plan.features[plan.features.geometry.geom_type != "Point"]
-    dashed = [style.planned(s) for s in lines["status"]]
-    for (kind, dash), group in lines.assign(dash=dashed).groupby(["kind", "dash"]):  # one collection per style
+    phases = [style.phase_of(f) for _, f in lines.iterrows()]
+    for (kind, phase), group in lines.assign(drawn=phases).groupby(["kind", "drawn"]):  # one collection per style
         ax.add_collection(LineCollection(rings(group.geometry), colors=KIND[kind].color, linewidths=size.line,
-                                         linestyles=(0, (4, 2)) if dash else "solid", zorder=3))
+                                         linestyles=line_style(phase), capstyle="round", zorder=3))
     x0, y0, x1, y1 = plan.frame
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
@@ -170,8 +170,7 @@ def draw_placed(ax, plan: Plan) -> None:
     for fid, (x, y) in plan.placement.markers.items():
         kind = kinds[fid]
         ax.plot([x / pw], [y / ph], style.PRINT_MARKERS[KIND_SHAPES[kind]], transform=ax.transAxes,
-                color=KIND[kind].color, markersize=size.marker, markeredgecolor="white",
-                markeredgewidth=size.marker * 0.12, zorder=4)
+                **point_style(KIND[kind].color, style.phase_of(plan.features.loc[fid]), size.marker), zorder=4)
     clear = dict(boxstyle="square,pad=0.1", facecolor="white", alpha=0.6, edgecolor="none")  # no path effects:
     # they would turn the SVG's text into outlines
     for p in plan.placement.placed:
@@ -191,6 +190,22 @@ def draw_placed(ax, plan: Plan) -> None:
                      "county": dict(fontsize=size.county, color="#3e4c5a", zorder=2)}.get(
                 p.role, dict(fontsize=size.label, color="#17202a", zorder=8, bbox=clear))
             ax.text(x0 / pw, y0 / ph, p.text, transform=ax.transAxes, ha="left", va="bottom", **text_style)
+
+
+def line_style(phase: str):
+    """A matplotlib line style for a phase (style.PHASE_STYLES)."""
+    dash = style.PHASE_STYLES[phase].print_dash
+    return (0, dash) if dash else "solid"
+
+
+def point_style(color: str, phase: str, markersize: float) -> dict:
+    """A marker's paint for a phase, as the web maps paint it: filled with a white edge when built, tinted inside its
+    kind's colour while under construction, white inside it when planned."""
+    fill = style.PHASE_STYLES[phase].fill
+    if fill == 1:
+        return dict(color=color, markersize=markersize, markeredgecolor="white", markeredgewidth=markersize * 0.12)
+    return dict(color=color, markersize=markersize * 0.92, markerfacecolor=to_rgba(color, fill) if fill else "white",
+                markeredgecolor=color, markeredgewidth=markersize * 0.16)
 
 
 def draw_locator(ax, plan: Plan, cities) -> None:
@@ -234,18 +249,21 @@ def locator_outlines(city_m: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 
 def legend_entries(plan: Plan) -> list[tuple[tuple, str]]:
-    """((swatch kind, colour, has line, has point, marker), text) for each kind shown, the dash, the numbers and
-    scale."""
+    """((swatch, colour, has line, has point, marker or phase), text) for each kind shown, each phase drawn, the
+    numbers and the scale."""
     f = plan.features
-    shapes = list(zip(f["kind"], f.geometry.geom_type, f["status"], strict=True))
+    shapes = list(zip(f["kind"], f.geometry.geom_type, [style.phase_of(row) for _, row in f.iterrows()], strict=True))
     entries = []
     for kind in KINDS:
         types = {shape for key, shape, _ in shapes if key == kind.key}
         if types:
             entries.append((("kind", kind.color, types != {"Point"}, "Point" in types,
                              style.PRINT_MARKERS[KIND_SHAPES[kind.key]]), f"{kind.zh} {kind.en}"))
-    if any(style.planned(status) for _, shape, status in shapes if shape != "Point"):
-        entries.append((("dash", "#555555", True, False, ""), "虚线：规划/前期 Planned"))
+    for phase in PHASES:
+        types = {shape for _, shape, drawn in shapes if drawn == phase.key}
+        if types:
+            entries.append((("phase", "#555555", types != {"Point"}, "Point" in types, phase.key),
+                            f"{phase.zh} {phase.en}"))
     if plan.placement.numbered:
         entries.append((("number", "#34495e", False, False, ""), "编号：名称见下表 Key below"))
     entries.append((("scale", "#000000", False, False, ""), ""))
@@ -267,13 +285,17 @@ def draw_legend(fig: Figure, page: Page, plan: Plan, entries, cols: int) -> None
             fig.text((bx + sx) / 2, by, "12", ha="center", va="center", fontsize=size.number, transform=fig.transFigure,
                      bbox=dict(boxstyle="square,pad=0.2", facecolor="white", edgecolor=colour,
                                linewidth=size.line * 0.4))
+        phase = marker if swatch == "phase" else "built"
+        beside = swatch == "phase" and line and point  # a phase's line and point side by side, in grey
         if line:
-            fig.add_artist(Line2D([bx, sx], [by, by], transform=fig.transFigure, color=colour, linewidth=size.line,
-                                  linestyle=(0, (4, 2)) if swatch == "dash" else "-"))
+            end = page.xy(x + 0.15, y)[0] if beside else sx
+            fig.add_artist(Line2D([bx, end], [by, by], transform=fig.transFigure, color=colour, linewidth=size.line,
+                                  linestyle=line_style(phase), solid_capstyle="round", dash_capstyle="round"))
         if point:
-            fig.add_artist(Line2D([(bx + sx) / 2], [by], transform=fig.transFigure, marker=marker, linestyle="none",
-                                  color=colour, markersize=size.marker, markeredgecolor="white",
-                                  markeredgewidth=size.marker * 0.12))
+            at = page.xy(x + 0.23, y)[0] if beside else (bx + sx) / 2
+            fig.add_artist(Line2D([at], [by], transform=fig.transFigure, linestyle="none",
+                                  marker="o" if swatch == "phase" else marker,
+                                  **point_style(colour, phase, size.marker)))
         fig.text(page.xy(x + SWATCH, y)[0], by, text, fontsize=size.small, va="center_baseline",
                  transform=fig.transFigure)
 

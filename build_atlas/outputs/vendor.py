@@ -30,6 +30,10 @@ NPM_ASSETS = {  # site path under assets/vendor/ → file in node_modules/
     "leaflet.fullscreen/Control.FullScreen.umd.js": "leaflet.fullscreen/dist/Control.FullScreen.umd.js",
     "leaflet.fullscreen/Control.FullScreen.css": "leaflet.fullscreen/dist/Control.FullScreen.css",
     "leaflet.fullscreen/LICENSE.txt": "leaflet.fullscreen/LICENSE.md",  # .txt: MkDocs would make a .md a page
+    # The 落实追踪 charts (MIT), drawn from the tables beside them by assets/atlas-charts.js: chosen over Apache
+    # ECharts by measurement (build_atlas/README.md, 落实追踪).
+    "chart.js/chart.umd.min.js": "chart.js/dist/chart.umd.min.js",
+    "chart.js/LICENSE.txt": "chart.js/LICENSE.md",
     # The offline plugin's Web Worker shim for file://; mkdocs.yml's extra.polyfills points here, which stops
     # the plugin from adding its CDN copy.
     "iframe-worker/shim.js": "iframe-worker/shim/index.js",

@@ -22,7 +22,7 @@ from ..cache import artifacts
 from ..errors import AtlasError
 from ..inputs import changes
 from ..inputs.model import Atlas, gather
-from ..outputs import downloads, exports, maps, pages, search, vendor
+from ..outputs import downloads, exports, maps, pages, search, tracker, vendor
 from ..vocabulary import routes
 from ..vocabulary.schema import CITIES, THEMES
 
@@ -85,8 +85,8 @@ class WholeBuild:
     def configure(self, config):
         self.root = Path(config.config_file_path).parent
         logging.getLogger("jieba").setLevel(logging.WARNING)
-        self.atlas = checked(lambda: gather(self.root))
         self.today = build_date(self.options.build_date)
+        self.atlas = checked(lambda: gather(self.root, self.today))
         self.site_url = published_url(config.config_file_path)
         self.cache = artifacts.ArtifactCache(self.root / self.options.cache_dir / "artifacts")
         config.nav = navigation(self.atlas)
@@ -124,6 +124,8 @@ class WholeBuild:
             self.offer_original(files, config, document["file"])
         layers = [file.src_uri.removeprefix(routes.table("")) for file in drawn if file.src_uri.endswith(".geojson")]
         history = checked(lambda: changes.history(self.root))
+        files.append(File.generated(config, routes.FEED, content=tracker.atom_feed(
+            atlas, history, title=config.site_name, site_url=self.site_url, today=self.today.isoformat())))
         generated = self.render_pages(today=self.today, site_url=self.site_url, layers=downloads.listing(layers),
                                       history=history)
         for path, text in generated.items():

@@ -81,6 +81,7 @@ class PageMemory:
     rendered: set[str] = field(default_factory=set)  # the paths the last build rendered anew
     others: str = ""  # digest of every input but the measures and projects
     rows: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)  # table → row_digests
+    events: dict[str, str] = field(default_factory=dict)  # target → digest of its progress events
 
 
 def render_changed(atlas: Atlas, memory: PageMemory, **inputs) -> tuple[dict[str, str], set[str]]:
@@ -91,6 +92,7 @@ def render_changed(atlas: Atlas, memory: PageMemory, **inputs) -> tuple[dict[str
         json.dumps(atlas.texts, sort_keys=True), repr(inputs["today"]), inputs["site_url"],
         json.dumps(inputs["layers"], ensure_ascii=False), templates_digest())
     rows = {table: row_digests(getattr(atlas, table), moving) for table, moving in MOVING_COLUMNS.items()}
+    events = {target: frame_digest(group) for target, group in atlas.progress.groupby("target")}
     plan = pages.page_plan(atlas, **inputs)
     previous, before = memory.markdown, memory.rows
     if others != memory.others or set(plan) != set(previous) or any(
@@ -98,12 +100,15 @@ def render_changed(atlas: Atlas, memory: PageMemory, **inputs) -> tuple[dict[str
             for t in rows):
         chosen = set(plan)
     else:
-        changed = mentions({i for t in rows for i in rows[t] if rows[t][i] != before[t][i]})
+        changed = mentions({i for t in rows for i in rows[t] if rows[t][i] != before[t][i]}
+                           | {t for t in events.keys() | memory.events.keys()
+                              if events.get(t) != memory.events.get(t)})  # a project's or measure's events
         chosen = {path for path in plan if path in SUMMARY_PAGES
                   or (changed is not None and changed.search(previous[path]))}
     out = {path: plan[path]() if path in chosen else previous[path] for path in plan}
     artifacts.RENDERED["pages"] += len(chosen)
     memory.markdown, memory.others, memory.rows, memory.rendered = out, others, rows, chosen
+    memory.events = events
     return out, chosen
 
 

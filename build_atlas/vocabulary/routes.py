@@ -14,6 +14,7 @@ TRACING = "tracing.md"
 CHANGES = "changes.md"
 DATA = "data.md"
 ABOUT = "about.md"
+FEED = "feed.xml"  # the Atom feed of progress events and data changes (not a page: no source under docs/)
 
 # The kinds of page made once per city, theme, project and document, and the folder each lives in.
 FOLDERS = {"city": "cities", "theme": "themes", "project": "projects", "document": "documents"}

@@ -101,6 +101,55 @@ FEATURE_STATUSES = (
     Term("protection", "保护修复", "Protection & restoration", note="保护、治理、修复"),
 )
 
+# How far a project has come, as the maps draw it: from a progress event's stage when one is recorded
+# (geodata/progress.csv), otherwise from what the latest document states (FEATURE_STATUSES, STATUS_PHASES).
+PHASES = (
+    Term("built", "已建成", "Built / open", "#1b7837", note="建成、开通、投运或完成；已有设施"),
+    Term("construction", "在建", "Under construction", "#e08214", note="已开工，或部分建成、部分开通"),
+    Term("planned", "规划", "Planned", "#8c96a0", note="前期工作或获批，尚未开工"),
+)
+# The phase each document status draws as when no progress event is recorded.
+STATUS_PHASES = {"proposed": "planned", "preliminary": "planned", "construction": "construction",
+                 "completed": "built", "operating": "built", "protection": "built"}
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One stage a progress event records (geodata/progress.csv `stage`, written in Chinese as staff say it)."""
+
+    key: str
+    en: str
+    rank: int | None  # ordered stages; None for a pause or an adjustment, which keep the phase reached before
+    phase: str | None  # the PHASES key it draws as; None: the phase reached before
+    note: str = ""
+
+
+STAGES = (
+    Stage("前期工作", "Preliminary work", 1, "planned", "可研、规划、用地等前期工作的节点"),
+    Stage("获批", "Approved", 2, "planned", "可研、规划或称号获得批复"),
+    Stage("开工", "Construction started", 3, "construction", "开工建设"),
+    Stage("部分建成", "Partly completed", 4, "construction", "项目的一部分建成"),
+    Stage("部分开通", "Partly opened", 4, "construction", "线路的一段开通运营"),
+    Stage("建成投运", "Completed and in service", 5, "built", "设施建成并投入使用"),
+    Stage("全线开通", "Fully opened", 5, "built", "线路全线开通运营"),
+    Stage("完成", "Done", 5, "built", "举措所说的事已经办成，如文件已出台"),
+    Stage("暂缓", "Suspended", None, None, "项目暂停或推迟"),
+    Stage("调整", "Adjusted", None, None, "项目的内容、走向或时间作了调整"),
+)
+BUILT_RANK = 5
+
+# A measure's deadline as its card states it, from the deadline and the progress events on the measure. A deadline
+# without a completion record never reads as not done: the atlas may simply not have recorded it.
+DEADLINE_STATES = (
+    Term("open", "未到期", "Not yet due", "#9ecae1", note="时限未到"),
+    Term("unrecorded", "已到期，尚无完成记录", "Due; no completion recorded", "#8c96a0",
+         note="时限已过，本图集尚未记录到完成情况（不等于没有完成）"),
+    Term("on-time", "按期完成", "Done on time", "#1b7837", note="完成记录的日期不晚于时限"),
+    Term("late", "逾期完成", "Done after the deadline", "#e08214", note="完成记录的日期晚于时限"),
+    Term("done", "已完成", "Done", note="没有具体时限的举措有了完成记录"),
+)
+
+
 # The verb table: a statement's `status` follows the verb or phrase that governs the project in its `quote`
 # (read in simplified characters). The first entry found in the quote wins, so the specific phrases come first;
 # "…" stands for any words between. A statement that departs from it says why in `reason`.
@@ -307,6 +356,22 @@ STATED_DEADLINE_COLUMNS = (
            "Verbatim phrase stating the date."),
 )
 
+PROGRESS_COLUMNS = (
+    Column("date", True, "事件发生的日期：`YYYY-MM-DD`，只知道月份时写 `YYYY-MM`。Date of the event."),
+    Column("target", True, "项目编号（geodata/features.csv）或举措编号（measures.csv），几项同时发生时以 `;` 分隔。"
+           "Project or measure ids."),
+    Column("stage", True, "阶段：" + "、".join(f"`{s.key}`（{s.note}）" for s in STAGES) + "。Stage reached."),
+    Column("summary", True, "一句话概括，用本图集自己的话写，不照抄来源的句子（不超过 60 字）。One short line in our"
+           " own words."),
+    Column("publisher", True, "来源的发布者，如 新华社、人民网、内蒙古自治区交通运输厅。Publisher of the source."),
+    Column("title", True, "来源的标题，照录。Title of the source."),
+    Column("published", False, "来源的发布日期 `YYYY-MM-DD` 或 `YYYY-MM`。Publication date of the source."),
+    Column("url", True, "来源网址，须以 `https://` 或 `http://` 开头。Address of the source."),
+    Column("recorded", True, "工作人员录入这一行的日期 `YYYY-MM-DD`。When staff recorded the row."),
+    Column("reason", False, "已建成或已开通的项目之后又记了较早的阶段时，说明原因；否则留空。Why a later event steps"
+           " back."),
+)
+
 TABLES = {
     "measures.csv": MEASURE_COLUMNS,
     "geodata/features.csv": FEATURE_COLUMNS,
@@ -316,6 +381,7 @@ TABLES = {
     "geodata/statements.csv": STATEMENT_COLUMNS,
     "geodata/aliases.csv": ALIAS_COLUMNS,
     "geodata/stated_deadlines.csv": STATED_DEADLINE_COLUMNS,
+    "geodata/progress.csv": PROGRESS_COLUMNS,
 }
 
 # Region bounds (lon/lat) used to catch swapped or foreign coordinates; generous around the four cities.

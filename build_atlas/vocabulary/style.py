@@ -10,12 +10,14 @@ frame in a report) and the address of a project's page. A value is written here 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import routes
-from .schema import FEATURE_STATUSES, KINDS, LAYERS, by_key
+from .schema import FEATURE_STATUSES, KINDS, LAYERS, PHASES, STATUS_PHASES, by_key
 
 STATUS = by_key(FEATURE_STATUSES)
+PHASE = by_key(PHASES)
 # A map's own size at which its layer list and legend start folded (its iframe on a phone, or in a report).
 NARROW = "(max-width: 600px), (max-height: 460px)"
 # The print images' matplotlib marker for each point shape of the web maps (schema.KIND_SHAPES).
@@ -24,10 +26,32 @@ TOKEN = "@{}@"
 UNFILLED = re.compile(r"@[a-z]+(?:-[a-z]+)*@")
 
 
-def planned(status: str) -> bool:
-    """Not yet built (or no progress stated): lines dashed, points hollow, on every map and print."""
-    term = STATUS.get(status)
-    return term is None or term.icon == "dash"
+# How each phase is drawn, on every map and print: built lines solid and points filled; under construction lines in
+# long dashes and points tinted; planned lines dotted and points hollow. `web_dash` is a Leaflet/SVG dash array in
+# pixels, `print_dash` a matplotlib dash pattern in line widths, `fill` the opacity of a point's colour inside its
+# outline (0: white).
+@dataclass(frozen=True)
+class PhaseStyle:
+    web_dash: str | None
+    print_dash: tuple[float, float] | None
+    fill: float
+
+
+PHASE_STYLES = {
+    "built": PhaseStyle(None, None, 1.0),
+    "construction": PhaseStyle("10 5", (4.0, 1.6), 0.35),
+    "planned": PhaseStyle("1 6", (0.6, 2.4), 0.0),
+}
+
+
+def phase_of(feature) -> str:
+    """A feature's phase (PHASES key): from its progress when recorded, otherwise from its documents' status."""
+    phase = feature.get("phase") if hasattr(feature, "get") else None
+    return phase or STATUS_PHASES.get(feature["status"], "planned")
+
+
+def phase_label(phase: str) -> str:
+    return PHASE[phase].zh
 
 
 def kinds_of(layer: str) -> list[str]:

@@ -160,6 +160,11 @@
     map.on("popupopen", function (event) {
       keepClear(map, event.popup);
     });
+    container.querySelectorAll(".atlas-legend input[data-phase]").forEach(function (box) {
+      box.addEventListener("change", function () {
+        showPhase(map, box.getAttribute("data-phase"), box.checked);
+      });
+    });
     // Keyboard: the controls come before the drawn shapes (they stay on top through their z-index).
     container.insertBefore(map._controlContainer, container.firstChild);
   }
@@ -174,8 +179,26 @@
       + '<br><a href="' + linkBase + "@project-page-before-id@" + properties.id + '@project-page-after-id@" target="_top">项目页与相关条款 →</a>';
   }
 
+  // The drawn projects by phase (built, under construction, planned): the legend's check boxes show or hide them.
+  var byPhase = {};
+
+  function showPhase(map, phase, shown) {
+    (byPhase[phase] || []).forEach(function (layer) {
+      var element = layer.getElement && layer.getElement();
+      if (element) {
+        element.style.display = shown ? "" : "none";
+      }
+      if (!shown && layer.isPopupOpen && layer.isPopupOpen()) {
+        map.closePopup();
+      }
+    });
+  }
+
   function bindFeature(feature, layer) {
     var properties = feature.properties;
+    if (properties.phase) {
+      (byPhase[properties.phase] = byPhase[properties.phase] || []).push(layer);
+    }
     layer.bindTooltip(properties.label || properties.name_zh, {sticky: true, className: "foliumtooltip"});
     if (properties.note !== undefined) {
       layer.bindPopup(function () { return popup(properties); }, {className: "foliumpopup"});

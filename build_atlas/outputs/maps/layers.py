@@ -14,7 +14,7 @@ import shapely
 from ...cache import artifacts
 from ...inputs.model import Atlas
 from ...vocabulary import style
-from ...vocabulary.schema import CITIES, KIND_SHAPES, KINDS, LAYERS
+from ...vocabulary.schema import CITIES, KIND_SHAPES, KINDS, LAYERS, PHASES
 from .specs import (
     CONTEXT_TOLERANCE_DEG,
     KIND,
@@ -40,10 +40,20 @@ POINT_RADIUS = 7
 
 
 def feature_note(feature) -> str:
-    """The popup's line under the names: kind, stated status and precision."""
-    status = STATUS.get(feature["status"])
-    return (f"{KIND[feature['kind']].zh} · {status.zh if status else '未注明进展'}"
-            + (" · 示意" if feature["precision"] == "schematic" else ""))
+    """The popup's line under the names: kind, how far it has come and precision. A recorded event gives its stage
+    and date; otherwise the latest document's words, said to be the documents'."""
+    if feature.get("stage"):
+        now = f"{feature['stage']}（{date_words(feature['stage_date'])}）"
+    else:
+        status = STATUS.get(feature["status"])
+        now = f"文件表述：{status.zh}" if status else "文件未注明进展"
+    return f"{KIND[feature['kind']].zh} · {now}" + (" · 示意" if feature["precision"] == "schematic" else "")
+
+
+def date_words(value: str) -> str:
+    """2024-12-31 → 2024年12月31日; 2024-10 → 2024年10月."""
+    parts = [int(part) for part in value.split("-")]
+    return "".join(f"{n}{unit}" for n, unit in zip(parts, "年月日", strict=False))
 
 
 def feature_layer(features: gpd.GeoDataFrame, emphasis: bool) -> dict:
@@ -57,22 +67,24 @@ def feature_layer(features: gpd.GeoDataFrame, emphasis: bool) -> dict:
             "properties": {
                 "id": fid, "label": html.escape(feature["name_zh"]), "en": html.escape(feature["name_en"]),
                 "note": html.escape(feature_note(feature)), "kind": feature["kind"],
-                "planned": style.planned(feature["status"]), "emphasis": emphasis,
+                "phase": style.phase_of(feature), "emphasis": emphasis,
             },
         })
     return {"type": "FeatureCollection", "features": records}
 
 
 def feature_style(feature: dict) -> dict:
-    """The Leaflet style of a feature: lines dashed when planned; points in their kind's shape, hollow when
-    planned (a dash on a small outline would read as a scalloped shape that the legend does not show)."""
+    """The Leaflet style of a feature by its phase (style.PHASE_STYLES): lines solid, in long dashes or dotted;
+    points in their kind's shape, filled, tinted or hollow (a dash on a small outline would read as a scalloped
+    shape that the legend does not show)."""
     props = feature["properties"]
-    color, hollow = KIND[props["kind"]].color, props["planned"]
+    color, look = KIND[props["kind"]].color, style.PHASE_STYLES[props["phase"]]
     if feature["geometry"]["type"] == "Point":
+        solid = look.fill == 1
         return {"outline": SHAPE_OUTLINES.get(KIND_SHAPES[props["kind"]]), "radius": POINT_RADIUS,
-                "weight": 2.5 if hollow else 1.5, "color": color if hollow else "#ffffff",
-                "fillColor": "#ffffff" if hollow else color, "fillOpacity": 1, "opacity": 1}
-    return {"color": color, "weight": 5 if props["emphasis"] else 3.5, "dashArray": "8 6" if hollow else None,
+                "weight": 1.5 if solid else 2.5, "color": "#ffffff" if solid else color,
+                "fillColor": color if look.fill else "#ffffff", "fillOpacity": look.fill or 1, "opacity": 1}
+    return {"color": color, "weight": 5 if props["emphasis"] else 3.5, "dashArray": look.web_dash,
             "fillColor": color, "fillOpacity": 0.35, "opacity": 0.95}
 
 
@@ -80,19 +92,20 @@ def layer_features(features: gpd.GeoDataFrame, layer) -> gpd.GeoDataFrame:
     return features[features["kind"].isin(style.kinds_of(layer.key))]
 
 
-def symbol_svg(kind: str, geometry: str, planned: bool = False, neutral: bool = False) -> str:
+def symbol_svg(kind: str, geometry: str, phase: str = "built", neutral: bool = False) -> str:
     """The legend's drawing of a symbol, made from the same style the map draws it with (`neutral`: in grey, for
-    the status key)."""
-    style = feature_style({"geometry": {"type": geometry}, "properties": {"kind": kind, "planned": planned,
+    the phase key)."""
+    style = feature_style({"geometry": {"type": geometry}, "properties": {"kind": kind, "phase": phase,
                                                                           "emphasis": False}})
     if neutral:
         style = {key: "#555555" if value == KIND[kind].color else value for key, value in style.items()}
     if geometry != "Point":
         dash = f' stroke-dasharray="{style["dashArray"]}"' if style["dashArray"] else ""
-        return (f'<svg class="sym" width="28" height="16" aria-hidden="true"><line x1="1" y1="8" x2="27" y2="8" '
-                f'stroke="{style["color"]}" stroke-width="{style["weight"]}"{dash}/></svg>')
+        return (f'<svg class="sym" width="28" height="16" aria-hidden="true"><line x1="2" y1="8" x2="26" y2="8" '
+                f'stroke="{style["color"]}" stroke-width="{style["weight"]}" stroke-linecap="round"{dash}/></svg>')
     r, c = style["radius"], 9
-    paint = f'stroke="{style["color"]}" stroke-width="{style["weight"]}" fill="{style["fillColor"]}"'
+    paint = (f'stroke="{style["color"]}" stroke-width="{style["weight"]}" fill="{style["fillColor"]}"'
+             f' fill-opacity="{style["fillOpacity"]:g}"')
     if style["outline"] is None:
         body = f'<circle cx="{c}" cy="{c}" r="{r}" {paint}/>'
     else:
@@ -102,25 +115,33 @@ def symbol_svg(kind: str, geometry: str, planned: bool = False, neutral: bool = 
 
 
 def legend_html(spec: MapSpec) -> str:
-    """Each kind on the map with exactly the symbols drawn for it (line and/or point), then the status key."""
-    drawn = spec.features.assign(point=spec.features.geometry.geom_type == "Point")
+    """Each kind on the map with exactly the symbols drawn for it (line and/or point), then the phases drawn, each a
+    check box that shows or hides the projects in that phase (atlas-map.js)."""
+    drawn = spec.features.assign(point=spec.features.geometry.geom_type == "Point",
+                                 drawn_phase=[style.phase_of(f) for _, f in spec.features.iterrows()])
     items = []
     for kind in [k.key for k in KINDS if k.key in set(drawn["kind"])]:
         points = drawn.loc[drawn["kind"] == kind, "point"]
         symbols = ([symbol_svg(kind, "LineString")] if (~points).any() else []) + \
                   ([symbol_svg(kind, "Point")] if points.any() else [])
         items.append(f'<li>{"".join(symbols)}{html.escape(KIND[kind].zh)}</li>')
-    key = "hsr"  # any kind: the status key is drawn in grey
-    status = (f'<li>{symbol_svg(key, "LineString", neutral=True)}{symbol_svg(key, "LineString", True, True)}'
-              "实线：建设/建成；虚线：规划/前期</li>")
-    if drawn["point"].any():
-        status += (f'<li>{symbol_svg("hsr", "Point", neutral=True)}{symbol_svg("hsr", "Point", True, True)}'
-                   "实心：建设/建成；空心：规划/前期</li>")
+    phases = []
+    for phase in PHASES:
+        of_phase = drawn[drawn["drawn_phase"] == phase.key]
+        if not len(of_phase):
+            continue
+        symbols = ([symbol_svg("hsr", "LineString", phase.key, True)] if (~of_phase["point"]).any() else []) + \
+                  ([symbol_svg("hsr", "Point", phase.key, True)] if of_phase["point"].any() else [])
+        phases.append(f'<li class="atlas-phase"><label><input type="checkbox" checked data-phase="{phase.key}">'
+                      f'{"".join(symbols)}{html.escape(phase.zh)}（{len(of_phase)}）</label></li>')
+    key = ('<li class="atlas-phase-title">进展（勾选的显示在图上）</li>' + "".join(phases)
+           if phases else "")
     return ('<details class="atlas-legend leaflet-control" open><summary>图例</summary><ul>' + "".join(items)
-            + status + '</ul><p class="note">示意图，非精确走向；不作为权属界线依据</p></details>')
+            + key + '</ul><p class="note">示意图，非精确走向；不作为权属界线依据</p></details>')
 
 
-SHOWN_COLUMNS = ["id", "name_zh", "name_en", "kind", "status", "precision", "geometry"]  # all a map shows of a feature
+SHOWN_COLUMNS = ["id", "name_zh", "name_en", "kind", "status", "stage", "stage_date", "phase", "precision",
+                 "geometry"]  # all a map shows of a feature
 
 
 GEOJSON_CALL = re.compile(r"(geo_json_\w+_add)\((?=\{)")  # folium hands each layer's data to its _add function

@@ -1,0 +1,174 @@
+"""What happened since the documents, as readers see it: each project's timeline, the latest events, the 落实追踪
+dashboard's figures and the Atom feed.
+
+Two things are kept apart everywhere: 文件表述 (what a document says, from geodata/statements.csv) and 实际进展 (an
+event from geodata/progress.csv, with its public source). The events themselves are read and checked in
+inputs/progress.py.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+
+import pandas as pd
+from feedgen.feed import FeedGenerator
+
+from ..inputs.model import Atlas
+from ..vocabulary import routes
+from ..vocabulary.schema import CITIES, DEADLINE_STATES, KINDS, PHASES, STAGES, by_key
+
+KIND, PHASE, STATE = by_key(KINDS), by_key(PHASES), by_key(DEADLINE_STATES)
+STAGE = {stage.key: stage for stage in STAGES}
+LATEST = 5  # events on the home page
+DASHBOARD_LATEST = 12  # events on 落实追踪
+FEED_EVENTS = 60
+
+
+def date_words(value: str) -> str:
+    """2024-12-31 → 2024年12月31日; 2024-10 → 2024年10月."""
+    parts = [int(part) for part in str(value).split("-") if part]
+    return "".join(f"{n}{unit}" for n, unit in zip(parts, "年月日", strict=False))
+
+
+def target_links(atlas: Atlas, targets: list[str]) -> list[dict]:
+    """Each target of an event as a link: a project's page or a measure's clause."""
+    links = []
+    for target in targets:
+        if target in atlas.features.index:
+            links.append({"kind": "project", "id": target, "name": atlas.features.loc[target, "name_zh"],
+                          "href": routes.html(routes.project(target))})
+        else:
+            m = atlas.measures.set_index("id").loc[target]
+            links.append({"kind": "measure", "id": target, "name": f"{atlas.documents.loc[m['doc'], 'short']} "
+                          f"{m['clause']} {m['title']}", "href": routes.measure(m["doc"], target)})
+    return links
+
+
+def event_entries(atlas: Atlas, events: pd.DataFrame | None = None) -> list[dict]:
+    """One entry per recorded event (an event on several targets once), newest first."""
+    events = atlas.progress if events is None else events
+    entries = []
+    for _, row in events.drop_duplicates("line").iterrows():
+        entries.append({
+            "date": row["date"], "when": date_words(row["date"]), "stage": row["stage"], "summary": row["summary"],
+            "publisher": row["publisher"], "title": row["title"], "url": row["url"],
+            "published": date_words(row["published"]) if row["published"] else "", "recorded": row["recorded"],
+            "targets": target_links(atlas, row["targets"]), "line": int(row["line"]),
+        })
+    return entries
+
+
+def events_of(atlas: Atlas, target: str) -> list[dict]:
+    return event_entries(atlas, atlas.progress[atlas.progress["target"] == target])
+
+
+def latest(atlas: Atlas, count: int = LATEST) -> list[dict]:
+    return event_entries(atlas)[:count]
+
+
+def project_progress(atlas: Atlas, fid: str, said: list[dict]) -> dict:
+    """The project page's 实际进展: its current stage (or the documents' words, said to be theirs), when progress was
+    last recorded, and one timeline, newest first, of its events and of what each document said (`said`:
+    projects.status_by_document lines)."""
+    f = atlas.features.loc[fid]
+    events = events_of(atlas, fid)
+    items = [{"kind": "event", "date": e["date"], **e} for e in events]
+    dates = atlas.documents["date"].astype(str)
+    for line in said:
+        items.append({"kind": "document", "date": dates[line["doc"]], "when": date_words(dates[line["doc"]]),
+                      "label": line["label"], "doc": line["doc"], "short": line["short"],
+                      "title": atlas.documents.loc[line["doc"], "title"]})
+    items.sort(key=lambda item: (item["date"], item["kind"] == "event"), reverse=True)
+    return {"stage": f["stage"], "when": date_words(f["stage_date"]) if f["stage"] else "",
+            "phase": PHASE[f["phase"]].zh, "source": f["stage_source"], "recorded": f["recorded"],
+            "timeline": items, "events": len(events)}
+
+
+def deadline_card(m: dict) -> dict | None:
+    """What a measure's card says of its deadline and progress: 未到期 / 已到期，尚无完成记录 / 按期完成 / 逾期完成."""
+    if not m.get("deadline_state"):
+        return None
+    return {"key": m["deadline_state"], "label": STATE[m["deadline_state"]].zh,
+            "done": date_words(m["done"]) if m["done"] else ""}
+
+
+def quarter(month: str) -> str:
+    return f"{month[:4]}年第{(int(month[5:7]) - 1) // 3 + 1}季度"
+
+
+def dashboard(atlas: Atlas) -> dict:
+    """落实追踪's figures: projects by phase for each city and each kind, due measures by quarter and state, the
+    latest events. Each chart's table holds exactly the figures its chart draws."""
+    f = atlas.features
+    phases = [p.key for p in PHASES]
+
+    def by_phase(groups: list[tuple[str, str, pd.DataFrame]]) -> list[dict]:
+        rows = []
+        for key, label, subset in groups:
+            counts = subset["phase"].value_counts()
+            rows.append({"key": key, "label": label, "counts": [int(counts.get(p, 0)) for p in phases],
+                         "total": len(subset), "recorded": int((subset["stage_source"] == "progress").sum())})
+        return [row for row in rows if row["total"]]
+
+    cities = by_phase([(c.key, c.zh, atlas.features_of_city(c.key)) for c in CITIES])
+    kinds = by_phase([(k.key, k.zh, f[f["kind"] == k.key]) for k in KINDS])
+    m = atlas.measures[atlas.measures["due"] != ""]
+    states = [s.key for s in DEADLINE_STATES if s.key != "done"]
+    quarters = []
+    for label, group in m.groupby(m["due"].map(quarter), sort=True):
+        counts = group["deadline_state"].value_counts()
+        quarters.append({"label": label, "counts": [int(counts.get(s, 0)) for s in states], "total": len(group),
+                         "measures": [{"id": r["id"], "doc": r["doc"], "title": r["title"],
+                                       "state": STATE[r["deadline_state"]].zh} for r in group.to_dict("records")]})
+    passed = int(m["deadline_state"].isin(["unrecorded", "on-time", "late"]).sum())
+    return {
+        "phases": [{"key": p.key, "zh": p.zh, "color": p.color} for p in PHASES],
+        "states": [{"key": s, "zh": STATE[s].zh, "color": STATE[s].color} for s in states],
+        "cities": cities, "kinds": kinds, "quarters": quarters, "due_total": len(m), "passed": passed,
+        "recorded_projects": int((f["stage_source"] == "progress").sum()), "project_total": len(f),
+        "event_total": int(atlas.progress["line"].nunique()), "latest": latest(atlas, DASHBOARD_LATEST),
+    }
+
+
+def feed_id(*parts: str) -> str:
+    """A stable tag: URI for a feed entry (RFC 4151), from what identifies it."""
+    return "tag:hbew-atlas,2026:" + hashlib.sha256("\0".join(parts).encode()).hexdigest()[:20]
+
+
+def atom_feed(atlas: Atlas, history: list[dict], *, title: str, site_url: str, today: str) -> bytes:
+    """feed.xml: the progress events and the days the published data changed (更新记录), newest first. Links are
+    absolute when `site_url` is configured, otherwise relative to the feed's own address."""
+    base = site_url.rstrip("/") + "/" if site_url else ""
+    generator = FeedGenerator()
+    generator.id(feed_id("feed", site_url or title))
+    generator.title(f"{title}：实际进展与数据更新")
+    generator.subtitle("本图集记录的呼包鄂乌一体化项目实际进展（附公开来源），以及数据的每次更新。")
+    generator.link(href=base + "feed.xml", rel="self")
+    generator.link(href=base + routes.html(routes.TRACING), rel="alternate")
+    generator.language("zh-CN")
+    generator.author({"name": title})
+    entries = []
+    for event in event_entries(atlas)[:FEED_EVENTS]:
+        names = "、".join(t["name"] for t in event["targets"])
+        summary = (f"{event['when']}，{names}：{event['stage']}。{event['summary']}"
+                   f"（来源：{event['publisher']}《{event['title']}》）")
+        link = base + event["targets"][0]["href"]
+        entries.append((event["recorded"], event["date"], feed_id("event", event["date"], names, event["stage"]),
+                        f"{event['stage']}：{names}", summary, link))
+    for day in history:
+        if day.get("preview"):
+            continue
+        summary = day["summary"] + ("" if not day["notes"] else " " + " ".join(day["notes"]))
+        entries.append((day["date"], day["date"], feed_id("changes", day["date"]), f"数据更新：{day['date']}",
+                        summary, base + routes.html(routes.CHANGES) + f"#{day['date']}"))
+    entries.sort(key=lambda e: (e[0], e[1]))  # feedgen puts the last added first: newest first in the file
+    for updated, _, entry_id, entry_title, summary, link in entries:
+        entry = generator.add_entry()
+        entry.id(entry_id)
+        entry.title(entry_title)
+        entry.summary(summary)
+        entry.link(href=link)
+        entry.updated(datetime.fromisoformat(updated).replace(tzinfo=UTC))
+    generator.updated(datetime.fromisoformat(max([today] + [e[0] for e in entries])).replace(tzinfo=UTC))
+    return generator.atom_str(pretty=True)
