@@ -14,7 +14,7 @@ from build_atlas.outputs import maps, pages
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"
-BUILD_DATE = date(2026, 11, 22)
+BUILD_DATE = date(2026, 12, 7)
 PAGES = ("documents/nzf-2023-23.md", "cities/ulanqab.md", "tracing.md")
 MAPS = ("city-ulanqab",)
 

@@ -271,7 +271,7 @@ def test_embed_snippet_copied_from_the_atlas_renders_the_map_in_a_report_elsewhe
     frame.locator(DRAWN_PATH).first.wait_for()
     caption = frame.locator(".atlas-caption")
     assert caption.is_visible()
-    assert "交通互联主题项目图" in caption.inner_text() and "数据截至 2026-11-22" in caption.inner_text()
+    assert "交通互联主题项目图" in caption.inner_text() and "数据截至 2026-12-07" in caption.inner_text()
     assert caption.locator("a").get_attribute("href") == "../themes/transport.html"
     assert frame.evaluate(COVERAGE_JS) < 0.3  # a 400 px frame: the controls fold away and leave the map usable
     page.screenshot(path=str(folder / "report.png"))
@@ -301,7 +301,7 @@ def test_standalone_map_prints_on_one_a4_landscape_page_without_buttons(single_f
              (".leaflet-control-zoom", ".leaflet-control-layers", ".atlas-reset", ".atlas-caption", ".atlas-legend li")}
     assert shown == {".leaflet-control-zoom": False, ".leaflet-control-layers": False, ".atlas-reset": False,
                      ".atlas-caption": True, ".atlas-legend li": True}
-    assert "数据截至 2026-11-22" in page.locator(".atlas-caption").inner_text()
+    assert "数据截至 2026-12-07" in page.locator(".atlas-caption").inner_text()
     pdf = PdfReader(io.BytesIO(page.pdf(prefer_css_page_size=True, print_background=True)))
     box = pdf.pages[0].mediabox
     assert len(pdf.pages) == 1

@@ -174,6 +174,7 @@ def test_maps_draw_opened_lines_as_built_and_the_legend_explains_the_phases(buil
     import re
 
     city = (built_site / "maps/city-ulanqab.html").read_text(encoding="utf-8")
+    city = re.sub(r"\\u([0-9a-f]{4})", lambda m: chr(int(m[1], 16)), city).replace('\\"', '"')  # JSON strings
     assert 'data-phase="built"' in city and 'data-phase="construction"' in city
     for name in ("已建成", "在建", "规划"):
         assert name in city
@@ -195,3 +196,54 @@ def test_the_feed_is_atom_that_a_feed_reader_reads_entry_by_entry(built_site):
     home = (built_site / "index.html").read_text(encoding="utf-8")
     assert 'type="application/atom+xml"' in home and "feed.xml" in home
     assert "feed.xml" in (built_site / "changes.html").read_text(encoding="utf-8")
+
+
+SIZES = {"phone": dict(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True),
+         "desktop": dict(viewport={"width": 1440, "height": 900})}
+
+
+def local_only(route) -> None:
+    url = route.request.url
+    route.continue_() if url.startswith(("http://127.0.0.1", "data:", "blob:")) else route.abort()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("size", SIZES)
+def test_the_dashboard_charts_draw_with_no_script_error(site_url, browser, size):
+    context = browser.new_context(**SIZES[size])
+    tab = context.new_page()
+    errors, loaded = [], []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    tab.on("response", lambda response: loaded.append(len(response.body())) if response.ok else None)
+    tab.route("**/*", local_only)
+    try:
+        tab.goto(site_url + "tracing.html", wait_until="networkidle")
+        tab.locator("figure.atlas-chart--drawn canvas").nth(2).wait_for()
+        canvases = tab.evaluate("""() => [...document.querySelectorAll('figure.atlas-chart canvas')].map(c => {
+            const box = c.getBoundingClientRect(); return [box.width, box.height, document.documentElement.clientWidth];
+        })""")
+        wide = tab.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth")
+    finally:
+        context.close()
+    assert errors == []
+    assert len(canvases) == 3 and all(w > 200 and h > 100 and w <= page_width for w, h, page_width in canvases)
+    assert not wide  # nothing makes the page scroll sideways
+    assert sum(loaded) < 1_000_000  # first visit, uncompressed
+
+
+@pytest.mark.browser
+def test_the_dashboard_tables_show_without_javascript(site_url, browser):
+    context = browser.new_context(java_script_enabled=False, **SIZES["phone"])
+    tab = context.new_page()
+    tab.route("**/*", local_only)
+    try:
+        tab.goto(site_url + "tracing.html", wait_until="load")
+        tables = tab.locator("figure.atlas-chart table")
+        shown = [tables.nth(i).is_visible() for i in range(tables.count())]
+        rows = [tables.nth(i).locator("tbody tr").count() for i in range(tables.count())]
+        captions = tab.locator("figure.atlas-chart figcaption").all_inner_texts()
+        canvases = tab.locator("figure.atlas-chart canvas").count()
+    finally:
+        context.close()
+    assert shown == [True, True, True] and all(rows) and canvases == 0
+    assert all(caption.endswith("。") for caption in captions)  # one sentence saying what each chart shows

@@ -116,7 +116,8 @@ def assemble(inputs: Inputs, today: date) -> Atlas:
     now = progress.current_stages(events, stated)
     features[["stage", "stage_date", "phase", "recorded", "stage_source"]] = now[
         ["stage", "stage_date", "phase", "recorded", "source"]]
-    measures[["due", "deadline_state", "done"]] = progress.deadline_states(measures, events, today)
+    states = progress.deadline_states(measures, events, today)
+    measures[list(states.columns)] = states
     counties = gpd.GeoDataFrame.from_features(inputs.counties["features"], crs="EPSG:4326")
     cities = gpd.GeoDataFrame.from_features(inputs.cities["features"], crs="EPSG:4326")
     order = {term.key: i for i, term in enumerate(CITIES)}

@@ -144,8 +144,10 @@ def current_stages(progress: pd.DataFrame, stated: pd.DataFrame) -> pd.DataFrame
     """Each project's stage now, indexed like `stated` (each project's documents' `status` and the `date` of the
     document that states it): `stage` (the latest event's, or '' when none), `stage_date`, `recorded` (the last day
     staff recorded an event on it), `source` ('progress' or 'documents') and `phase` (PHASES key, what the maps
-    draw). The phase is the latest event's; a document dated after that event and stating a later phase (an event
-    of 2019 that a plan of 2023 says is being built) keeps its own."""
+    draw). The phase is the latest event's, except that the documents' phase stands where it is further on and
+    either dated after the event (an event of 2019 that a plan of 2023 says is being built) or the event is only
+    preliminary work or an approval (a park that is being developed and then designated a national demonstration
+    park is not drawn as planned again)."""
     documents = stated["status"].map(lambda status: STATUS_PHASES.get(status, "planned"))
     out = pd.DataFrame({"stage": "", "stage_date": "", "recorded": "", "source": "documents", "phase": documents},
                        index=stated.index)
@@ -160,7 +162,8 @@ def current_stages(progress: pd.DataFrame, stated: pd.DataFrame) -> pd.DataFrame
             event = phased.iloc[0]
             phase = STAGE[event["stage"]].phase
             later_document = str(stated.loc[target, "date"]) > event["date"]
-            if later_document and PHASE_ORDER.index(documents[target]) > PHASE_ORDER.index(phase):
+            ahead = PHASE_ORDER.index(documents[target]) > PHASE_ORDER.index(phase)
+            if ahead and (later_document or phase == "planned"):
                 phase = documents[target]
             out.loc[target, "phase"] = phase
     return out
@@ -178,12 +181,15 @@ def due_month(deadline: str, stated: list[dict]) -> str:
 
 def deadline_states(measures: pd.DataFrame, progress: pd.DataFrame, today: date) -> pd.DataFrame:
     """Each measure's `due` month (due_month), its `deadline_state` (DEADLINE_STATES key, or '' for a measure with
-    neither a due month nor a completion record) and `done`, the date of its first completion event ('' when none).
+    neither a due month nor a completion record), `done`, the date of its first completion event ('' when none),
+    and that event's `done_url` and `done_publisher`.
     Only events recorded on the measure itself count: a project it names may open without the measure's whole
     task being done."""
     done_stages = {stage.key for stage in STAGES if stage.phase == "built"}
-    completions = progress[progress["stage"].isin(done_stages)].groupby("target")["date"].min()
-    done = measures["id"].map(completions).fillna("")
+    first = progress[progress["stage"].isin(done_stages)].sort_values("date").groupby("target").first()
+    done = measures["id"].map(first["date"]).fillna("")
+    source = measures["id"].map(first["url"]).fillna("")
+    publisher = measures["id"].map(first["publisher"]).fillna("")
     due = [due_month(deadline, stated) for deadline, stated in zip(measures["deadline"], measures["stated"],
                                                                     strict=True)]
     states = []
@@ -196,4 +202,5 @@ def deadline_states(measures: pd.DataFrame, progress: pd.DataFrame, today: date)
             year, number = int(month[:4]), int(month[5:7])
             end = date(year + number // 12, number % 12 + 1, 1)  # the day after the month it is due
             states.append("unrecorded" if today >= end else "open")
-    return pd.DataFrame({"due": due, "deadline_state": states, "done": done}, index=measures.index)
+    return pd.DataFrame({"due": due, "deadline_state": states, "done": done, "done_url": source,
+                         "done_publisher": publisher}, index=measures.index)

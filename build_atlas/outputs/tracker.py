@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 import pandas as pd
 from feedgen.feed import FeedGenerator
@@ -54,6 +55,7 @@ def event_entries(atlas: Atlas, events: pd.DataFrame | None = None) -> list[dict
             "date": row["date"], "when": date_words(row["date"]), "stage": row["stage"], "summary": row["summary"],
             "publisher": row["publisher"], "title": row["title"], "url": row["url"],
             "published": date_words(row["published"]) if row["published"] else "", "recorded": row["recorded"],
+            "host": urlsplit(row["url"]).hostname or "",
             "targets": target_links(atlas, row["targets"]), "line": int(row["line"]),
         })
     return entries
@@ -90,7 +92,8 @@ def deadline_card(m: dict) -> dict | None:
     if not m.get("deadline_state"):
         return None
     return {"key": m["deadline_state"], "label": STATE[m["deadline_state"]].zh,
-            "done": date_words(m["done"]) if m["done"] else ""}
+            "done": date_words(m["done"]) if m["done"] else "", "url": m["done_url"],
+            "publisher": m["done_publisher"]}
 
 
 def quarter(month: str) -> str:
