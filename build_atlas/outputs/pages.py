@@ -329,7 +329,8 @@ def data_context(atlas: Atlas, layers: list[dict]) -> dict:
                "zh": form.short + (f"（{form.note}）" if form.note else ""), "en": "short form"} for form in NAME_FORMS]
     return {"tables": tables, "vocab": vocab, "rules": list(RULES.items()), "layers": layers,
             "measure_count": len(atlas.measures), "feature_count": len(atlas.features),
-            "unlocated_count": len(atlas.features) - len(atlas.located), "place_count": len(atlas.places)}
+            "unlocated_count": len(atlas.features) - len(atlas.located), "place_count": len(atlas.places),
+            "event_count": int(atlas.progress["line"].nunique())}
 
 
 def page_plan(atlas: Atlas, *, today: date, site_url: str, layers: list[dict],

@@ -55,7 +55,15 @@ SERVE_ARGS = ("serve", "--dirty", "--watch", "measures.csv", "--watch", "geodata
 EDITED = {  # what the latency is measured for: the table, the column edited, the page that shows it
     "measure": ("measures.csv", "title", lambda row: routes.html(routes.document(row["doc"]))),
     "feature": ("geodata/features.csv", "name_zh", lambda row: routes.html(routes.project(row["id"]))),
+    # a progress event's summary, shown on its project's timeline (the first project the row is about)
+    "event": ("geodata/progress.csv", "summary",
+              lambda row: routes.html(routes.project(row["target"].split(";")[0]))),
 }
+
+
+def row_start(row: dict) -> str:
+    """Where the edited row starts in its file: its id, or (an event, which has none) its date and targets."""
+    return "\n" + (row["id"] if "id" in row else f"{row['date']},{row['target']}") + ","
 
 
 def rebuild_latency(root: Path, tmp: Path, warm_cache: Path, edit: str = "measure") -> dict:
@@ -66,8 +74,10 @@ def rebuild_latency(root: Path, tmp: Path, warm_cache: Path, edit: str = "measur
     csv_path = work / table
     if warm_cache.is_dir():  # a preview session has built once already: print images are cached
         shutil.copytree(warm_cache, work / ".cache")
+    projects = set(model.gather(root).features.index) if edit == "event" else set()
     with csv_path.open(encoding="utf-8-sig", newline="") as file:
-        target = next(r for r in csv.DictReader(file) if not re.search(r'[,"\n]', r[column]))
+        target = next(r for r in csv.DictReader(file) if not re.search(r'[,"\n]', r[column])
+                      and (edit != "event" or r["target"].split(";")[0] in projects))
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -84,7 +94,7 @@ def rebuild_latency(root: Path, tmp: Path, warm_cache: Path, edit: str = "measur
             images = wait_for_images(f"http://127.0.0.1:{port}/", work) if first is not None else None
             for n in range(1, EDITS + 1) if images is not None else []:
                 new, text = f"{target[column]}bench{n}", csv_path.read_bytes().decode("utf-8")
-                at = text.index("\n" + target["id"] + ",")  # one cell changes, every other byte is kept
+                at = text.index(row_start(target))  # one cell changes, every other byte is kept
                 drawn_before = cached_images(work)
                 csv_path.write_bytes((text[:at] + text[at:].replace(f",{value},", f",{new},", 1)).encode("utf-8"))
                 runs.append(wait_for_text(url, new, SERVE_TIMEOUT_S))
@@ -94,7 +104,8 @@ def rebuild_latency(root: Path, tmp: Path, warm_cache: Path, edit: str = "measur
         finally:
             stop(process)
     done = sorted(r for r in runs if r is not None)
-    result = {"edit": f"{table} {column}", "measure": target["id"], "first_build_s": first, "images_s": images,
+    result = {"edit": f"{table} {column}", "measure": target.get("id") or row_start(target).strip("\n,"),
+              "first_build_s": first, "images_s": images,
               "runs_s": runs, "median_s": done[len(done) // 2] if done else None}
     if images is not None:
         result["site_after_serve"] = site_after_serve(work)

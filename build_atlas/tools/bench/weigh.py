@@ -7,8 +7,11 @@ import gzip
 import http.server
 import json
 import re
+import subprocess
 import sys
 import threading
+import time
+from datetime import date
 from functools import partial
 from pathlib import Path
 from urllib.parse import urlparse
@@ -123,12 +126,40 @@ def site_sizes(site: Path) -> dict:
             "largest_map": biggest, "largest_map_bytes": pages[biggest], "maps": len(pages)}
 
 
+EVENT_RUNS = 3
+
+
+def events_cost(work: Path) -> dict:
+    """A warm `make site` of the 1× copy with its progress events and with none (the table's header alone), in
+    turn EVENT_RUNS times each: the medians, and what the events add."""
+    table = work / "geodata" / "progress.csv"
+    events = table.read_bytes()
+    header = events.split(b"\n", 1)[0] + b"\n"
+    runs: dict[str, list[float]] = {"with": [], "without": []}
+    try:
+        for _ in range(EVENT_RUNS):
+            for name, data in (("without", header), ("with", events)):
+                table.write_bytes(data)
+                start = time.perf_counter()
+                subprocess.run([sys.executable, "-m", "build_atlas", "build", "--date", date.today().isoformat(),
+                                "--site-dir", str(work / f"site-events-{name}")], cwd=work, check=True,
+                               capture_output=True)
+                runs[name].append(round(time.perf_counter() - start, 1))
+    finally:
+        table.write_bytes(events)
+    medians = {name: sorted(values)[len(values) // 2] for name, values in runs.items()}
+    return {"runs_s": runs, "median_with_s": medians["with"], "median_without_s": medians["without"],
+            "added": round(medians["with"] / medians["without"] - 1, 3)}
+
+
 def real_site_checks(root: Path, tmp: Path) -> dict:
     """Page weight, map data and rebuild latency on the real data (the 1× build)."""
     site, checks = tmp / "x1" / "site", {"sizes": site_sizes(tmp / "x1" / "site")}
     for name, measure in (("page_weight", partial(page_weights, site)), ("map_data", partial(map_data_sizes, site)),
                           ("rebuild", partial(rebuild_latency, root, tmp, tmp / "x1" / ".cache")),
-                          ("rebuild_feature", partial(rebuild_latency, root, tmp, tmp / "x1" / ".cache", "feature"))):
+                          ("rebuild_feature", partial(rebuild_latency, root, tmp, tmp / "x1" / ".cache", "feature")),
+                          ("rebuild_event", partial(rebuild_latency, root, tmp, tmp / "x1" / ".cache", "event")),
+                          ("events_cost", partial(events_cost, tmp / "x1"))):
         print(f"bench: {name} …", file=sys.stderr, flush=True)
         try:
             checks[name] = measure()
