@@ -247,3 +247,19 @@ def test_the_dashboard_tables_show_without_javascript(site_url, browser):
         context.close()
     assert shown == [True, True, True] and all(rows) and canvases == 0
     assert all(caption.endswith("。") for caption in captions)  # one sentence saying what each chart shows
+
+
+@pytest.mark.browser
+def test_the_dashboard_charts_draw_from_disk_with_no_network(built_site, browser):
+    context = browser.new_context(**SIZES["phone"])
+    tab = context.new_page()
+    errors, outside = [], []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    tab.route("**/*", lambda route: route.continue_() if route.request.url.startswith(("file://", "data:", "blob:"))
+              else (outside.append(route.request.url), route.abort()))
+    try:
+        tab.goto((built_site / "tracing.html").as_uri(), wait_until="load")
+        tab.locator("figure.atlas-chart--drawn canvas").nth(2).wait_for()
+    finally:
+        context.close()
+    assert errors == [] and outside == []
