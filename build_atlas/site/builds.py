@@ -90,7 +90,7 @@ class WholeBuild:
         self.site_url = published_url(config.config_file_path)
         self.cache = artifacts.ArtifactCache(self.root / self.options.cache_dir / "artifacts")
         config.nav = navigation(self.atlas)
-        config.extra["atlas"] = site_extra(self.options, self.today)
+        config.extra["atlas"] = {**site_extra(self.options, self.today), "published_url": self.site_url}
         dictionary = search.write_jieba_dict(self.atlas, self.root / self.options.cache_dir / "jieba_user_dict.txt")
         self.dictionary = dictionary  # the search plugin's user dictionary (the bench's plain build reads it too)
         # jieba's dictionary is process-global: forget words an earlier build in this process added (tests), so the

@@ -14,7 +14,7 @@ from mkdocs.config import config_options as c
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 
 from ..outputs import pages
-from . import builds, preview
+from . import builds, preview, sharing
 
 
 class AtlasConfig(base.Config):
@@ -103,6 +103,9 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
     def _page_context_after_search(self, context, *, page, config, nav):
         if page.file.src_uri in self.build.generated:
             page.meta = self.page_meta
+        page.meta.setdefault("description", sharing.describe(page.content or "", config.site_description or ""))
+        page.meta["share_image"] = sharing.image(
+            page.file.src_uri, lambda path: self.build.files.get_file_from_path(path) is not None)
         return context
 
     on_page_context = CombinedEvent(_page_context_before_search, _page_context_after_search)
