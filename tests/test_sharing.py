@@ -74,5 +74,5 @@ def test_with_its_address_set_the_sitemap_lists_every_page_and_links_share_their
     assert city["og:url"] == PUBLISHED + "cities/baotou.html"
     assert city["og:image"] == PUBLISHED + "exports/city-baotou.report.png"
     assert (published_site / "exports/city-baotou.report.png").is_file()
-    project = metas(published_site / "projects/hsr-baotou-yinchuan.html")
-    assert project["description"].startswith("包头至银川高铁：") and "全线开通（2025年12月23日）" in project["description"]
+    described = metas(published_site / "projects/hsr-baotou-yinchuan.html")["description"]
+    assert described.startswith("包头至银川高铁：") and "全线开通（2025年12月23日）" in described
