@@ -8,6 +8,8 @@ bench ask this module; a path string is written nowhere else.
 
 from __future__ import annotations
 
+import re
+
 HOME = "index.md"
 PROJECTS = "projects/index.md"
 TRACING = "tracing.md"
@@ -16,8 +18,8 @@ DATA = "data.md"
 ABOUT = "about.md"
 FEED = "feed.xml"  # the Atom feed of progress events and data changes (not a page: no source under docs/)
 
-# The kinds of page made once per city, theme, project and document, and the folder each lives in.
-FOLDERS = {"city": "cities", "theme": "themes", "project": "projects", "document": "documents"}
+# The kinds of page made once per city, county-level unit, theme, project and document, and the folder each lives in.
+FOLDERS = {"city": "cities", "county": "counties", "theme": "themes", "project": "projects", "document": "documents"}
 
 
 def page(kind: str, key: str) -> str:
@@ -27,6 +29,17 @@ def page(kind: str, key: str) -> str:
 
 def city(key: str) -> str:
     return page("city", key)
+
+
+def county(key: str) -> str:
+    """A county-level unit's page (旗、县、区 or 白云鄂博矿区), by the key `county_key` makes of its English name."""
+    return page("county", key)
+
+
+def county_key(name_en: str) -> str:
+    """A readable, stable key for a county-level unit: its English name in lower case with hyphens
+    ("Tumed Left Banner" → "tumed-left-banner")."""
+    return "-".join(re.findall(r"[a-z0-9]+", name_en.lower()))
 
 
 def theme(key: str) -> str:
@@ -101,9 +114,9 @@ def vendor(path: str) -> str:
 def map_home(name: str) -> str:
     """The address of the atlas page that shows map `name`: where an embedded or exported map links back to."""
     kind, _, key = name.partition("-")
-    return html(page(kind, key)) if kind in ("city", "theme", "project") else html(HOME)
+    return html(page(kind, key)) if kind in ("city", "county", "theme", "project") else html(HOME)
 
 
 def for_script() -> dict[str, str]:
     """The addresses the map script makes itself, as patterns with `{id}` for the key."""
-    return {"project": html(project("{id}"))}
+    return {"project": html(project("{id}")), "county": html(county("{id}"))}

@@ -4,7 +4,7 @@ styles get them as data.
 
 The atlas's own map script and styles (map/atlas-map.js, map/atlas-map.css) are served with the words between two
 `@` signs filled in from `script_values()`: the size at which a map folds its controls away (a phone, or a small
-frame in a report) and the address of a project's page. A value is written here once and nowhere else.
+frame in a report) and the addresses of a project's and a county's page. A value is written here once and nowhere else.
 """
 
 from __future__ import annotations
@@ -67,7 +67,9 @@ def layer_of(kind: str):
 def script_values() -> dict[str, str]:
     """What the map's script and styles take from the vocabulary, by the token that stands for it."""
     before, _, after = routes.html(routes.project("{id}")).partition("{id}")
-    return {"narrow": NARROW, "project-page-before-id": before, "project-page-after-id": after}
+    county_before, _, county_after = routes.html(routes.county("{id}")).partition("{id}")
+    return {"narrow": NARROW, "project-page-before-id": before, "project-page-after-id": after,
+            "county-page-before-id": county_before, "county-page-after-id": county_after}
 
 
 def filled(path: Path) -> str:
