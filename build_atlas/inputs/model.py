@@ -6,6 +6,7 @@ before any page or map is made.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -16,6 +17,7 @@ import pandas as pd
 from ..errors import AtlasError
 from ..vocabulary.schema import CITIES, FEATURE_STATUSES, LIST_SEPARATOR, STATED_DEADLINE_COLUMNS
 from . import progress
+from .counties import CountyIndex, county_index
 from .geometry import feature_geometries
 from .load import Inputs, Row, read_inputs
 from .validate import check
@@ -47,6 +49,13 @@ class Atlas:
     # current stage is in its `stage`, `stage_date`, `phase`, `recorded` and `stage_source` columns
     progress: pd.DataFrame | None = None
     today: date | None = None  # the build date the atlas speaks as of (deadline states are counted to it)
+    seats: pd.DataFrame | None = None  # geodata/seats.csv: the seat town of each county-level unit
+
+    @functools.cached_property
+    def by_county(self) -> CountyIndex:
+        """Which county-level units each project and measure concerns (inputs/counties.py), made once."""
+        return county_index(self.counties, self.seats, self.features, self.measures, self.statements, self.aliases,
+                            self.places, self.texts)
 
     def measures_of_city(self, city: str) -> pd.DataFrame:
         return self.measures[self.measures["cities"].map(lambda cities: city in cities)]
@@ -126,8 +135,9 @@ def assemble(inputs: Inputs, today: date) -> Atlas:
     waypoints["seq"] = waypoints["seq"].astype(int)
     aliases = pd.DataFrame([row.cells for row in inputs.tables["geodata/aliases.csv"]],
                            columns=["alias", "target", "feature"])
+    seats = frame(inputs.tables["geodata/seats.csv"])
     return Atlas(inputs.root, measures, features, statements, places, counties, cities, documents, inputs.texts,
-                 aliases, waypoints, deadlines, events, today)
+                 aliases, waypoints, deadlines, events, today, seats)
 
 
 def gather(root: Path, today: date | None = None) -> Atlas:
