@@ -54,8 +54,10 @@ PAGES = {  # generated list pages: what a reader finds them by (their lists are 
 
 
 def jieba_terms(atlas: Atlas) -> list[str]:
-    """The search segmenter's user dictionary: the county-level units, the cities, SEARCH_TERMS and the aliases."""
+    """The search segmenter's user dictionary: the county-level units (with their short names of three characters
+    or more), the cities, SEARCH_TERMS and the aliases."""
     terms = set(SEARCH_TERMS) | set(atlas.counties["name_zh"]) | set(atlas.aliases["alias"])
+    terms |= {short for short in atlas.by_county.counties["short"] if len(short) >= 3}
     terms |= {CITY[c].zh for c in CITY} | {CITY[c].zh.removesuffix("市") for c in CITY}
     return sorted(term for term in terms if HAN.fullmatch(term))
 
@@ -143,6 +145,39 @@ def record(location: str, title: str, text: str, *, aka: list[str] = (), also: l
     return entry
 
 
+def county_words(atlas: Atlas) -> dict[str, list[str]]:
+    """Adcode → what readers call a county: its name, its short name and the aliases of either
+    (geodata/aliases.csv), the words a county page is found by and a result inside the county is found by too."""
+    counties = atlas.by_county.counties
+    words = {code: [name, short] if short != name else [name]
+             for code, name, short in zip(counties.index, counties["name_zh"], counties["short"], strict=True)}
+    by_name = {name: code for code, names in words.items() for name in names}
+    for row in atlas.aliases.itertuples():
+        if not row.feature and row.target in by_name:
+            words[by_name[row.target]].append(row.alias)
+    return {code: list(dict.fromkeys(names)) for code, names in words.items()}
+
+
+def words_of_counties(atlas: Atlas, adcodes: list[str]) -> list[str]:
+    words = county_words(atlas)
+    return [word for code in adcodes for word in words[code]]
+
+
+def county_records(atlas: Atlas) -> list[dict]:
+    """A county page's result: found by its name, its short name and its aliases, ranked as a name."""
+    index, out = atlas.by_county, []
+    words = county_words(atlas)
+    for code, county in index.counties.iterrows():
+        projects = int((index.projects["adcode"] == code).sum())
+        measures = int((index.measures["adcode"] == code).sum())
+        seat = f"政府驻地{county['seat_zh']}，" if county["seat_zh"] else ""
+        text = (f"{CITY[county['city']].zh}下辖，{seat}面积约 {county['area_km2']:,.0f} 平方公里。"
+                f"经过或位于这里的规划项目 {projects} 个，有关的举措 {measures} 项。{county['name_en']}")
+        out.append(record(routes.html(routes.county(county["key"])), county["name_zh"], text,
+                          aka=words[code][1:]))
+    return out
+
+
 def measure_record(atlas: Atlas, m: dict) -> dict:
     docs = atlas.documents
     meta = [f"出处：{docs.loc[m['doc'], 'short']} {m['clause']}"]
@@ -155,7 +190,8 @@ def measure_record(atlas: Atlas, m: dict) -> dict:
     names = [atlas.features.loc[f, "name_zh"] for f in m["features"]]
     body = f"{m['text']}（{'；'.join(meta)}）"
     also = [m["section"], m["title_en"], *names,
-            *alias_words(atlas, " ".join([m["title"], m["text"], *m["units"]]), m["features"])]
+            *alias_words(atlas, " ".join([m["title"], m["text"], *m["units"]]), m["features"]),
+            *words_of_counties(atlas, atlas.by_county.of_measure(m["id"]))]
     units = [*m["units"], *(other_script(u) for u in m["units"])]
     return record(routes.measure(m['doc'], m['id']), f"{m['clause']} {m['title']}", body, also=also,
                   words=year_words([m["text"], m["title"]], m["deadline"]), units=[u for u in units if u])
@@ -168,7 +204,8 @@ def project_record(atlas: Atlas, fid: str, f: dict, quotes: list[str]) -> dict:
     quoted = "；".join(dict.fromkeys(f"“{q}”" for q in quotes))
     text = f"{KIND[f['kind']].zh} · {cities}。{status}文件表述：{quoted}。{f['name_en']}"
     return record(routes.html(routes.project(fid)), f["name_zh"], text,
-                  aka=alias_words(atlas, f["name_zh"], [fid]))
+                  aka=alias_words(atlas, f["name_zh"], [fid]),
+                  also=words_of_counties(atlas, atlas.by_county.of_feature(fid)))
 
 
 def place_records(atlas: Atlas) -> list[dict]:
@@ -179,6 +216,7 @@ def place_records(atlas: Atlas) -> list[dict]:
                 f"{len(atlas.features_of_city(c.key))} 个。下辖：{'、'.join(counties)}。")
         out.append(record(routes.html(routes.city(c.key)), c.zh, text,
                           aka=[c.zh.removesuffix("市"), *alias_words(atlas, c.zh, [])]))
+    out += county_records(atlas)
     for t in THEMES:
         text = f"{t.en}。{t.note}。举措 {len(atlas.measures_of_theme(t.key))} 项，规划项目 " \
                f"{len(atlas.features_of_theme(t.key))} 个。"
@@ -196,8 +234,9 @@ def atlas_records(atlas: Atlas) -> list[dict]:
         docs.append(record(routes.html(routes.document(key)), d["short"], about, aka=[d["title"]]))
         for m in atlas.measures[atlas.measures["doc"] == key].to_dict("records"):
             names = [atlas.features.loc[f, "name_zh"] for f in m["features"]]
+            counties = words_of_counties(atlas, atlas.by_county.of_measure(m["id"]))
             # a preview rebuild makes again only the results of the measures whose record or words changed
-            memo = hashlib.sha256(repr((m, d["short"], names, aliases)).encode()).hexdigest()
+            memo = hashlib.sha256(repr((m, d["short"], names, aliases, counties)).encode()).hexdigest()
             if memo not in _MEASURES:
                 _MEASURES[memo] = measure_record(atlas, m)
             docs.append(_MEASURES[memo])
@@ -218,7 +257,8 @@ def project_records(atlas: Atlas) -> list[dict]:
     aliases = atlas.aliases.to_csv()
     out = []
     for fid in sorted(rows, key=lambda fid: (rows[fid]["kind"], fid)):
-        memo = hashlib.sha256(repr((fid, rows[fid], quotes.get(fid, []), aliases)).encode()).hexdigest()
+        counties = words_of_counties(atlas, atlas.by_county.of_feature(fid))
+        memo = hashlib.sha256(repr((fid, rows[fid], quotes.get(fid, []), aliases, counties)).encode()).hexdigest()
         if memo not in _PROJECTS:
             _PROJECTS[memo] = project_record(atlas, fid, rows[fid], quotes.get(fid, []))
         out.append(_PROJECTS[memo])
@@ -228,8 +268,10 @@ def project_records(atlas: Atlas) -> list[dict]:
 def records_key(atlas: Atlas) -> str:
     """A digest of everything atlas_records reads: the tables it searches, and the code and vocabulary that shape the
     records (the user dictionary is made from the same tables)."""
+    index = atlas.by_county  # which counties each project (by its geometry) and measure concerns, and their seats
     frames = (atlas.measures, atlas.features.drop(columns="geometry"), atlas.statements, atlas.aliases,
-              atlas.documents, atlas.counties.drop(columns="geometry"))
+              atlas.documents, atlas.counties.drop(columns="geometry"), index.counties, index.projects,
+              index.measures)
     return artifacts.digest(artifacts.code_digest(Path(__file__)), *(frame.to_csv() for frame in frames))
 
 
