@@ -121,6 +121,12 @@ def draw_map(fig: Figure, page: Page, plan: Plan, spec: MapSpec, cities, countie
         ax.add_collection(LineCollection(rings(outlined.geometry), colors="#6b7b8c", linewidths=size.line * 0.25,
                                          linestyles=(0, (3, 3)), zorder=2))
     ax.add_collection(LineCollection(rings(city_m.geometry), colors="#34495e", linewidths=size.line * 0.6, zorder=2))
+    own = county_m[county_m["adcode"] == spec.focus] if spec.focus else county_m.iloc[:0]
+    if len(own):  # a county map's own county, as the web map draws it
+        ax.add_collection(PathCollection([area_path(g) for g in own.geometry], facecolors=[to_rgba("#1b2631", 0.07)],
+                                         linewidths=0, zorder=1))
+        ax.add_collection(LineCollection(rings(own.geometry), colors="#1b2631", linewidths=size.line * 0.9,
+                                         zorder=2))
     lines = plan.features[plan.features.geometry.geom_type != "Point"]
     phases = [style.phase_of(f) for _, f in lines.iterrows()]
     for (kind, phase), group in lines.assign(drawn=phases).groupby(["kind", "drawn"]):  # one collection per style

@@ -122,14 +122,20 @@ def projected(outlines: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return _PROJECTED.of(outlines, lambda: outlines.to_crs(PRINT_CRS))
 
 
-def print_frame(spec: MapSpec, cities: gpd.GeoDataFrame, features: gpd.GeoDataFrame):
-    """(frame, subject) in UTM: a city map shows its city, the overview the four; others keep the web map's frame."""
+def print_frame(spec: MapSpec, cities: gpd.GeoDataFrame, features: gpd.GeoDataFrame,
+                counties: gpd.GeoDataFrame | None = None):
+    """(frame, subject) in UTM: a city map shows its city, the overview the four; others keep the web map's frame,
+    a county map's subject being its county."""
     if spec.name.startswith("city-") or spec.name == "overview":
         shown = cities if spec.name == "overview" else cities[cities["city"] == spec.counties_of]
         subject = tuple(shown.total_bounds)
         frame = padded(subject, 0.025)
     else:
-        subject = tuple(features.total_bounds)
+        if spec.focus and counties is not None:
+            own = projected(counties)
+            subject = tuple(own[own["adcode"] == spec.focus].total_bounds)
+        else:
+            subject = tuple(features.total_bounds)
         frame = tuple(gpd.GeoSeries([shapely.box(*spec.frame)], crs="EPSG:4326").to_crs(PRINT_CRS).total_bounds)
     return fit_aspect(frame), subject
 
@@ -170,7 +176,7 @@ def plan_map(spec: MapSpec, cities: gpd.GeoDataFrame, size: Size = PRINT, measur
     in view (from `counties`) and, unless it shows much of the region, keeps a corner for a locator inset."""
     measure = measure or Measure(size.dpi)
     city_m, features = projected(cities), central_sites(spec.features, spec.frame).to_crs(PRINT_CRS)
-    frame, subject = print_frame(spec, city_m, features)
+    frame, subject = print_frame(spec, city_m, features, counties)
     width = size.width - 2 * size.margin
     height = width * (frame[3] - frame[1]) / (frame[2] - frame[0])
     k = width * 72 / (frame[2] - frame[0])
@@ -212,10 +218,12 @@ def plan_map(spec: MapSpec, cities: gpd.GeoDataFrame, size: Size = PRINT, measur
             city_targets.append(labels.Target((city["city"],), name, measure(name, size.city),
                                               inside.representative_point()))
     county_targets, locator = [], None
-    if spec.name.startswith("project-"):
-        if counties is not None:  # the counties the web map names, in the print's frame
+    if spec.name.startswith("project-") or spec.focus:
+        if counties is not None:  # the counties the web map names, in the print's frame (a county map's own first)
+            own = set(counties.loc[counties["adcode"] == spec.focus, "name_zh"])
+            named = sorted(county_names(projected(counties), frame, AREA_SHARE), key=lambda n: n[0] not in own)
             county_targets = [labels.Target((name,), name, measure(name, size.county), to_points(anchor))
-                              for name, anchor in county_names(projected(counties), frame, AREA_SHARE)]
+                              for name, anchor in named]
         region = city_m.total_bounds
         if frame[2] - frame[0] <= LOCATOR_UP_TO * (region[2] - region[0]):
             locator = locator_box(page_w, page_h, (region[3] - region[1]) / (region[2] - region[0]),

@@ -80,9 +80,24 @@
     return window.matchMedia(NARROW).matches;
   }
 
-  // A county's name (project maps) gives way where, at this zoom, it would cover a city's name, another county's
-  // name or a project's symbol: the city names and the symbols are drawn where they are, county names fill in.
-  function declutter(container) {
+  // A county's name gives way where, at this zoom, it would cover a city's name, another county's name or a
+  // project's symbol: the city names and the symbols are drawn where they are, county names fill in. On a city map
+  // a name waits instead for the zoom at which it fits inside its county (`data-room`: the radius, in degrees of
+  // latitude, of the widest circle inside the county round the name's anchor), and lies under the symbols
+  // (namesPane), so that on a city full of projects the names still show.
+  function fits(map, label, box) {
+    var room = parseFloat(label.getAttribute("data-room"));
+    if (!room) {
+      return true;
+    }
+    var anchor = map.containerPointToLatLng(L.point((box.left + box.right) / 2 - map.getContainer()
+      .getBoundingClientRect().left, (box.top + box.bottom) / 2 - map.getContainer().getBoundingClientRect().top));
+    var radius = Math.abs(map.latLngToContainerPoint(anchor).y
+      - map.latLngToContainerPoint(L.latLng(anchor.lat + room, anchor.lng)).y);
+    return box.width / 2 <= radius && box.height / 2 <= radius;
+  }
+
+  function declutter(map, container) {
     function text(element) {
       var range = document.createRange();
       range.selectNodeContents(element);
@@ -98,13 +113,28 @@
         taken.push(box);
       }
     });
+    var names = taken.slice(0, container.querySelectorAll(".atlas-city-label").length);
+    var frame = container.getBoundingClientRect();
     container.querySelectorAll(".atlas-county-label").forEach(function (label) {
-      var box = text(label), free = taken.every(function (other) { return !meets(box, other); });
+      var box = text(label), under = label.hasAttribute("data-room");
+      var whole = box.left >= frame.left && box.right <= frame.right && box.top >= frame.top
+        && box.bottom <= frame.bottom;  // a name cut by the map's edge is not read
+      var free = whole && fits(map, label, box) && (under ? names : taken).every(function (other) {
+        return !meets(box, other);
+      });
       label.style.visibility = free ? "" : "hidden";
       if (free) {
         taken.push(box);
+        names.push(box);
       }
     });
+  }
+
+  function namesPane(map) {
+    if (!map.getPane("atlas-names")) {
+      map.createPane("atlas-names").style.zIndex = 350;  // above the tiles (200), under the shapes (400)
+    }
+    return "atlas-names";
   }
 
   function enhance(map, options) {
@@ -154,8 +184,8 @@
       }
     });
     if (container.querySelector(".atlas-county-label")) {
-      map.on("zoomend resize", function () { declutter(container); });
-      map.whenReady(function () { declutter(container); });
+      map.on("zoomend moveend resize", function () { declutter(map, container); });
+      map.whenReady(function () { declutter(map, container); });
     }
     map.on("popupopen", function (event) {
       keepClear(map, event.popup);
@@ -194,6 +224,12 @@
     });
   }
 
+  // A county's popup: its name and its page (a tap on a phone, where a tooltip would not stay).
+  function countyPopup(properties) {
+    return "<strong>" + properties.name_zh + '</strong><br><a href="' + linkBase + "@county-page-before-id@"
+      + properties.key + '@county-page-after-id@" target="_top">本地的规划项目与举措 →</a>';
+  }
+
   function bindFeature(feature, layer) {
     var properties = feature.properties;
     if (properties.phase) {
@@ -202,6 +238,9 @@
     layer.bindTooltip(properties.label || properties.name_zh, {sticky: true, className: "foliumtooltip"});
     if (properties.note !== undefined) {
       layer.bindPopup(function () { return popup(properties); }, {className: "foliumpopup"});
+    } else if (properties.key !== undefined) {
+      layer.bindPopup(function () { return countyPopup(properties); }, {className: "foliumpopup"});
+      layer.on("popupopen", function () { layer.closeTooltip(); });  // the popup says the name already
     }
   }
 
@@ -228,5 +267,6 @@
     return collection;
   }
 
-  window.atlasMap = {enhance: enhance, narrow: narrow, bindFeature: bindFeature, unpack: unpack, pick: pick};
+  window.atlasMap = {enhance: enhance, narrow: narrow, bindFeature: bindFeature, unpack: unpack, pick: pick,
+                     namesPane: namesPane};
 })();

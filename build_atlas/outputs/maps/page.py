@@ -41,6 +41,7 @@ from .specs import (
     context_outlines,
     county_layer,
     county_names,
+    county_rooms,
     simplified,
 )
 
@@ -122,13 +123,18 @@ def add_features(fmap: folium.Map, spec: MapSpec) -> None:
         group.add_to(fmap)
 
 
+def county_style(focus: str):
+    """A county's outline: dashed and thin, or bold round the county a county map is about."""
+    def style(feature: dict) -> dict:
+        if feature["properties"]["adcode"] == focus:
+            return {"color": "#1b2631", "weight": 3, "fillColor": "#1b2631", "fillOpacity": 0.07}
+        return {"color": "#6b7b8c", "weight": 0.8, "fillOpacity": 0, "dashArray": "3 3"}
+    return style
+
+
 def add_boundaries(fmap: folium.Map, spec: MapSpec, outlines: Outlines) -> None:
-    if spec.counties_of:
-        folium.GeoJson(
-            outlines.geojson("counties", spec.counties_of), name="旗县区 Counties",
-            style_function=lambda f: {"color": "#6b7b8c", "weight": 0.8, "fillOpacity": 0, "dashArray": "3 3"},
-            on_each_feature=BIND_FEATURE,
-        ).add_to(fmap)
+    """The cities, and over them the counties: a tap or click inside a county opens its name and a link to its
+    page (atlas-map.js), where the city beneath would say only the city's name."""
     focus = spec.counties_of if spec.counties_of not in ("", "*") else None
     folium.GeoJson(
         outlines.geojson("cities"), name="市界 City boundaries",
@@ -137,38 +143,55 @@ def add_boundaries(fmap: folium.Map, spec: MapSpec, outlines: Outlines) -> None:
                                   "fillOpacity": 0.10 if focus in (None, f["properties"]["city"]) else 0.03},
         on_each_feature=BIND_FEATURE,
     ).add_to(fmap)
+    if spec.counties_of:
+        folium.GeoJson(outlines.geojson("counties", spec.counties_of), name="旗县区 Counties",
+                       style_function=county_style(spec.focus), on_each_feature=BIND_FEATURE).add_to(fmap)
 
 
 class AreaLabels(branca.element.MacroElement):
     """Names of areas (cities, counties) as non-interactive text markers. (folium.Marker adds a marker with
     Leaflet's default image icon before it swaps in a DivIcon, which fetches marker-icon.png: a failed request in
-    a standalone file.)"""
+    a standalone file.) `room`: for each name, the radius (in degrees of latitude) of the widest circle inside its
+    area round the anchor; atlas-map.js shows the name only at the zooms where it fits in that circle, and draws
+    it under the projects' lines and symbols, which stay whole and clickable."""
 
     _template = branca.element.Template("""
         {% macro script(this, kwargs) %}
         {{ this.labels|tojson }}.forEach(function (label) {
-            L.marker([label.lat, label.lon], {interactive: false, keyboard: false, icon: L.divIcon({
+            L.marker([label.lat, label.lon], {interactive: false, keyboard: false,{% if this.under %}
+                pane: atlasMap.namesPane({{ this._parent.get_name() }}),{% endif %} icon: L.divIcon({
                 className: "", iconSize: [{{ this.width }}, 20], iconAnchor: [{{ this.width // 2 }}, 10],
-                html: '<div class="{{ this.css }}">' + label.text + '</div>'})
+                html: '<div class="{{ this.css }}"' + (label.room ? ' data-room="' + label.room + '"' : '') + '>'
+                    + label.text + '</div>'})
             }).addTo({{ this._parent.get_name() }});
         });
         {% endmacro %}
     """)
 
-    def __init__(self, names: list[tuple[str, shapely.Point]], css: str, width: int):
+    def __init__(self, names: list[tuple[str, shapely.Point]], css: str, width: int,
+                 room: list[float] | None = None):
         super().__init__()
         self._name = "AreaLabels"
-        self.css, self.width = css, width
+        self.css, self.width, self.under = css, width, room is not None
         self.labels = [{"text": html.escape(text), "lat": round(point.y, 5), "lon": round(point.x, 5)}
                        for text, point in names]
+        for label, radius in zip(self.labels, room, strict=True) if room is not None else ():
+            label["room"] = round(radius, 4)
 
 
 def add_area_labels(fmap: folium.Map, spec: MapSpec, outlines: Outlines) -> None:
-    """The cities' names; on a project map also the names of the counties in view, each inside the part in view."""
+    """The cities' names; on a project or county map also the names of the counties in view, each inside the part
+    in view (a county map's own first); on a city map the names of its counties, each where it fits."""
     fmap.add_child(AreaLabels([(CITY[city["city"]].zh, city.geometry.representative_point())
                                for _, city in outlines.cities.iterrows()], "atlas-city-label", 80))
-    if spec.name.startswith("project-"):
-        fmap.add_child(AreaLabels(county_names(outlines.counties, spec.frame, AREA_SHARE), "atlas-county-label", 140))
+    if spec.name.startswith("project-") or spec.focus:
+        names = county_names(outlines.counties, spec.frame, AREA_SHARE)
+        own = outlines.counties.loc[outlines.counties["adcode"] == spec.focus, "name_zh"].tolist()
+        fmap.add_child(AreaLabels(sorted(names, key=lambda name: name[0] not in own), "atlas-county-label", 140))
+    elif spec.counties_of not in ("", "*"):
+        rooms = county_rooms(outlines.counties[outlines.counties["city"] == spec.counties_of])
+        fmap.add_child(AreaLabels([(name, centre) for name, centre, _ in rooms], "atlas-county-label", 140,
+                                  [radius for *_, radius in rooms]))
 
 
 class Legend(branca.element.MacroElement):

@@ -4,13 +4,16 @@ the outlines drawn for context. No drawing library: the web maps (page.py) and t
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 
 import geopandas as gpd
 import shapely
+import shapely.affinity
 
 from ...cache import artifacts
 from ...inputs.model import Atlas
+from ...vocabulary import routes
 from ...vocabulary.schema import CITIES, FEATURE_STATUSES, KINDS, THEMES, by_key
 
 KIND = by_key(KINDS)
@@ -41,6 +44,7 @@ class MapSpec:
     frame: tuple[float, float, float, float]  # lon/lat bounds to fit
     counties_of: str = ""  # city key whose county units are drawn, "" for none, "*" for all
     tolerance: float = CONTEXT_TOLERANCE_DEG  # outline simplification for the web map (prints keep the finer)
+    focus: str = ""  # the adcode of the county a county map is about, outlined boldly
 
 
 @dataclass
@@ -76,6 +80,12 @@ def map_specs(atlas: Atlas) -> list[MapSpec]:
             bounds = shapely.union_all(list(features.geometry) + [shapely.box(*region)]).bounds
             specs.append(MapSpec(f"theme-{theme.key}", f"{theme.zh}主题项目图", features, padded(bounds, 0.02)))
     located = atlas.located
+    counties, links = atlas.counties.set_index("adcode"), atlas.by_county.projects
+    for adcode, county in atlas.by_county.counties.iterrows():
+        # every county drawn and those in view named, as on a project map; the projects its outline touches
+        touching = located[located.index.isin(links.loc[links["adcode"] == adcode, "feature"])]
+        specs.append(MapSpec(f"county-{county['key']}", f"{county['name_zh']}规划项目图", touching,
+                             padded(counties.loc[adcode, "geometry"].bounds, 0.1, 0.03), "*", focus=adcode))
     for (fid, feature), one in zip(located.iterrows(), project_frames(located), strict=True):
         # every county drawn, and those in view named: without tiles (on paper, offline) they are the only context
         specs.append(MapSpec(f"project-{fid}", feature["name_zh"], one, padded(feature.geometry.bounds, 0.15, 0.3),
@@ -129,7 +139,8 @@ class Outlines:
                 frame = self.cities[["city", "name_zh", "geometry"]]
             else:
                 shown = self.counties if city == "*" else self.counties[self.counties["city"] == city]
-                frame = shown[["adcode", "name_zh", "geometry"]]
+                # the key of its page: a tap on a county opens its name and a link there (atlas-map.js)
+                frame = shown[["adcode", "name_zh", "geometry"]].assign(key=shown["name_en"].map(routes.county_key))
             collection = json.loads(json.dumps(frame.__geo_interface__))  # as folium would
             for feature in collection["features"]:
                 geometry = feature["geometry"]
@@ -180,6 +191,20 @@ def county_names(counties: gpd.GeoDataFrame, frame, share: float) -> list[tuple[
     inside = shapely.intersection(counties.geometry.values, view)
     return [(name, part.representative_point()) for name, part in zip(counties["name_zh"], inside, strict=True)
             if not part.is_empty and part.area >= share * view.area]
+
+
+def county_rooms(counties: gpd.GeoDataFrame) -> list[tuple[str, shapely.Point, float]]:
+    """(name, centre, radius) of the widest circle inside each county (in its largest part; radius in degrees of
+    latitude, measured with longitudes shrunk by the cosine of the latitude), widest first: where a city map puts
+    each county's name, and how much room the name has."""
+    rooms = []
+    for name, geometry in zip(counties["name_zh"], counties.geometry, strict=True):
+        part = max(getattr(geometry, "geoms", [geometry]), key=lambda polygon: polygon.area)
+        shrink = math.cos(math.radians(part.centroid.y))
+        flat = shapely.affinity.scale(part, xfact=shrink, yfact=1, origin=(0, 0))
+        centre, edge = shapely.maximum_inscribed_circle(flat, 0.001).coords
+        rooms.append((name, shapely.Point(centre[0] / shrink, centre[1]), math.dist(centre, edge)))
+    return sorted(rooms, key=lambda room: -room[2])
 
 
 def region_outlines(outlines: Outlines) -> Outlines:
