@@ -45,6 +45,21 @@ PROVENANCE_MARKER = "<!-- atlas:provenance -->"  # docs/about.md: where the gene
 ENGLISH_TAG = re.compile(r'<[a-z][a-z0-9]*\s[^>]*\bclass="(?:[^"]*\s)?en(?:\s[^"]*)?"[^>]*>')
 
 
+KEPT_AS_WRITTEN = re.compile(r"<(pre|textarea)\b.*?</\1>", re.S | re.I)
+INDENTED = re.compile(r"\n\s+")
+
+
+def compact(html_text: str) -> str:
+    """The page without the indentation and blank lines the theme's templates leave (a third of a city page's
+    navigation): outside <pre> and <textarea>, whitespace that begins a line is dropped, and the line break before
+    it renders as the same one space."""
+    out, at = [], 0
+    for kept in KEPT_AS_WRITTEN.finditer(html_text):
+        out += [INDENTED.sub("\n", html_text[at:kept.start()]), kept.group(0)]
+        at = kept.end()
+    return "".join(out) + INDENTED.sub("\n", html_text[at:])
+
+
 def mark_english(html_text: str) -> str:
     """Give every element of class `en` (the English labels the data carries) lang="en", so screen readers speak it
     in English and browsers hyphenate it as English; templates need not remember to."""
@@ -115,7 +130,7 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
 
     def on_post_page(self, output: str, *, page, config) -> str:
         self.build.page_built()
-        return mark_english(output)
+        return compact(mark_english(output))
 
     @event_priority(-50)  # after the search plugin writes its index (0), before the offline plugin inlines it (-100)
     def on_post_build(self, *, config) -> None:
