@@ -40,6 +40,7 @@ from ..vocabulary.schema import (
     by_key,
 )
 from . import tracker
+from .downloads import DERIVED_COLUMNS
 from .projects import drawing_note, geometry_label, statement_rows, status_by_document
 
 CITY, THEME, KIND, STATUS = by_key(CITIES), by_key(THEMES), by_key(KINDS), by_key(FEATURE_STATUSES)
@@ -313,7 +314,8 @@ def tracing_context(atlas: Atlas) -> dict:
 
 
 def data_context(atlas: Atlas, layers: list[dict]) -> dict:
-    tables = [{"name": name, "columns": columns} for name, columns in TABLES.items()]
+    tables = [{"name": name, "columns": columns, "derived": DERIVED_COLUMNS.get(name, ())}
+              for name, columns in TABLES.items()]
     vocab = [{"group": group, "key": t.key, "zh": t.zh, "en": t.en}
              for group, terms in (("城市 cities", CITIES), ("主题 themes", THEMES), ("要素类型 kind", KINDS),
                                   ("项目进展 statements.status", FEATURE_STATUSES),

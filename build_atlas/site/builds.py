@@ -115,7 +115,7 @@ class WholeBuild:
             files.append(File.generated(config, path, content=content) if content is not None
                          else File.generated(config, path, abs_src_path=str(source)))
             self.vendor[path] = source
-        for path, text in downloads.tables(self.root).items():
+        for path, text in downloads.tables(self.root, downloads.county_cells(atlas)).items():
             files.append(File.generated(config, path, content=text))
         drawn = self.map_files(config, options)
         for file in drawn:
