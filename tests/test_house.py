@@ -36,8 +36,9 @@ def test_every_generated_page_is_of_a_kind_the_route_table_knows():
     atlas = gather(ROOT)
     plan = pages.page_plan(atlas, today=date(2026, 11, 22), site_url="", layers=[], history=[])
     kinds = {path: routes.kind_of(path) for path in plan}
-    assert {kind for kind in kinds.values()} == {"", "city", "theme", "project", "document"}
+    assert {kind for kind in kinds.values()} == {"", "city", "county", "theme", "project", "document"}
     assert sum(kind == "project" for kind in kinds.values()) == len(atlas.features)
+    assert sum(kind == "county" for kind in kinds.values()) == len(atlas.counties) == 38
     assert all(routes.page(kind, path.rpartition("/")[2].removesuffix(".md")) == path
                for path, kind in kinds.items() if kind)
     assert routes.kind_of(routes.PROJECTS) == ""  # the list of projects is not a project

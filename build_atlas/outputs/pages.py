@@ -39,7 +39,7 @@ from ..vocabulary.schema import (
     VERBS,
     by_key,
 )
-from . import tracker
+from . import county_pages, tracker
 from .downloads import DERIVED_COLUMNS
 from .projects import drawing_note, geometry_label, statement_rows, status_by_document
 
@@ -110,6 +110,7 @@ def feature_rows(atlas: Atlas, features, known: dict[str, dict] | None = None) -
         return [known[fid] for fid in features.index]
     mentions = atlas.statements.groupby("feature").size()
     said = said_by_documents(atlas, list(features.index))
+    counties = atlas.by_county.counties
     rows = []
     for fid, f in features.iterrows():
         lines = said.get(fid, [])
@@ -120,7 +121,9 @@ def feature_rows(atlas: Atlas, features, known: dict[str, dict] | None = None) -
                                   else "尚无进展记录"),
                      "status_zh": lines[0]["label"] if lines else "文件未表述进展",
                      "city_names": "、".join(CITY[c].zh for c in f["cities"]), "mentions": int(mentions.get(fid, 0)),
-                     "located": f.geometry is not None, "geometry_zh": geometry_label(atlas, fid)})
+                     "located": f.geometry is not None, "geometry_zh": geometry_label(atlas, fid),
+                     "counties": [{"name": counties.loc[code, "name_zh"], "key": counties.loc[code, "key"],
+                                   "city": counties.loc[code, "city"]} for code in atlas.by_county.of_feature(fid)]})
     return rows
 
 
@@ -204,15 +207,17 @@ def stated_line(stated: dict) -> dict:
             "reckoned": int(year) not in written_years(stated["quote"])}  # 年内, 用5年…: counted from the date
 
 
-def cards(measures) -> list[dict]:
-    """Measure records with the keys the page filters read (unit names in simplified script, deadline group) and the
-    dates their texts state."""
+def cards(measures, counties: dict[str, list[str]] | None = None) -> list[dict]:
+    """Measure records with the keys the page filters read (unit names in simplified script, deadline group, and
+    with `counties` the names of the counties each concerns) and the dates their texts state."""
     rows = records(measures)
     for m in rows:
         m["unit_keys"] = ";".join(TO_SIMPLIFIED.convert(u) for u in m["units"])
         m["deadline_key"] = m["deadline"] or "none"
         m["stated"] = [stated_line(s) for s in m.get("stated", [])]
         m["progress"] = tracker.deadline_card(m)
+        m["county_names"] = (counties or {}).get(m["id"], [])
+        m["here"] = ""  # on a county page: why the measure is listed there
     return rows
 
 
@@ -247,24 +252,62 @@ def phase_options(rows: list[dict]) -> list[dict]:
     return [{"value": p.key, "label": p.zh, "count": int(counts[p.key])} for p in PHASES if p.key in counts]
 
 
+def with_county(field: dict | None, fields: list[dict]) -> list[dict]:
+    """The filter fields with the county field first (a resident's first question), when the page has one."""
+    return [field, *fields] if field else fields
+
+
 def city_context(atlas: Atlas, key: str, known: dict[str, dict] | None = None) -> dict:
-    measures = atlas.measures_of_city(key)
-    groups = [{"theme": t, "measures": cards(measures[measures["themes"].map(lambda ts, k=t.key: ts[0] == k)])}
-              for t in THEMES]
-    counties = atlas.counties[atlas.counties["city"] == key].sort_values("adcode")["name_zh"]
+    """Each measure once, grouped by its first theme; a card says which of the city's counties it concerns (for the
+    county filter), and the project table which counties each project lies in."""
+    measures, of_measure = atlas.measures_of_city(key), county_pages.measure_counties(atlas, key)
+    groups = [{"theme": t, "measures": cards(measures[measures["themes"].map(lambda ts, k=t.key: ts[0] == k)],
+                                             of_measure)} for t in THEMES]
+    counties = atlas.by_county.counties
     rows = feature_rows(atlas, atlas.features_of_city(key), known)
+    names = [[c["name"] for c in row["counties"] if c["city"] == key] for row in rows]
     return {"city": CITY[key], "total": len(measures), "groups": [g for g in groups if g["measures"]],
-            "features": rows, "counties": list(counties), "phase_options": phase_options(rows),
-            "filters": filters(atlas, measures, ("theme", "doc", "deadline", "unit"))}
+            "features": rows, "counties": records(counties[counties["city"] == key].sort_values("adcode")),
+            "project_counties": county_pages.county_field(atlas, names, key), "phase_options": phase_options(rows),
+            "filters": with_county(county_pages.county_field(atlas, [m["county_names"] for g in groups
+                                                                     for m in g["measures"]], key),
+                                   filters(atlas, measures, ("theme", "doc", "deadline", "unit")))}
 
 
 def theme_context(atlas: Atlas, key: str, known: dict[str, dict] | None = None) -> dict:
     """Each measure once, grouped by document; the cities it concerns are tags on its card."""
-    measures = atlas.measures_of_theme(key)
-    groups = [{"doc": d, "measures": cards(measures[measures["doc"] == d["key"]])} for d in records(atlas.documents)]
+    measures, of_measure = atlas.measures_of_theme(key), county_pages.measure_counties(atlas)
+    groups = [{"doc": d, "measures": cards(measures[measures["doc"] == d["key"]], of_measure)}
+              for d in records(atlas.documents)]
+    rows = feature_rows(atlas, atlas.features_of_theme(key), known)
     return {"theme": THEME[key], "total": len(measures), "groups": [g for g in groups if g["measures"]],
-            "features": feature_rows(atlas, atlas.features_of_theme(key), known),
-            "filters": filters(atlas, measures, ("city", "theme", "doc", "deadline", "unit"))}
+            "features": rows, "project_counties": county_pages.county_field(
+                atlas, [[c["name"] for c in row["counties"]] for row in rows if row["located"]]),
+            "filters": with_county(county_pages.county_field(atlas, [m["county_names"] for g in groups
+                                                                     for m in g["measures"]]),
+                                   filters(atlas, measures, ("city", "theme", "doc", "deadline", "unit")))}
+
+
+def county_context(atlas: Atlas, adcode: str, known: dict[str, dict] | None = None) -> dict:
+    """A county-level unit's page: its facts, the projects its outline touches (by kind, then documented status,
+    with how much of each lies inside) and the measures that concern it, with the city pages' cards and filters."""
+    facts = county_pages.county_facts(atlas, adcode)
+    projects = county_pages.county_projects(atlas, adcode)
+    rows = feature_rows(atlas, atlas.features.loc[[fid for fid, _ in projects]], known)
+    features = [{**row, "here": here} for row, (_, here) in zip(rows, projects, strict=True)]
+    order, why = county_pages.county_measures(atlas, adcode)
+    measures = atlas.measures.set_index("id", drop=False).loc[order]
+    groups = []
+    for t in THEMES:
+        group = cards(measures[measures["themes"].map(lambda ts, k=t.key: ts[0] == k)])
+        for m in group:
+            m["here"] = why[m["id"]]
+        if group:
+            groups.append({"theme": t, "measures": group})
+    named = sum("写到" in reason for reason in why.values())
+    return {**facts, "features": features, "total": len(order), "named": named, "groups": groups,
+            "tally": county_pages.tallies(atlas.features.loc[[fid for fid, _ in projects]]),
+            "filters": filters(atlas, measures, ("theme", "doc", "deadline", "unit")) if order else []}
 
 
 def project_context(atlas: Atlas, fid: str, known: dict[str, dict] | None = None,
@@ -289,8 +332,10 @@ def projects_context(atlas: Atlas, known: dict[str, dict] | None = None) -> dict
         if len(subset):
             groups.append({"layer": layer, "features": feature_rows(atlas, subset, known)})
     rows = [row for group in groups for row in group["features"]]
+    names = [[c["name"] for c in row["counties"]] for row in rows]
     return {"groups": groups, "total": len(atlas.features), "phase_options": phase_options(rows),
-            "recorded": int((atlas.features["stage_source"] == "progress").sum())}
+            "recorded": int((atlas.features["stage_source"] == "progress").sum()),
+            "project_counties": county_pages.county_field(atlas, names)}
 
 
 def tracing_context(atlas: Atlas) -> dict:
@@ -378,6 +423,9 @@ def page_plan(atlas: Atlas, *, today: date, site_url: str, layers: list[dict],
     for c in CITIES:
         plan[routes.city(c.key)] = page("city.md.j2", routes.city(c.key),
                                         lambda k=c.key: city_context(atlas, k, known()))
+    for adcode, county in atlas.by_county.counties.iterrows():
+        plan[routes.county(county["key"])] = page("county.md.j2", routes.county(county["key"]),
+                                                  lambda a=adcode: county_context(atlas, a, known()))
     for t in THEMES:
         plan[routes.theme(t.key)] = page("theme.md.j2", routes.theme(t.key),
                                          lambda k=t.key: theme_context(atlas, k, known()))

@@ -46,10 +46,13 @@ def published_url(config_file: str) -> str:
 
 
 def navigation(atlas: Atlas) -> list:
-    docs = atlas.documents
+    docs, counties = atlas.documents, atlas.by_county.counties
     return [
         {"首页": routes.HOME},
-        {"城市": [{c.zh: routes.city(c.key)} for c in CITIES]},
+        # each city, then its county-level units: a resident finds their 旗县区 under their city
+        {"城市": [{c.zh: [{c.zh: routes.city(c.key)},
+                          *({county.name_zh: routes.county(county.key)}
+                            for county in counties[counties["city"] == c.key].itertuples())]} for c in CITIES]},
         {"主题": [{t.zh: routes.theme(t.key)} for t in THEMES]},
         {"规划项目": routes.PROJECTS},  # each project page is reached from the list, the maps and search
         {"来源文件": [{d["short"]: routes.document(key)} for key, d in docs.iterrows()]},

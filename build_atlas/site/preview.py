@@ -87,8 +87,10 @@ class PageMemory:
 def render_changed(atlas: Atlas, memory: PageMemory, **inputs) -> tuple[dict[str, str], set[str]]:
     """Every generated page ({path: Markdown}) and the paths rendered anew; the others are the previous build's.
     Counted in artifacts.RENDERED["pages"]."""
+    index = atlas.by_county  # a measure's words or a project's line can move it onto another county's page
     others = artifacts.digest(*(frame_digest(getattr(atlas, name)) for name in (
-        "statements", "places", "counties", "cities", "documents", "aliases", "waypoints")),
+        "statements", "places", "counties", "cities", "documents", "aliases", "waypoints", "seats")),
+        *(frame_digest(frame) for frame in (index.projects, index.measures, index.documents)),
         json.dumps(atlas.texts, sort_keys=True), repr(inputs["today"]), inputs["site_url"],
         json.dumps(inputs["layers"], ensure_ascii=False), templates_digest())
     rows = {table: row_digests(getattr(atlas, table), moving) for table, moving in MOVING_COLUMNS.items()}
