@@ -53,7 +53,7 @@ def county_measures(atlas: Atlas, adcode: str) -> tuple[list[str], dict[str, str
     for row in rows.itertuples():
         parts = []
         if row.words:
-            parts.append("写到" + "、".join(f"“{word}”" for word in row.words))
+            parts.append("写到" + "".join(f"“{word}”" for word in row.words))  # no 、 between quoted words
         if row.projects:
             parts.append("所关于的" + "、".join(names[fid] for fid in row.projects) + "在境内")
         why[row.measure] = "；".join(parts)

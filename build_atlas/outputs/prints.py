@@ -219,11 +219,13 @@ def plan_map(spec: MapSpec, cities: gpd.GeoDataFrame, size: Size = PRINT, measur
                                               inside.representative_point()))
     county_targets, locator = [], None
     if spec.name.startswith("project-") or spec.focus:
-        if counties is not None:  # the counties the web map names, in the print's frame (a county map's own first)
+        if counties is not None:  # the counties the web map names, in the print's frame
             own = set(counties.loc[counties["adcode"] == spec.focus, "name_zh"])
-            named = sorted(county_names(projected(counties), frame, AREA_SHARE), key=lambda n: n[0] not in own)
-            county_targets = [labels.Target((name,), name, measure(name, size.county), to_points(anchor))
-                              for name, anchor in named]
+            for name, anchor in county_names(projected(counties), frame, AREA_SHARE):
+                if name in own:  # a county map's subject is named first, as large as a city
+                    city_targets.insert(0, labels.Target((name,), name, measure(name, size.city), to_points(anchor)))
+                else:
+                    county_targets.append(labels.Target((name,), name, measure(name, size.county), to_points(anchor)))
         region = city_m.total_bounds
         if frame[2] - frame[0] <= LOCATOR_UP_TO * (region[2] - region[0]):
             locator = locator_box(page_w, page_h, (region[3] - region[1]) / (region[2] - region[0]),
