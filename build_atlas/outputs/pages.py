@@ -297,13 +297,11 @@ def county_context(atlas: Atlas, adcode: str, known: dict[str, dict] | None = No
     features = [{**row, "here": here} for row, (_, here) in zip(rows, projects, strict=True)]
     order, why = county_pages.county_measures(atlas, adcode)
     measures = atlas.measures.set_index("id", drop=False).loc[order]
-    groups = []
-    for t in THEMES:
-        group = cards(measures[measures["themes"].map(lambda ts, k=t.key: ts[0] == k)])
-        for m in group:
-            m["here"] = why[m["id"]]
-        if group:
-            groups.append({"theme": t, "measures": group})
+    made = cards(measures)  # once, then grouped: 38 pages × 11 themes of small frames took a second
+    for m in made:
+        m["here"] = why[m["id"]]
+    groups = [{"theme": t, "measures": [m for m in made if m["themes"][0] == t.key]} for t in THEMES]
+    groups = [g for g in groups if g["measures"]]
     named = sum("写到" in reason for reason in why.values())
     return {**facts, "features": features, "total": len(order), "named": named, "groups": groups,
             "tally": county_pages.tallies(atlas.features.loc[[fid for fid, _ in projects]]),
