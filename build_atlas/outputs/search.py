@@ -30,8 +30,10 @@ YEAR = re.compile(r"(20\d\d)\s*年")
 ZWSP = "\u200b"
 # Extra fields beside Material's title (×1000) and text (×1): `aka` holds names (aliases, the other script of the
 # title) and `units` a measure's responsible units, both ranked like a title; `also` holds the other script of the
-# text, the projects named and year words (2025年底), ranked like text.
-FIELDS = {"aka": {"boost": 1000.0}, "units": {"boost": 1000.0}, "also": {"boost": 1.0}}
+# text, the projects named and year words (2025年底), ranked like text; `place` holds a city's or county's names
+# (土默特左旗, 土左旗), ranked ten times a title: a reader who types a place's name finds its page first, then what
+# lies there (a project titled 土左旗至毛岱一级公路 matched the query in its title and its aliases, and came first).
+FIELDS = {"aka": {"boost": 1000.0}, "units": {"boost": 1000.0}, "also": {"boost": 1.0}, "place": {"boost": 10000.0}}
 
 # Words of the atlas that jieba's own dictionary splits or does not know. Only whole, atomic names belong here:
 # a compound such as 包头至银川高铁 would become one token, and a search for 高铁 or 银川 would then miss it.
@@ -132,9 +134,9 @@ def alias_words(atlas: Atlas, text: str, feature_ids: list[str]) -> list[str]:
 
 
 def record(location: str, title: str, text: str, *, aka: list[str] = (), also: list[str] = (),
-           words: list[str] = (), units: list[str] = ()) -> dict:
+           words: list[str] = (), units: list[str] = (), place: list[str] = ()) -> dict:
     """One index entry; title and text are shown as HTML by the theme, so data is escaped on its way in.
-    `words` are indexed whole (one token each), the rest is cut into words."""
+    `words` are indexed whole (one token each), the rest is cut into words; `place`: a place page's names."""
     names = [n for n in dict.fromkeys([other_script(title), *aka]) if n]
     extra = [e for e in (other_script(text), *also) if e]
     entry = {"location": location, "title": segment(html.escape(title)), "text": segment(html.escape(text)),
@@ -142,6 +144,8 @@ def record(location: str, title: str, text: str, *, aka: list[str] = (), also: l
              "also": " ".join([segment(html.escape(" ".join(extra))), *map(html.escape, words)]).strip()}
     if units:
         entry["units"] = " ".join(segment(html.escape(u)) for u in units)
+    if place:
+        entry["place"] = " ".join(segment(html.escape(n)) for n in dict.fromkeys(place))
     return entry
 
 
@@ -174,7 +178,7 @@ def county_records(atlas: Atlas) -> list[dict]:
         text = (f"{CITY[county['city']].zh}下辖，{seat}面积约 {county['area_km2']:,.0f} 平方公里。"
                 f"经过或位于这里的规划项目 {projects} 个，有关的举措 {measures} 项。{county['name_en']}")
         out.append(record(routes.html(routes.county(county["key"])), county["name_zh"], text,
-                          aka=words[code][1:]))
+                          aka=words[code][1:], place=words[code]))
     return out
 
 
@@ -214,8 +218,8 @@ def place_records(atlas: Atlas) -> list[dict]:
         counties = atlas.counties[atlas.counties["city"] == c.key].sort_values("adcode")["name_zh"]
         text = (f"{c.en}。涉及本市的举措 {len(atlas.measures_of_city(c.key))} 项，规划项目 "
                 f"{len(atlas.features_of_city(c.key))} 个。下辖：{'、'.join(counties)}。")
-        out.append(record(routes.html(routes.city(c.key)), c.zh, text,
-                          aka=[c.zh.removesuffix("市"), *alias_words(atlas, c.zh, [])]))
+        names = [c.zh.removesuffix("市"), *alias_words(atlas, c.zh, [])]
+        out.append(record(routes.html(routes.city(c.key)), c.zh, text, aka=names, place=[c.zh, *names]))
     out += county_records(atlas)
     for t in THEMES:
         text = f"{t.en}。{t.note}。举措 {len(atlas.measures_of_theme(t.key))} 项，规划项目 " \
@@ -306,7 +310,7 @@ RANK_JS = r"""function atlasRank(doc, query) {
   const q = norm(query);
   if (!doc || !q) return 1;
   const title = norm(doc.title), names = [title.replace(/（[^）]*）/g, ""),
-    ...[doc.aka, doc.units].join(" ").replace(/\u200b/g, "").split(/\s+/).map(norm)];
+    ...[doc.aka, doc.units, doc.place].join(" ").replace(/\u200b/g, "").split(/\s+/).map(norm)];
   if (names.includes(q)) return 8;
   if (title.includes(q) || norm(doc.aka).includes(q)) return 4;
   return norm(doc.text).includes(q) || norm(doc.also).includes(q) ? 2 : 1;
