@@ -43,7 +43,8 @@ def template_pages() -> list[str]:
     from build_atlas.vocabulary import routes
 
     return [routes.html(path) for path in (
-        routes.HOME, routes.city("hohhot"), routes.theme("transport"), routes.document("plan-2021"),
+        routes.HOME, routes.city("hohhot"), routes.county("tumed-left-banner"), routes.theme("transport"),
+        routes.document("plan-2021"),
         routes.document("hohhot-2019"), routes.PROJECTS, routes.project("hsr-baotou-yinchuan"), routes.TRACING,
         routes.CHANGES, routes.DATA, routes.ABOUT)]
 

@@ -23,6 +23,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
+from build_atlas.vocabulary import routes
 from build_atlas.vocabulary.schema import CITIES, LAYERS
 
 from .conftest import DRAWN_PATH, template_pages
@@ -63,6 +64,13 @@ def expected_features(site: Path) -> dict[str, set[str]]:
         drawn = {fid for fid in row["features"].split(";") if fid in features}  # unlocated ones are not drawn
         for theme in filter(None, row["themes"].split(";")):
             expected.setdefault(f"theme-{theme}", set()).update(drawn)
+    counties = json.loads((site / "data/counties.geojson").read_text(encoding="utf-8"))["features"]
+    keys = {c["properties"]["adcode"]: routes.county_key(c["properties"]["name_en"]) for c in counties}
+    expected |= {f"county-{key}": set() for key in keys.values()}
+    text = (site / "data/features.csv").read_text(encoding="utf-8-sig")
+    for row in csv.DictReader(io.StringIO(text)):  # each project's counties, as the download gives them
+        for code in filter(None, row["county_codes"].split(";")):
+            expected[f"county-{keys[code]}"].add(row["id"])
     return expected
 
 
@@ -395,7 +403,7 @@ AXE_JS = """async (exceptions) => {
 # sidebars show only there), and each kind of map page on its own at a desktop's.
 AXE_PAGES = [*((path, "phone") for path in template_pages()), ("index.html", "desktop"),
              *((f"maps/{name}.html", "desktop") for name in
-               ("overview", "city-hohhot", "theme-transport", "project-airport-baotou"))]
+               ("overview", "city-hohhot", "county-tumed-left-banner", "theme-transport", "project-airport-baotou"))]
 SIZES = {"phone": dict(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True),
          "desktop": dict(viewport={"width": 1440, "height": 900})}
 
@@ -448,7 +456,7 @@ def test_pages_and_overview_map_are_valid_html_apart_from_theme_and_folium_marku
         pytest.skip("java is not installed: the Nu HTML Checker (vnu.jar) needs a Java runtime")
     project = sorted(p.relative_to(built_site).as_posix() for p in (built_site / "projects").glob("*.html")
                      if p.name != "index.html")[0]
-    pages = [*template_pages()[:4], project, "maps/overview.html"]
+    pages = [*template_pages()[:5], project, "maps/overview.html"]
     errors = vnu_errors(built_site, pages)
     unexplained = [(page, line, text) for page, line, text in errors
                    if not any(page.startswith(where) and re.search(pattern, text) for where, pattern, _ in VNU_ALLOWED)]
