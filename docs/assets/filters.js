@@ -3,16 +3,15 @@
    Progressive enhancement: the page is complete without this script (every card shown, the form stays hidden,
    the page prints whole). With it, the form narrows the cards by county, city, theme, document, deadline and
    responsible unit, keeps the choice in the address (?theme=…&unit=…) so it can be shared, and long pages start
-   with their groups folded under headings that show how many cards each holds. A project table's county form
-   (form.project-filters) narrows the rows of the tables with a 旗县区 column; the county chosen in one form is
-   chosen in the others of the page. No server, no framework: works from file://.
+   with their groups folded under headings that show how many cards each holds. The county chosen here is chosen in
+   the project tables' form too (assets/table-filters.js), and the other way round. No server, no framework: works
+   from file://.
 */
 (function () {
   "use strict";
 
   var FOLD_ABOVE = 60; // a list longer than this starts folded, with a fold button on each group
   var FIELDS = ["county", "city", "theme", "doc", "deadline", "unit"];
-  var COUNTY_COLUMN = "旗县区";  // the header of a project table's county column; its cells list names with 、
   var forms = [];  // {form, apply} of every form on the page, to share the chosen county
 
   // A card carries data-* only where its text does not already say it (the page weighs less): no data-deadline
@@ -181,7 +180,8 @@
     });
   }
 
-  // The county chosen in one form, chosen in the others (where they offer it) without touching the address again.
+  // The county chosen in one form, chosen in the others of the page (the measure lists' forms here, the project
+  // tables' form.table-filter of assets/table-filters.js, which applies its own choice on a change event).
   function shareCounty(source, county) {
     forms.forEach(function (entry) {
       var field = entry.form.elements.county;
@@ -190,65 +190,23 @@
       if (field.value !== county) { field.value = ""; }  // a county the other list does not hold
       entry.apply(false);
     });
+    Array.prototype.forEach.call(document.querySelectorAll("form.table-filter"), function (form) {
+      var field = form.elements.county;
+      if (form === source || !field || field.value === county) { return; }
+      field.value = county;
+      if (field.value !== county) { field.value = ""; }
+      field.dispatchEvent(new Event("change", {bubbles: true}));
+    });
   }
 
-  // The rows of the tables with a county column in the form's part of the page, each with its counties' names.
-  function countyRows(form) {
-    var scope = form.closest("details") || form.closest("article") || document.body, rows = [];
-    Array.prototype.forEach.call(scope.querySelectorAll("table"), function (table) {
-      var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
-        return th.textContent.trim();
-      });
-      var column = heads.indexOf(COUNTY_COLUMN);
-      if (column === -1) { return; }
-      Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
-        var cell = row.cells[column];
-        rows.push({row: row, table: table, names: cell ? cell.textContent.trim().split("、") : []});
+  function followTables() {
+    Array.prototype.forEach.call(document.querySelectorAll("form.table-filter"), function (form) {
+      if (form.dataset.shared || !form.elements.county) { return; }
+      form.dataset.shared = "1";
+      form.addEventListener("change", function (event) {
+        if (event.target.name === "county") { shareCounty(form, event.target.value); }
       });
     });
-    return rows;
-  }
-
-  // A table of several groups (规划项目一览) hides a group, its heading with it, when none of its rows is shown.
-  function setTableShown(table, shown) {
-    var block = table.closest(".md-typeset__scrollwrap") || table;
-    block.hidden = !shown;
-    var heading = block.previousElementSibling;
-    if (heading && /^H[23]$/.test(heading.tagName)) { heading.hidden = !shown; }
-  }
-
-  function setupProjects(form) {
-    if (form.dataset.ready) { return; }
-    form.dataset.ready = "1";
-    var rows = countyRows(form), output = form.querySelector("output"), field = form.elements.county;
-    var tables = rows.map(function (r) { return r.table; }).filter(function (t, i, all) {
-      return all.indexOf(t) === i;
-    });
-
-    function apply(remember) {
-      var county = field.value, shown = 0;
-      rows.forEach(function (r) {
-        var show = !county || r.names.indexOf(county) !== -1;
-        r.row.hidden = !show;
-        if (show) { shown += 1; }
-      });
-      tables.forEach(function (table) {
-        setTableShown(table, !county || table.querySelector("tbody tr:not([hidden])") !== null);
-      });
-      output.textContent = county ? "显示 " + shown + " 个，共 " + rows.length + " 个项目" : "共 " + rows.length + " 个项目";
-      if (remember) { rememberChoice(form, {county: county}); shareCounty(form, county); }
-    }
-
-    var wanted = new URLSearchParams(window.location.search).get("county");
-    if (wanted) {
-      field.value = wanted;
-      if (field.value !== wanted) { field.value = ""; }
-    }
-    form.addEventListener("change", function () { apply(true); });
-    form.addEventListener("submit", function (event) { event.preventDefault(); apply(true); });
-    forms.push({form: form, apply: apply});
-    form.hidden = false;
-    apply(false);
   }
 
   function hashTarget() {
@@ -267,7 +225,7 @@
   function init() {
     forms = forms.filter(function (entry) { return document.body.contains(entry.form); });
     Array.prototype.forEach.call(document.querySelectorAll("form.measure-filters"), setup);
-    Array.prototype.forEach.call(document.querySelectorAll("form.project-filters"), setupProjects);
+    followTables();
   }
 
   if (window.document$ && typeof window.document$.subscribe === "function") {
