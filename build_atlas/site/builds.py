@@ -49,10 +49,13 @@ def navigation(atlas: Atlas) -> list:
     docs, counties = atlas.documents, atlas.by_county.counties
     return [
         {"首页": routes.HOME},
-        # each city, then its county-level units: a resident finds their 旗县区 under their city
+        # each city, then its county-level units in a section of their own: a resident finds their 旗县区 under their
+        # city, and a page carries the list of its own city's only (navigation.prune; 38 names in the menu of every
+        # city page took it past 1 MB)
         {"城市": [{c.zh: [{c.zh: routes.city(c.key)},
-                          *({county.name_zh: routes.county(county.key)}
-                            for county in counties[counties["city"] == c.key].itertuples())]} for c in CITIES]},
+                          {"下辖旗县区": [{county.name_zh: routes.county(county.key)}
+                                      for county in counties[counties["city"] == c.key].itertuples()]}]}
+                  for c in CITIES]},
         {"主题": [{t.zh: routes.theme(t.key)} for t in THEMES]},
         {"规划项目": routes.PROJECTS},  # each project page is reached from the list, the maps and search
         {"来源文件": [{d["short"]: routes.document(key)} for key, d in docs.iterrows()]},
