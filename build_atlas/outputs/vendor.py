@@ -4,6 +4,7 @@ CDN when the site is read."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from ..errors import AtlasError, Problem
@@ -40,6 +41,26 @@ NPM_ASSETS = {  # site path under assets/vendor/ → file in node_modules/
 }
 
 
+# The atlas's own scripts and stylesheets are served without their whole-line comments (written for developers) and
+# indentation: a fifth to a third of their bytes, on every page that loads them. Comments after code are kept.
+COMMENT_BLOCK = re.compile(r"^[ \t]*/\*.*?\*/[ \t]*\n", re.S | re.M)
+COMMENT_LINE = re.compile(r"^[ \t]*//[^\n]*\n", re.M)
+INDENT = re.compile(r"\n[ \t]+")
+OWN_SUFFIXES = (".js", ".css")
+
+
+def served(text: str) -> str:
+    """One of the atlas's own scripts or stylesheets as readers get it (the source keeps its comments)."""
+    return INDENT.sub("\n", COMMENT_LINE.sub("", COMMENT_BLOCK.sub("", text))).lstrip("\n")
+
+
+def is_own(path: str, source: Path | None, root: Path) -> bool:
+    """A script or stylesheet the atlas itself writes (docs/assets/, the theme's overrides), not a minified one of
+    Material's or a vendored package's."""
+    return (source is not None and path.endswith(OWN_SUFFIXES) and ".min." not in path
+            and (source.is_relative_to(root / "docs") or source.is_relative_to(root / "build_atlas")))
+
+
 def assets(root: Path) -> list[tuple[str, Path, str | None]]:
     """(site path, source file, content or None to copy the file) for every asset; a missing npm package is an
     error that says how to install it."""
@@ -51,5 +72,5 @@ def assets(root: Path) -> list[tuple[str, Path, str | None]]:
                                       "运行 `make assets`（npm ci）/ run `make assets` (npm ci) first")])
         out.append((routes.vendor(site_path), source, None))
     for site_path, source in maps.ATLAS_ASSETS.items():
-        out.append((routes.vendor(site_path), source, style.filled(source)))
+        out.append((routes.vendor(site_path), source, served(style.filled(source))))
     return out

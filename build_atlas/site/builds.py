@@ -121,6 +121,7 @@ class WholeBuild:
             files.append(File.generated(config, path, content=content) if content is not None
                          else File.generated(config, path, abs_src_path=str(source)))
             self.vendor[path] = source
+        self.serve_own_assets(files, config)
         for path, text in downloads.tables(self.root, downloads.county_cells(atlas)).items():
             files.append(File.generated(config, path, content=text))
         drawn = self.map_files(config, options)
@@ -142,6 +143,14 @@ class WholeBuild:
                                         inclusion=InclusionLevel.NOT_IN_NAV if project else InclusionLevel.UNDEFINED))
         self.generated, self.files = set(generated), files
         return files
+
+    def serve_own_assets(self, files: Files, config) -> None:
+        """The atlas's own scripts and stylesheets (docs/assets/, the theme's) as vendor.served makes them."""
+        for file in [f for f in files if vendor.is_own(f.src_uri, f.abs_src_path and Path(f.abs_src_path),
+                                                           self.root)]:
+            files.remove(file)
+            files.append(File.generated(config, file.src_uri, content=vendor.served(
+                Path(file.abs_src_path).read_text(encoding="utf-8"))))
 
     def map_options(self) -> maps.MapOptions:
         key = self.options.tianditu_key or os.environ.get("ATLAS_TIANDITU_KEY", "")
