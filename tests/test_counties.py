@@ -262,8 +262,10 @@ def test_an_alias_whose_full_form_is_nowhere_is_refused_with_its_place(project):
 def test_compacting_a_page_keeps_pre_and_textarea_as_written():
     page = ("<nav>\n    <ul>\n\n      <li>a</li>\n</ul></nav>\n<pre><code>  x\n    y</code></pre>\n"
             "  <textarea>\n  t</textarea>")
-    assert compact(page) == "<nav>\n<ul>\n<li>a</li>\n</ul></nav>\n<pre><code>  x\n    y</code></pre>\n" \
+    assert compact(page) == "<nav><ul><li>a</li></ul></nav>\n<pre><code>  x\n    y</code></pre>\n" \
                             "<textarea>\n  t</textarea>"
+    inline = "<span>土默特左旗</span>\n    <span>托克托县</span>"  # the break between them renders as a space
+    assert compact(inline) == "<span>土默特左旗</span>\n<span>托克托县</span>"
 
 
 # --- the built site --------------------------------------------------------------------------------------------

@@ -47,17 +47,23 @@ ENGLISH_TAG = re.compile(r'<[a-z][a-z0-9]*\s[^>]*\bclass="(?:[^"]*\s)?en(?:\s[^"
 
 KEPT_AS_WRITTEN = re.compile(r"<(pre|textarea)\b.*?</\1>", re.S | re.I)
 INDENTED = re.compile(r"\n\s+")
+# A line break before a block's tag (or an unseen one's) renders as nothing: it goes too.
+BEFORE_BLOCK = re.compile(r"\n(?=</?(?:html|head|body|meta|link|script|header|footer|main|nav|aside|article|section"
+                          r"|h[1-6]|div|p|ul|ol|li|dl|dt|dd|table|thead|tbody|tr|td|th|form|details|summary)\b)")
 
 
 def compact(html_text: str) -> str:
     """The page without the indentation and blank lines the theme's templates leave (a third of a city page's
     navigation): outside <pre> and <textarea>, whitespace that begins a line is dropped, and the line break before
-    it renders as the same one space."""
+    it renders as the same one space; a line break before a block's tag, which renders as nothing, is dropped."""
+    def tidy(part: str) -> str:
+        return BEFORE_BLOCK.sub("", INDENTED.sub("\n", part))
+
     out, at = [], 0
     for kept in KEPT_AS_WRITTEN.finditer(html_text):
-        out += [INDENTED.sub("\n", html_text[at:kept.start()]), kept.group(0)]
+        out += [tidy(html_text[at:kept.start()]), kept.group(0)]
         at = kept.end()
-    return "".join(out) + INDENTED.sub("\n", html_text[at:])
+    return "".join(out) + tidy(html_text[at:])
 
 
 def mark_english(html_text: str) -> str:
