@@ -23,6 +23,7 @@ from build_atlas.errors import AtlasError
 from build_atlas.inputs.counties import named_in, naming_words, short_name
 from build_atlas.inputs.model import gather
 from build_atlas.outputs import downloads, maps, pages, search
+from build_atlas.outputs.county_pages import county_numbers
 from build_atlas.site.plugin import compact
 from build_atlas.vocabulary import routes
 
@@ -177,13 +178,15 @@ def test_facts_give_city_seat_area_and_the_documents_that_name_it(county_pages):
 
 # --- the lists: a county column and filter ---------------------------------------------------------------------
 
-def test_city_page_links_its_counties_and_its_table_and_cards_say_which_counties(plan):
+def test_city_page_links_its_counties_and_its_table_and_cards_say_which_counties(atlas, plan):
     hohhot = plan[routes.city("hohhot")]()
+    number = county_numbers(atlas)["土默特左旗"]
     assert "[土默特左旗](../counties/tumed-left-banner.md)" in hohhot
     assert "| 项目 | 类型 | 旗县区 | 文件表述 |" in hohhot
     row = next(line for line in hohhot.splitlines() if "(../projects/eco-hasuhai.md)" in line)
-    assert '| <span data-county="土默特左旗">土默特左旗</span> |' in row
-    assert re.search(r'data-county="[^"]*土默特左旗[^"]*" data-doc="hohhot-2019"[^>]* id="m-hh19-09"', hohhot)
+    assert '| <span data-county>土默特左旗</span> |' in row
+    assert re.search(rf'data-county="([^"]*;)?{number}(;[^"]*)?" data-doc="hohhot-2019"[^>]* id="m-hh19-09"', hohhot)
+    assert f'<option data-number="{number}" value="土默特左旗">' in hohhot.split('class="measure-filters"', 1)[1]
     table_form = hohhot.split('<form class="table-filter"', 1)[1].split("</form>", 1)[0]
     assert '<select name="county">' in table_form and '<select name="phase">' in table_form
     assert '<option value="土默特左旗">土默特左旗（22）</option>' in table_form  # beside the 现状 filter, in one form
@@ -194,7 +197,7 @@ def test_city_page_links_its_counties_and_its_table_and_cards_say_which_counties
 def test_theme_page_and_project_list_filter_by_county_grouped_by_city(plan):
     transport = plan[routes.theme("transport")]()
     form = transport.split('class="measure-filters"', 1)[1].split("</form>", 1)[0]
-    assert '<optgroup label="鄂尔多斯市">' in form and '<option value="达拉特旗">' in form
+    assert '<optgroup label="鄂尔多斯市">' in form and 'value="达拉特旗">' in form
     assert "<th>旗县区</th>" in transport  # the projects drawn on the theme map, with their counties
     listing = plan[routes.PROJECTS]()
     assert "| 项目 | English | 类型 | 城市 | 旗县区 | 文件表述 |" in listing
@@ -357,8 +360,9 @@ def test_the_county_filter_narrows_the_city_table_and_cards_and_stays_in_the_add
     assert "county=" in page.url and "土默特左旗" in unquote(page.url)
     assert page.input_value("form.measure-filters select[name=county]") == "土默特左旗"  # the cards follow
     cards = page.evaluate("[...document.querySelectorAll('.measure')].filter(c => !c.hidden).length")
-    expected = page.evaluate("[...document.querySelectorAll('.measure[data-county]')]"
-                             ".filter(c => c.dataset.county.split(';').includes('土默特左旗')).length")
+    number = page.get_attribute("form.measure-filters option[value=土默特左旗]", "data-number")
+    expected = page.evaluate("n => [...document.querySelectorAll('.measure[data-county]')]"
+                             ".filter(c => c.dataset.county.split(';').includes(n)).length", number)
     assert cards == expected > 0
     page.goto(page.url, wait_until="load")  # a shared address opens filtered
     assert page.evaluate(rows) == 22

@@ -207,16 +207,18 @@ def stated_line(stated: dict) -> dict:
             "reckoned": int(year) not in written_years(stated["quote"])}  # 年内, 用5年…: counted from the date
 
 
-def cards(measures, counties: dict[str, list[str]] | None = None) -> list[dict]:
+def cards(measures, counties: dict[str, list[str]] | None = None, numbers: dict[str, int] | None = None) -> list[dict]:
     """Measure records with the keys the page filters read (unit names in simplified script, deadline group, and
-    with `counties` the names of the counties each concerns) and the dates their texts state."""
+    with `counties` the names of the counties each concerns, with `numbers` their numbers) and the dates their texts
+    state."""
     rows = records(measures)
     for m in rows:
         m["unit_keys"] = ";".join(TO_SIMPLIFIED.convert(u) for u in m["units"])
         m["deadline_key"] = m["deadline"] or "none"
         m["stated"] = [stated_line(s) for s in m.get("stated", [])]
         m["progress"] = tracker.deadline_card(m)
-        m["county_names"] = (counties or {}).get(m["id"], [])
+        m["county_names"] = (counties or {}).get(m["id"], [])  # the filter's counts; the card holds their numbers
+        m["county_numbers"] = [numbers[name] for name in m["county_names"]] if numbers else []
         m["here"] = ""  # on a county page: why the measure is listed there
     return rows
 
@@ -261,8 +263,9 @@ def city_context(atlas: Atlas, key: str, known: dict[str, dict] | None = None) -
     """Each measure once, grouped by its first theme; a card says which of the city's counties it concerns (for the
     county filter), and the project table which counties each project lies in."""
     measures, of_measure = atlas.measures_of_city(key), county_pages.measure_counties(atlas, key)
+    numbers = county_pages.county_numbers(atlas)
     groups = [{"theme": t, "measures": cards(measures[measures["themes"].map(lambda ts, k=t.key: ts[0] == k)],
-                                             of_measure)} for t in THEMES]
+                                             of_measure, numbers)} for t in THEMES]
     counties = atlas.by_county.counties
     rows = feature_rows(atlas, atlas.features_of_city(key), known)
     names = [[c["name"] for c in row["counties"] if c["city"] == key] for row in rows]
@@ -270,21 +273,22 @@ def city_context(atlas: Atlas, key: str, known: dict[str, dict] | None = None) -
             "features": rows, "counties": records(counties[counties["city"] == key].sort_values("adcode")),
             "project_counties": county_pages.county_field(atlas, names, key), "phase_options": phase_options(rows),
             "filters": with_county(county_pages.county_field(atlas, [m["county_names"] for g in groups
-                                                                     for m in g["measures"]], key),
+                                                                     for m in g["measures"]], key, numbered=True),
                                    filters(atlas, measures, ("theme", "doc", "deadline", "unit")))}
 
 
 def theme_context(atlas: Atlas, key: str, known: dict[str, dict] | None = None) -> dict:
     """Each measure once, grouped by document; the cities it concerns are tags on its card."""
     measures, of_measure = atlas.measures_of_theme(key), county_pages.measure_counties(atlas)
-    groups = [{"doc": d, "measures": cards(measures[measures["doc"] == d["key"]], of_measure)}
+    numbers = county_pages.county_numbers(atlas)
+    groups = [{"doc": d, "measures": cards(measures[measures["doc"] == d["key"]], of_measure, numbers)}
               for d in records(atlas.documents)]
     rows = feature_rows(atlas, atlas.features_of_theme(key), known)
     return {"theme": THEME[key], "total": len(measures), "groups": [g for g in groups if g["measures"]],
             "features": rows, "project_counties": county_pages.county_field(
                 atlas, [[c["name"] for c in row["counties"]] for row in rows if row["located"]]),
             "filters": with_county(county_pages.county_field(atlas, [m["county_names"] for g in groups
-                                                                     for m in g["measures"]]),
+                                                                     for m in g["measures"]], numbered=True),
                                    filters(atlas, measures, ("city", "theme", "doc", "deadline", "unit")))}
 
 

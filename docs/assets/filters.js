@@ -49,7 +49,7 @@
 
   function matches(card, choice) {
     return FIELDS.every(function (key) {
-      var wanted = choice[key];
+      var wanted = key === "county" ? choice.countyNumber : choice[key];  // a card holds its counties' numbers
       if (!wanted) { return true; }
       if (key === "unit") {  // typed text: any unit whose name contains it
         return values(card, key).some(function (unit) { return unit.indexOf(wanted) !== -1; });
@@ -64,6 +64,8 @@
       var field = form.elements[key];
       choice[key] = field ? field.value.trim() : "";
     });
+    var county = form.elements.county;
+    choice.countyNumber = county && county.value ? county.selectedOptions[0].getAttribute("data-number") : "";
     return choice;
   }
 

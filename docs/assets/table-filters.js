@@ -1,6 +1,7 @@
 /* Filters for the project tables (规划项目一览, city pages): a form.table-filter narrows the rows of the tables after
    it, in the same page, by the values a row's cells carry in data-* attributes of the field's name (a cell holding
-   <span data-phase="built">), keeps the choice in the address (?phase=built) and says how many rows show.
+   <span data-phase="built">, or <span data-county>土默特左旗、托克托县</span> whose text is the list), keeps the choice
+   in the address (?phase=built) and says how many rows show.
 
    Progressive enhancement: without this script the form stays hidden and every row shows.
 */
@@ -10,7 +11,9 @@
   function rowValues(row, key) {
     var values = [];
     row.querySelectorAll("[data-" + key + "]").forEach(function (element) {
-      values = values.concat(element.getAttribute("data-" + key).split(";"));
+      var listed = element.getAttribute("data-" + key);
+      // an empty attribute marks a cell whose text is the list (土默特左旗、托克托县): the names are not written twice
+      values = values.concat(listed ? listed.split(";") : element.textContent.split("、"));
     });
     return values;
   }
