@@ -276,8 +276,10 @@ def test_compacting_a_page_keeps_pre_and_textarea_as_written():
 def test_county_pages_are_reached_from_the_city_page_and_the_city_menu(built_site):
     hohhot = (built_site / "cities/hohhot.html").read_text(encoding="utf-8")
     tumed_left = (built_site / "counties/tumed-left-banner.html").read_text(encoding="utf-8")
-    assert hohhot.count('href="../counties/tumed-left-banner.html"') >= 2  # the intro and the 城市 menu
-    assert 'href="../counties/dalad-banner.html"' in hohhot  # every city's counties are in the menu
+    assert 'href="../counties/tumed-left-banner.html"' in hohhot  # the city page links each of its counties
+    assert hohhot.count(">\n下辖旗县区\n<") == 4  # and the 城市 menu each city's, opening on a county page
+    menu = tumed_left.split('md-sidebar--primary', 1)[1].split('md-sidebar--secondary', 1)[0]
+    assert 'href="togtoh-county.html"' in menu and "dalad-banner.html" not in menu  # its city's counties only
     assert '<title>土默特左旗 - ' in tumed_left
     assert len(list((built_site / "counties").glob("*.html"))) == 38
     assert len(list((built_site / "maps").glob("county-*.html"))) == 38
