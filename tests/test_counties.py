@@ -172,7 +172,7 @@ def test_facts_give_city_seat_area_and_the_documents_that_name_it(county_pages):
     assert '<dd><a href="../cities/hohhot.html">呼和浩特市</a></dd>' in text
     assert "<dd>察素齐镇</dd>" in text
     area = int(re.search(r"约 ([\d,]+) 平方公里", text)[1].replace(",", ""))
-    assert 2500 < area < 3000  # 土默特左旗 is about 2,765 km²
+    assert area == 2760  # 土默特左旗: 2,764 km² on the simplified outline, stated to the ten
     assert re.search(r'<a href="../documents/hohhot-2019.html">[^<]+</a>（\d+ 处）', text)
 
 
@@ -235,6 +235,7 @@ def test_search_records_a_county_by_its_names_and_aliases_and_its_projects_by_th
     county = records[routes.html(routes.county("tumed-left-banner"))]
     assert county["title"].replace("\u200b", "") == "土默特左旗"
     assert "土左旗" in county["aka"].replace("\u200b", "")
+    assert "面积约 2,760 平方公里" in county["text"].replace("\u200b", "")  # as the page states it
     assert "察右前旗" in records[routes.html(routes.county("chahar-right-front-banner"))]["aka"].replace("\u200b", "")
     assert "准旗" in records[routes.html(routes.county("jungar-banner"))]["aka"].replace("\u200b", "")
     hasuhai = records[routes.html(routes.project("eco-hasuhai"))]

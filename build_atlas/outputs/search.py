@@ -22,6 +22,7 @@ from ..inputs.model import Atlas
 from ..inputs.texts import TO_SIMPLIFIED, TO_TRADITIONAL
 from ..vocabulary import routes
 from ..vocabulary.schema import CITIES, DEADLINE_WORDS, FEATURE_STATUSES, KINDS, MEASURE_STATUSES, THEMES, by_key
+from .county_pages import area_zh
 
 CITY, THEME, KIND, STATUS = by_key(CITIES), by_key(THEMES), by_key(KINDS), by_key(FEATURE_STATUSES)
 MEASURE_STATUS = by_key(MEASURE_STATUSES)
@@ -175,7 +176,7 @@ def county_records(atlas: Atlas) -> list[dict]:
         projects = int((index.projects["adcode"] == code).sum())
         measures = int((index.measures["adcode"] == code).sum())
         seat = f"政府驻地{county['seat_zh']}，" if county["seat_zh"] else ""
-        text = (f"{CITY[county['city']].zh}下辖，{seat}面积约 {county['area_km2']:,.0f} 平方公里。"
+        text = (f"{CITY[county['city']].zh}下辖，{seat}面积约 {area_zh(county['area_km2'])} 平方公里。"
                 f"经过或位于这里的规划项目 {projects} 个，有关的举措 {measures} 项。{county['name_en']}")
         out.append(record(routes.html(routes.county(county["key"])), county["name_zh"], text,
                           aka=words[code][1:], place=words[code]))
