@@ -6,7 +6,7 @@ come from inputs/counties.py; pages.py renders them with the city pages' cards a
 from __future__ import annotations
 
 from ..inputs.model import Atlas
-from ..vocabulary.schema import CITIES, FEATURE_STATUSES, KINDS, by_key
+from ..vocabulary.schema import CITIES, FEATURE_STATUSES, KINDS, PHASES, by_key
 
 CITY, KIND_ORDER = by_key(CITIES), {k.key: i for i, k in enumerate(KINDS)}
 STATUS_ORDER = {s.key: i for i, s in enumerate(FEATURE_STATUSES)}
@@ -78,11 +78,14 @@ def area_zh(km2: float) -> str:
 
 
 def tallies(features) -> dict[str, list[tuple[str, int]]]:
-    """The projects counted by kind and by documented status, each in the vocabulary's order: (name, how many)."""
+    """The projects counted by kind, by phase (what the maps draw: recorded progress, else the documents) and by
+    documented status, each in the vocabulary's order: (name, how many)."""
     kinds, statuses = by_key(KINDS), by_key(FEATURE_STATUSES)
     by_kind = features["kind"].value_counts()
     by_status = features["status"].value_counts()
+    by_phase = features["phase"].value_counts()
     return {"kinds": [(kinds[k].zh, int(by_kind[k])) for k in sorted(by_kind.index, key=KIND_ORDER.get)],
+            "phases": [(p.zh, int(by_phase[p.key])) for p in PHASES if p.key in by_phase.index],
             "statuses": [(statuses[s].zh if s in statuses else "文件未表述进展", int(by_status[s]))
                          for s in sorted(by_status.index, key=lambda s: STATUS_ORDER.get(s, len(STATUS_ORDER)))]}
 
