@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from build_atlas.inputs.model import gather
-from build_atlas.outputs import maps, pages
+from build_atlas.outputs import dictionary, maps, pages
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -22,7 +22,7 @@ MAPS = ("city-ulanqab",)
 def outputs() -> dict[str, str]:
     """{golden file name: generated text} from the current code and data."""
     atlas = gather(ROOT)
-    generated = pages.render_pages(atlas, today=BUILD_DATE, site_url="", layers=[], history=[])
+    generated = pages.render_pages(atlas, today=BUILD_DATE, site_url="", downloads=dictionary.NO_DOWNLOADS, history=[])
     result = {path.replace("/", "__"): generated[path] for path in PAGES}
     specs = {spec.name: spec for spec in maps.map_specs(atlas)}
     outlines = maps.context_outlines(atlas)

@@ -34,7 +34,7 @@ def test_addresses_are_written_only_in_the_route_table():
 
 def test_every_generated_page_is_of_a_kind_the_route_table_knows():
     atlas = gather(ROOT)
-    plan = pages.page_plan(atlas, today=date(2026, 11, 22), site_url="", layers=[], history=[])
+    plan = pages.page_plan(atlas, today=date(2026, 11, 22), site_url="", downloads={}, history=[])
     kinds = {path: routes.kind_of(path) for path in plan}
     assert {kind for kind in kinds.values()} == {"", "city", "county", "theme", "project", "document"}
     assert sum(kind == "project" for kind in kinds.values()) == len(atlas.features)

@@ -18,9 +18,10 @@ from markupsafe import Markup, escape
 
 from ..inputs.model import Atlas
 from ..inputs.quotes import written_years
-from ..inputs.rules import RULES, squeeze
+from ..inputs.rules import squeeze
 from ..inputs.texts import CLEANING, TO_SIMPLIFIED, clean, summary, table_rows
 from ..vocabulary import routes, style
+from ..vocabulary.dataset import deadline_label
 from ..vocabulary.schema import (
     CITIES,
     DEADLINE_WORDS,
@@ -29,18 +30,12 @@ from ..vocabulary.schema import (
     KINDS,
     LAYERS,
     MEASURE_STATUSES,
-    NAME_FORMS,
     PHASES,
-    RELATIONS,
-    STAGES,
     STATED_KINDS,
-    TABLES,
     THEMES,
-    VERBS,
     by_key,
 )
-from . import county_pages, tracker
-from .downloads import DERIVED_COLUMNS
+from . import county_pages, dictionary, tracker
 from .projects import drawing_note, geometry_label, statement_rows, status_by_document
 
 CITY, THEME, KIND, STATUS = by_key(CITIES), by_key(THEMES), by_key(KINDS), by_key(FEATURE_STATUSES)
@@ -64,13 +59,6 @@ def md_code(value) -> Markup:
         return md(value)
     return Markup("").join(md(part) if i % 2 == 0 else Markup("<code>{}</code>").format(part)
                            for i, part in enumerate(parts))
-
-
-def deadline_label(value: str) -> str:
-    if value in DEADLINE_WORDS:
-        return DEADLINE_WORDS[value][0]
-    year, month = value.split("-")
-    return f"{int(year)}年{int(month)}月"
 
 
 # HTML that Markdown need not read (the measure cards: ~3,000 tags on a city page) goes through it wrapped in a script
@@ -360,29 +348,7 @@ def tracing_context(atlas: Atlas) -> dict:
             "board": tracker.dashboard(atlas), "measure_total": len(m)}
 
 
-def data_context(atlas: Atlas, layers: list[dict]) -> dict:
-    tables = [{"name": name, "columns": columns, "derived": DERIVED_COLUMNS.get(name, ())}
-              for name, columns in TABLES.items()]
-    vocab = [{"group": group, "key": t.key, "zh": t.zh, "en": t.en}
-             for group, terms in (("城市 cities", CITIES), ("主题 themes", THEMES), ("要素类型 kind", KINDS),
-                                  ("项目进展 statements.status", FEATURE_STATUSES),
-                                  ("落实状态 measures.status", MEASURE_STATUSES),
-                                  ("条款与项目 statements.relation", RELATIONS)) for t in terms]
-    vocab += [{"group": "进展阶段 progress.stage", "key": stage.key, "zh": stage.note, "en": stage.en}
-              for stage in STAGES]
-    vocab += [{"group": "地图上的进展 phase", "key": phase.key, "zh": f"{phase.zh}：{phase.note}", "en": phase.en}
-              for phase in PHASES]
-    vocab += [{"group": "动词表 statements.status（先列出的先匹配）", "key": verb.phrase,
-               "zh": STATUS[verb.status].zh, "en": verb.status} for verb in VERBS]
-    vocab += [{"group": "名称的简写 statements.quote（核对引文是否写出项目名称）", "key": form.long,
-               "zh": form.short + (f"（{form.note}）" if form.note else ""), "en": "short form"} for form in NAME_FORMS]
-    return {"tables": tables, "vocab": vocab, "rules": list(RULES.items()), "layers": layers,
-            "measure_count": len(atlas.measures), "feature_count": len(atlas.features),
-            "unlocated_count": len(atlas.features) - len(atlas.located), "place_count": len(atlas.places),
-            "event_count": int(atlas.progress["line"].nunique())}
-
-
-def page_plan(atlas: Atlas, *, today: date, site_url: str, layers: list[dict],
+def page_plan(atlas: Atlas, *, today: date, site_url: str, downloads: dict,
               history: list[dict]) -> dict[str, Callable[[], str]]:
     """Every generated page as {source path under docs: a call that renders its Markdown}: the whole build renders
     them all (render_pages), a preview only those an edit can change (preview.render_changed)."""
@@ -421,7 +387,7 @@ def page_plan(atlas: Atlas, *, today: date, site_url: str, layers: list[dict],
             routes.PROJECTS: page("projects.md.j2", routes.PROJECTS, lambda: projects_context(atlas, known())),
             routes.TRACING: page("tracing.md.j2", routes.TRACING, lambda: tracing_context(atlas)),
             routes.CHANGES: page("changes.md.j2", routes.CHANGES, lambda: {"entries": history}),
-            routes.DATA: page("data.md.j2", routes.DATA, lambda: data_context(atlas, layers))}
+            routes.DATA: page("data.md.j2", routes.DATA, lambda: dictionary.data_context(atlas, downloads))}
     for c in CITIES:
         plan[routes.city(c.key)] = page("city.md.j2", routes.city(c.key),
                                         lambda k=c.key: city_context(atlas, k, known()))

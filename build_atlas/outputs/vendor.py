@@ -74,3 +74,18 @@ def assets(root: Path) -> list[tuple[str, Path, str | None]]:
     for site_path, source in maps.ATLAS_ASSETS.items():
         out.append((routes.vendor(site_path), source, served(style.filled(source))))
     return out
+
+
+LICENCE_LIST = "spdx-license-list/licenses"  # the full texts of SPDX licences (npm spdx-license-list, CC0-1.0)
+
+
+def licence_text(root: Path, spdx: str) -> str:
+    """The full text of a licence by its SPDX id (CC-BY-4.0), as the zip of the data set ships it."""
+    import json
+
+    source = root / "node_modules" / LICENCE_LIST / f"{spdx}.json"
+    if not source.exists():
+        raise AtlasError([Problem("(system)", 0, 0, "missing-asset", f"缺少 {source} / {source} is missing",
+                                  "运行 `make assets`（npm ci），或在 mkdocs.yml 中写 SPDX 许可名"
+                                  " / run `make assets`")])
+    return json.loads(source.read_text(encoding="utf-8"))["licenseText"]

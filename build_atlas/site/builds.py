@@ -8,6 +8,7 @@ where the two differ, and no step asks which of the two it is in.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from datetime import UTC, date, datetime
@@ -22,10 +23,12 @@ from ..cache import artifacts
 from ..errors import AtlasError
 from ..inputs import changes
 from ..inputs.model import Atlas, gather
-from ..outputs import downloads, exports, maps, pages, search, tracker, vendor
+from ..outputs import downloads, exports, maps, package, pages, published, search, tracker, vendor
 from ..vocabulary import routes
+from ..vocabulary.dataset import TERMS
 from ..vocabulary.schema import CITIES, THEMES
 
+BOUNDARY_LICENCES = "geodata/boundaries"  # the licence texts the boundaries came with
 PROVENANCE = ("publisher", "contact", "license", "license_url", "map_approval")
 
 
@@ -122,19 +125,18 @@ class WholeBuild:
                          else File.generated(config, path, abs_src_path=str(source)))
             self.vendor[path] = source
         self.serve_own_assets(files, config)
-        for path, text in downloads.tables(self.root, downloads.county_cells(atlas)).items():
-            files.append(File.generated(config, path, content=text))
-        drawn = self.map_files(config, options)
-        for file in drawn:
+        offered, downloads_summary = self.data_files(config, self.publication(config))
+        for file in offered:
+            files.append(file)
+        for file in self.map_files(config, options):
             files.append(file)
         for document in atlas.documents.to_dict("records"):
             self.offer_original(files, config, document["file"])
-        layers = [file.src_uri.removeprefix(routes.table("")) for file in drawn if file.src_uri.endswith(".geojson")]
         history = checked(lambda: changes.history(self.root))
         files.append(File.generated(config, routes.FEED, content=tracker.atom_feed(
             atlas, history, title=config.site_name, site_url=self.site_url, today=self.today.isoformat())))
-        generated = self.render_pages(today=self.today, site_url=self.site_url, layers=downloads.listing(layers),
-                                      history=history)
+        generated = self.render_pages(today=self.today, site_url=self.site_url, history=history,
+                                      downloads=downloads_summary)
         for path, text in generated.items():
             # Project pages stay out of the navigation: 184 names in every page's sidebar made each page ~80 KB of
             # links (13 MB in all); a project page links back to its group in the list instead.
@@ -156,11 +158,35 @@ class WholeBuild:
         key = self.options.tianditu_key or os.environ.get("ATLAS_TIANDITU_KEY", "")
         return maps.MapOptions(self.options.tiles, key, self.site_url, self.today.isoformat())
 
+    def publication(self, config) -> package.Publication:
+        """Who publishes the data set, under which terms, as of when (the zip's README, datapackage.json)."""
+        documents = tuple((d["title"], d["url"]) for d in self.atlas.documents.to_dict("records"))
+        texts = checked(lambda: ((f"LICENSE-{self.options.license.replace(' ', '-')}.txt",
+                                  vendor.licence_text(self.root, self.options.license.replace(" ", "-")).encode()),
+                                 *((name, (self.root / BOUNDARY_LICENCES / name).read_bytes())
+                                   for name in TERMS["boundaries"].files)))
+        return package.Publication(config.site_name, self.options.publisher.strip(), self.options.license.strip(),
+                                   self.options.license_url.strip(), self.site_url, self.today, documents, texts)
+
+    def data_files(self, config, publication: package.Publication) -> tuple[list[File], dict]:
+        """The data set under data/: its tables and layers, datapackage.json, the workbook and the zip (made and
+        checked with frictionless only when what they hold changed: package.cached); and what the data page says of
+        them (dictionary.data_context)."""
+        tables = published.tables(self.atlas)
+        layers = checked(lambda: published.layers(self.atlas, tables))
+        files = {name: text.encode() for name, text in downloads.files(tables, layers).items()}
+        made = checked(lambda: package.cached(files, tables, publication, self.cache))
+        names = publication.names()
+        files |= {package.DESCRIPTOR: made["json"], names["xlsx"]: made["xlsx"], names["zip"]: made["zip"]}
+        summary = {"sizes": {name: len(data) for name, data in files.items()}, "zip": names["zip"],
+                   "xlsx": names["xlsx"], "version": json.loads(made["json"])["version"],
+                   "rows": {**{name: len(rows) for name, rows in tables.items()},
+                            **{name: len(shapes) for name, shapes in layers.items()}}}
+        return [File.generated(config, routes.table(name), content=data) for name, data in files.items()], summary
+
     def map_files(self, config, options: maps.MapOptions) -> list[File]:
-        """The layer data, the map pages with their shared scripts, and the print images."""
+        """The map pages with their shared scripts, and the print images."""
         atlas, out = self.atlas, []
-        for name, text in downloads.geojson_layers(atlas).items():
-            out.append(File.generated(config, routes.table(name), content=text))
         outlines, specs, shared = maps.context_outlines(atlas), maps.map_specs(atlas), {}
         for key, (name, script) in maps.shared_scripts(atlas, outlines).items():
             out.append(File.generated(config, routes.map_script(name), content=script))

@@ -92,7 +92,7 @@ def render_changed(atlas: Atlas, memory: PageMemory, **inputs) -> tuple[dict[str
         "statements", "places", "counties", "cities", "documents", "aliases", "waypoints", "seats")),
         *(frame_digest(frame) for frame in (index.projects, index.measures, index.documents)),
         json.dumps(atlas.texts, sort_keys=True), repr(inputs["today"]), inputs["site_url"],
-        json.dumps(inputs["layers"], ensure_ascii=False), templates_digest())
+        json.dumps(inputs["downloads"], ensure_ascii=False, sort_keys=True), templates_digest())
     rows = {table: row_digests(getattr(atlas, table), moving) for table, moving in MOVING_COLUMNS.items()}
     events = {target: frame_digest(group) for target, group in atlas.progress.groupby("target")}
     plan = pages.page_plan(atlas, **inputs)

@@ -22,7 +22,7 @@ from mkdocs.utils import yaml_load
 
 from ...cache import artifacts
 from ...inputs import changes, model
-from ...outputs import downloads, exports, maps, pages
+from ...outputs import dictionary, exports, maps, pages
 from ...site import plugin
 from ...site.build import build_site
 
@@ -106,11 +106,12 @@ def render_exports(atlas: model.Atlas, cache: Path) -> dict:
     return {"exports": len(specs)}
 
 
-def render_all_pages(atlas: model.Atlas, root: Path, layers: list[dict]) -> dict:
+def render_all_pages(atlas: model.Atlas, root: Path) -> dict:
     start = time.perf_counter()
     history = changes.history(root)  # the plugin reads git for 更新记录 right before rendering: part of the cost
     history_s = time.perf_counter() - start
-    generated = pages.render_pages(atlas, today=date.today(), site_url="", layers=layers, history=history)
+    generated = pages.render_pages(atlas, today=date.today(), site_url="", downloads=dictionary.NO_DOWNLOADS,
+                                   history=history)
     return {"pages": len(generated), "history_s": round(history_s, 2)}
 
 
@@ -162,8 +163,7 @@ def prepare(stage: str, root: Path, cache: Path, strict: bool) -> tuple[Callable
     if stage == "maps":
         return partial(render_maps, atlas), None
     if stage == "pages":
-        layers = downloads.listing(list(downloads.geojson_layers(atlas)))
-        return partial(render_all_pages, atlas, root, layers), None
+        return partial(render_all_pages, atlas, root), None
     return partial(render_exports, atlas, cache), None
 
 
