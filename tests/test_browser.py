@@ -48,7 +48,7 @@ def site_pages(site: Path) -> list[str]:
 def feature_cities(site: Path) -> dict[str, set[str]]:
     """Feature id → the cities it touches, from the published GeoJSON layers."""
     features = {}
-    for path in (site / "data").glob("features-*.geojson"):
+    for path in (site / "data").glob("projects-*.geojson"):
         for feature in json.loads(path.read_text(encoding="utf-8"))["features"]:
             features[feature["properties"]["id"]] = set(feature["properties"]["cities"].split(";"))
     return features

@@ -104,16 +104,17 @@ def test_no_card_says_its_status_is_unrecorded(built_site: Path) -> None:
 
 def test_a_recorded_status_shows_on_its_card() -> None:
     from build_atlas.inputs.model import gather
+    from build_atlas.outputs.dictionary import NO_DOWNLOADS
     from build_atlas.outputs.pages import render_pages
     from build_atlas.vocabulary.schema import MEASURE_STATUSES
 
     atlas = gather(ROOT)
     atlas.measures["status"] = ""
-    pages = render_pages(atlas, today=date(2026, 11, 22), site_url="", layers=[], history=[])
+    pages = render_pages(atlas, today=date(2026, 11, 22), site_url="", downloads=NO_DOWNLOADS, history=[])
     assert "落实状态：" not in pages["themes/energy.md"]
     done = MEASURE_STATUSES[0]
     atlas.measures.loc[atlas.measures["id"] == "r23-16", "status"] = done.key
-    pages = render_pages(atlas, today=date(2026, 11, 22), site_url="", layers=[], history=[])
+    pages = render_pages(atlas, today=date(2026, 11, 22), site_url="", downloads=NO_DOWNLOADS, history=[])
     card = pages["themes/energy.md"].split('id="m-r23-16"')[1].split("</div>")[0]
     assert f"落实状态：{done.zh}" in card
     assert pages["themes/energy.md"].count("落实状态：") == 1

@@ -17,9 +17,8 @@ import pytest
 
 from build_atlas.inputs.model import gather
 from build_atlas.outputs import exports, maps
-from build_atlas.outputs.downloads import DERIVED_COLUMNS
 from build_atlas.outputs.vendor import NPM_ASSETS
-from build_atlas.vocabulary.schema import TABLES
+from build_atlas.vocabulary.dataset import BY_NAME, FROM_STAFF, STAFF_ONLY
 
 ROOT = Path(__file__).resolve().parent.parent
 EXPECTED_COUNTS = {"nzf-2023-23": 22, "baotou-2024": 22, "plan-2021": 95, "hohhot-2019": 48, "nzf-2023-1": 86}
@@ -122,7 +121,7 @@ def digest(site: Path) -> dict[str, str]:
 def test_download_layers_are_valid_geojson_with_every_located_feature(built_site):
     atlas = gather(ROOT)
     ids = set()
-    for path in (built_site / "data").glob("features-*.geojson"):
+    for path in (built_site / "data").glob("projects-*.geojson"):
         for feature in json.loads(path.read_text(encoding="utf-8"))["features"]:
             assert feature["geometry"]["type"] in ("Point", "MultiPoint", "LineString", "Polygon", "MultiPolygon")
             ids.add(feature["properties"]["id"])
@@ -138,14 +137,18 @@ def test_unlocated_projects_have_a_page_that_says_so_and_no_map(built_site):
 
 
 def test_every_table_is_offered_for_download_whole_and_linked_from_the_data_page(built_site):
+    """Each staff table's public copy keeps its rows and its columns in order (a script reads them by name), less
+    the staff's notes, with a Chinese label beside each code."""
     page = read(built_site, "data.html")
-    for name in TABLES:
-        source = list(csv.reader(io.StringIO((ROOT / name).read_text(encoding="utf-8-sig"), newline="")))
-        download = (built_site / "data" / Path(name).name).read_bytes().decode("utf-8-sig")
-        offered = list(csv.reader(io.StringIO(download, newline="")))
-        added = [column.name for column in DERIVED_COLUMNS.get(name, ())]  # the projects' counties, say
-        assert (len(offered), offered[0]) == (len(source), source[0] + added), name
-        assert f'href="data/{Path(name).name}"' in page, name
+    for resource, table in FROM_STAFF.items():
+        source = list(csv.DictReader(io.StringIO((ROOT / table).read_text(encoding="utf-8-sig"), newline="")))
+        download = (built_site / "data" / BY_NAME[resource].file).read_bytes().decode("utf-8-sig")
+        offered = list(csv.DictReader(io.StringIO(download, newline="")))
+        kept = [{"geometry": "geometry_kind"}.get(c, c) for c in source[0] if c not in STAFF_ONLY.get(table, ())]
+        assert [c for c in offered[0] if c in kept] == kept, table
+        per_target = sum(len(row["target"].split(";")) for row in source) if resource == "progress" else len(source)
+        assert len(offered) == per_target, table
+        assert f'href="data/{BY_NAME[resource].file}"' in page, table
 
 
 def test_theme_scripts_no_reader_loads_are_not_shipped(built_site):

@@ -182,10 +182,11 @@ def test_the_card_shows_the_date_the_text_states_apart_from_the_printed_deadline
 
     from build_atlas.inputs.model import gather
     from build_atlas.outputs import pages
+    from build_atlas.outputs.dictionary import NO_DOWNLOADS
 
     atlas = gather(ROOT)
     assert list(atlas.stated_deadlines.columns[:4]) == ["measure", "deadline", "kind", "quote"]
-    rendered = pages.render_pages(atlas, today=date(2026, 12, 7), site_url="", layers=[], history=[])
+    rendered = pages.render_pages(atlas, today=date(2026, 12, 7), site_url="", downloads=NO_DOWNLOADS, history=[])
     card = rendered["cities/hohhot.md"].split('id="m-hs23-03"')[1].split("</div>")[0]
     assert "<span>文中时限：2023年（原文“确保2023年建成投用”）</span>" in card and "完成时限" not in card
     card = rendered["cities/hohhot.md"].split('id="m-hh19-09"')[1].split("</div>")[0]

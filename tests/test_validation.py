@@ -787,6 +787,18 @@ def test_csv_download_neutralises_formulas_and_measures_csv_is_unchanged(hostile
     assert measure["title"] == "'=HYPERLINK(\"http://example.invalid\",\"点我\")"
     assert (measure["title_en"], measure["section"], measure["units"]) == ("'+1 call", "'-2 减号开头",
                                                                             "'@某单位;交通运输厅")
-    assert [header, *rows] == [["'" + cell if cell.startswith(FORMULA_START) else cell for cell in row]
-                               for row in source]
+    staff = [header.index(column) for column in source[0]]  # the download adds labels beside the staff's columns
+    assert [[row[i] for i in staff] for row in [header, *rows]] == [
+        ["'" + cell if cell.startswith(FORMULA_START) else cell for cell in row] for row in source]
     assert (hostile["root"] / MEASURES).read_bytes() == hostile["source"]
+
+
+def test_workbook_keeps_a_formula_typed_into_the_data_as_text(hostile):
+    from openpyxl import load_workbook
+
+    (path,) = (hostile["site"] / "data").glob("*.xlsx")
+    sheet = load_workbook(path)["举措 measures"]
+    header = [cell.value for cell in sheet[2]]
+    row = next(r for r in sheet.iter_rows(min_row=3) if r[0].value == "r23-06")
+    title = row[header.index("title")]
+    assert (title.value, title.data_type) == ('=HYPERLINK("http://example.invalid","点我")', "s")

@@ -46,7 +46,7 @@ def resource_entry(resource: Resource, downloads: dict) -> dict:
             "rows": downloads["rows"].get(resource.name, 0),
             "size": size_label(downloads["sizes"].get(resource.file, 0)),
             "fields": [{"name": f.name, "title": f.title, "type": TYPES[f.type], "required": f.required,
-                        "doc": chinese(f.doc), "values": values(f)} for f in resource.fields],
+                        "doc": chinese(f.doc), "codes": values(f)} for f in resource.fields],
             "primary_key": resource.primary_key, "foreign_keys": resource.foreign_keys}
 
 

@@ -53,9 +53,7 @@ def source_reference(source: str) -> str:
 def source_label(source: str) -> str:
     reference = source_reference(source)
     kind, _, key = reference.partition(":")
-    text = SOURCE[kind].zh + (f" {key}" if kind == "geonames" else "")
-    if kind == "county-seat":
-        text += f"（{key}，见 seats.csv）"
+    text = SOURCE[kind].zh + (f" {key}" if kind == "geonames" else f"（代码 {key}）" if key else "")
     return text + ("，位置为推定，待核实" if UNSURE.search(source) else "")
 
 
