@@ -158,7 +158,8 @@ def test_changelog_shows_data_changes_and_public_notes_never_commit_messages(pro
     assert [(g["label"], [(i["id"], i["fields"]) for i in g["rows"]]) for g in entries[0]["groups"]] == [
         ("修改举措", [("r23-01", ["标题"])])]
     atlas = gather(project)
-    page = pages.render_pages(atlas, today=BUILD_DATE, site_url="", downloads=dictionary.NO_DOWNLOADS, history=entries)["changes.md"]
+    page = pages.render_pages(atlas, today=BUILD_DATE, site_url="", downloads=dictionary.NO_DOWNLOADS,
+                              history=entries)["changes.md"]
     assert "Validator" not in page and "ruff" not in page
     assert "更正自治区若干举措第一项的标题。" in page and "修改了标题" in page
     assert 'href="documents/nzf-2023-23.html#r23-01"' in page

@@ -74,11 +74,9 @@ def data_context(atlas: Atlas, downloads: dict) -> dict:
                                         for c in columns]} for name, columns in TABLES.items()]
     terms = [{"title": t.title, "attribution": t.attribution, "notes": t.notes,
               "files": [r.file for r in RESOURCES if r.terms == key]} for key, t in TERMS.items() if key != "atlas"]
-    sizes = downloads["sizes"]
     return {"resources": [resource_entry(r, downloads) for r in RESOURCES], "terms": terms,
             "atlas_terms": TERMS["atlas"],
-            "zip": {"file": downloads["zip"], "size": size_label(sizes.get(downloads["zip"], 0))},
-            "xlsx": {"file": downloads["xlsx"], "size": size_label(sizes.get(downloads["xlsx"], 0))},
+            "zip": {"file": downloads["zip"]}, "xlsx": {"file": downloads["xlsx"]},
             "version": downloads["version"], "staff": staff, "vocab": vocabulary(), "rules": list(RULES.items()),
             "measure_count": len(atlas.measures), "feature_count": len(atlas.features),
             "unlocated_count": len(atlas.features) - len(atlas.located)}

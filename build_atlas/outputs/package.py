@@ -31,6 +31,7 @@ DESCRIPTOR = "datapackage.json"
 README = "README.md"
 README_TEMPLATE = "package-readme.md.j2"
 PARTS = ("json", "xlsx", "zip")
+KIND = "package"  # its kind in the artifact cache
 
 
 @dataclass(frozen=True)
@@ -198,13 +199,33 @@ def make(files: dict[str, bytes], tables: dict[str, list[dict]], publication: Pu
                                                                   publication.data_date)}
 
 
+def key(files: dict[str, bytes], publication: Publication) -> str:
+    """A digest of everything a package is made from: its files, the terms, this code and the libraries'."""
+    return artifacts.digest(*(f"{n}:{len(b)}".encode() + b for n, b in sorted(files.items())), repr(publication),
+                            artifacts.code_digest(Path(__file__), assets=tuple(TEMPLATES.glob("package-*.j2"))),
+                            *library_versions())
+
+
 def cached(files: dict[str, bytes], tables: dict[str, list[dict]], publication: Publication,
            cache: artifacts.ArtifactCache) -> dict[str, bytes]:
     """make(), or its parts from the cache when every input is unchanged."""
-    key = artifacts.digest(*(f"{n}:{len(b)}".encode() + b for n, b in sorted(files.items())), repr(publication),
-                           artifacts.code_digest(Path(__file__), assets=tuple(TEMPLATES.glob("package-*.j2"))),
-                           *library_versions())
-    return cache.get_parts("package", {NAME: key}, lambda _: make(files, tables, publication), PARTS, workers=1)[NAME]
+    made = cache.get_parts(KIND, {NAME: key(files, publication)}, lambda _: make(files, tables, publication), PARTS,
+                           workers=1)
+    return made[NAME]
+
+
+def make_and_store(files: dict[str, bytes], tables: dict[str, list[dict]], publication: Publication,
+                   folder: Path, digest: str) -> dict[str, bytes]:
+    """make() in a worker process, stored in the cache there (a preview's package, made after its build)."""
+    made = make(files, tables, publication)
+    artifacts.ArtifactCache(folder).write(KIND, NAME, digest, made)
+    return made
+
+
+def site_paths(publication: Publication) -> dict[str, str]:
+    """{part: its site path under data/}."""
+    names = publication.names()
+    return {"json": routes.table(DESCRIPTOR), "xlsx": routes.table(names["xlsx"]), "zip": routes.table(names["zip"])}
 
 
 TEMPLATES = Path(__file__).with_name("templates")

@@ -8,7 +8,6 @@ where the two differ, and no step asks which of the two it is in.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 from datetime import UTC, date, datetime
@@ -175,14 +174,20 @@ class WholeBuild:
         tables = published.tables(self.atlas)
         layers = checked(lambda: published.layers(self.atlas, tables))
         files = {name: text.encode() for name, text in downloads.files(tables, layers).items()}
-        made = checked(lambda: package.cached(files, tables, publication, self.cache))
         names = publication.names()
-        files |= {package.DESCRIPTOR: made["json"], names["xlsx"]: made["xlsx"], names["zip"]: made["zip"]}
         summary = {"sizes": {name: len(data) for name, data in files.items()}, "zip": names["zip"],
-                   "xlsx": names["xlsx"], "version": json.loads(made["json"])["version"],
+                   "xlsx": names["xlsx"], "version": package.version(files, self.today),
                    "rows": {**{name: len(rows) for name, rows in tables.items()},
                             **{name: len(shapes) for name, shapes in layers.items()}}}
-        return [File.generated(config, routes.table(name), content=data) for name, data in files.items()], summary
+        out = [File.generated(config, routes.table(name), content=data) for name, data in files.items()]
+        made = self.package_parts(config, files, tables, publication)
+        out += [File.generated(config, path, content=made[part])
+                for part, path in package.site_paths(publication).items()]
+        return out, summary
+
+    def package_parts(self, config, files: dict[str, bytes], tables: dict, publication: package.Publication) -> dict:
+        """The package's datapackage.json, workbook and zip, validated (from the cache when unchanged)."""
+        return checked(lambda: package.cached(files, tables, publication, self.cache))
 
     def map_files(self, config, options: maps.MapOptions) -> list[File]:
         """The map pages with their shared scripts, and the print images."""

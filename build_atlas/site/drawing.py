@@ -1,4 +1,5 @@
-"""A preview's print images, drawn after its build in worker processes of their own (preview.Preview)."""
+"""A preview's print images and data package, made after its build in worker processes of their own
+(preview.Preview)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
 from ..cache import artifacts
-from ..outputs import exports
+from ..outputs import exports, package
 from ..vocabulary import routes
 
 WORKER_NICENESS = 10  # the drawing yields the processor to the next rebuild: staff see their edit first
@@ -32,6 +33,7 @@ class Drawing:
         self.shown: dict[str, str] = {}  # map name → key of the images in site/exports
         self.pending: dict[tuple[str, str], Future] = {}
         self.lock = threading.Condition()
+        self.package_wanted, self.package = "", None  # the key the last build asked for; the last package shown
 
     def update(self, specs, cities, counties, cache: artifacts.ArtifactCache, footer, site: Path) -> None:
         """Show every map's images as this build's data draws them: cached ones now, the others when drawn."""
@@ -54,12 +56,43 @@ class Drawing:
                     self.show(site, spec.name, key, images)
                     continue
                 artifacts.RENDERED["images"] += 1
-                if self.pool is None:
-                    self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                                    initializer=os.nice, initargs=(WORKER_NICENESS,))
-                future = self.pool.submit(exports.draw_and_store, spec, cities, counties, footer, cache.folder, key)
+                future = self.submit(exports.draw_and_store, spec, cities, counties, footer, cache.folder, key)
                 self.pending[spec.name, key] = future
                 future.add_done_callback(functools.partial(self.drawn, site, spec.name, key))
+
+    def pack(self, files, tables, publication, cache: artifacts.ArtifactCache, key: str, site: Path) -> None:
+        """Make the data package (datapackage.json, the workbook, the zip) as the drawings are made, and write it into
+        site/data when it is done, unless a later build wants another."""
+        with self.lock:
+            self.package_wanted = key
+            if ("package", key) in self.pending:
+                return
+            artifacts.RENDERED[package.KIND] += 1
+            future = self.submit(package.make_and_store, files, tables, publication, cache.folder, key)
+            self.pending["package", key] = future
+            future.add_done_callback(functools.partial(self.packed, site, publication, key))
+
+    def packed(self, site: Path, publication, key: str, future: Future) -> None:
+        with self.lock:
+            try:
+                if not future.cancelled() and self.package_wanted == key:
+                    self.show_package(site, publication, future.result())
+            except Exception:  # noqa: BLE001 - a preview keeps serving; `make site` says what is wrong
+                logging.getLogger("mkdocs").exception("数据包未能生成 / making the data package failed")
+            finally:
+                self.pending.pop(("package", key), None)
+                self.lock.notify_all()
+
+    def show_package(self, site: Path, publication, parts: dict[str, bytes]) -> None:
+        for part, path in package.site_paths(publication).items():
+            artifacts.write_atomic(site / path, parts[part])
+        self.package = parts
+
+    def submit(self, *call) -> Future:
+        if self.pool is None:
+            self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
+                                            initializer=os.nice, initargs=(WORKER_NICENESS,))
+        return self.pool.submit(*call)
 
     def hold(self) -> None:
         """A build is starting: drawings not yet under way are dropped (the build's update asks again for those still
