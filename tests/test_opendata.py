@@ -197,6 +197,11 @@ def test_the_site_offers_the_package_and_validates_it(built_site):
     assert first and first.group(1) == routes.table(zip_name) and (data / zip_name).is_file()
 
 
+def test_the_download_dictionary_names_the_downloads_not_the_staff_tables():
+    docs = " ".join(f.doc for r in RESOURCES for f in r.fields) + " ".join(r.description for r in RESOURCES)
+    assert "geodata/" not in docs and "features.csv" in docs
+
+
 def test_the_data_page_documents_every_column_and_property_of_every_download(built_site):
     page = (built_site / routes.html(routes.DATA)).read_text(encoding="utf-8")
     dictionary = page.split('id="dictionary"', 1)[1]

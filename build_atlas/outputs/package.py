@@ -120,7 +120,7 @@ def resource_descriptor(resource: Resource, data: bytes, publication: Publicatio
 
 def descriptor(files: dict[str, bytes], publication: Publication) -> dict:
     today = publication.data_date.isoformat()
-    home = f"{publication.site_url.rstrip('/')}/" if publication.site_url else ""
+    home = f"{publication.site_url.rstrip('/')}/{routes.html(routes.DATA)}" if publication.site_url else ""
     return {
         "name": NAME, "title": f"{publication.title}：数据", "version": version(files, publication.data_date),
         "description": f"呼和浩特、包头、鄂尔多斯、乌兰察布一体化发展政策的逐条数据：举措、规划项目、文件表述、"

@@ -111,9 +111,11 @@ class Resource:
 
 
 def staff(table: str, name: str, title: str, **options) -> Field:
-    """A column passed on from a staff table, described as schema.py describes it there."""
+    """A column passed on from a staff table, described as schema.py describes it there (a table it names is the
+    download of the same name, beside it: not the staff's copy under geodata/)."""
     column = next(c for c in TABLES[table] if c.name == name)
-    return Field(options.pop("as_name", name), title, column.doc, required=column.required, **options)
+    doc = column.doc.replace("geodata/", "")
+    return Field(options.pop("as_name", name), title, doc, required=column.required, **options)
 
 
 def label(of: str, title: str) -> Field:
