@@ -76,7 +76,8 @@ def guide_rows(package: dict, publication, counts: dict[str, int]) -> list[tuple
     terms = [(f"使用条款：{t.title}", f"{t.attribution}。{t.notes}") for key, t in TERMS.items() if key != "atlas"]
     return [
         ("数据", package["title"]), ("数据截至", publication.data_date.isoformat()), ("版本", package["version"]),
-        ("发布者", publication.publisher or "暂未公布"), ("网址", package.get("homepage", "")),
+        ("发布者", publication.publisher or "暂未公布"),
+        *((("网址", package["homepage"]),) if package.get("homepage") else ()),
         ("使用条款", f"本图集的数据采用 {publication.license} 许可（{publication.license_url}），"
                  f"复用时请注明出处。{TERMS['atlas'].notes}"),
         *terms,
