@@ -125,10 +125,9 @@ def labelled(resource: Resource, rows: list[Row], atlas: Atlas) -> list[Row]:
     county_names = dict(zip(atlas.counties["adcode"].astype(str), atlas.counties["name_zh"], strict=True))
 
     def label(field: Field, row: Row) -> str:
-        value = row.get(field.labels, "")
-        if field.name in row and field.labels == "source":
+        value, code_field = row.get(field.labels, ""), fields[field.labels]
+        if field.name in row:  # made with its row (a source's label says 待核实 from the staff's note)
             return row[field.name]
-        code_field = fields[field.labels]
         if not value:
             return ""
         if field.labels == "deadline":
