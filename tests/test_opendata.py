@@ -135,6 +135,18 @@ def test_each_geojson_layer_holds_one_geometry_type_and_every_located_project_is
     assert drawn == set(made["atlas"].located.index)
 
 
+def test_gdal_reads_each_layer_as_one_layer_of_its_geometry_type(made, tmp_path):
+    """What QGIS's OGR provider is told: a file that mixed Point and LineString was "Unknown", split into sublayers."""
+    import pyogrio
+
+    for resource in LAYER_RESOURCES:
+        path = tmp_path / resource.file
+        path.write_bytes(made["files"][resource.file])
+        info = pyogrio.read_info(path)
+        assert (info["geometry_type"], info["crs"]) == (resource.geometry, "EPSG:4326"), resource.file
+        assert list(info["fields"]) == [field.name for field in resource.fields]
+
+
 def test_every_code_a_reader_sees_has_its_chinese_label_beside_it(made):
     for resource in RESOURCES:
         names = [field.name for field in resource.fields]
