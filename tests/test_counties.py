@@ -22,8 +22,9 @@ import shapely
 from build_atlas.errors import AtlasError
 from build_atlas.inputs.counties import named_in, naming_words, short_name
 from build_atlas.inputs.model import gather
-from build_atlas.outputs import downloads, maps, pages, search
+from build_atlas.outputs import downloads, maps, pages, published, search
 from build_atlas.outputs.county_pages import county_numbers
+from build_atlas.outputs.dictionary import NO_DOWNLOADS
 from build_atlas.site.plugin import compact
 from build_atlas.vocabulary import routes
 
@@ -41,7 +42,7 @@ def atlas():
 
 @pytest.fixture(scope="module")
 def plan(atlas):
-    return pages.page_plan(atlas, today=date(2026, 11, 22), site_url="", layers=[], history=[])
+    return pages.page_plan(atlas, today=date(2026, 11, 22), site_url="", downloads=NO_DOWNLOADS, history=[])
 
 
 @pytest.fixture(scope="module")
@@ -160,7 +161,7 @@ def test_a_county_nothing_concerns_says_so_plainly(atlas, plan):
         index, projects=index.projects[index.projects["adcode"] != "150922"],
         measures=index.measures[index.measures["adcode"] != "150922"],
         documents=index.documents[index.documents["adcode"] != "150922"])
-    page = pages.page_plan(bare, today=date(2026, 11, 22), site_url="", layers=[], history=[])
+    page = pages.page_plan(bare, today=date(2026, 11, 22), site_url="", downloads=NO_DOWNLOADS, history=[])
     text = page[routes.county("huade-county")]()
     assert "五份文件没有一项举措写到化德县的名称、驻地或境内的地名，也没有规划项目经过或位于这里。" in text
     assert "[乌兰察布市页面的举措列表](../cities/ulanqab.md#measures)" in text
@@ -243,13 +244,14 @@ def test_search_records_a_county_by_its_names_and_aliases_and_its_projects_by_th
 
 
 def test_downloads_give_each_projects_counties(atlas):
-    table = downloads.tables(ROOT, downloads.county_cells(atlas))[routes.table("features.csv")]
-    rows = {row["id"]: row for row in csv.DictReader(io.StringIO(table.lstrip("\ufeff")))}
+    tables = published.tables(atlas)
+    texts = downloads.files(tables, published.layers(atlas, tables))
+    rows = {row["id"]: row for row in csv.DictReader(io.StringIO(texts["features.csv"].lstrip("\ufeff")))}
     assert "土默特左旗" in rows["hsr-hohhot-baotou"]["counties"].split(";")
     assert "150121" in rows["hsr-hohhot-baotou"]["county_codes"].split(";")
-    assert all(not row["counties"] for row in rows.values() if row["geometry"] == "unlocated")
-    layer = json.loads(downloads.geojson_layers(atlas)["features-ecology.geojson"])
-    hasuhai = next(f for f in layer["features"] if f["properties"]["id"] == "eco-hasuhai")
+    assert all(not row["counties"] for row in rows.values() if row["geometry_kind"] == "unlocated")
+    layers = [json.loads(text) for name, text in texts.items() if name.startswith("projects-")]
+    hasuhai = next(f for layer in layers for f in layer["features"] if f["properties"]["id"] == "eco-hasuhai")
     assert hasuhai["properties"]["counties"] == "土默特左旗" and hasuhai["properties"]["county_codes"] == "150121"
 
 

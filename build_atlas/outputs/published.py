@@ -58,9 +58,11 @@ def source_label(source: str) -> str:
 
 
 def projects(atlas: Atlas) -> list[Row]:
-    f = atlas.features
+    f, index = atlas.features, atlas.by_county
     return [{"id": fid, "kind": row["kind"], "name_zh": row["name_zh"], "name_en": row["name_en"],
              "cities": LIST_SEPARATOR.join(row["cities"]),
+             "counties": LIST_SEPARATOR.join(index.names(index.of_feature(fid))),
+             "county_codes": LIST_SEPARATOR.join(index.of_feature(fid)),
              "geometry_kind": row["geometry_kind"] if row["geometry"] is not None else "unlocated",
              "precision": row["precision"], "drawing": drawing_note(atlas, fid),
              "layer": style.layer_of(row["kind"]).key, "status": row["status"], "phase": style.phase_of(row),

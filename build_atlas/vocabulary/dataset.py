@@ -142,6 +142,10 @@ PROJECT_FIELDS = (
     staff(F, "name_zh", "中文名称"), staff(F, "name_en", "英文名称"),
     *coded("cities", "城市", "途经/所在城市，" + CITY_LIST + " Cities the project touches.", CITIES, "城市名称",
            many=True),
+    Field("counties", "旗县区", "项目按图上位置经过或所在的旗县区，以 `;` 分隔（由图集按边界计算；未上图的项目为空）。"
+          "County-level units the project's geometry touches."),
+    Field("county_codes", "旗县区代码", "这些旗县区的行政区划代码，顺序相同（见 counties.csv）。Their adcodes, in the"
+          " same order.", pattern=rf"{ADCODE}(;{ADCODE})*"),
     *coded("geometry_kind", "画法", "如何上图（编辑用表格中的 `geometry` 列）。How the project is drawn.",
            GEOMETRY_KINDS,
            "画法名称", required=True),
