@@ -263,3 +263,29 @@ def test_the_dashboard_charts_draw_from_disk_with_no_network(built_site, browser
     finally:
         context.close()
     assert errors == [] and outside == []
+
+
+@pytest.mark.browser
+def test_the_legend_check_boxes_hide_every_project_of_their_phase(site_url, browser):
+    from build_atlas.vocabulary.schema import KINDS
+
+    colours = [kind.color for kind in KINDS]
+    context = browser.new_context(**SIZES["phone"])
+    tab = context.new_page()
+    tab.route("**/*", local_only)
+    visible = """(colours) => [...document.querySelectorAll('path.leaflet-interactive')].filter(p =>
+        p.style.display !== 'none'
+        && (colours.includes(p.getAttribute('stroke')) || colours.includes(p.getAttribute('fill')))).length"""
+    try:
+        tab.goto(site_url + "maps/city-baotou.html", wait_until="networkidle")
+        before = tab.evaluate(visible, colours)
+        tab.locator(".atlas-legend summary").tap()
+        boxes = tab.locator(".atlas-legend input[data-phase]")
+        for index in range(boxes.count()):
+            boxes.nth(index).tap()
+        after = tab.evaluate(visible, colours)
+        boxes.nth(0).tap()
+        built_only = tab.evaluate(visible, colours)
+    finally:
+        context.close()
+    assert before > 20 and after == 0 and 0 < built_only < before  # multi-site projects' points included

@@ -213,11 +213,18 @@
   var byPhase = {};
 
   function showPhase(map, phase, shown) {
-    (byPhase[phase] || []).forEach(function (layer) {
+    function show(layer) {
+      if (layer.eachLayer) {  // a multi-site project: a group of points
+        layer.eachLayer(show);
+        return;
+      }
       var element = layer.getElement && layer.getElement();
       if (element) {
         element.style.display = shown ? "" : "none";
       }
+    }
+    (byPhase[phase] || []).forEach(function (layer) {
+      show(layer);
       if (!shown && layer.isPopupOpen && layer.isPopupOpen()) {
         map.closePopup();
       }

@@ -37,6 +37,7 @@ SHAPE_OUTLINES = {
 
 
 POINT_RADIUS = 7
+POINT_TYPES = ("Point", "MultiPoint")
 
 
 def feature_note(feature) -> str:
@@ -79,7 +80,7 @@ def feature_style(feature: dict) -> dict:
     shape that the legend does not show)."""
     props = feature["properties"]
     color, look = KIND[props["kind"]].color, style.PHASE_STYLES[props["phase"]]
-    if feature["geometry"]["type"] == "Point":
+    if feature["geometry"]["type"] in POINT_TYPES:  # a multi-site project's sites are points too
         solid = look.fill == 1
         return {"outline": SHAPE_OUTLINES.get(KIND_SHAPES[props["kind"]]), "radius": POINT_RADIUS,
                 "weight": 1.5 if solid else 2.5, "color": "#ffffff" if solid else color,
@@ -117,7 +118,7 @@ def symbol_svg(kind: str, geometry: str, phase: str = "built", neutral: bool = F
 def legend_html(spec: MapSpec) -> str:
     """Each kind on the map with exactly the symbols drawn for it (line and/or point), then the phases drawn, each a
     check box that shows or hides the projects in that phase (atlas-map.js)."""
-    drawn = spec.features.assign(point=spec.features.geometry.geom_type == "Point",
+    drawn = spec.features.assign(point=spec.features.geometry.geom_type.isin(POINT_TYPES),
                                  drawn_phase=[style.phase_of(f) for _, f in spec.features.iterrows()])
     items = []
     for kind in [k.key for k in KINDS if k.key in set(drawn["kind"])]:
