@@ -21,7 +21,7 @@ from ..inputs.quotes import written_years
 from ..inputs.rules import squeeze
 from ..inputs.texts import CLEANING, TO_SIMPLIFIED, clean, summary, table_rows
 from ..vocabulary import routes, style
-from ..vocabulary.dataset import deadline_label
+from ..vocabulary.dataset import date_words, deadline_label
 from ..vocabulary.schema import (
     CITIES,
     DEADLINE_WORDS,
@@ -184,15 +184,14 @@ def home_context(atlas: Atlas) -> dict:
                "features": len(atlas.features_of_theme(t.key))} for t in THEMES]
     return {"doc_rows": docs, "city_rows": cities, "theme_rows": themes, "measure_count": len(atlas.measures),
             "feature_count": len(atlas.features), "located_count": len(atlas.located),
-            "latest": tracker.latest(atlas), "event_total": int(atlas.progress["line"].nunique())}
+            "latest": tracker.latest(atlas), "event_total": tracker.event_count(atlas)}
 
 
 def stated_line(stated: dict) -> dict:
     """A date the clause's text states, as its card says it: 文中时限：2023年（原文“确保2023年建成投用”）."""
-    year, _, month = stated["deadline"].partition("-")
-    return {**stated, "label": STATED_KIND[stated["kind"]].zh,
-            "when": f"{int(year)}年" + (f"{int(month)}月" if month else ""),
-            "reckoned": int(year) not in written_years(stated["quote"])}  # 年内, 用5年…: counted from the date
+    year = int(stated["deadline"][:4])  # reckoned: 年内, 用5年…, counted from the document's date
+    return {**stated, "label": STATED_KIND[stated["kind"]].zh, "when": date_words(stated["deadline"]),
+            "reckoned": year not in written_years(stated["quote"])}
 
 
 def cards(measures, counties: dict[str, list[str]] | None = None, numbers: dict[str, int] | None = None) -> list[dict]:

@@ -16,6 +16,7 @@ from shapely.geometry.base import BaseGeometry
 
 from ..errors import AtlasError, Problem
 from ..inputs.model import Atlas
+from ..inputs.progress import STAGE
 from ..vocabulary import style
 from ..vocabulary.dataset import (
     FROM_STAFF,
@@ -28,11 +29,10 @@ from ..vocabulary.dataset import (
     Resource,
     deadline_label,
 )
-from ..vocabulary.schema import LIST_SEPARATOR, STAGES, by_key
+from ..vocabulary.schema import LIST_SEPARATOR, by_key
 from .projects import UNSURE, drawing_note
 
 Row = dict[str, str]
-STAGE = {stage.key: stage for stage in STAGES}
 SOURCE = by_key(SOURCE_KINDS)
 REFERENCE = re.compile(r"^(geonames:\d+|county-seat:\d{6})")
 

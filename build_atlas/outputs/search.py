@@ -21,7 +21,8 @@ from ..cache import artifacts
 from ..inputs.model import Atlas
 from ..inputs.texts import TO_SIMPLIFIED, TO_TRADITIONAL
 from ..vocabulary import routes
-from ..vocabulary.schema import CITIES, DEADLINE_WORDS, FEATURE_STATUSES, KINDS, MEASURE_STATUSES, THEMES, by_key
+from ..vocabulary.dataset import deadline_label
+from ..vocabulary.schema import CITIES, FEATURE_STATUSES, KINDS, MEASURE_STATUSES, THEMES, by_key
 from .county_pages import area_zh
 
 CITY, THEME, KIND, STATUS = by_key(CITIES), by_key(THEMES), by_key(KINDS), by_key(FEATURE_STATUSES)
@@ -189,9 +190,7 @@ def measure_record(atlas: Atlas, m: dict) -> dict:
     if m["units"]:
         meta.append("责任单位：" + "、".join(m["units"]))
     if m["deadline"]:
-        label = DEADLINE_WORDS[m["deadline"]][0] if m["deadline"] in DEADLINE_WORDS else \
-            f"{int(m['deadline'][:4])}年{int(m['deadline'][5:])}月"
-        meta.append(f"完成时限：{label}")
+        meta.append(f"完成时限：{deadline_label(m['deadline'])}")
     names = [atlas.features.loc[f, "name_zh"] for f in m["features"]]
     body = f"{m['text']}（{'；'.join(meta)}）"
     also = [m["section"], m["title_en"], *names,

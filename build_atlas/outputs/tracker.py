@@ -17,19 +17,13 @@ from feedgen.feed import FeedGenerator
 
 from ..inputs.model import Atlas
 from ..vocabulary import routes
-from ..vocabulary.schema import CITIES, DEADLINE_STATES, KINDS, PHASES, STAGES, by_key
+from ..vocabulary.dataset import date_words
+from ..vocabulary.schema import CITIES, DEADLINE_STATES, KINDS, PHASES, by_key
 
 KIND, PHASE, STATE = by_key(KINDS), by_key(PHASES), by_key(DEADLINE_STATES)
-STAGE = {stage.key: stage for stage in STAGES}
 LATEST = 5  # events on the home page
 DASHBOARD_LATEST = 12  # events on 落实追踪
 FEED_EVENTS = 60
-
-
-def date_words(value: str) -> str:
-    """2024-12-31 → 2024年12月31日; 2024-10 → 2024年10月."""
-    parts = [int(part) for part in str(value).split("-") if part]
-    return "".join(f"{n}{unit}" for n, unit in zip(parts, "年月日", strict=False))
 
 
 def target_links(atlas: Atlas, targets: list[str]) -> list[dict]:
@@ -63,6 +57,11 @@ def event_entries(atlas: Atlas, events: pd.DataFrame | None = None) -> list[dict
 
 def events_of(atlas: Atlas, target: str) -> list[dict]:
     return event_entries(atlas, atlas.progress[atlas.progress["target"] == target])
+
+
+def event_count(atlas: Atlas) -> int:
+    """How many events are recorded (an event on several targets counts once)."""
+    return int(atlas.progress["line"].nunique())
 
 
 def latest(atlas: Atlas, count: int = LATEST) -> list[dict]:
@@ -130,7 +129,7 @@ def dashboard(atlas: Atlas) -> dict:
         "states": [{"key": s, "zh": STATE[s].zh, "color": STATE[s].color} for s in states],
         "cities": cities, "kinds": kinds, "quarters": quarters, "due_total": len(m), "passed": passed,
         "recorded_projects": int((f["stage_source"] == "progress").sum()), "project_total": len(f),
-        "event_total": int(atlas.progress["line"].nunique()), "latest": latest(atlas, DASHBOARD_LATEST),
+        "event_total": event_count(atlas), "latest": latest(atlas, DASHBOARD_LATEST),
     }
 
 

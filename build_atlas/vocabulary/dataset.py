@@ -60,12 +60,16 @@ def chinese(doc: str) -> str:
     return ENGLISH_TAIL.sub("", doc).strip()
 
 
+def date_words(value: str) -> str:
+    """A date as readers say it, to the precision it has: 2025 → 2025年, 2024-10 → 2024年10月,
+    2024-12-31 → 2024年12月31日."""
+    parts = [int(part) for part in str(value).split("-") if part]
+    return "".join(f"{n}{unit}" for n, unit in zip(parts, "年月日", strict=False))
+
+
 def deadline_label(value: str) -> str:
     """A deadline as readers say it: 2024-12 → 2024年12月, ongoing → 持续推进; a year alone → 2025年."""
-    if value in DEADLINE_WORDS:
-        return DEADLINE_WORDS[value][0]
-    year, _, month = value.partition("-")
-    return f"{int(year)}年{int(month)}月" if month else f"{int(year)}年"
+    return DEADLINE_WORDS[value][0] if value in DEADLINE_WORDS else date_words(value)
 
 
 DEADLINES = tuple(Term(key, zh, en) for key, (zh, en) in DEADLINE_WORDS.items())

@@ -14,6 +14,7 @@ import shapely
 from ...cache import artifacts
 from ...inputs.model import Atlas
 from ...vocabulary import style
+from ...vocabulary.dataset import date_words
 from ...vocabulary.schema import CITIES, KIND_SHAPES, KINDS, LAYERS, PHASES
 from .specs import (
     CONTEXT_TOLERANCE_DEG,
@@ -49,12 +50,6 @@ def feature_note(feature) -> str:
         status = STATUS.get(feature["status"])
         now = f"文件表述：{status.zh}" if status else "文件未注明进展"
     return f"{KIND[feature['kind']].zh} · {now}" + (" · 示意" if feature["precision"] == "schematic" else "")
-
-
-def date_words(value: str) -> str:
-    """2024-12-31 → 2024年12月31日; 2024-10 → 2024年10月."""
-    parts = [int(part) for part in value.split("-")]
-    return "".join(f"{n}{unit}" for n, unit in zip(parts, "年月日", strict=False))
 
 
 def feature_layer(features: gpd.GeoDataFrame, emphasis: bool) -> dict:
