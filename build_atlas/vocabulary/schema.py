@@ -72,10 +72,10 @@ KINDS = (
 )
 
 # The shape a kind's points are drawn with on web maps, in their legend and on the print images.
-KIND_SHAPES = {
-    "hsr": "circle", "rail": "square", "metro": "diamond", "expressway": "circle", "road": "square",
-    "airport": "triangle", "logistics": "square", "park": "circle", "ecology": "triangle", "industry": "circle",
-    "energy": "diamond", "power": "triangle", "water": "circle", "zone": "diamond", "agri": "diamond",
+KIND_SHAPES = {  # kinds of one shape are at least ΔE 20 apart under deuteranopia (tests/test_maps_web.py)
+    "hsr": "circle", "rail": "triangle", "metro": "diamond", "expressway": "circle", "road": "square",
+    "airport": "triangle", "logistics": "square", "park": "diamond", "ecology": "triangle", "industry": "circle",
+    "energy": "cross", "power": "cross", "water": "triangle", "zone": "diamond", "agri": "square",
     "tourism": "square", "public-service": "cross",
 }
 
