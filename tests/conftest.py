@@ -22,6 +22,8 @@ BUILD_DATE = date(2026, 12, 7)
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
+PHONE = dict(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, device_scale_factor=2)
+DESKTOP = dict(viewport={"width": 1440, "height": 900})
 # A shape Leaflet has drawn in view: one wholly out of view (a project map's far counties) has the empty path "M0 0".
 DRAWN_PATH = '.leaflet-overlay-pane path:not([d="M0 0"])'
 
@@ -154,6 +156,23 @@ def page(browser):
     page.on("console", lambda message: page.console_errors.append(message.text) if message.type == "error" else None)
     yield page
     context.close()
+
+
+@pytest.fixture
+def context_of(browser):
+    """Make browser contexts whose requests outside 127.0.0.1 (map tiles) are blocked; closed after the test."""
+    made = []
+
+    def make(**options):
+        context = browser.new_context(**options)
+        context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(
+            ("http://127.0.0.1", "file://", "data:", "blob:", "about:")) else route.abort())
+        made.append(context)
+        return context
+
+    yield make
+    for context in made:
+        context.close()
 
 
 def atlas_page_of(map_name: str) -> str:

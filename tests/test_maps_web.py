@@ -18,13 +18,11 @@ from pathlib import Path
 import pytest
 
 from build_atlas.vocabulary.schema import CITIES, KIND_SHAPES, KINDS
-from tests.conftest import DRAWN_PATH, QuietHandler
+from tests.conftest import DESKTOP, DRAWN_PATH, PHONE, QuietHandler
 
 ROOT = Path(__file__).resolve().parent.parent
-PHONE = dict(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, device_scale_factor=2)
-DESKTOP = dict(viewport={"width": 1440, "height": 900})
 DEUTAN_MIN_DE = 6.0  # CIEDE2000 between any two kind colours under simulated deuteranopia (Machado 2009, severity 1)
-SAME_SHAPE_MIN_DE = 10.0  # kinds whose points share a shape must be further apart still
+SAME_SHAPE_MIN_DE = 20.0  # kinds whose points share a shape must be further apart still
 
 # Share of the map's area under any control (zoom, reset, fullscreen, layers, legend, scale, attribution, caption),
 # sampled on a 4 px grid.
@@ -63,23 +61,6 @@ POPUP_CLEAR_JS = """() => {
     .map(e => e.getBoundingClientRect()).filter(r => r.width && r.height);
   return {inside: inside(popup, map) && inside(close, map), hidden: controls.some(r => meets(r, popup))};
 }"""
-
-
-@pytest.fixture
-def context_of(browser):
-    """Make browser contexts whose requests outside 127.0.0.1 (map tiles) are blocked; closed after the test."""
-    made = []
-
-    def make(**options):
-        context = browser.new_context(**options)
-        context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(
-            ("http://127.0.0.1", "file://", "data:", "blob:", "about:")) else route.abort())
-        made.append(context)
-        return context
-
-    yield make
-    for context in made:
-        context.close()
 
 
 def map_in_page(page, url: str, name: str):

@@ -7,6 +7,7 @@ before any page or map is made.
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -98,6 +99,19 @@ def latest_status(statements: pd.DataFrame) -> pd.DataFrame:
     return ranked.groupby("feature")[["status", "date"]].last()
 
 
+BRACKETS = re.compile(r"[（(].*?[）)]")
+
+
+def short_names(features: pd.DataFrame, aliases: pd.DataFrame) -> pd.Series:
+    """What a map writes beside a project: the shortest of its name without brackets and its aliases (包银高铁 for
+    包头至银川高铁, 呼和浩特新机场 for 呼和浩特新机场（盛乐国际机场）); the name wins a tie."""
+    by_feature = aliases[aliases["feature"] != ""].groupby("feature")["alias"].agg(list)
+    def short(row) -> str:
+        name = BRACKETS.sub("", row["name_zh"]).strip() or row["name_zh"]
+        return min([name, *by_feature.get(row["id"], [])], key=len)
+    return features.apply(short, axis=1) if len(features) else pd.Series(dtype=str)
+
+
 def assemble(inputs: Inputs, today: date) -> Atlas:
     documents = pd.DataFrame(inputs.documents).set_index("key", drop=False).rename_axis(None)
     documents = documents.reindex(columns=documents.columns.union(OPTIONAL_DOCUMENT_FIELDS, sort=False)).fillna("")
@@ -136,6 +150,10 @@ def assemble(inputs: Inputs, today: date) -> Atlas:
     aliases = pd.DataFrame([row.cells for row in inputs.tables["geodata/aliases.csv"]],
                            columns=["alias", "target", "feature"])
     seats = frame(inputs.tables["geodata/seats.csv"])
+    features["short_name"] = short_names(features, aliases)
+    # how many measures speak of each project: the maps name the most spoken-of points first
+    features["mentions"] = statements.groupby("feature")["measure"].nunique().reindex(features.index).fillna(0)
+    features["mentions"] = features["mentions"].astype(int)
     return Atlas(inputs.root, measures, features, statements, places, counties, cities, documents, inputs.texts,
                  aliases, waypoints, deadlines, events, today, seats)
 

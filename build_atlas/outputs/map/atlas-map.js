@@ -15,7 +15,8 @@
   L.Popup.mergeOptions({autoPan: false, maxWidth: 250});
   var MARGIN = 8;
 
-  function keepClear(map, popup) {
+  // How far the map must pan so that a popup sits inside it and clear of the controls; and where it then is.
+  function clearance(map, popup) {
     var box = map.getContainer().getBoundingClientRect();
     var rect = popup.getElement().getBoundingClientRect();
     var dx = rect.left < box.left + MARGIN ? box.left + MARGIN - rect.left
@@ -33,14 +34,82 @@
       }
     });
     var dy = rect.top < top ? top - rect.top : rect.bottom > bottom ? Math.max(bottom - rect.bottom, top - rect.top) : 0;
-    if (dx || dy) {
-      map.panBy([-dx, -dy]);
+    return {dx: dx, dy: dy, rect: {left: rect.left + dx, right: rect.right + dx, top: rect.top + dy,
+                                   bottom: rect.bottom + dy}};
+  }
+
+  function overlaps(a, b) {
+    return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  }
+
+  // A popup is never under the legend: where panning cannot keep them apart, the legend folds away; a legend opened
+  // over an open popup closes the popup.
+  function keepPopupsClear(map, legend) {
+    map.on("popupopen", function (event) {
+      var plan = clearance(map, event.popup);
+      if (legend && legend.open && overlaps(plan.rect, legend.getBoundingClientRect())) {
+        legend.open = false;
+        plan = clearance(map, event.popup);
+      }
+      if (plan.dx || plan.dy) {
+        map.panBy([-plan.dx, -plan.dy]);
+      }
+    });
+    if (legend) {
+      legend.addEventListener("toggle", function () {
+        var open = map._popup && map.hasLayer(map._popup) && map._popup.getElement();
+        if (legend.open && open && overlaps(open.getBoundingClientRect(), legend.getBoundingClientRect())) {
+          map.closePopup();
+        }
+      });
     }
   }
 
+  // Until the reader opens them, the panels (legend, layer list and buttons) cover at most this share of a map.
+  var PANELS = 0.2;
+
+  function panelShare(container) {
+    var box = container.getBoundingClientRect(), covered = 0;
+    container.querySelectorAll(".leaflet-control").forEach(function (control) {
+      var r = control.getBoundingClientRect();
+      covered += r.width * r.height;
+    });
+    return covered / (box.width * box.height);
+  }
+
   // A point drawn in its kind's shape: a CircleMarker whose `outline` option gives the vertices of a unit shape.
+  // A finger or a pointer reaches it anywhere within HIT_RADIUS of its centre: an unpainted circle under the
+  // drawing (SVG maps only) answers for it, so that a small symbol is still a 24 px target.
+  var HIT_RADIUS = 12;
+
   L.AtlasSymbol = L.CircleMarker.extend({
+    onAdd: function (map) {
+      L.CircleMarker.prototype.onAdd.call(this, map);
+      if (this.options.interactive !== false && this._path && this._path.parentNode && L.SVG.create) {
+        this._hit = L.SVG.create("circle");
+        this._hit.setAttribute("class", "atlas-hit");
+        this._path.parentNode.insertBefore(this._hit, this._path);
+        this.addInteractiveTarget(this._hit);
+        this._placeHit();
+      }
+    },
+    onRemove: function (map) {
+      if (this._hit) {
+        this.removeInteractiveTarget(this._hit);
+        L.DomUtil.remove(this._hit);
+        this._hit = null;
+      }
+      L.CircleMarker.prototype.onRemove.call(this, map);
+    },
+    _placeHit: function () {
+      if (this._hit) {
+        this._hit.setAttribute("cx", this._point.x);
+        this._hit.setAttribute("cy", this._point.y);
+        this._hit.setAttribute("r", this._empty() ? 0 : HIT_RADIUS);
+      }
+    },
     _updatePath: function () {
+      this._placeHit();
       var outline = this.options.outline;
       if (!outline || !this._renderer._setPath || this._empty()) {
         return L.CircleMarker.prototype._updatePath.call(this);
@@ -85,18 +154,19 @@
   // a name waits instead for the zoom at which it fits inside its county (`data-room`: the radius, in degrees of
   // latitude, of the widest circle inside the county round the name's anchor), and lies under the symbols
   // (namesPane), so that on a city full of projects the names still show.
-  function fits(map, label, box) {
+  function fits(map, label, box, frame) {
     var room = parseFloat(label.getAttribute("data-room"));
     if (!room) {
       return true;
     }
-    var anchor = map.containerPointToLatLng(L.point((box.left + box.right) / 2 - map.getContainer()
-      .getBoundingClientRect().left, (box.top + box.bottom) / 2 - map.getContainer().getBoundingClientRect().top));
+    var anchor = map.containerPointToLatLng(L.point((box.left + box.right) / 2 - frame.left,
+                                                    (box.top + box.bottom) / 2 - frame.top));
     var radius = Math.abs(map.latLngToContainerPoint(anchor).y
       - map.latLngToContainerPoint(L.latLng(anchor.lat + room, anchor.lng)).y);
     return box.width / 2 <= radius && box.height / 2 <= radius;
   }
 
+  // Every box is read before any name is shown or hidden: one layout, not one per name.
   function declutter(map, container) {
     function text(element) {
       var range = document.createRange();
@@ -107,26 +177,47 @@
       return a.left < b.right + 2 && b.left < a.right + 2 && a.top < b.bottom + 2 && b.top < a.bottom + 2;
     }
     var taken = Array.prototype.map.call(container.querySelectorAll(".atlas-city-label"), text);
+    var names = taken.slice();
     container.querySelectorAll(".leaflet-overlay-pane path.leaflet-interactive").forEach(function (path) {
       var box = path.getBoundingClientRect();
       if (box.width && box.width < 30 && box.height < 30) {  // a point symbol, not a line or an outline
         taken.push(box);
       }
     });
-    var names = taken.slice(0, container.querySelectorAll(".atlas-city-label").length);
     var frame = container.getBoundingClientRect();
-    container.querySelectorAll(".atlas-county-label").forEach(function (label) {
-      var box = text(label), under = label.hasAttribute("data-room");
+    var labels = Array.prototype.map.call(container.querySelectorAll(".atlas-county-label"), function (label) {
+      return {label: label, box: text(label)};
+    });
+    labels.forEach(function (item) {
+      var box = item.box, under = item.label.hasAttribute("data-room");
       var whole = box.left >= frame.left && box.right <= frame.right && box.top >= frame.top
         && box.bottom <= frame.bottom;  // a name cut by the map's edge is not read
-      var free = whole && fits(map, label, box) && (under ? names : taken).every(function (other) {
+      item.free = whole && fits(map, item.label, box, frame) && (under ? names : taken).every(function (other) {
         return !meets(box, other);
       });
-      label.style.visibility = free ? "" : "hidden";
-      if (free) {
+      if (item.free) {
         taken.push(box);
         names.push(box);
       }
+    });
+    // then the projects' names, biggest first, where they cover no name and no symbol (their own project shown)
+    var projects = Array.prototype.filter.call(container.querySelectorAll(".atlas-project-label"), function (label) {
+      return label.parentNode.style.display !== "none";
+    }).sort(function (a, b) {
+      return a.getAttribute("data-rank") - b.getAttribute("data-rank");
+    }).map(function (label) {
+      return {label: label, box: text(label)};
+    });
+    projects.forEach(function (item) {
+      var box = item.box;
+      item.free = box.left >= frame.left && box.right <= frame.right && box.top >= frame.top
+        && box.bottom <= frame.bottom && taken.every(function (other) { return !meets(box, other); });
+      if (item.free) {
+        taken.push(box);
+      }
+    });
+    labels.concat(projects).forEach(function (item) {
+      item.label.style.visibility = item.free ? "visible" : "hidden";
     });
   }
 
@@ -147,26 +238,27 @@
     } else if (options.linkBase !== undefined) {
       linkBase = options.linkBase;
     }
+    var legend = container.querySelector(".atlas-legend");
     function reset(animate) {
-      map.fitBounds(frame, {paddingBottomRight: L.point(narrow() ? 0 : options.controlsWidth, 0), animate: animate});
-    }
-    if (narrow()) {
-      reset(false);  // on a phone the controls fold away: the subject may use the whole width
+      var room = legend && legend.open ? legend.offsetWidth + 2 * MARGIN : 0;  // the subject beside an open legend
+      map.fitBounds(frame, {paddingBottomRight: L.point(room, 0), animate: animate});
     }
     L.control.zoom({zoomInTitle: "放大", zoomOutTitle: "缩小"}).addTo(map);
     new Reset({reset: reset}).addTo(map);
     if (document.fullscreenEnabled && L.Control.FullScreen) {
       new L.Control.FullScreen({title: "全屏显示", titleCancel: "退出全屏", forceSeparateButton: true}).addTo(map);
     }
-    var layers = L.control.layers({}, options.overlays, {collapsed: narrow(), position: "topright"}).addTo(map);
+    var layers = L.control.layers({}, options.overlays, {collapsed: true, position: "topright"}).addTo(map);
     if (layers._layersLink) {
       layers._layersLink.title = "图层";
       layers._layersLink.setAttribute("aria-label", "图层");
     }
-    var legend = container.querySelector(".atlas-legend");
-    if (legend && narrow()) {
+    // The legend starts open where it leaves the map most of its room (a desktop), folded on a phone or a small frame.
+    if (legend && (narrow() || panelShare(container) > PANELS)) {
       legend.open = false;
     }
+    // The map's only framing (the page script sets no view, so Leaflet draws every shape once, here).
+    reset(false);
     window.addEventListener("beforeprint", function () {
       if (legend) {
         legend.open = true;
@@ -183,13 +275,11 @@
         map.gestureHandling.enable();
       }
     });
-    if (container.querySelector(".atlas-county-label")) {
-      map.on("zoomend moveend resize", function () { declutter(map, container); });
+    if (container.querySelector(".atlas-county-label") || Object.keys(projectNames).length) {
+      map.on("zoomend moveend resize overlayadd overlayremove", function () { declutter(map, container); });
       map.whenReady(function () { declutter(map, container); });
     }
-    map.on("popupopen", function (event) {
-      keepClear(map, event.popup);
-    });
+    keepPopupsClear(map, legend);
     container.querySelectorAll(".atlas-legend input[data-phase]").forEach(function (box) {
       box.addEventListener("change", function () {
         showPhase(map, box.getAttribute("data-phase"), box.checked);
@@ -218,17 +308,22 @@
         layer.eachLayer(show);
         return;
       }
-      var element = layer.getElement && layer.getElement();
-      if (element) {
-        element.style.display = shown ? "" : "none";
-      }
+      [layer.getElement && layer.getElement(), layer._hit].forEach(function (element) {
+        if (element) {
+          element.style.display = shown ? "" : "none";
+        }
+      });
     }
     (byPhase[phase] || []).forEach(function (layer) {
       show(layer);
+      if (layer.atlasName && layer.atlasName.getElement()) {
+        layer.atlasName.getElement().style.display = shown ? "" : "none";
+      }
       if (!shown && layer.isPopupOpen && layer.isPopupOpen()) {
         map.closePopup();
       }
     });
+    declutter(map, map.getContainer());  // the names of the projects now shown, or of those freed
   }
 
   // A county's popup: its name and its page (a tap on a phone, where a tooltip would not stay).
@@ -237,10 +332,44 @@
       + properties.key + '@county-page-after-id@" target="_top">本地的规划项目与举措 →</a>';
   }
 
+  // The projects' names a map may write (page.py ProjectNames: [id, name, lat, lon, beside a point], biggest first):
+  // each comes and goes with its project's layer and is shown by declutter where it fits.
+  var projectNames = {};
+
+  function names(list) {
+    list.forEach(function (entry, rank) {
+      projectNames[entry[0]] = {text: entry[1], at: [entry[2], entry[3]], point: entry[4], rank: rank};
+    });
+  }
+
+  function nameMarker(name) {
+    var point = name.point;
+    return L.marker(name.at, {interactive: false, keyboard: false, icon: L.divIcon({
+      className: "", iconSize: [180, 16], iconAnchor: point ? [-13, 8] : [90, 8],  // beside a symbol, or centred
+      html: '<div class="atlas-project-label' + (point ? " atlas-beside" : "") + '" data-rank="' + name.rank + '">'
+        + name.text + "</div>"})});
+  }
+
+  function bindName(layer, name) {
+    layer.on("add", function (event) {
+      name.marker = name.marker || nameMarker(name);
+      name.marker.addTo(event.target._map);
+      layer.atlasName = name.marker;
+    });
+    layer.on("remove", function () {
+      if (name.marker) {
+        name.marker.remove();
+      }
+    });
+  }
+
   function bindFeature(feature, layer) {
     var properties = feature.properties;
     if (properties.phase) {
       (byPhase[properties.phase] = byPhase[properties.phase] || []).push(layer);
+    }
+    if (projectNames[properties.id]) {
+      bindName(layer, projectNames[properties.id]);
     }
     layer.bindTooltip(properties.label || properties.name_zh, {sticky: true, className: "foliumtooltip"});
     if (properties.note !== undefined) {
@@ -275,5 +404,5 @@
   }
 
   window.atlasMap = {enhance: enhance, narrow: narrow, bindFeature: bindFeature, unpack: unpack, pick: pick,
-                     namesPane: namesPane};
+                     namesPane: namesPane, names: names};
 })();

@@ -137,7 +137,7 @@ def legend_html(spec: MapSpec) -> str:
 
 
 SHOWN_COLUMNS = ["id", "name_zh", "name_en", "kind", "status", "stage", "stage_date", "phase", "precision",
-                 "geometry"]  # all a map shows of a feature
+                 "short_name", "mentions", "geometry"]  # all a map shows of a feature
 
 
 GEOJSON_CALL = re.compile(r"(geo_json_\w+_add)\((?=\{)")  # folium hands each layer's data to its _add function

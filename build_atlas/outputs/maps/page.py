@@ -42,13 +42,11 @@ from .specs import (
     county_layer,
     county_names,
     county_rooms,
+    name_anchors,
     simplified,
 )
 
 artifacts.compile_templates_once()  # folium compiles a Jinja template per element otherwise
-
-
-CONTROLS_WIDTH_PX = 200
 
 
 ATLAS_NAME = "呼包鄂乌一体化政策图集"
@@ -194,6 +192,24 @@ def add_area_labels(fmap: folium.Map, spec: MapSpec, outlines: Outlines) -> None
                                   [radius for *_, radius in rooms]))
 
 
+class ProjectNames(branca.element.MacroElement):
+    """The projects' short names the map may write beside them, biggest first (specs.name_anchors): given to
+    atlas-map.js before the layers are made, which adds each name with its project's layer and shows it at the zooms
+    where it covers no other name or symbol."""
+
+    _template = branca.element.Template("""
+        {% macro script(this, kwargs) %}
+        atlasMap.names({{ this.names|tojson }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, spec: MapSpec):
+        super().__init__()
+        self._name = "ProjectNames"
+        self.names = [[fid, html.escape(name), round(anchor.y, 5), round(anchor.x, 5), int(point)]
+                      for fid, name, anchor, point in name_anchors(spec.features, spec.frame)]
+
+
 class Legend(branca.element.MacroElement):
     """A bottom-right Leaflet control holding the legend (a <details>, closed on phones by atlas-map.js)."""
 
@@ -229,7 +245,8 @@ def caption_html(spec: MapSpec, options: MapOptions, link_base: str) -> str:
 
 
 class Controls(branca.element.MacroElement):
-    """The layer list (collapsed on phones), zoom, reset view and fullscreen, set up by atlas-map.js."""
+    """The layer list (folded into its button), zoom, reset view and fullscreen, set up by atlas-map.js, which also
+    frames the subject."""
 
     _template = branca.element.Template("""
         {% macro script(this, kwargs) %}
@@ -241,7 +258,7 @@ class Controls(branca.element.MacroElement):
             },
         };
         atlasMap.enhance({{ this._parent.get_name() }}, {
-            frame: {{ this.frame|tojson }}, controlsWidth: {{ this.controls_width }},
+            frame: {{ this.frame|tojson }},
             linkBase: {{ this.link_base|tojson }},
             overlays: layer_control_{{ this._id }}_layers.overlays
         });
@@ -251,7 +268,7 @@ class Controls(branca.element.MacroElement):
     def __init__(self, frame, overlays, link_base: str):
         super().__init__()
         self._name = "Controls"
-        self.frame, self.overlays, self.controls_width = frame, overlays, CONTROLS_WIDTH_PX
+        self.frame, self.overlays = frame, overlays
         self.link_base = link_base  # where popups link to project pages
 
 
@@ -272,12 +289,8 @@ def base_map(spec: MapSpec, options: MapOptions, asset_base: str) -> folium.Map:
         layer = dict(TILES[options.tiles])
         layer["tiles"] = layer["tiles"].replace("{key}", options.tianditu_key)
         folium.TileLayer(**layer, max_zoom=18, control=False).add_to(fmap)  # one base layer: nothing to choose
-    west, south, east, north = spec.frame
-    # the layer control and the legend stand along the right edge: frame the subject in the space left of them
-    fit = folium.map.FitBounds([[south, west], [north, east]], padding_bottom_right=(CONTROLS_WIDTH_PX, 0))
-    # at once, not animated: an animated zoom lands a frame later, over atlas-map.js's own framing on phones
-    fit.options["animate"] = False
-    fmap.add_child(fit)
+    # No view yet (MAP_SCRIPT_FIXES): atlas-map.js frames the subject once every layer is added, so that Leaflet
+    # draws each shape once instead of first at folium's world view and again at the frame.
     fmap.get_root().header.add_child(branca.element.Element(f"<title>{html.escape(spec.title)}</title>"))
     return fmap
 
@@ -287,10 +300,16 @@ PAGE_FIXES = (("<html>", '<html lang="zh">'),
               ("initial-scale=1.0, maximum-scale=1.0, user-scalable=no", "initial-scale=1.0"))
 
 
-def fix_page(page: str) -> str:
-    for old, new in PAGE_FIXES:
+# folium's map script opens at a world view (centre 0, 0, zoom 1) that the frame replaces at once: without a view,
+# Leaflet adds the layers only when atlas-map.js sets the frame.
+MAP_SCRIPT_FIXES = (("center: [0.0, 0.0],\n", ""), ('"zoom": 1,\n', ""))
+
+
+def fix_page(page: str, fixes=PAGE_FIXES) -> str:
+    for old, new in fixes:
         if page.count(old) != 1:
-            raise ValueError(f"folium's page template changed: review PAGE_FIXES in {__name__} ({old!r})")
+            raise ValueError(f"folium's page template changed: review PAGE_FIXES and MAP_SCRIPT_FIXES in {__name__} "
+                             f"({old!r})")
         page = page.replace(old, new)
     return page
 
@@ -333,6 +352,7 @@ def render_map(spec: MapSpec, atlas: Atlas, options: MapOptions, asset_base: str
     fmap.default_js += [(f"atlas_shared_{n}", SHARED_NAME.format(key)) for n, key in enumerate(shared)]
     fmap.get_root().html.add_child(branca.element.Element(caption_html(spec, options, link_base)))
     add_boundaries(fmap, spec, outlines)
+    fmap.add_child(ProjectNames(spec))
     add_features(fmap, spec)
     add_area_labels(fmap, spec, outlines)
     fmap.add_child(Legend(legend_html(spec)))
@@ -341,7 +361,7 @@ def render_map(spec: MapSpec, atlas: Atlas, options: MapOptions, asset_base: str
     west, south, east, north = spec.frame
     fmap.add_child(Controls([[south, west], [north, east]], overlays, link_base))
     stable_ids(fmap.get_root())
-    page = LEADING_SPACE.sub("\n", fix_page(fmap.get_root().render()))
+    page = fix_page(LEADING_SPACE.sub("\n", fix_page(fmap.get_root().render())), MAP_SCRIPT_FIXES)
     candidates = {key: data for key, data in drawn.items() if key in shared}
     if any(key.startswith("features-") for key in shared):
         candidates.update({key: data for key, data in feature_layers(atlas).items() if key in shared})

@@ -193,6 +193,33 @@ def county_names(counties: gpd.GeoDataFrame, frame, share: float) -> list[tuple[
             if not part.is_empty and part.area >= share * view.area]
 
 
+NAMED_PROJECTS = 60  # a map offers at most this many project names (atlas-map.js shows those that fit)
+
+
+def name_anchors(features: gpd.GeoDataFrame, frame) -> list[tuple[str, str, shapely.Point, bool]]:
+    """(id, short name, anchor, beside a point?) of the projects a map may name, biggest first: lines by their
+    length inside the frame, each named at the middle of its longest part there; then points and multi-site projects
+    (at their first site in the frame) by how many measures speak of them."""
+    view = shapely.box(*frame)
+    shrink = math.cos(math.radians((frame[1] + frame[3]) / 2))  # a degree of longitude is this many of latitude
+    lines, points = [], []
+    for fid, feature in features.iterrows():
+        geometry = feature.geometry
+        if geometry.geom_type in ("Point", "MultiPoint"):
+            sites = [site for site in getattr(geometry, "geoms", [geometry]) if view.contains(site)]
+            if sites:
+                points.append((-feature["mentions"], fid, feature["short_name"], sites[0], True))
+            continue
+        inside = geometry.intersection(view)
+        parts = [part for part in getattr(inside, "geoms", [inside]) if part.geom_type == "LineString"]
+        if parts:
+            length = shapely.affinity.scale(inside, xfact=shrink, yfact=1, origin=(0, 0)).length
+            longest = max(parts, key=lambda part: part.length)
+            lines.append((-length, fid, feature["short_name"], longest.interpolate(0.5, normalized=True), False))
+    ranked = sorted(lines) + sorted(points)
+    return [(fid, name, anchor, point) for _, fid, name, anchor, point in ranked[:NAMED_PROJECTS]]
+
+
 def county_rooms(counties: gpd.GeoDataFrame) -> list[tuple[str, shapely.Point, float]]:
     """(name, centre, radius) of the widest circle inside each county (in its largest part; radius in degrees of
     latitude, measured with longitudes shrunk by the cosine of the latitude), widest first: where a city map puts
