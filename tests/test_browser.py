@@ -268,6 +268,7 @@ def test_city_page_map_draws_its_boundaries_and_features(built_site, site_url, p
 def test_overview_layer_control_hides_and_restores_each_layer(site_url, page):
     frame = map_frame(page, site_url, "index.html", "overview")
     before = frame.evaluate(MAP_STATE_JS)
+    frame.locator(".leaflet-control-layers").hover()  # the layer list starts folded into its button
     outcomes = []
     for name, count in before["overlays"].items():
         checkbox = frame.locator(".leaflet-control-layers-overlays label", has_text=name).locator("input")
@@ -418,6 +419,8 @@ def test_no_serious_or_critical_axe_violation(site_url, browser, path, size):
         tab.goto(site_url + path, wait_until="load")
         if path.startswith("maps/"):
             tab.locator(DRAWN_PATH).first.wait_for()
+        # axe reads colours from rendered boxes: render the cards that wait until they are near the screen
+        tab.add_style_tag(content="* { content-visibility: visible !important; }")
         tab.add_script_tag(path=str(AXE))
         violations = tab.evaluate(AXE_JS, AXE_THEME_EXCEPTIONS)
     finally:

@@ -333,7 +333,7 @@ def test_city_map_on_a_phone_names_counties_and_a_tap_opens_a_county_page_withou
     context.route("**/*", lambda r: r.continue_() if r.request.url.startswith("http://127.0.0.1") else r.abort())
     page = context.new_page()
     page.goto(site_url + "maps/city-hohhot.html", wait_until="load")
-    page.locator(".leaflet-overlay-pane path").first.wait_for()
+    page.locator(".atlas-ready .leaflet-overlay-pane path").first.wait_for()
     page.wait_for_timeout(500)
     shown = page.evaluate(NAMES_JS)
     assert {"土默特左旗", "武川县", "和林格尔县", "清水河县"} <= set(shown), shown

@@ -193,7 +193,8 @@ def test_the_biggest_projects_are_named_where_they_fit_and_with_their_phase(site
             assert not any(overlap(a["box"], b["box"]) for b in names[i + 1:]), a
             assert not a["project"] or not any(overlap(a["box"], s) for s in seen["symbols"]), a
             left, top, right, bottom = seen["frame"]  # and a county's or project's name is whole in the frame
-            assert a["city"] or left <= a["box"][0] and a["box"][2] <= right and top <= a["box"][1] and a["box"][3] <= bottom
+            x0, y0, x1, y1 = a["box"]
+            assert a["city"] or (left <= x0 and x1 <= right and top <= y0 and y1 <= bottom), a
         return {name["text"] for name in names if name["project"]}
 
     whole = drawn()

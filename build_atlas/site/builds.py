@@ -23,7 +23,7 @@ from ..errors import AtlasError
 from ..inputs import changes
 from ..inputs.model import Atlas, gather
 from ..outputs import downloads, exports, maps, package, pages, published, search, tracker, vendor
-from ..vocabulary import routes
+from ..vocabulary import routes, style
 from ..vocabulary.dataset import TERMS
 from ..vocabulary.schema import CITIES, THEMES
 
@@ -150,8 +150,8 @@ class WholeBuild:
         for file in [f for f in files if vendor.is_own(f.src_uri, f.abs_src_path and Path(f.abs_src_path),
                                                            self.root)]:
             files.remove(file)
-            files.append(File.generated(config, file.src_uri, content=vendor.served(
-                Path(file.abs_src_path).read_text(encoding="utf-8"))))
+            files.append(File.generated(config, file.src_uri,
+                                        content=vendor.served(style.filled(Path(file.abs_src_path)))))
 
     def map_options(self) -> maps.MapOptions:
         key = self.options.tianditu_key or os.environ.get("ATLAS_TIANDITU_KEY", "")

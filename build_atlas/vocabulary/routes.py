@@ -81,6 +81,14 @@ def link(root: str, at: str, kind: str, key: str) -> str:
     return f"{key}.html" if kind == at else f"{root}{html(page(kind, key))}"
 
 
+def samples() -> list[str]:
+    """One page of each kind the atlas makes (each template once), and the hand-written ones: what a check that
+    loads pages in a browser visits (the tests, Lighthouse in the bench), where visiting every page proves no more."""
+    return [html(path) for path in (
+        HOME, city("hohhot"), county("tumed-left-banner"), theme("transport"), document("plan-2021"),
+        document("hohhot-2019"), PROJECTS, project("hsr-baotou-yinchuan"), TRACING, CHANGES, DATA, ABOUT)]
+
+
 def map_page(name: str) -> str:
     """A map's own page (the overview, `city-<key>`, `theme-<key>`, `project-<id>`)."""
     return f"maps/{name}.html"

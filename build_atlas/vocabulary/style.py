@@ -2,9 +2,10 @@
 outputs/map/), their legend, and the print images (outputs/print_page.py) read the same rules here, and the script and
 styles get them as data.
 
-The atlas's own map script and styles (map/atlas-map.js, map/atlas-map.css) are served with the words between two
-`@` signs filled in from `script_values()`: the size at which a map folds its controls away (a phone, or a small
-frame in a report) and the addresses of a project's and a county's page. A value is written here once and nowhere else.
+The atlas's own scripts and styles (map/atlas-map.js, map/atlas-map.css, docs/assets/, the theme's) are served with
+the words between two `@` signs filled in from `script_values()`: the size at which a map folds its controls away (a
+phone, or a small frame in a report), the addresses of a project's and a county's page, and the type. A value is
+written here once and nowhere else.
 """
 
 from __future__ import annotations
@@ -22,6 +23,12 @@ PHASE = by_key(PHASES)
 NARROW = "(max-width: 600px), (max-height: 460px)"
 # The print images' matplotlib marker for each point shape of the web maps (schema.KIND_SHAPES).
 PRINT_MARKERS = {"circle": "o", "square": "s", "triangle": "^", "diamond": "D", "cross": "P"}
+# The type for Chinese text on every system readers use (Apple, Windows, Android and Linux), Latin faces first: named,
+# so that a browser does not search the system's fonts for each Chinese character (on this machine that search made
+# a city page's first layouts several times slower).
+FONT_FAMILY = ('-apple-system, BlinkMacSystemFont, "Segoe UI", Roboto, "Helvetica Neue", Arial, "PingFang SC", '
+               '"Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", '
+               '"WenQuanYi Micro Hei", sans-serif')
 TOKEN = "@{}@"
 UNFILLED = re.compile(r"@[a-z]+(?:-[a-z]+)*@")
 
@@ -69,11 +76,13 @@ def script_values() -> dict[str, str]:
     before, _, after = routes.html(routes.project("{id}")).partition("{id}")
     county_before, _, county_after = routes.html(routes.county("{id}")).partition("{id}")
     return {"narrow": NARROW, "project-page-before-id": before, "project-page-after-id": after,
-            "county-page-before-id": county_before, "county-page-after-id": county_after}
+            "county-page-before-id": county_before, "county-page-after-id": county_after,
+            "font-family": FONT_FAMILY}
 
 
 def filled(path: Path) -> str:
-    """A script or stylesheet of map/ with its tokens filled in; a token left unknown is an error, not a blank."""
+    """A script or stylesheet of the atlas's own (map/, docs/assets/, the theme's) with its tokens filled in; a token
+    left unknown is an error, not a blank."""
     text = path.read_text(encoding="utf-8")
     for name, value in script_values().items():
         text = text.replace(TOKEN.format(name), value)

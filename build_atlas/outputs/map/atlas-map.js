@@ -257,8 +257,6 @@
     if (legend && (narrow() || panelShare(container) > PANELS)) {
       legend.open = false;
     }
-    // The map's only framing (the page script sets no view, so Leaflet draws every shape once, here).
-    reset(false);
     window.addEventListener("beforeprint", function () {
       if (legend) {
         legend.open = true;
@@ -275,10 +273,7 @@
         map.gestureHandling.enable();
       }
     });
-    if (container.querySelector(".atlas-county-label") || Object.keys(projectNames).length) {
-      map.on("zoomend moveend resize overlayadd overlayremove", function () { declutter(map, container); });
-      map.whenReady(function () { declutter(map, container); });
-    }
+    var named = container.querySelector(".atlas-county-label") || Object.keys(projectNames).length;
     keepPopupsClear(map, legend);
     container.querySelectorAll(".atlas-legend input[data-phase]").forEach(function (box) {
       box.addEventListener("change", function () {
@@ -287,6 +282,20 @@
     });
     // Keyboard: the controls come before the drawn shapes (they stay on top through their z-index).
     container.insertBefore(map._controlContainer, container.firstChild);
+    // The map's work in three turns of the browser's loop, each short enough not to hold up a reader's tap: the
+    // page's script (folium's layers, made above), then the drawing at the map's only framing (the page script sets
+    // no view, so Leaflet draws every shape once, here), then the names. `atlas-ready` marks the end.
+    setTimeout(function () {
+      reset(false);
+      setTimeout(function () {
+        if (named) {
+          declutter(map, container);
+          // after the renderer's own handlers, added with the first shape: names go where the shapes now are
+          map.on("zoomend moveend resize overlayadd overlayremove", function () { declutter(map, container); });
+        }
+        container.classList.add("atlas-ready");
+      }, 0);
+    }, 0);
   }
 
   // Every drawn shape's name as a tooltip and, for projects, its popup (name, kind, status, link to its page): one

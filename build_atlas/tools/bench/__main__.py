@@ -7,15 +7,28 @@ import json
 import os
 import re
 import shutil
+import subprocess
 import sys
 import tempfile
 from datetime import date
 from pathlib import Path
 
-from .report import real_site_tables, stage_table, target_table
+from .lighthouse import lighthouse_scores
+from .report import lighthouse_table, real_site_tables, stage_table, target_table
 from .serve import serve_only
 from .stages import ROOT, STAGES, bench_scale, stage_main
 from .weigh import real_site_checks
+
+
+def lighthouse_only(root: Path) -> int:
+    """Build ROOT into a scratch folder and print Lighthouse's figures for one page of each template."""
+    with tempfile.TemporaryDirectory(prefix="atlas-bench-") as name:
+        site = Path(name) / "site"
+        subprocess.run([sys.executable, "-m", "build_atlas", "build", "--date", date.today().isoformat(),
+                        "--site-dir", str(site)], cwd=root, check=True)
+        scores = lighthouse_scores(root, site)
+    print("\n".join(lighthouse_table(scores)))
+    return 0 if all(score["pass"] for score in scores) else 1
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -28,6 +41,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", default=str(ROOT), help="the project to measure; results go to ROOT/bench/")
     parser.add_argument("--serve-only", action="store_true",
                         help="only the rebuild latency under `make serve` (a measure edit, a project edit)")
+    parser.add_argument("--lighthouse-only", action="store_true",
+                        help="only Lighthouse (mobile) on one page of each template, on a fresh build of ROOT")
     parser.add_argument("--stage", choices=STAGES, help=argparse.SUPPRESS)  # internal: one stage in a child
     parser.add_argument("--cache", help=argparse.SUPPRESS)
     parser.add_argument("--strict", action="store_true", help=argparse.SUPPRESS)
@@ -37,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
         return stage_main(args.stage, root, Path(args.cache), args.strict) or 0
     if args.serve_only:
         return serve_only(root)
+    if args.lighthouse_only:
+        return lighthouse_only(root)
     kib = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text())[1])
     results: dict = {"date": date.today().isoformat(), "machine": f"{os.cpu_count()} cores, {round(kib / 2**20)} GiB",
                      "scales": []}

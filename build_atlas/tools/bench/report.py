@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .lighthouse import PERFORMANCE_TARGET, TBT_TARGET_MS
 from .stages import STAGES, row
 from .weigh import PAGE_TARGET
 
@@ -63,7 +64,19 @@ def real_site_tables(results: dict) -> list[str]:
             out += ["", f"Rebuild under `mkdocs serve --dirty` after a one-cell edit ({r['measure']} "
                     f"{r.get('edit', 'title')}): median {r['median_s']} s (runs: {r['runs_s']}); first build before "
                     f"serving: {r['first_build_s']} s, its print images drawn {r.get('images_s')} s later."]
+    out += lighthouse_table(results.get("lighthouse", []))
     return out + [f"{key}: {value}" for key, value in results.items() if key.endswith("_error")]
+
+
+def lighthouse_table(scores: list[dict]) -> list[str]:
+    if not scores:
+        return []
+    out = ["", row("page (Lighthouse mobile, gzip; medians)", "performance", "blocking ms", "LCP ms", "FCP ms", "CLS",
+                   "runs (score, blocking ms)", f"≥ {PERFORMANCE_TARGET}, ≤ {TBT_TARGET_MS} ms"),
+           "|---|---:|---:|---:|---:|---:|---|---|"]
+    return out + [row(s["page"], s["performance"], f"{s['tbt_ms']:.0f}", f"{s['lcp_ms']:.0f}", f"{s['fcp_ms']:.0f}",
+                      s["cls"], "; ".join(f"{a}, {b}" for a, b in s["runs"]), "pass" if s["pass"] else "FAIL")
+                  for s in scores]
 
 
 def targets(results: dict) -> list[tuple[str, str, str, bool | None]]:
@@ -96,6 +109,15 @@ def targets(results: dict) -> list[tuple[str, str, str, bool | None]]:
                     f"{sizes['site_bytes'] / 1e6:.1f} MB", "—", None))
         out.append((f"largest map page's own bytes ({sizes['largest_map']})",
                     f"{sizes['largest_map_bytes'] / 1e3:.0f} KB", "≤ 50 KB", sizes["largest_map_bytes"] <= 50e3))
+    if scores := results.get("lighthouse"):
+        worst = min(scores, key=lambda s: (s["performance"], -s["tbt_ms"]))
+        out.append((f"Lighthouse mobile on one page of each template ({len(scores)}), medians: lowest performance "
+                    f"({worst['page']})", str(worst["performance"]), f"≥ {PERFORMANCE_TARGET}",
+                    all(s["performance"] >= PERFORMANCE_TARGET for s in scores)))
+        longest = max(scores, key=lambda s: s["tbt_ms"])
+        out.append((f"Lighthouse mobile: longest total blocking time ({longest['page']})",
+                    f"{longest['tbt_ms']:.0f} ms", f"≤ {TBT_TARGET_MS} ms",
+                    all(s["tbt_ms"] <= TBT_TARGET_MS for s in scores)))
     visits = [p for p in results.get("page_weight", []) if "query" not in p]
     if visits:
         heaviest = max(visits, key=lambda p: p["bytes"])

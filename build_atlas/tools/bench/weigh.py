@@ -16,10 +16,8 @@ from functools import partial
 from pathlib import Path
 from urllib.parse import urlparse
 
+from .lighthouse import CHROMIUM, lighthouse_scores
 from .serve import rebuild_latency
-
-CHROMIUM = "/usr/bin/chromium"
-
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
@@ -159,7 +157,8 @@ def real_site_checks(root: Path, tmp: Path) -> dict:
                           ("rebuild", partial(rebuild_latency, root, tmp, tmp / "x1" / ".cache")),
                           ("rebuild_feature", partial(rebuild_latency, root, tmp, tmp / "x1" / ".cache", "feature")),
                           ("rebuild_event", partial(rebuild_latency, root, tmp, tmp / "x1" / ".cache", "event")),
-                          ("events_cost", partial(events_cost, tmp / "x1"))):
+                          ("events_cost", partial(events_cost, tmp / "x1")),
+                          ("lighthouse", partial(lighthouse_scores, root, site))):
         print(f"bench: {name} …", file=sys.stderr, flush=True)
         try:
             checks[name] = measure()
