@@ -245,3 +245,19 @@ def test_maps_offer_names_biggest_first_lines_by_length_in_frame_then_points_by_
     assert mentions == sorted(mentions, reverse=True)
     names = {fid: name for fid, name, *_ in offered}
     assert names.get("hsr-baotou-yinchuan", "包银高铁") == "包银高铁"  # an alias shorter than the name
+
+
+@pytest.mark.browser
+def test_no_page_scrolls_sideways_on_a_320_px_screen(built_site, site_url, context_of):
+    """Every page a reader opens (maps count inside their pages), with every card laid out as if on screen."""
+    pages = sorted(path.relative_to(built_site).as_posix() for path in built_site.rglob("*.html")
+                   if path.relative_to(built_site).parts[0] not in ("maps", "exports", "assets", "search"))
+    page = context_of(viewport={"width": 320, "height": 640}, is_mobile=True, has_touch=True).new_page()
+    wide = {}
+    for path in pages:
+        page.goto(site_url + path, wait_until="domcontentloaded")
+        page.add_style_tag(content="* { content-visibility: visible !important; }")
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        if width > 320:
+            wide[path] = width
+    assert len(pages) > 200 and wide == {}

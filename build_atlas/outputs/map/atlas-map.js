@@ -166,8 +166,64 @@
     return box.width / 2 <= radius && box.height / 2 <= radius;
   }
 
+  // Where a line's name goes at this zoom: the middle of the longest stretch of the line inside the map's view
+  // (Leaflet's clipped parts, in layer pixels, cut again to the view), or null when none of it is in view.
+  function lineAnchor(map, layer) {
+    var view = L.bounds(map.containerPointToLayerPoint([0, 0]), map.containerPointToLayerPoint(map.getSize()));
+    var best = null, bestLength = 0;
+    (layer._parts || []).forEach(function (part) {
+      var stretch = [];
+      function close() {
+        var length = 0;
+        for (var j = 1; j < stretch.length; j++) {
+          length += stretch[j].distanceTo(stretch[j - 1]);
+        }
+        if (length > bestLength) {
+          best = stretch;
+          bestLength = length;
+        }
+        stretch = [];
+      }
+      for (var i = 1; i < part.length; i++) {
+        var piece = L.LineUtil.clipSegment(part[i - 1], part[i], view, false, true);
+        if (!piece) {
+          close();
+          continue;
+        }
+        if (!stretch.length || !stretch[stretch.length - 1].equals(piece[0])) {
+          close();
+          stretch.push(piece[0]);
+        }
+        stretch.push(piece[1]);
+      }
+      close();
+    });
+    var half = bestLength / 2;
+    for (var k = 1; best && k < best.length; k++) {
+      var step = best[k].distanceTo(best[k - 1]);
+      if (half <= step) {
+        return map.layerPointToLatLng(best[k - 1].add(best[k].subtract(best[k - 1]).multiplyBy(half / step)));
+      }
+      half -= step;
+    }
+    return null;
+  }
+
   // Every box is read before any name is shown or hidden: one layout, not one per name.
   function declutter(map, container) {
+    Object.keys(projectNames).forEach(function (id) {  // first the lines' names move to the middle of what is in view
+      var name = projectNames[id];
+      if (!name.point && name.layer && name.marker && name.marker._map) {
+        var at = name.layer.getLayers ? null : lineAnchor(map, name.layer);
+        var label = name.marker.getElement() && name.marker.getElement().firstChild;
+        if (at) {
+          name.marker.setLatLng(at);
+        }
+        if (label) {
+          label.toggleAttribute("data-away", !at);
+        }
+      }
+    });
     function text(element) {
       var range = document.createRange();
       range.selectNodeContents(element);
@@ -202,7 +258,7 @@
     });
     // then the projects' names, biggest first, where they cover no name and no symbol (their own project shown)
     var projects = Array.prototype.filter.call(container.querySelectorAll(".atlas-project-label"), function (label) {
-      return label.parentNode.style.display !== "none";
+      return label.parentNode.style.display !== "none" && !label.hasAttribute("data-away");
     }).sort(function (a, b) {
       return a.getAttribute("data-rank") - b.getAttribute("data-rank");
     }).map(function (label) {
@@ -215,6 +271,9 @@
       if (item.free) {
         taken.push(box);
       }
+    });
+    container.querySelectorAll(".atlas-project-label[data-away]").forEach(function (label) {
+      label.style.visibility = "hidden";
     });
     labels.concat(projects).forEach(function (item) {
       item.label.style.visibility = item.free ? "visible" : "hidden";
@@ -360,6 +419,7 @@
   }
 
   function bindName(layer, name) {
+    name.layer = layer;
     layer.on("add", function (event) {
       name.marker = name.marker || nameMarker(name);
       name.marker.addTo(event.target._map);
