@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from build_atlas.errors import AtlasError
 from build_atlas.inputs.model import gather
@@ -144,6 +145,95 @@ def test_a_query_of_several_words_marks_as_missing_only_the_words_a_result_lacks
     index = next(i for i, result in enumerate(shown) if word in result["title"])
     assert index < 5 and word not in missing[index], (shown[index]["title"], missing[index])
     assert not any(f"{word}*" in terms for terms in missing), missing
+
+
+# --- a query of several words, its 缺少 labels, and typing it ----------------------------------------------------
+
+META = "() => document.querySelector('.md-search-result__meta').textContent.trim()"
+PLACEHOLDER = "键入以开始搜索"
+SEARCHED = """() => !['键入以开始搜索', '正在初始化搜索引擎']
+  .includes(document.querySelector('.md-search-result__meta').textContent.trim())"""
+# An input method as Chromium drives it: the box holds the reader's letters while a character is composed (keydown
+# and keyup of key 229 flagged isComposing), then the character. A candidate picked with the mouse sends no key
+# after compositionend, so nothing but the composition and input events says that the box changed.
+COMPOSE = """async ([query, pause]) => {
+  const box = document.querySelector('input.md-search__input');
+  const sleep = ms => new Promise(done => setTimeout(done, ms));
+  const fire = (type, init) => box.dispatchEvent(new (type.startsWith('key') ? KeyboardEvent
+    : type.startsWith('composition') ? CompositionEvent : InputEvent)(type, {bubbles: true, ...init}));
+  box.focus();
+  for (const ch of query) {
+    const before = box.value;
+    if (/[\\x20-\\x7e]/.test(ch)) {
+      fire('keydown', {key: ch}); box.value = before + ch;
+      fire('input', {data: ch, inputType: 'insertText'}); fire('keyup', {key: ch});
+    } else {
+      fire('compositionstart', {data: ''});
+      for (const letters of ['p', 'pi']) {
+        fire('keydown', {key: 'Process', keyCode: 229, isComposing: true});
+        box.value = before + letters;
+        fire('compositionupdate', {data: letters});
+        fire('input', {data: letters, inputType: 'insertCompositionText', isComposing: true});
+        fire('keyup', {key: 'Process', keyCode: 229, isComposing: true});
+        await sleep(pause);
+      }
+      box.value = before + ch;
+      fire('compositionupdate', {data: ch});
+      fire('input', {data: ch, inputType: 'insertCompositionText', isComposing: true});
+      fire('compositionend', {data: ch});
+    }
+    await sleep(pause);
+  }
+}"""
+SETTLED = """([meta, paths]) => document.querySelector('.md-search-result__meta').textContent.trim() === meta
+  && JSON.stringify([...document.querySelectorAll('.md-search-result__item > a.md-search-result__link')]
+    .map(a => a.getAttribute('href'))) === JSON.stringify(paths)"""
+SHOWN_HREFS = """() => [...document.querySelectorAll('.md-search-result__item > a.md-search-result__link')]
+  .map(a => a.getAttribute('href'))"""
+TYPED_QUERIES = [q for q, *_ in QUERIES] + ["呼市 大数据", "馬鈴薯 产业"]
+
+
+def type_query(tab, query: str, how: str) -> list[str]:
+    """Type a query into the emptied box: with Playwright's keyboard (a CJK character arrives as text, with no key),
+    or an input method's events character by character. Returns the characters after which 键入以开始搜索 (or
+    正在初始化) stayed although the box held text."""
+    tab.evaluate(OPEN_SEARCH, "")
+    tab.wait_for_function(CLEARED)
+    tab.locator("input.md-search__input").focus()
+    if how == "keyboard":
+        tab.keyboard.type(query, delay=40)
+        return []
+    stuck = []
+    for i, character in enumerate(query):
+        tab.evaluate(COMPOSE, [character, 10])
+        try:
+            tab.wait_for_function(SEARCHED, timeout=1500)
+        except PlaywrightTimeout:
+            stuck.append(query[:i + 1])
+    return stuck
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("how", ["keyboard", "input method"])
+def test_a_query_typed_one_character_at_a_time_shows_what_it_shows_filled_at_once(search_box, how):
+    """Material read the box on keyup only: characters typed without a key left 键入以开始搜索 or an earlier
+    query's results under a full box, and an input method's letters were searched in place of its characters."""
+    tab, wrong = search_box.page, []
+    for query in TYPED_QUERIES:
+        search_box(query)
+        filled = [tab.evaluate(META), tab.evaluate(SHOWN_HREFS)]
+        stuck = type_query(tab, query, how)
+        try:
+            tab.wait_for_function(SETTLED, arg=filled, timeout=3000)
+            tab.wait_for_timeout(100)  # and nothing later replaces them
+        except PlaywrightTimeout:
+            pass  # the comparison below says what differs
+        typed = [tab.evaluate(META), tab.evaluate(SHOWN_HREFS)]
+        if typed != filled or stuck:
+            wrong.append((query, filled[0], typed[0], stuck))
+        if len(wrong) == 5:
+            break  # enough to show the fault, without waiting out every query
+    assert not wrong, wrong
 
 
 def test_query_table_is_large_enough_and_covers_every_kind():

@@ -343,6 +343,12 @@ PATCHES = [
     # served pages fetched the whole index on load; fetch it when the reader first opens search, as file:// does
     ("bundle.*.min.js", 'L($(location.protocol!=="file:"),Je("search"))', 'L($(!1),Je("search"))', ""),
     ("bundle.*.min.js", "function Mn(e,t=new Worker(e)){", "function Mn(e,t=atlasLazyWorker(e)){", LAZY_WORKER_JS),
+    # the query was read on keyup only: a character typed without a key (Chinese from an input method, a paste, a
+    # phone's keyboard) was not searched until the next key, and a box holding text could show 键入以开始搜索 or the
+    # last query's results. Read it on every input as well, and after an input method's composition, not within it
+    # (the box then holds the reader's pinyin, not words).
+    ("bundle.*.min.js", 'n=L(t.pipe(Re(zt)),h(e,"keyup"),o)',
+     'n=L(t.pipe(Re(zt)),L(h(e,"keyup"),h(e,"input"),h(e,"compositionend")).pipe(g(a=>!a.isComposing)),o)', ""),
     # …and search.highlight subscribed to the index on every page: only on a page opened from a result (?h=)
     ("bundle.*.min.js", 'z([t,r.pipe(Q(we()),g(o=>!!o.searchParams.get("h")))])',
      'r.pipe(Q(we()),g(o=>!!o.searchParams.get("h")),b(o=>z([t,$(o)])))', ""),
