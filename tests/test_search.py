@@ -53,6 +53,11 @@ QUERIES = [
     ("和林", r"(projects/industry-horinger-[a-z-]+\.html|documents/nzf-2023-23\.html#r23-17)", "county short name"),
     ("Baotou-Yinchuan", r"projects/hsr-baotou-yinchuan\.html", "English project name"),
     ("Mandula port", r"projects/logistics-mandula-port\.html", "English project name"),
+    ("乌兰察布 大数据", r"projects/industry-(north-bigdata-base|data-processing-bases|jining-bigdata-park)\.html",
+     "several words: the Ulanqab data centres, not 乌大张 (大) or the city page"),
+    ("黄河 生态",
+     r"projects/tourism-jiziwan-belt\.html|documents/(plan-2021\.html#pl21-0700-01|nzf-2023-23\.html#r23-13)",
+     "several words"),
 ]
 OPEN_SEARCH = """async (query) => {
   const box = document.querySelector('input.md-search__input');
@@ -148,6 +153,71 @@ def test_a_query_of_several_words_marks_as_missing_only_the_words_a_result_lacks
 
 
 # --- a query of several words, its 缺少 labels, and typing it ----------------------------------------------------
+
+def fold(text: str) -> str:
+    """Text as the ranking compares it: no markup, spaces or zero-width spaces, lower case."""
+    return re.sub(r"[\s\u200b\"+*~^:]", "", re.sub(r"<[^>]*>", "", text)).replace("–", "-").replace("—", "-").lower()
+
+
+@pytest.fixture(scope="module")
+def index_docs(built_site) -> dict[str, dict]:
+    docs = json.loads((built_site / "search/search_index.json").read_text(encoding="utf-8"))["docs"]
+    return {doc["location"]: doc for doc in docs}
+
+
+def holds(doc: dict, word: str) -> bool:
+    """Whether a result holds a word anywhere in its record: shown, in the other script or as an alias (hidden)."""
+    return fold(word) in "\n".join(fold(str(value)) for key, value in doc.items() if key != "location")
+
+
+GROUPS = """() => [...document.querySelectorAll('.md-search-result__item')].map(item =>
+  [...item.querySelectorAll(':scope > a.md-search-result__link')].map(a => {
+    const url = new URL(a.href); return url.pathname.slice(1) + url.hash;}))"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("query", ["乌兰察布 大数据", "黄河 生态", "呼市 大数据", "馬鈴薯 产业", "烏蘭察布 大數據"])
+def test_a_query_of_several_words_ranks_the_results_holding_all_of_them_first(search_box, index_docs, query):
+    """Results are pages with their sections shown under them: a result holds the words when one of its shown entries
+    does. Those holding every word come first, then the rest (大 of 大数据 put 乌大张 first, and the city page)."""
+    search_box(query)
+    groups = search_box.page.evaluate(GROUPS)
+    every = [any(all(holds(index_docs[path], w) for w in query.split()) for path in group) for group in groups]
+    assert every and every[0], groups[:3]
+    assert every == sorted(every, reverse=True), f"a result lacking a word above one holding all: {every}"
+
+
+def visible_forms(word: str, aliases: list[tuple[str, str]]) -> set[str]:
+    """A word in both scripts, and with its alias or full form (geodata/aliases.csv): how a result may print it."""
+    from build_atlas.inputs.texts import TO_SIMPLIFIED, TO_TRADITIONAL
+
+    simple = TO_SIMPLIFIED.convert(word)
+    forms = {word, simple, TO_TRADITIONAL.convert(word)}
+    forms |= {target for alias, target in aliases if alias == simple}
+    forms |= {alias for alias, target in aliases if target == simple}
+    return {fold(form) for form in forms}
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("query", ["呼市 大数据", "呼市新机场", "呼市 机场", "烏蘭察布 大數據", "馬鈴薯 产业",
+                                   "乌兰察布 大数据", "協同發展 呼和浩特"])
+def test_no_result_is_labelled_missing_a_word_it_prints_in_another_form(search_box, index_docs, root, query):
+    """缺少 lists the query's words a result lacks. It listed 呼市 under results printing 呼和浩特市: 8 of the first
+    10 for 呼市新机场, 6 of 10 for 呼市 大数据."""
+    import csv
+
+    with (root / ALIASES).open(encoding="utf-8") as table:
+        aliases = [(row["alias"], row["target"]) for row in csv.DictReader(table)]
+    shown = search_box(query)
+    missing = search_box.page.evaluate(MISSING)
+    assert len(missing) == len(shown)
+    wrong = []
+    for result, words in zip(shown, missing, strict=True):
+        doc = index_docs[result["path"]]
+        printed = fold(doc["title"]) + "\n" + fold(doc["text"])
+        wrong += [(result["path"], w) for w in words if any(f in printed for f in visible_forms(w, aliases))]
+    assert not wrong, wrong
+
 
 META = "() => document.querySelector('.md-search-result__meta').textContent.trim()"
 PLACEHOLDER = "键入以开始搜索"

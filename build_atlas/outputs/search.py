@@ -122,9 +122,11 @@ def year_words(texts: list[str], deadline: str) -> list[str]:
     return sorted({f"{y}{suffix}" for y in years for suffix in ("年", "年底", "年末", "年内")}) + words
 
 
-def alias_words(atlas: Atlas, text: str, feature_ids: list[str]) -> list[str]:
-    """The aliases that apply to a record: those of its projects, and those whose full form (or that of which
-    it is the full form) occurs in its text, in either script."""
+def alias_words(atlas: Atlas, text: str, feature_ids: list[str], *, named: bool = True) -> list[str]:
+    """The aliases that apply to a record: those of its projects, and each common alias with its full form when its
+    text holds either, in either script; `named`: also the alias of a project whose full name the text prints (a road
+    named 呼和浩特新机场至清水河高速公路 holds 呼市新机场), which a project's own names leave out (they rank as its
+    title)."""
     simple = simplified(text)
     words = []
     for row in atlas.aliases.itertuples():
@@ -132,6 +134,8 @@ def alias_words(atlas: Atlas, text: str, feature_ids: list[str]) -> list[str]:
             words.append(row.alias)
         elif not row.feature and (row.target in simple or row.alias in simple):
             words += [row.alias, row.target]
+        elif row.feature and named and row.target in simple:
+            words.append(row.alias)
     return list(dict.fromkeys(words))
 
 
@@ -180,7 +184,7 @@ def county_records(atlas: Atlas) -> list[dict]:
         text = (f"{CITY[county['city']].zh}下辖，{seat}面积约 {area_zh(county['area_km2'])} 平方公里。"
                 f"经过或位于这里的规划项目 {projects} 个，有关的举措 {measures} 项。{county['name_en']}")
         out.append(record(routes.html(routes.county(county["key"])), county["name_zh"], text,
-                          aka=words[code][1:], place=words[code]))
+                          aka=words[code][1:], also=alias_words(atlas, text, []), place=words[code]))
     return out
 
 
@@ -207,9 +211,10 @@ def project_record(atlas: Atlas, fid: str, f: dict, quotes: list[str]) -> dict:
     cities = "、".join(CITY[c].zh for c in f["cities"]) or "位置未核实"
     quoted = "；".join(dict.fromkeys(f"“{q}”" for q in quotes))
     text = f"{KIND[f['kind']].zh} · {cities}。{status}文件表述：{quoted}。{f['name_en']}"
-    return record(routes.html(routes.project(fid)), f["name_zh"], text,
-                  aka=alias_words(atlas, f["name_zh"], [fid]),
-                  also=words_of_counties(atlas, atlas.by_county.of_feature(fid)))
+    aka = alias_words(atlas, f["name_zh"], [fid], named=False)
+    also = [w for w in alias_words(atlas, f"{f['name_zh']} {text}", []) if w not in aka]  # 呼市 for 呼和浩特市
+    return record(routes.html(routes.project(fid)), f["name_zh"], text, aka=aka,
+                  also=[*also, *words_of_counties(atlas, atlas.by_county.of_feature(fid))])
 
 
 def place_records(atlas: Atlas) -> list[dict]:
@@ -218,13 +223,13 @@ def place_records(atlas: Atlas) -> list[dict]:
         counties = atlas.counties[atlas.counties["city"] == c.key].sort_values("adcode")["name_zh"]
         text = (f"{c.en}。涉及本市的举措 {len(atlas.measures_of_city(c.key))} 项，规划项目 "
                 f"{len(atlas.features_of_city(c.key))} 个。下辖：{'、'.join(counties)}。")
-        names = [c.zh.removesuffix("市"), *alias_words(atlas, c.zh, [])]
+        names = [c.zh.removesuffix("市"), *alias_words(atlas, c.zh, [], named=False)]
         out.append(record(routes.html(routes.city(c.key)), c.zh, text, aka=names, place=[c.zh, *names]))
     out += county_records(atlas)
     for t in THEMES:
         text = f"{t.en}。{t.note}。举措 {len(atlas.measures_of_theme(t.key))} 项，规划项目 " \
                f"{len(atlas.features_of_theme(t.key))} 个。"
-        out.append(record(routes.html(routes.theme(t.key)), t.zh, text))
+        out.append(record(routes.html(routes.theme(t.key)), t.zh, text, also=alias_words(atlas, text, [])))
     return out
 
 
@@ -302,18 +307,51 @@ def write_index(site_dir: Path, atlas: Atlas, generated: set[str], kept: list[di
     path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
-# How much a result's score is multiplied when it holds the query whole: as its name (title or an alias), in its
-# title, or in its text. Material ranks by words alone, so 城乡发展 could outrank a measure titled 协同发展.
-RANK_JS = r"""function atlasRank(doc, query) {
-  const norm = s => (s || "").replace(/<[^>]*>/g, "").replace(/[\s\u200b"+*~^:]/g, "").replace(/[–—]/g, "-")
-    .toLowerCase();
-  const q = norm(query);
-  if (!doc || !q) return 1;
-  const title = norm(doc.title), names = [title.replace(/（[^）]*）/g, ""),
-    ...[doc.aka, doc.units, doc.place].join(" ").replace(/\u200b/g, "").split(/\s+/).map(norm)];
+# Ranking, in the worker: a result holding more of the reader's words (what the query holds between spaces) ranks
+# above one holding fewer, whatever lunr's score: lunr finds a result by any piece of any word, so 乌兰察布 大数据
+# put 乌大张 (大) above the Ulanqab data centres. "Holds" reads every field, so a word found in the other script or as
+# an alias counts (the index holds both). Within a tier, a result whose name (title, alias or place name) is the
+# whole query ranks ×8, one holding it in its title ×4, in its text ×2 (Material ranks by words alone, so 城乡发展
+# could outrank a measure titled 协同发展). The tier is the score's whole part, so that the theme's Enter key, which
+# opens the result of the highest score, opens the first one shown.
+RANK_JS = r"""const atlasNorm = s => (s || "").replace(/<[^>]*>/g, "").replace(/[\s\u200b"+*~^:]/g, "")
+  .replace(/[\u2013\u2014]/g, "-").toLowerCase();
+const atlasTexts = new Map();
+function atlasHolds(doc, word) {
+  let text = atlasTexts.get(doc.location);
+  if (text === undefined) {
+    text = [doc.title, doc.text, doc.aka, doc.also, doc.units, doc.place].map(atlasNorm).join("\n");
+    atlasTexts.set(doc.location, text);
+  }
+  return text.includes(word);
+}
+function atlasWords(query) {
+  return [...new Set(query.split(/[\s,;\uff0c\u3001\uff1b]+/).filter(w => !w.startsWith("-")).map(atlasNorm)
+    .filter(Boolean))];
+}
+function atlasRank(doc, query) {
+  const q = atlasNorm(query);
+  const title = atlasNorm(doc.title), names = [title.replace(/\uff08[^\uff09]*\uff09/g, ""),
+    ...[doc.aka, doc.units, doc.place].join(" ").replace(/\u200b/g, "").split(/\s+/).map(atlasNorm)];
   if (names.includes(q)) return 8;
-  if (title.includes(q) || norm(doc.aka).includes(q)) return 4;
-  return norm(doc.text).includes(q) || norm(doc.also).includes(q) ? 2 : 1;
+  if (title.includes(q) || atlasNorm(doc.aka).includes(q)) return 4;
+  return atlasNorm(doc.text).includes(q) || atlasNorm(doc.also).includes(q) ? 2 : 1;
+}
+function atlasScore(score, doc, query) {
+  if (!doc || !atlasNorm(query)) return score;
+  const held = atlasWords(query).filter(w => atlasHolds(doc, w)).length, s = score * atlasRank(doc, query);
+  return held + s / (s + 1);
+}
+// Material lists under a result the query's pieces its index words do not begin with (缺少): 数据 under a result
+// holding 大数据, 呼市 under one holding 呼和浩特市. A piece is missing only when the result holds it nowhere, and
+// a reader's word the result holds whole stands for its pieces.
+function atlasTerms(terms, doc, query) {
+  if (!doc) return terms;
+  const words = atlasWords(query).filter(w => atlasHolds(doc, w)), out = {};
+  for (const w of words) out[w] = true;
+  for (const [term, found] of Object.entries(terms))
+    if (!words.some(w => w.includes(term))) out[term] = found || atlasHolds(doc, term);
+  return out;
 }
 """
 # The search worker (40 KB) is started when search is first used, not on every page.
@@ -339,7 +377,8 @@ PATCHES = [
     ("workers/search.*.min.js", 'this.index.invertedIndex)].join("* ")', 'this.index.invertedIndex)].join(" ")', ""),
     ("workers/search.*.min.js", "search(e){if(e=e.replace(", "search(e){let atlasQuery=e;if(e=e.replace(", ""),
     ("workers/search.*.min.js", "score:a*(1+K(g,2)),terms:f",
-     "score:a*(1+K(g,2))*atlasRank(this.map.get(o),atlasQuery),terms:f", RANK_JS),
+     "score:atlasScore(a*(1+K(g,2)),this.map.get(o),atlasQuery),terms:atlasTerms(f,this.map.get(o),atlasQuery)",
+     RANK_JS),
     # served pages fetched the whole index on load; fetch it when the reader first opens search, as file:// does
     ("bundle.*.min.js", 'L($(location.protocol!=="file:"),Je("search"))', 'L($(!1),Je("search"))', ""),
     ("bundle.*.min.js", "function Mn(e,t=new Worker(e)){", "function Mn(e,t=atlasLazyWorker(e)){", LAZY_WORKER_JS),
