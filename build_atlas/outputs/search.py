@@ -22,11 +22,11 @@ from ..inputs.model import Atlas
 from ..inputs.texts import TO_SIMPLIFIED, TO_TRADITIONAL
 from ..vocabulary import routes
 from ..vocabulary.dataset import deadline_label
-from ..vocabulary.schema import CITIES, FEATURE_STATUSES, KINDS, MEASURE_STATUSES, THEMES, by_key
+from ..vocabulary.schema import CITIES, DEADLINE_STATES, FEATURE_STATUSES, KINDS, MEASURE_STATUSES, THEMES, by_key
 from .county_pages import area_zh
 
 CITY, THEME, KIND, STATUS = by_key(CITIES), by_key(THEMES), by_key(KINDS), by_key(FEATURE_STATUSES)
-MEASURE_STATUS = by_key(MEASURE_STATUSES)
+MEASURE_STATUS, DEADLINE_STATE = by_key(MEASURE_STATUSES), by_key(DEADLINE_STATES)
 HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 YEAR = re.compile(r"(20\d\d)\s*年")
 ZWSP = "\u200b"
@@ -202,7 +202,15 @@ def measure_record(atlas: Atlas, m: dict) -> dict:
             *words_of_counties(atlas, atlas.by_county.of_measure(m["id"]))]
     units = [*m["units"], *(other_script(u) for u in m["units"])]
     return record(routes.measure(m['doc'], m['id']), f"{m['clause']} {m['title']}", body, also=also,
-                  words=year_words([m["text"], m["title"]], m["deadline"]), units=[u for u in units if u])
+                  words=year_words([m["text"], m["title"]], m["deadline"]) + state_words(m.get("deadline_state", "")),
+                  units=[u for u in units if u])
+
+
+def state_words(state: str) -> list[str]:
+    """The words of what a measure's card says of its deadline (已到期，尚无完成记录 → 已到期, 尚无完成记录), in
+    both scripts: a reader who types 已到期 or 逾期完成 finds the measures whose cards say so."""
+    words = DEADLINE_STATE[state].zh.split("，") if state else []
+    return list(dict.fromkeys(w for word in words for w in (word, other_script(word)) if w))
 
 
 def project_record(atlas: Atlas, fid: str, f: dict, quotes: list[str]) -> dict:
