@@ -53,6 +53,8 @@ QUERIES = [
     ("和林", r"(projects/industry-horinger-[a-z-]+\.html|documents/nzf-2023-23\.html#r23-17)", "county short name"),
     ("Baotou-Yinchuan", r"projects/hsr-baotou-yinchuan\.html", "English project name"),
     ("Mandula port", r"projects/logistics-mandula-port\.html", "English project name"),
+    ("呼市新机场", r"projects/airport-hohhot-new\.html", "abbreviation: a city's and a project's short names"),
+    ("乌大张合作区", r"projects/zone-wu-da-zhang\.html", "abbreviation"),
     ("乌兰察布 大数据", r"projects/industry-(north-bigdata-base|data-processing-bases|jining-bigdata-park)\.html",
      "several words: the Ulanqab data centres, not 乌大张 (大) or the city page"),
     ("黄河 生态",
