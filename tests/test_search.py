@@ -183,7 +183,8 @@ GROUPS = """() => [...document.querySelectorAll('.md-search-result__item')].map(
 @pytest.mark.parametrize("query", ["乌兰察布 大数据", "黄河 生态", "呼市 大数据", "馬鈴薯 产业", "烏蘭察布 大數據"])
 def test_a_query_of_several_words_ranks_the_results_holding_all_of_them_first(search_box, index_docs, query):
     """Results are pages with their sections shown under them: a result holds the words when one of its shown entries
-    does. Those holding every word come first, then the rest (大 of 大数据 put 乌大张 first, and the city page)."""
+    does. Those holding every word come first, then the rest (乌兰察布 大数据 put the city page first, and 乌大张
+    and 大窑, by their 大, third and fourth)."""
     search_box(query)
     groups = search_box.page.evaluate(GROUPS)
     every = [any(all(holds(index_docs[path], w) for w in query.split()) for path in group) for group in groups]

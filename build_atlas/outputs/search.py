@@ -350,9 +350,9 @@ function atlasScore(score, doc, query) {
   const held = atlasWords(query).filter(w => atlasHolds(doc, w)).length, s = score * atlasRank(doc, query);
   return held + s / (s + 1);
 }
-// Material lists under a result the query's pieces its index words do not begin with (缺少): 数据 under a result
-// holding 大数据, 呼市 under one holding 呼和浩特市. A piece is missing only when the result holds it nowhere, and
-// a reader's word the result holds whole stands for its pieces.
+// Material lists under a result the query's pieces that none of its index words begins with (缺少): 呼市 under a
+// result printing 呼和浩特市. A piece is missing only when the result holds it nowhere (inside a longer word counts),
+// and a reader's word the result holds whole stands for its pieces.
 function atlasTerms(terms, doc, query) {
   if (!doc) return terms;
   const words = atlasWords(query).filter(w => atlasHolds(doc, w)), out = {};
