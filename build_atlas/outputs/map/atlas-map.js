@@ -341,19 +341,29 @@
     });
     // Keyboard: the controls come before the drawn shapes (they stay on top through their z-index).
     container.insertBefore(map._controlContainer, container.firstChild);
-    // The map's work in three turns of the browser's loop, each short enough not to hold up a reader's tap: the
-    // page's script (folium's layers, made above), then the drawing at the map's only framing (the page script sets
-    // no view, so Leaflet draws every shape once, here), then the names. `atlas-ready` marks the end.
+    // The map's work in short turns of the browser's loop, none long enough to hold up a reader's tap: the page's
+    // script (folium's layers, made above), the map's only framing (the page script sets no view, so Leaflet draws
+    // every shape once), each layer of the layer list drawn in a turn of its own (the overview's 219 projects at once
+    // were the longest task of the home page), then the names. `atlas-ready` marks the end.
+    var layers = Object.keys(options.overlays).map(function (name) { return options.overlays[name]; })
+      .filter(function (layer) { return map.hasLayer(layer); });
+    layers.forEach(function (layer) { map.removeLayer(layer); });  // not yet drawn: taken back until its turn
+    function draw(index) {
+      if (index < layers.length) {
+        layers[index].addTo(map);
+        setTimeout(function () { draw(index + 1); }, 0);
+        return;
+      }
+      if (named) {
+        declutter(map, container);
+        // after the renderer's own handlers, added with the first shape: names go where the shapes now are
+        map.on("zoomend moveend resize overlayadd overlayremove", function () { declutter(map, container); });
+      }
+      container.classList.add("atlas-ready");
+    }
     setTimeout(function () {
       reset(false);
-      setTimeout(function () {
-        if (named) {
-          declutter(map, container);
-          // after the renderer's own handlers, added with the first shape: names go where the shapes now are
-          map.on("zoomend moveend resize overlayadd overlayremove", function () { declutter(map, container); });
-        }
-        container.classList.add("atlas-ready");
-      }, 0);
+      draw(0);
     }, 0);
   }
 
