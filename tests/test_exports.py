@@ -17,6 +17,7 @@ from PIL import Image
 from build_atlas.cache import artifacts
 from build_atlas.inputs.model import gather
 from build_atlas.outputs import exports, labels, maps, print_page, prints
+from build_atlas.outputs.maps import paper
 from build_atlas.vocabulary import schema, style
 
 from .conftest import ROOT, atlas_page_of
@@ -37,8 +38,15 @@ def atlas_maps():
 @pytest.fixture(scope="module")
 def plans(atlas_maps):
     specs, (cities, counties) = atlas_maps
-    return {(name, size.suffix): prints.plan_map(specs[name], cities, size, counties=counties)
-            for name in MAIN + PROJECTS for size in (prints.PRINT, prints.REPORT)}
+    return {(name, suffix): plan for name in MAIN + PROJECTS
+            for suffix, plan in prints.plan_maps(specs[name], cities, counties, FOOTER).items()}
+
+
+@pytest.fixture(scope="module")
+def every_plan(atlas_maps):
+    """{map name: {size suffix: Plan}} of every map (about 9 s)."""
+    specs, (cities, counties) = atlas_maps
+    return {name: prints.plan_maps(spec, cities, counties, FOOTER) for name, spec in specs.items()}
 
 
 @pytest.fixture(scope="module")
@@ -84,8 +92,8 @@ def test_every_drawn_feature_is_named_or_numbered(plans, atlas_maps):
         assert set(plan.features.index) == plan.placement.every_feature(), (name, suffix)
         if name.startswith("city-"):  # a city map shows all its features
             assert set(plan.features.index) == set(specs[name].features.index), (name, suffix)
-        numbered = [fid for keys in plan.placement.numbered for fid in keys]
-        assert [fid for _, fid, _ in print_page.key_entries(plan)] == numbered
+        assert plan.placement.numbered == list(plan.numbering.groups), (name, suffix)  # the key's order, 1 first
+        assert plan.placement.unnamed == [], (name, suffix)
 
 
 def test_labels_the_issue_found_overlapping_are_now_apart(plans):
@@ -122,9 +130,54 @@ def test_a_project_map_names_the_counties_in_view_and_keeps_a_corner_for_its_loc
 
 
 @pytest.mark.parametrize("name", [n for n in MAIN if n.startswith("city-")] + ["overview"])
-def test_each_size_frames_its_subject_across_70_percent_of_the_width(plans, name):
-    for size in (prints.PRINT, prints.REPORT):
-        assert plans[name, size.suffix].subject_fraction >= 0.7
+def test_each_size_frames_the_whole_subject_and_fills_its_map_with_it(plans, atlas_maps, name):
+    """The city's (the region's) outline lies inside the printed frame and spans at least 90% of it one way."""
+    specs, (cities, _) = atlas_maps
+    shown = cities if name == "overview" else cities[cities["city"] == specs[name].counties_of]
+    x0, y0, x1, y1 = shown.to_crs(paper.PRINT_CRS).total_bounds
+    for size in prints.SIZES:
+        fx0, fy0, fx1, fy1 = plans[name, size.suffix].frame
+        assert fx0 <= x0 and fy0 <= y0 and x1 <= fx1 and y1 <= fy1, size.suffix
+        assert max((x1 - x0) / (fx1 - fx0), (y1 - y0) / (fy1 - fy0)) >= 0.9, size.suffix
+
+
+def test_every_page_holds_its_map_legend_and_key_apart_and_fits_its_sheet(every_plan):
+    """On every map and size the legend, key, title and footer stand beside or below the map, never over it or each
+    other, inside a page no larger than the sheet: A4 turned as the subject asks (300 dpi), or a report image no
+    taller than 1.45 times its width; a map wider than tall prints landscape."""
+    def meets(a, b) -> bool:
+        return a.x < b.x + b.w and b.x < a.x + a.w and a.y < b.y + b.h and b.y < a.y + a.h
+
+    seen = set()
+    for name, by_size in every_plan.items():
+        for suffix, plan in by_size.items():
+            layout = plan.layout
+            page_w, page_h = layout.page
+            most_w, most_h = plan.size.sheet(plan.orientation)
+            assert page_w <= most_w + 1e-9 and page_h <= most_h + 1e-9, (name, suffix, layout.page)
+            blocks = [b for b in (layout.title, layout.map, layout.legend, layout.key, layout.footer) if b]
+            assert all(0 <= b.x and 0 <= b.y and b.x + b.w <= page_w + 1e-9 and b.y + b.h <= page_h + 1e-9
+                       for b in blocks), (name, suffix)
+            assert not any(meets(a, b) for i, a in enumerate(blocks) for b in blocks[i + 1:]), (name, suffix)
+            x0, y0, x1, y1 = plan.frame
+            assert plan.orientation == ("landscape" if (y1 - y0) < 0.8 * (x1 - x0) else "portrait"), name
+            assert abs(layout.map.h / layout.map.w - (y1 - y0) / (x1 - x0)) < 1e-9, (name, suffix)  # not stretched
+            seen.add((suffix, plan.orientation, layout.arrangement))
+    assert {("png", "portrait", "below"), ("png", "landscape", "below"), ("png", "portrait", "legend-beside"),
+            ("report.png", "portrait", "below"), ("report.png", "portrait", "legend-beside")} <= seen
+
+
+def test_all_sizes_of_a_map_share_one_numbering(every_plan):
+    """Each number stands for the same features on the print and the report image, in reading order, and both keys
+    list exactly the numbers their maps show."""
+    for name, by_size in every_plan.items():
+        numberings = {plan.numbering for plan in by_size.values()}
+        assert len(numberings) == 1, name
+        for suffix, plan in by_size.items():
+            shown = {int(p.text): p.keys for p in plan.placement.placed if p.role == "number"}
+            assert shown == dict(enumerate(plan.numbering.groups, start=1)), (name, suffix)
+            listed = {int(piece.text) for piece in plan.layout.key_pieces if piece.role == "number" and piece.text}
+            assert listed == set(shown), (name, suffix)
 
 
 def test_svg_keeps_labels_as_editable_text_with_cjk_fallbacks(ulanqab_images, atlas_maps):
@@ -149,9 +202,27 @@ def test_footer_gives_data_date_atlas_address_and_disclaimer(ulanqab_images):
 
 def test_report_png_is_1600_px_wide_and_print_png_300_dpi(ulanqab_images):
     report = Image.open(io.BytesIO(ulanqab_images["report.png"]))
-    assert report.width == 1600
+    assert report.width == 1600 and report.height <= 1.45 * 1600
     printed = Image.open(io.BytesIO(ulanqab_images["png"]))
-    assert round(printed.info["dpi"][0]) == 300 and printed.width == round(8.27 * 300)
+    assert round(printed.info["dpi"][0]) == 300 and printed.width == int(210 / 25.4 * 300) == 2480
+    assert printed.height <= 297 / 25.4 * 300
+
+
+def test_every_report_image_fits_a_word_page_and_every_print_an_a4_sheet(built_site, atlas_maps):
+    """Measured on the built files of every map: a report PNG no taller than 1.45 times its 1600 px width (it fills a
+    Word page's text width: 16 × 23.2 cm), a print PNG within A4 at 300 dpi, turned either way."""
+    specs, _ = atlas_maps
+    a4 = sorted((210 / 25.4 * 300, 297 / 25.4 * 300))
+    too_tall, too_large = [], []
+    for name in specs:
+        report = Image.open(built_site / "exports" / f"{name}.report.png")
+        if report.width != 1600 or report.height / report.width > 1.45:
+            too_tall.append((name, report.size))
+        printed = Image.open(built_site / "exports" / f"{name}.png")
+        short, long = sorted(printed.size)
+        if round(printed.info["dpi"][0]) != 300 or short > a4[0] or long > a4[1]:
+            too_large.append((name, printed.size))
+    assert (too_tall, too_large) == ([], [])
 
 
 def test_downloads_list_offers_the_report_size(atlas_maps):
@@ -235,3 +306,77 @@ def test_drawing_a_map_frees_its_figures_before_the_next(atlas_maps):
     finally:
         gc.enable()
     assert left == set()
+
+
+def key_of_svg(svg: bytes) -> tuple[dict[int, list[str]], set[int]]:
+    """({number: [the text of each entry under it]}, {numbers drawn on the map}) of a drawn map's SVG, read from the
+    ids print_page gives the key's name pieces (key-<number>-<entry>-<line>) and the map's numbers (map-<number>)."""
+    pieces, shown = {}, set()
+    for group in ET.fromstring(svg).iter(f"{SVG}g"):
+        gid, text = group.get("id", ""), "".join(t.text or "" for t in group.iter(f"{SVG}text"))
+        if match := re.fullmatch(r"key-(\d+)-(\d+)-(\d+)", gid):
+            pieces[tuple(int(g) for g in match.groups())] = text
+        elif match := re.fullmatch(r"map-(\d+)", gid):
+            shown.add(int(match[1]))
+    entries: dict[int, dict[int, str]] = {}
+    for (number, entry, _), text in sorted(pieces.items()):
+        entries.setdefault(number, {})[entry] = entries.get(number, {}).get(entry, "") + text
+    return {number: list(texts.values()) for number, texts in entries.items()}, shown
+
+
+def keyed_groups(key: dict[int, list[str]], names: dict[str, str]) -> dict[int, object]:
+    """{number: the feature ids its key entries name, or for a crowd summed up, how many projects it says}."""
+    out = {}
+    for number, texts in key.items():
+        if len(texts) == 1 and (counted := re.search(r"一带的 (\d+) 个项目", texts[0])):
+            out[number] = int(counted[1])
+        else:
+            out[number] = frozenset(fid for text in texts for fid in named_in(text, names))
+    return out
+
+
+def named_in(text: str, names: dict[str, str]) -> list[str]:
+    """The feature ids of a key entry: one name, or a crowd's several joined by ；."""
+    found, longest_first = [], sorted(names, key=len, reverse=True)
+    while text:
+        name = next(n for n in longest_first if text.startswith(n))
+        found.append(names[name])
+        text = text[len(name):].removeprefix("；")
+    return found
+
+
+def as_keyed(groups: dict[int, frozenset], keyed: dict[int, object]) -> dict[int, object]:
+    """`groups` ({number: feature ids}) as a key says them: a crowd the key sums up by its count."""
+    return {n: len(fids) if isinstance(keyed.get(n), int) else fids for n, fids in groups.items()}
+
+
+
+
+def test_every_map_s_svg_numbers_and_keys_the_features_its_plan_numbers(built_site, atlas_maps, every_plan):
+    """Over every map: the numbers drawn on the built SVG (the print PNG's own figure) and its key give the same
+    features the same numbers as the plan every size of the map shares (the report image's included)."""
+    specs, _ = atlas_maps
+    wrong = []
+    for name, spec in specs.items():
+        names = dict(zip(spec.features["name_zh"], spec.features.index, strict=True))
+        key, shown = key_of_svg((built_site / "exports" / f"{name}.svg").read_bytes())
+        groups = {n: frozenset(keys) for n, keys in enumerate(every_plan[name]["report.png"].numbering.groups, 1)}
+        if shown != set(groups) or keyed_groups(key, names) != as_keyed(groups, keyed_groups(key, names)):
+            wrong.append(name)
+    assert wrong == []
+    baotou = {n for n, keys in enumerate(every_plan["city-baotou"]["png"].numbering.groups, 1) if len(keys) > 1}
+    assert baotou  # a crowd of points shares one number on this map: the test sees crowds as well as single features
+
+
+def test_the_report_image_draws_the_numbers_and_key_of_its_plan(atlas_maps, every_plan):
+    """The report PNG's figure (drawn here, read back as SVG) numbers and keys the features its plan numbers."""
+    specs, (cities, counties) = atlas_maps
+    for name in ("city-baotou", "overview"):
+        spec, plan = specs[name], every_plan[name]["report.png"]
+        svg = io.BytesIO()
+        print_page.draw(spec, cities, counties, prints.REPORT, FOOTER, plan).savefig(svg, format="svg")
+        key, shown = key_of_svg(svg.getvalue())
+        groups = {n: frozenset(keys) for n, keys in enumerate(plan.numbering.groups, 1)}
+        names = dict(zip(spec.features["name_zh"], spec.features.index, strict=True))
+        assert shown == set(groups), name
+        assert keyed_groups(key, names) == as_keyed(groups, keyed_groups(key, names)), name

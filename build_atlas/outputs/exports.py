@@ -13,7 +13,9 @@ import functools
 import gc
 import hashlib
 import io
+import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
@@ -99,10 +101,11 @@ def image_key(spec: MapSpec, outlines: str, footer: Footer, code: str, rows: dic
 
 
 def draw_images(spec: MapSpec, cities, counties, footer: Footer) -> dict[str, bytes]:
-    """{suffix: bytes} of the print PNG, the report PNG and the SVG of one map."""
-    out = {}
-    for size in (prints.PRINT, prints.REPORT):
-        out.update(saved(draw(spec, cities, counties, size=size, footer=footer), size))
+    """{suffix: bytes} of the print PNG, the report PNG and the SVG of one map, planned together (one numbering)."""
+    cjk_font()
+    plans, out = prints.plan_maps(spec, cities, counties, footer), {}
+    for size in prints.SIZES:
+        out.update(saved(print_page.draw(spec, cities, counties, size, footer, plans[size.suffix]), size))
         # A figure's artists refer to each other, so only the cycle collector frees them: until it ran, a worker
         # held several 300-dpi canvases (its memory climbed from 168 to 601 MB over 16 maps; with this, 179–242 MB).
         gc.collect()
@@ -170,6 +173,36 @@ def render_all(specs: list[MapSpec], cities, counties, cache: artifacts.Artifact
     by_name = {spec.name: spec for spec in specs}
     draw_one = functools.partial(draw_named, by_name, cities=cities, counties=counties, footer=footer)
     return cache.get_parts(KIND, image_keys(specs, cities, counties, footer), draw_one, IMAGES)
+
+
+@dataclass(frozen=True)
+class PrintNote:
+    """What a map's atlas page and map page need of its print images: the numbers its images give features
+    (feature id → number; a crowd's members share one) and the way its A4 sheet is turned."""
+
+    numbers: dict[str, int]
+    orientation: str
+
+
+NOTES = "print-notes"  # the cache's name for a map's PrintNote, keyed as its images
+
+
+def print_notes(specs: list[MapSpec], cities, counties, cache: artifacts.ArtifactCache,
+                footer: Footer | None = None, workers: int | None = None) -> dict[str, PrintNote]:
+    """{map name: PrintNote} for every map, without drawing: cached with the images' key, the missing ones planned
+    (prints.plan_maps, across the cores when many), so that a page lists a map's features by the numbers its images
+    will have even before they are drawn (a preview draws them after its build)."""
+    footer = footer or Footer()
+    by_name = {spec.name: spec for spec in specs}
+    made = cache.get_all(NOTES, image_keys(specs, cities, counties, footer),
+                         functools.partial(noted, by_name, cities=cities, counties=counties, footer=footer), workers)
+    return {name: PrintNote(**json.loads(text)) for name, text in made.items()}
+
+
+def noted(by_name: dict[str, MapSpec], name: str, cities, counties, footer: Footer) -> str:
+    cjk_font()  # the names' sizes, hence what fits and what is numbered, are those of the font the images use
+    plan = prints.plan_maps(by_name[name], cities, counties, footer)[prints.PRINT.suffix]
+    return json.dumps({"numbers": plan.numbering.of_features(), "orientation": plan.orientation}, sort_keys=True)
 
 
 def draw_named(by_name: dict[str, MapSpec], name: str, cities, counties, footer: Footer) -> dict[str, bytes]:

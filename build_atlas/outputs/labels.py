@@ -3,8 +3,9 @@
 Greedy, in priority order: each label takes the first candidate position that stays inside the map and touches no
 label already placed, no marker and no drawn line. A feature whose name fits nowhere gets a small number at the
 feature instead (placed the same way, allowed to sit on lines because it has a white box) and is listed by that
-number under the map. Points that would cover each other are spread around their common place first; a crowd of
-more than CROWD points shares one number. Every feature ends up named or numbered: `Placement.every_feature`.
+number under the map; the numbers can be given (prints.plan_maps numbers every size of a map alike). Points that
+would cover each other are spread around their common place first; a crowd of more than CROWD points shares one
+number. Every feature ends up named or numbered: `Placement.every_feature`.
 """
 
 from __future__ import annotations
@@ -43,7 +44,10 @@ class Placed:
 class Placement:
     markers: dict[str, tuple[float, float]]  # feature id → marker centre after spreading crowds
     placed: list[Placed] = field(default_factory=list)
-    numbered: list[tuple[str, ...]] = field(default_factory=list)  # keys of each number, 1 first
+    numbered: list[tuple[str, ...]] = field(default_factory=list)  # keys of each number, in the numbers' order
+    numbers: dict[tuple[str, ...], int] = field(default_factory=dict)  # keys → their number
+    unnamed: list[tuple[str, ...]] = field(default_factory=list)  # keys whose name fitted nowhere and that the
+    # numbers given did not number (they are numbered after those, in reading order)
 
     def every_feature(self) -> set[str]:
         return {key for p in self.features() for key in p.keys}
@@ -53,9 +57,9 @@ class Placement:
         return [p for p in self.placed if p.role in ("label", "number")]
 
 
-def spread(points: dict[str, tuple[float, float]], radius: float) -> tuple[dict, list[tuple[str, ...]]]:
-    """Move markers that would overlap onto a tight ring around their common centre; return the new centres and
-    the crowds (groups of ids that were touching)."""
+def touching(points: dict[str, tuple[float, float]], distance: float) -> list[tuple[str, ...]]:
+    """Groups of ids whose points lie closer than `distance` to another of the group (each id in one group, groups
+    in the order of their first id, ids sorted)."""
     ids = sorted(points)
     parent = {i: i for i in ids}
 
@@ -66,19 +70,46 @@ def spread(points: dict[str, tuple[float, float]], radius: float) -> tuple[dict,
 
     for a_index, a in enumerate(ids):
         for b in ids[a_index + 1:]:
-            if math.dist(points[a], points[b]) < 2 * radius:
+            if math.dist(points[a], points[b]) < distance:
                 parent[root(b)] = root(a)
     groups: dict[str, list[str]] = {}
     for i in ids:
         groups.setdefault(root(i), []).append(i)
+    return [tuple(g) for g in groups.values()]
+
+
+def joined(groups: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """Groups that share a member merged into one (ids sorted, groups in the order of their first id)."""
+    parent: dict[str, str] = {}
+
+    def root(i: str) -> str:
+        while parent.setdefault(i, i) != i:
+            i = parent[i]
+        return i
+
+    for group in groups:
+        for other in group[1:]:
+            parent[root(other)] = root(group[0])
+        root(group[0])
+    merged: dict[str, list[str]] = {}
+    for i in sorted(parent):
+        merged.setdefault(root(i), []).append(i)
+    return sorted((tuple(g) for g in merged.values()), key=lambda g: g[0])
+
+
+def spread(points: dict[str, tuple[float, float]], radius: float,
+           groups: list[tuple[str, ...]] | None = None) -> tuple[dict, list[tuple[str, ...]]]:
+    """Move markers that would overlap onto a tight ring around their common centre; return the new centres and
+    the crowds (groups of ids that were touching, or the `groups` given, which must cover every point)."""
+    groups = touching(points, 2 * radius) if groups is None else groups
     moved = dict(points)
-    for members in groups.values():
+    for members in groups:
         if len(members) > 1:
             cx = sum(points[m][0] for m in members) / len(members)
             cy = sum(points[m][1] for m in members) / len(members)
             for m, offset in zip(members, ring(len(members), 2.2 * radius), strict=True):
                 moved[m] = (cx + offset[0], cy + offset[1])
-    return moved, [tuple(g) for g in groups.values()]
+    return moved, list(groups)
 
 
 def ring(n: int, step: float) -> list[tuple[float, float]]:
@@ -166,9 +197,12 @@ class Board:
 def place(targets: list[Target], cities: list[Target], markers: dict[str, tuple[float, float]], *, width: float,
           height: float, marker_radius: float, line_width: float, number_size: tuple[float, float],
           gap: float = 1.5, counties: tuple[Target, ...] = (),
-          reserved: tuple[tuple[float, float, float, float], ...] = ()) -> Placement:
+          reserved: tuple[tuple[float, float, float, float], ...] = (),
+          numbers: dict[tuple[str, ...], int] | None = None) -> Placement:
     """Name what fits, number the rest, then name the `counties` where room is left; `markers` are already spread
-    (see `spread`); nothing goes in a `reserved` box (x0, y0, x1, y1)."""
+    (see `spread`); nothing goes in a `reserved` box (x0, y0, x1, y1). The targets `numbers` gives (keys → number)
+    are numbered and not named; others that fit nowhere are numbered after them (Placement.unnamed)."""
+    numbers = numbers or {}
     pad = 0.8  # a little air round each label
     discs = {key: Point(xy).buffer(marker_radius + 0.5, 8) for key, xy in markers.items()}
     strokes = {t.keys[0]: t.geometry.buffer(line_width / 2 + 0.5, 4) for t in targets
@@ -194,12 +228,19 @@ def place(targets: list[Target], cities: list[Target], markers: dict[str, tuple[
     unnamed = []
     points_first = sorted(targets, key=lambda t: t.geometry.geom_type != "Point")
     for target in points_first:
+        if target.keys in numbers:
+            continue
         spot = None if target.text is None else try_boxes(label_spots(target, gap, marker_radius), True, target)
         if spot:
             result.placed.append(Placed(target.keys, target.text, spot, "label"))
         else:
             unnamed.append(target)
-    place_numbers(unnamed, board, result, try_boxes, number_size, marker_radius, gap)
+    result.unnamed = [t.keys for t in reading_order(unnamed, number_size[1])]
+    given = sorted((t for t in targets if t.keys in numbers), key=lambda t: numbers[t.keys])
+    after = max(numbers.values(), default=0)
+    ordered = [(numbers[t.keys], t) for t in given] + [(after + n, t) for n, t in enumerate(
+        reading_order(unnamed, number_size[1]), start=1)]
+    place_numbers(ordered, try_boxes, board, result, number_size, marker_radius, gap)
     for county in counties:  # context only: where nothing else is, across lines but clear of markers and names
         spot = try_boxes(area_spots(county), False)
         if spot:
@@ -222,20 +263,30 @@ def label_spots(target: Target, gap: float, r: float) -> list[tuple[float, float
     return [(x0, y0, w, h) for x0, y0, _, _ in along_line(g, w, h, gap + 1.0, on_line=False)]
 
 
-def place_numbers(unnamed, board, result, try_boxes, size, r, gap) -> None:
-    """Numbers in reading order of their features (top to bottom in bands, then left to right)."""
+def anchor_of(geometry) -> Point:
+    """Where a feature is, for ordering its number and for the number's leader: its point, or the middle of its
+    line."""
+    return geometry if geometry.geom_type == "Point" else geometry.interpolate(0.5, normalized=True)
+
+
+def anchor(target: Target) -> Point:
+    return anchor_of(target.geometry)
+
+
+def reading_order(targets: list[Target], line_height: float) -> list[Target]:
+    """Top to bottom in bands, then left to right."""
+    band = max(line_height * 6, 1.0)
+    return sorted(targets, key=lambda t: (-round(anchor(t).y / band), anchor(t).x))
+
+
+def place_numbers(ordered: list[tuple[int, Target]], try_boxes, board, result, size, r, gap) -> None:
+    """Each (number, target) next to its feature, else further out with a leader, else on it."""
     w, h = size
-
-    def anchor(t: Target) -> Point:
-        return t.geometry if t.geometry.geom_type == "Point" else t.geometry.interpolate(0.5, normalized=True)
-
-    band = max(h * 6, 1.0)
-    ordered = sorted(unnamed, key=lambda t: (-round(anchor(t).y / band), anchor(t).x))
-    for number, target in enumerate(ordered, start=1):
-        text, g = str(number), target.geometry
+    for number, target in ordered:
+        text, g, a = str(number), target.geometry, anchor(target)
         near = ([(x0, y0, w, h) for x0, y0 in around_point(g.x, g.y, r, w, h, 0.5)] if g.geom_type == "Point"
                 else [(x0, y0, w, h) for x0, y0, _, _ in along_line(g, w, h, gap, on_line=True)])
-        spot, leader, a = try_boxes(near, False, target), None, anchor(target)
+        spot, leader = try_boxes(near, False, target), None
         if spot is None:  # further out, pointing back with a thin leader
             far = [(a.x + dist * math.cos(angle) - w / 2, a.y + dist * math.sin(angle) - h / 2, w, h)
                    for dist in (2 * h, 3 * h, 4.5 * h, 6.5 * h, 9 * h, 13 * h, 18 * h)
@@ -249,6 +300,7 @@ def place_numbers(unnamed, board, result, try_boxes, size, r, gap) -> None:
             board.take(spot)
         result.placed.append(Placed(target.keys, text, spot, "number", leader))
         result.numbered.append(target.keys)
+        result.numbers[target.keys] = number
 
 
 def overlaps(placed: list[Placed]) -> list[tuple[str, str]]:
@@ -258,8 +310,8 @@ def overlaps(placed: list[Placed]) -> list[tuple[str, str]]:
             if boxes[i].intersects(boxes[j]) and boxes[i].intersection(boxes[j]).area > 0]
 
 
-def clip_line(line: LineString, width: float, height: float):
-    """The longest visible part of a line on the map, or None."""
-    visible = line.intersection(box(0, 0, width, height))
+def clip_line(line: LineString, bounds: tuple[float, float, float, float]):
+    """The longest part of a line inside `bounds` (x0, y0, x1, y1), or None."""
+    visible = line.intersection(box(*bounds))
     parts = [g for g in getattr(visible, "geoms", [visible]) if g.geom_type == "LineString" and not g.is_empty]
     return max(parts, key=lambda g: g.length) if parts else None

@@ -1,11 +1,10 @@
-"""The print images' page: title, the map with its markers, names and numbers, then the legend and scale, the
-numbered key and a footer with the data date, the atlas and the 示意图 disclaimer. Blocks are stacked in inches
-from the top; colours come from schema.KINDS/CITIES, the same as the web maps.
+"""The print images' page as prints.plan_maps planned it (print_layout.py says where each block goes): the title, the
+map with its markers, names and numbers, the legend with the scale, the numbered key and a footer with the data date,
+the atlas and the 示意图 disclaimer. Colours and symbols come from the vocabulary (schema.KINDS, style), the same as
+the web maps'.
 """
 
 from __future__ import annotations
-
-import math
 
 import geopandas as gpd
 import numpy as np
@@ -20,97 +19,59 @@ from matplotlib.path import Path
 
 from ..cache import artifacts
 from ..vocabulary import style
-from ..vocabulary.schema import CITIES, FEATURE_STATUSES, KIND_SHAPES, KINDS, PHASES, by_key
+from ..vocabulary.schema import CITIES, FEATURE_STATUSES, KIND_SHAPES, KINDS, by_key
 from .maps.specs import MapSpec
-from .prints import PRINT, Footer, Measure, Plan, Size, plan_map, projected
+from .print_layout import KEY_TITLE, SCALE_BAR, SWATCH, Box, legend_entries
+from .prints import PRINT, Footer, Plan, Size, plan_maps, projected
 
 KIND, STATUS, CITY = by_key(KINDS), by_key(FEATURE_STATUSES), by_key(CITIES)
-CLOSING = "）)」』、，。；：”"  # never at the start of a wrapped line
-SWATCH = 0.36  # inches from a legend entry's symbol to its text
 
 
 def draw(spec: MapSpec, cities: gpd.GeoDataFrame, counties: gpd.GeoDataFrame, size: Size = PRINT,
          footer: Footer | None = None, plan: Plan | None = None) -> Figure:
-    """The whole page: title, map, legend and scale, numbered key, footer."""
-    measure = Measure(size.dpi)
-    plan = plan or plan_map(spec, cities, size, measure, counties)
-    page = Page(size, measure)
-    page.add("title", size.title * 1.9 / 72)
-    page.add("map", plan.map_size[1])
-    legend = legend_entries(plan)
-    legend_cols, legend_rows = page.grid([measure(text, size.small)[0] + SWATCH * 72 + size.small * 1.5
-                                          for _, text in legend])
-    page.add("legend", 0.12 + legend_rows * size.small * 1.9 / 72)
-    key = key_entries(plan)
-    key_cells, key_lines = key_layout(key, page)
-    page.add("key", (0.1 + size.small * 1.7 / 72 + key_lines * size.small * 1.6 / 72) if key else 0)
-    notes = page.wrap((footer or Footer()).items(), size.footer)
-    page.add("footer", 0.1 + len(notes) * size.footer * 1.5 / 72)
-    fig = Figure(figsize=(size.width, page.height + size.margin), dpi=size.dpi)
+    """The whole page: title, map, legend and scale, numbered key, footer (`plan`: this size's, from
+    prints.plan_maps, which plans every size of the map together)."""
+    plan = plan or plan_maps(spec, cities, counties, footer)[size.suffix]
+    layout = plan.layout
+    fig = Figure(figsize=layout.page, dpi=size.dpi)
     FigureCanvasAgg(fig)
-    page.figure = fig
-    fig.text(0.5, page.top("title"), spec.title, ha="center", va="top", fontsize=size.title, transform=fig.transFigure)
+    page = Page(fig, size)
+    title = layout.title
+    fig.text(*page.xy(title.x + title.w / 2, title.y), spec.title, ha="center", va="top", fontsize=size.title)
     ax = draw_map(fig, page, plan, spec, cities, counties)
     draw_placed(ax, plan)
     if plan.locator:
         draw_locator(ax, plan, cities)
-    draw_legend(fig, page, plan, legend, legend_cols)
-    if key:
-        draw_key(fig, page, plan, key_cells)
-    for row, note in enumerate(notes):
-        page.text(size.margin, page.inch("footer") + 0.1 + row * size.footer * 1.5 / 72, note, size.footer,
+    draw_legend(page, plan)
+    if layout.key is not None:
+        draw_key(page, plan)
+    for row, note in enumerate(layout.footer_lines):
+        page.text(layout.footer.x, layout.footer.y + 0.1 + row * size.footer * 1.5 / 72, note, size.footer,
                   color="#333")
     return fig
 
 
 class Page:
-    """Blocks stacked from the top of the page, in inches."""
+    """Inches from the page's top left, as the figure's fractions."""
 
-    def __init__(self, size: Size, measure: Measure):
-        self.size, self.measure, self.blocks, self.height, self.figure = size, measure, {}, size.margin * 0.7, None
-
-    def add(self, name: str, height: float) -> None:
-        self.blocks[name] = (self.height, height)
-        self.height += height + (0.08 if height else 0)
-
-    def inch(self, name: str) -> float:
-        return self.blocks[name][0]
-
-    def top(self, name: str) -> float:  # figure fraction of a block's top
-        return 1 - self.inch(name) / self.figure.get_figheight()
-
-    def usable(self) -> float:
-        return self.size.width - 2 * self.size.margin
-
-    def grid(self, widths: list[float]) -> tuple[int, int]:
-        """(columns, rows) for entries of these widths in points."""
-        if not widths:
-            return 1, 0
-        cols = max(1, min(4, int(self.usable() * 72 // max(widths))))
-        return cols, math.ceil(len(widths) / cols)
-
-    def wrap(self, items: list[str], size: float) -> list[str]:
-        lines = [items[0]]
-        for item in items[1:]:
-            joined = f"{lines[-1]} · {item}"
-            if self.measure(joined, size)[0] / 72 <= self.usable():
-                lines[-1] = joined
-            else:
-                lines.append(item)
-        return lines
+    def __init__(self, figure: Figure, size: Size):
+        self.figure, self.size = figure, size
+        self.width, self.height = figure.get_figwidth(), figure.get_figheight()
 
     def xy(self, x: float, y_from_top: float) -> tuple[float, float]:
-        return x / self.size.width, 1 - y_from_top / self.figure.get_figheight()
+        return x / self.width, 1 - y_from_top / self.height
+
+    def box(self, box: Box) -> tuple[float, float, float, float]:  # left, bottom, width, height
+        return box.x / self.width, 1 - (box.y + box.h) / self.height, box.w / self.width, box.h / self.height
 
     def text(self, x: float, y_from_top: float, text: str, size: float, **style):
-        self.figure.text(*self.xy(x, y_from_top), text, fontsize=size, va="top", transform=self.figure.transFigure,
-                         **style)
+        return self.figure.text(*self.xy(x, y_from_top), text, fontsize=size, va="top",
+                                transform=self.figure.transFigure, **style)
 
 
 def draw_map(fig: Figure, page: Page, plan: Plan, spec: MapSpec, cities, counties):
-    size, (w, h) = plan.size, plan.map_size
-    ax = fig.add_axes((size.margin / size.width, 1 - (page.inch("map") + h) / fig.get_figheight(),
-                       w / size.width, h / fig.get_figheight()))
+    size = plan.size
+    ax = fig.add_axes(page.box(plan.layout.map))
     city_m, county_m = clipped(projected(cities), plan.frame), clipped(projected(counties), plan.frame)
     focus = spec.counties_of
     fills = [to_rgba(CITY[c].color, 0.12 if focus in ("*", "", c) else 0.04) for c in city_m["city"]]
@@ -137,7 +98,7 @@ def draw_map(fig: Figure, page: Page, plan: Plan, spec: MapSpec, cities, countie
     ax.set_ylim(y0, y1)
     ax.set_axis_off()
     ax.add_patch(Rectangle((0, 0), 1, 1, transform=ax.transAxes, fill=False, edgecolor="#9aa5b1", linewidth=0.5,
-                           zorder=6))
+                           zorder=6, gid="map-frame"))  # the id tells where the map is on the page (tests)
     return ax
 
 
@@ -190,7 +151,7 @@ def draw_placed(ax, plan: Plan) -> None:
             ax.add_patch(Rectangle((x0 / pw, y0 / ph), (x1 - x0) / pw, (y1 - y0) / ph, transform=ax.transAxes,
                                    facecolor="white", edgecolor=edge, linewidth=size.line * 0.4, zorder=7))
             ax.text((x0 + x1) / 2 / pw, (y0 + y1) / 2 / ph, p.text, transform=ax.transAxes, ha="center",
-                    va="center_baseline", fontsize=size.number, color="#1b2631", zorder=8)
+                    va="center_baseline", fontsize=size.number, color="#1b2631", zorder=8, gid=f"map-{p.text}")
         else:
             text_style = {"city": dict(fontsize=size.city, color="#1b2631", alpha=0.75, zorder=2),
                      "county": dict(fontsize=size.county, color="#3e4c5a", zorder=2)}.get(
@@ -254,41 +215,25 @@ def locator_outlines(city_m: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return _LOCATOR_OUTLINES.of(city_m, make)
 
 
-def legend_entries(plan: Plan) -> list[tuple[tuple, str]]:
-    """((swatch, colour, has line, has point, marker or phase), text) for each kind shown, each phase drawn, the
-    numbers and the scale."""
-    f = plan.features
-    shapes = list(zip(f["kind"], f.geometry.geom_type, [style.phase_of(row) for _, row in f.iterrows()], strict=True))
-    entries = []
-    for kind in KINDS:
-        types = {shape for key, shape, _ in shapes if key == kind.key}
-        if types:
-            entries.append((("kind", kind.color, types != {"Point"}, "Point" in types,
-                             style.PRINT_MARKERS[KIND_SHAPES[kind.key]]), f"{kind.zh} {kind.en}"))
-    for phase in PHASES:
-        types = {shape for _, shape, drawn in shapes if drawn == phase.key}
-        if types:
-            entries.append((("phase", "#555555", types != {"Point"}, "Point" in types, phase.key),
-                            f"{phase.zh} {phase.en}"))
-    if plan.placement.numbered:
-        entries.append((("number", "#34495e", False, False, ""), "编号：名称见下表 Key below"))
-    entries.append((("scale", "#000000", False, False, ""), ""))
-    return entries
-
-
-def draw_legend(fig: Figure, page: Page, plan: Plan, entries, cols: int) -> None:
-    size, top = plan.size, page.inch("legend") + 0.06
-    col_w, row_h = page.usable() / cols, size.small * 1.9 / 72
+def draw_legend(page: Page, plan: Plan) -> None:
+    """The legend's entries in its columns, filled row by row."""
+    size, layout, fig = plan.size, plan.layout, page.figure
+    entries = legend_entries(plan.features, bool(plan.numbering.groups))
+    box, cols = layout.legend, layout.legend_cols
+    col_w, row_h = box.w / cols, size.small * 1.9 / 72
     for index, ((swatch, colour, line, point, marker), text) in enumerate(entries):
-        x = size.margin + (index % cols) * col_w
-        y = top + (index // cols) * row_h + row_h / 2
+        x = box.x + (index % cols) * col_w
+        y = box.y + 0.06 + (index // cols) * row_h + row_h / 2
         if swatch == "scale":
-            draw_scale(fig, page, plan, x, y)
+            draw_scale(page, plan, x, y)
+            continue
+        if swatch == "north":
+            fig.text(*page.xy(x, y), text, fontsize=size.small, va="center_baseline")
             continue
         bx, by = page.xy(x, y)
         sx = page.xy(x + 0.28, y)[0]
         if swatch == "number":
-            fig.text((bx + sx) / 2, by, "12", ha="center", va="center", fontsize=size.number, transform=fig.transFigure,
+            fig.text((bx + sx) / 2, by, "12", ha="center", va="center", fontsize=size.number,
                      bbox=dict(boxstyle="square,pad=0.2", facecolor="white", edgecolor=colour,
                                linewidth=size.line * 0.4))
         phase = marker if swatch == "phase" else "built"
@@ -302,84 +247,51 @@ def draw_legend(fig: Figure, page: Page, plan: Plan, entries, cols: int) -> None
             fig.add_artist(Line2D([at], [by], transform=fig.transFigure, linestyle="none",
                                   marker="o" if swatch == "phase" else marker,
                                   **point_style(colour, phase, size.marker)))
-        fig.text(page.xy(x + SWATCH, y)[0], by, text, fontsize=size.small, va="center_baseline",
-                 transform=fig.transFigure)
+        fig.text(page.xy(x + SWATCH, y)[0], by, text, fontsize=size.small, va="center_baseline")
 
 
-def draw_scale(fig: Figure, page: Page, plan: Plan, x: float, y: float) -> None:
-    """A true-length scale bar and a north arrow (UTM grid north is within 2° of true north here)."""
+def draw_scale(page: Page, plan: Plan, x: float, y: float) -> None:
+    """A true-length scale bar, the longest round distance up to SCALE_BAR inches (UTM grid north, which the north
+    entry shows, is within 2° of true north here)."""
     metres_per_inch = 72 / plan.scale
-    length = next(n for n in (200_000, 100_000, 50_000, 20_000, 10_000, 5_000, 2_000, 1_000)
-                  if n / metres_per_inch <= 1.2)
+    length = next((n for n in (200_000, 100_000, 50_000, 20_000, 10_000, 5_000, 2_000, 1_000, 500, 200, 100)
+                   if n / metres_per_inch <= SCALE_BAR), 100)
     bar = length / metres_per_inch
-    (bx, by), ex = page.xy(x, y), page.xy(x + bar, y)[0]
+    fig, (bx, by), ex = page.figure, page.xy(x, y), page.xy(x + bar, y)[0]
     fig.add_artist(Line2D([bx, ex], [by, by], transform=fig.transFigure, color="black", linewidth=plan.size.line * 1.3,
                           solid_capstyle="butt"))
-    fig.text(page.xy(x + bar + 0.08, y)[0], by, f"{length // 1000} km", fontsize=plan.size.small,
-             va="center_baseline", transform=fig.transFigure)
-    fig.text(page.xy(x + bar + 0.7, y)[0], by, "↑ 北 N", fontsize=plan.size.small, va="center_baseline",
-             transform=fig.transFigure)
+    words = f"{length // 1000} 公里" if length >= 1000 else f"{length} 米"
+    fig.text(page.xy(x + bar + 0.08, y)[0], by, words, fontsize=plan.size.small, va="center_baseline")
 
 
-def key_entries(plan: Plan) -> list[tuple[str, str, str]]:
-    """(number, feature id, name) for every numbered feature; a crowd's members share its number, shown once."""
-    names = plan.features["name_zh"]
-    return [(str(n) if i == 0 else "", fid, names[fid])
-            for n, keys in enumerate(plan.placement.numbered, start=1) for i, fid in enumerate(keys)]
-
-
-def key_layout(key, page: Page, cols: int = 3) -> tuple[list, int]:
-    """Cells (column, line, number, feature id, wrapped name lines) filling `cols` columns top to bottom, each about
-    as long; and the number of lines of the longest column."""
-    size = page.size
-    cols = max(1, min(cols, len(key)))
-    room = (page.usable() / cols) * 72 - size.small * 4.6
-    entries = [(number, fid, wrap_chars(name, room, lambda t: page.measure(t, size.small)[0]))
-               for number, fid, name in key]
-    target = math.ceil(sum(len(lines) for _, _, lines in entries) / cols)
-    cells, column, line = [], 0, 0
-    for number, fid, lines in entries:
-        if line and line + len(lines) > target and column < cols - 1:
-            column, line = column + 1, 0
-        cells.append((column, line, number, fid, lines))
-        line += len(lines)
-    return cells, max((c[1] + len(c[4]) for c in cells), default=0)
-
-
-def wrap_chars(text: str, room: float, width) -> list[str]:
-    """Chinese wraps between any two characters: fill each line up to `room` points."""
-    if width(text) <= room:  # most names fit on one line: one measure instead of one per character
-        return [text]
-    lines = [""]
-    for char in text:
-        if lines[-1] and width(lines[-1] + char) > room and char not in CLOSING:
-            lines.append("")
-        lines[-1] += char
-    return lines
-
-
-def draw_key(fig: Figure, page: Page, plan: Plan, cells) -> None:
-    size = page.size
-    top = page.inch("key")
-    page.text(size.margin, top, "编号对照 Key", size.small)
-    top += size.small * 1.7 / 72
-    cols = max((c[0] for c in cells), default=0) + 1
-    col_w, row_h = page.usable() / cols, size.small * 1.6 / 72
-    features = plan.features
-    for column, line, number, fid, lines in cells:
-        x = size.margin + column * col_w
-        y = top + line * row_h
-        page.text(x, y, number, size.small)
-        kind, point = features.loc[fid, "kind"], features.geometry[fid].geom_type == "Point"
-        colour = KIND[kind].color
-        sx, sy = page.xy(x + size.small * 2.2 / 72, y + size.small * 0.6 / 72)
-        ex = page.xy(x + size.small * 3.6 / 72, y)[0]
-        if point:
-            fig.add_artist(Line2D([(sx + ex) / 2], [sy], transform=fig.transFigure,
-                                  marker=style.PRINT_MARKERS[KIND_SHAPES[kind]], linestyle="none", color=colour,
-                                  markersize=size.marker * 0.9))
+def draw_key(page: Page, plan: Plan) -> None:
+    """The numbered features by number, each with its symbol and its name, as the layout set them."""
+    size, layout, fig = plan.size, plan.layout, page.figure
+    box, type_size = layout.key, layout.key_size
+    page.text(box.x, box.y + 0.05, KEY_TITLE, type_size)
+    top = box.y + 0.05 + type_size * 1.7 / 72
+    row_h = type_size * 1.6 / 72
+    features, entries, lines = plan.features, {}, {}
+    for piece in layout.key_pieces:
+        x, y = box.x + piece.x, top + piece.line * row_h
+        if piece.role == "number":
+            page.text(x, y, piece.text, type_size)
+        elif piece.role == "name":  # ids key-<number>-<entry>-<line> let an editor (and the tests) pair them
+            members = entries.setdefault(piece.number, [])
+            if piece.fid not in members:
+                members.append(piece.fid)
+            entry = members.index(piece.fid)
+            line = lines[piece.number, entry] = lines.get((piece.number, entry), -1) + 1
+            page.text(x, y, piece.text, type_size, gid=f"key-{piece.number}-{entry}-{line}")
         else:
-            fig.add_artist(Line2D([sx, ex], [sy, sy], transform=fig.transFigure, color=colour,
-                                  linewidth=size.line * 0.9))
-        for index, text in enumerate(lines):
-            page.text(x + size.small * 4.0 / 72, y + index * row_h, text, size.small)
+            kind, point = features.loc[piece.fid, "kind"], features.geometry[piece.fid].geom_type == "Point"
+            colour = KIND[kind].color
+            sx, sy = page.xy(x, y + type_size * 0.6 / 72)
+            ex = page.xy(x + type_size * 1.4 / 72, y)[0]
+            if point:
+                fig.add_artist(Line2D([(sx + ex) / 2], [sy], transform=fig.transFigure,
+                                      marker=style.PRINT_MARKERS[KIND_SHAPES[kind]], linestyle="none", color=colour,
+                                      markersize=size.marker * 0.9 * type_size / size.small))
+            else:
+                fig.add_artist(Line2D([sx, ex], [sy, sy], transform=fig.transFigure, color=colour,
+                                      linewidth=size.line * 0.9))

@@ -1,8 +1,10 @@
-"""The print images' layout: the output sizes, a frame fitted to the map's subject, and where every name and
-number goes (labels.py places them). print_page.py draws the page from this plan.
+"""The print images' plan: the output sizes, a frame fitted to the map's subject, the page's layout (print_layout.py)
+and where every name and number goes (labels.py places them). print_page.py draws the page from this plan.
 
-Distances on the map are in points (1/72 inch) from its lower left corner; the map is in UTM 49N so that the scale
-bar is true.
+Every size of a map is planned together (plan_maps), so that they share one numbering: a feature whose name fits on
+none of them is numbered on all of them, with the same number, and the atlas page lists it under the map by that
+number too. Distances on the map are in points (1/72 inch) from its lower left corner; the map is in UTM 49N so that
+the scale bar is true.
 """
 
 from __future__ import annotations
@@ -16,24 +18,25 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from shapely import affinity
 
-from ..cache import artifacts
 from ..vocabulary.schema import CITIES, by_key
-from . import labels
+from . import labels, print_layout
+from .maps.paper import PRINT_CRS, outline_subject, paper_frame, projected
+from .maps.paper import orientation as paper_orientation
 from .maps.specs import AREA_SHARE, BOUNDARY_ATTRIBUTION, MapSpec, county_names
+from .print_numbers import Numbering, crowds_of, key_entries, number
 
 CITY = by_key(CITIES)
-PRINT_CRS = "EPSG:32649"
 FONTS = ["WenQuanYi Micro Hei", "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", "DejaVu Sans"]
-ASPECT = (0.55, 1.5)  # map height ÷ width; a subject outside this range gets more room around it instead
 DISCLAIMER = "示意图：线路走向按文件点名地点连线绘制，不作为权属界线依据"
 
 
 @dataclass(frozen=True)
 class Size:
-    """One output size: page width, resolution and type sizes (points)."""
+    """One output size: page width and most height, resolution and type sizes (points)."""
 
     suffix: str
     width: float  # inches
+    height: float  # inches: the most the page may be tall
     dpi: int
     title: float
     city: float
@@ -45,12 +48,20 @@ class Size:
     marker: float  # point symbol diameter
     line: float
     margin: float = 0.3
+    turns: bool = False  # an A4 sheet, turned for a landscape map
+
+    def sheet(self, orientation: str) -> tuple[float, float]:
+        """(width, most height) of the page for a map printed in this orientation."""
+        return (self.height, self.width) if self.turns and orientation == "landscape" else (self.width, self.height)
 
 
-PRINT = Size("png", 8.27, 300, title=14, city=11, county=7.5, label=6.5, number=5.5, small=6.5, footer=6, marker=5,
-             line=1.6)
-REPORT = Size("report.png", 8.0, 200, title=20, city=15, county=11, label=10, number=8.5, small=9.5, footer=8.5,
-              marker=8, line=2.4)
+A4 = (210 / 25.4, 297 / 25.4)  # inches
+REPORT_ASPECT = 1.45  # the tallest image a Word page holds at its full text width (16 × 23.2 cm on A4)
+PRINT = Size("png", *A4, 300, title=14, city=11, county=7.5, label=6.5, number=5.5, small=6.5, footer=6, marker=5,
+             line=1.6, turns=True)
+REPORT = Size("report.png", 8.0, 8.0 * REPORT_ASPECT, 200, title=20, city=15, county=11, label=10, number=8.5,
+              small=9.5, footer=8.5, marker=8, line=2.4)
+SIZES = (PRINT, REPORT)
 
 
 @dataclass(frozen=True)
@@ -77,9 +88,10 @@ class Measure:
     def __init__(self, dpi: int):
         self.dpi, self.figure, self.renderer = dpi, None, None
         self.scale = 72 / dpi
+        self.fonts = tuple(rcParams["font.sans-serif"])
 
     def __call__(self, text: str, size: float) -> tuple[float, float]:
-        key = (self.dpi, tuple(rcParams["font.sans-serif"]), text, size)
+        key = (self.dpi, self.fonts, text, size)
         if key not in self.SIZES:
             if self.figure is None:
                 self.figure = Figure(dpi=self.dpi)
@@ -89,69 +101,35 @@ class Measure:
             self.SIZES[key] = box.width * self.scale, box.height * self.scale
         return self.SIZES[key]
 
+    def width(self, text: str, size: float) -> float:
+        """A text's width as the sum of its characters' (matplotlib lays text out by their advances, unhinted and
+        unkerned: the same to a hundredth of a point), so that wrapping a name character by character does not lay
+        out every beginning of it."""
+        return sum(self(char, size)[0] for char in text)
+
 
 @dataclass
 class Plan:
-    """The map's frame and size on the page, and where every name and number goes (points, map lower left)."""
+    """The map's frame, the page's layout, and where every name and number goes (points, map lower left)."""
 
     frame: tuple[float, float, float, float]  # UTM bounds shown
     subject: tuple[float, float, float, float]  # UTM bounds of what the map is about
-    map_size: tuple[float, float]  # inches
+    layout: print_layout.Layout
     placement: labels.Placement
+    numbering: Numbering
     features: gpd.GeoDataFrame  # projected, visible ones only
     size: Size
+    orientation: str  # of the A4 sheet: "portrait" or "landscape"
     locator: tuple[float, float, float, float] | None = None  # where the inset showing the frame in the region
     # goes (points on the map), on a project map
 
     @property
-    def scale(self) -> float:  # points per metre
-        return self.map_size[0] * 72 / (self.frame[2] - self.frame[0])
+    def map_size(self) -> tuple[float, float]:  # inches
+        return self.layout.map.w, self.layout.map.h
 
     @property
-    def subject_fraction(self) -> float:
-        """Width of the subject on the page ÷ page width."""
-        return (self.subject[2] - self.subject[0]) * self.scale / 72 / self.size.width
-
-
-_PROJECTED = artifacts.Recent(4)  # the city and county outlines, in the print projection
-
-
-def projected(outlines: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """The city or county outlines in PRINT_CRS, projected once for every map of a process (the caller must not
-    change them)."""
-    return _PROJECTED.of(outlines, lambda: outlines.to_crs(PRINT_CRS))
-
-
-def print_frame(spec: MapSpec, cities: gpd.GeoDataFrame, features: gpd.GeoDataFrame,
-                counties: gpd.GeoDataFrame | None = None):
-    """(frame, subject) in UTM: a city map shows its city, the overview the four; others keep the web map's frame,
-    a county map's subject being its county."""
-    if spec.name.startswith("city-") or spec.name == "overview":
-        shown = cities if spec.name == "overview" else cities[cities["city"] == spec.counties_of]
-        subject = tuple(shown.total_bounds)
-        frame = padded(subject, 0.025)
-    else:
-        if spec.focus and counties is not None:
-            own = projected(counties)
-            subject = tuple(own[own["adcode"] == spec.focus].total_bounds)
-        else:
-            subject = tuple(features.total_bounds)
-        frame = tuple(gpd.GeoSeries([shapely.box(*spec.frame)], crs="EPSG:4326").to_crs(PRINT_CRS).total_bounds)
-    return fit_aspect(frame), subject
-
-
-def padded(bounds, fraction: float):
-    x0, y0, x1, y1 = bounds
-    d = max(x1 - x0, y1 - y0) * fraction
-    return x0 - d, y0 - d, x1 + d, y1 + d
-
-
-def fit_aspect(frame):
-    x0, y0, x1, y1 = frame
-    cx, cy, w, h = (x0 + x1) / 2, (y0 + y1) / 2, x1 - x0, y1 - y0
-    low, high = ASPECT
-    w, h = max(w, h / high), max(h, w * low)
-    return cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2
+    def scale(self) -> float:  # points per metre
+        return self.map_size[0] * 72 / (self.frame[2] - self.frame[0])
 
 
 def central_sites(features: gpd.GeoDataFrame, frame) -> gpd.GeoDataFrame:
@@ -166,40 +144,98 @@ def central_sites(features: gpd.GeoDataFrame, frame) -> gpd.GeoDataFrame:
     return features
 
 
+def in_view(features: gpd.GeoDataFrame, frame) -> gpd.GeoDataFrame:
+    """The features a print of this frame shows: points inside it, lines and areas that cross it, each line (and
+    area outline) cut to its longest part in view, which is what gets named."""
+    view, keep, shown = shapely.box(*frame), [], []
+    for fid, g in features.geometry.items():
+        if g.geom_type == "Point":
+            if view.covers(g):
+                keep.append(fid)
+                shown.append(g)
+        else:
+            visible = labels.clip_line(g if "Line" in g.geom_type else g.boundary, frame)
+            if visible is not None:
+                keep.append(fid)
+                shown.append(visible)
+    return features.loc[keep].assign(named_part=gpd.GeoSeries(shown, index=keep, crs=features.crs))
+
+
 LOCATOR = 0.2  # the locator inset's width ÷ the map's
 LOCATOR_UP_TO = 0.5  # a project map's frame at most this share of the region's width gets a locator
 
 
-def plan_map(spec: MapSpec, cities: gpd.GeoDataFrame, size: Size = PRINT, measure: Measure | None = None,
-             counties: gpd.GeoDataFrame | None = None) -> Plan:
-    """Frame the subject, then place the names: pure layout, nothing drawn. A project map also names the counties
-    in view (from `counties`) and, unless it shows much of the region, keeps a corner for a locator inset."""
-    measure = measure or Measure(size.dpi)
-    city_m, features = projected(cities), central_sites(spec.features, spec.frame).to_crs(PRINT_CRS)
-    frame, subject = print_frame(spec, city_m, features, counties)
-    width = size.width - 2 * size.margin
-    height = width * (frame[3] - frame[1]) / (frame[2] - frame[0])
-    k = width * 72 / (frame[2] - frame[0])
+@dataclass
+class Sheet:
+    """What every size of one map shares: the frame, the features in view and the footer."""
+
+    spec: MapSpec
+    cities: gpd.GeoDataFrame
+    counties: gpd.GeoDataFrame
+    frame: tuple[float, float, float, float]
+    subject: tuple[float, float, float, float]
+    features: gpd.GeoDataFrame  # projected, in view
+    orientation: str
+    footer: list[str]
+
+
+def plan_maps(spec: MapSpec, cities: gpd.GeoDataFrame, counties: gpd.GeoDataFrame, footer: Footer | None = None,
+              sizes: tuple[Size, ...] = SIZES) -> dict[str, Plan]:
+    """{size suffix: Plan} of one map at every size, sharing one numbering: lay out each page, place the names, and
+    number on every size what found no room on any; again until no size has a name left without room (the numbers'
+    key takes room from the map, so a round can leave more names without room). The numbered features and the crowds
+    only grow from round to round, so this ends: in two to four rounds on this data."""
+    frame = paper_frame(spec, cities, counties)
+    features = in_view(central_sites(spec.features, spec.frame).to_crs(PRINT_CRS), frame)
+    subject = outline_subject(spec, cities, counties) or tuple(features.total_bounds)
+    sheet = Sheet(spec, cities, counties, frame, subject, features, paper_orientation(frame),
+                  (footer or Footer()).items())
+    measures = {size.suffix: Measure(size.dpi) for size in sizes}
+    numbering, numbered, crowds = Numbering(), set(), []
+    for _ in range(3 * len(features) + 3):
+        layouts = {size.suffix: layout_page(sheet, size, numbering, measures[size.suffix]) for size in sizes}
+        reach = max(size.marker * (frame[2] - frame[0]) / (layouts[size.suffix].map.w * 72) for size in sizes)
+        crowds = crowds_of(features, reach, crowds)  # points whose markers would touch on a size
+        plans = {size.suffix: place_names(sheet, size, layouts[size.suffix], numbering, crowds,
+                                          measures[size.suffix]) for size in sizes}
+        unnamed = {fid for plan in plans.values() for keys in plan.placement.unnamed for fid in keys}
+        if not unnamed:
+            return plans
+        numbered |= unnamed
+        numbering = number(features, frame, numbered, crowds)
+    raise RuntimeError(f"{spec.name}: the numbering did not settle")  # cannot happen: see the docstring
+
+
+def layout_page(sheet: Sheet, size: Size, numbering: Numbering, measure: Measure) -> print_layout.Layout:
+    """The page of one size: its key listing every numbered feature, or if that leaves the map too little room,
+    a crowd's number listed as how many projects it stands for and where, then the entries run on as text, then
+    in smaller type."""
+    frame = sheet.frame
+    legend = print_layout.legend_entries(sheet.features, bool(numbering.groups))
+    full = key_entries(sheet.features, projected(sheet.counties), numbering)
+    short = key_entries(sheet.features, projected(sheet.counties), numbering, summed=True)
+    keys = [print_layout.Key(full, size.small)] + ([print_layout.Key(short, size.small)] if short != full else []) \
+        + [print_layout.Key(short, size.small, run_on=True), print_layout.Key(short, size.number, run_on=True)]
+    return print_layout.arrange(size, size.sheet(sheet.orientation), (frame[3] - frame[1]) / (frame[2] - frame[0]),
+                                legend, keys if numbering.groups else [], sheet.footer, measure)
+
+
+def place_names(sheet: Sheet, size: Size, layout: print_layout.Layout, numbering: Numbering,
+                crowds: list[tuple[str, ...]], measure: Measure) -> Plan:
+    """Place the names and numbers of one size on its map (pure layout, nothing drawn). A project map also names the
+    counties in view and, unless it shows much of the region, keeps a corner for a locator inset."""
+    frame, features, spec = sheet.frame, sheet.features, sheet.spec
+    page_w, page_h = layout.map.w * 72, layout.map.h * 72
+    k = page_w / (frame[2] - frame[0])
 
     def to_points(geometry):
         return affinity.affine_transform(geometry, [k, 0, 0, k, -frame[0] * k, -frame[1] * k])
 
-    page_w, page_h = width * 72, height * 72
-    points, lines, keep = {}, {}, []
-    for fid, f in features.iterrows():
-        g = to_points(f.geometry)
-        if g.geom_type == "Point":
-            if 0 <= g.x <= page_w and 0 <= g.y <= page_h:
-                points[fid] = (g.x, g.y)
-                keep.append(fid)
-        else:
-            visible = labels.clip_line(g if "Line" in g.geom_type else g.boundary, page_w, page_h)
-            if visible is not None:
-                lines[fid] = visible
-                keep.append(fid)
-    markers, crowds = labels.spread(points, size.marker / 2)
+    shown = {fid: to_points(g) for fid, g in features["named_part"].items()}
+    points = {fid: (g.x, g.y) for fid, g in shown.items() if g.geom_type == "Point"}
+    markers, spread = labels.spread(points, size.marker / 2, [c for c in crowds if c[0] in points])
     targets = []
-    for crowd in crowds:
+    for crowd in spread:
         if len(crowd) > labels.CROWD:
             spot = shapely.Point(sum(markers[c][0] for c in crowd) / len(crowd),
                                  sum(markers[c][1] for c in crowd) / len(crowd))
@@ -207,9 +243,11 @@ def plan_map(spec: MapSpec, cities: gpd.GeoDataFrame, size: Size = PRINT, measur
         else:
             targets += [labels.Target((c,), features.loc[c, "name_zh"], measure(features.loc[c, "name_zh"], size.label),
                                       shapely.Point(markers[c])) for c in crowd]
+    lines = {fid: g for fid, g in shown.items() if g.geom_type != "Point"}
     for fid, line in sorted(lines.items(), key=lambda item: -item[1].length):  # long lines have most room
         name = features.loc[fid, "name_zh"]
         targets.append(labels.Target((fid,), name, measure(name, size.label), line))
+    city_m = projected(sheet.cities)
     city_targets = []
     for _, city in city_m.iterrows():
         inside = to_points(city.geometry).intersection(shapely.box(0, 0, page_w, page_h))
@@ -219,13 +257,13 @@ def plan_map(spec: MapSpec, cities: gpd.GeoDataFrame, size: Size = PRINT, measur
                                               inside.representative_point()))
     county_targets, locator = [], None
     if spec.name.startswith("project-") or spec.focus:
-        if counties is not None:  # the counties the web map names, in the print's frame
-            own = set(counties.loc[counties["adcode"] == spec.focus, "name_zh"])
-            for name, anchor in county_names(projected(counties), frame, AREA_SHARE):
-                if name in own:  # a county map's subject is named first, as large as a city
-                    city_targets.insert(0, labels.Target((name,), name, measure(name, size.city), to_points(anchor)))
-                else:
-                    county_targets.append(labels.Target((name,), name, measure(name, size.county), to_points(anchor)))
+        counties = sheet.counties  # the counties the web map names, in the print's frame
+        own = set(counties.loc[counties["adcode"] == spec.focus, "name_zh"])
+        for name, anchor in county_names(projected(counties), frame, AREA_SHARE):
+            if name in own:  # a county map's subject is named first, as large as a city
+                city_targets.insert(0, labels.Target((name,), name, measure(name, size.city), to_points(anchor)))
+            else:
+                county_targets.append(labels.Target((name,), name, measure(name, size.county), to_points(anchor)))
         region = city_m.total_bounds
         if frame[2] - frame[0] <= LOCATOR_UP_TO * (region[2] - region[0]):
             locator = locator_box(page_w, page_h, (region[3] - region[1]) / (region[2] - region[0]),
@@ -235,8 +273,9 @@ def plan_map(spec: MapSpec, cities: gpd.GeoDataFrame, size: Size = PRINT, measur
     placement = labels.place(targets, city_targets, markers, width=page_w, height=page_h,
                              marker_radius=size.marker / 2, line_width=size.line,
                              number_size=(nw + 0.5 * size.number, nh + 0.3 * size.number),
-                             counties=tuple(county_targets), reserved=(locator,) if locator else ())
-    return Plan(frame, subject, (width, height), placement, features.loc[keep], size, locator)
+                             counties=tuple(county_targets), reserved=(locator,) if locator else (),
+                             numbers=numbering.numbers())
+    return Plan(frame, sheet.subject, layout, placement, numbering, features, size, sheet.orientation, locator)
 
 
 def locator_box(page_w: float, page_h: float, aspect: float, shapes, marker: float):
