@@ -9,8 +9,9 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from build_atlas.cache import artifacts
 from build_atlas.inputs.model import gather
-from build_atlas.outputs import dictionary, maps, pages
+from build_atlas.outputs import dictionary, exports, maps, pages
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -22,12 +23,16 @@ MAPS = ("city-ulanqab",)
 def outputs() -> dict[str, str]:
     """{golden file name: generated text} from the current code and data."""
     atlas = gather(ROOT)
-    generated = pages.render_pages(atlas, today=BUILD_DATE, site_url="", downloads=dictionary.NO_DOWNLOADS, history=[])
-    result = {path.replace("/", "__"): generated[path] for path in PAGES}
     specs = {spec.name: spec for spec in maps.map_specs(atlas)}
     outlines = maps.context_outlines(atlas)
+    notes = exports.print_notes([specs[name] for name in MAPS], *outlines, artifacts.ArtifactCache(None),
+                                exports.Footer(date=BUILD_DATE.isoformat()), workers=1)
+    generated = pages.render_pages(atlas, today=BUILD_DATE, site_url="", downloads=dictionary.NO_DOWNLOADS, history=[],
+                                   maps=notes)
+    result = {path.replace("/", "__"): generated[path] for path in PAGES}
     for name in MAPS:
-        result[f"maps__{name}.html"] = maps.render_map(specs[name], atlas, maps.MapOptions(), outlines=outlines)
+        result[f"maps__{name}.html"] = maps.render_map(specs[name], atlas, maps.MapOptions(), outlines=outlines,
+                                                       paper=notes[name].orientation)
     return result
 
 

@@ -18,7 +18,7 @@ from build_atlas.cache import artifacts
 from build_atlas.inputs.model import gather
 from build_atlas.outputs import exports, labels, maps, print_page, prints
 from build_atlas.outputs.maps import paper
-from build_atlas.vocabulary import schema, style
+from build_atlas.vocabulary import routes, schema, style
 
 from .conftest import ROOT, atlas_page_of
 
@@ -350,6 +350,7 @@ def as_keyed(groups: dict[int, frozenset], keyed: dict[int, object]) -> dict[int
     return {n: len(fids) if isinstance(keyed.get(n), int) else fids for n, fids in groups.items()}
 
 
+LISTED = re.compile(r'<span class="map-number" title="图上编号">(\d+)</span> <a href="(?:[^"]*/)?([^"/]+)\.html"')
 
 
 def test_every_map_s_svg_numbers_and_keys_the_features_its_plan_numbers(built_site, atlas_maps, every_plan):
@@ -366,6 +367,25 @@ def test_every_map_s_svg_numbers_and_keys_the_features_its_plan_numbers(built_si
     assert wrong == []
     baotou = {n for n, keys in enumerate(every_plan["city-baotou"]["png"].numbering.groups, 1) if len(keys) > 1}
     assert baotou  # a crowd of points shares one number on this map: the test sees crowds as well as single features
+
+
+def test_the_list_under_every_map_gives_its_features_the_numbers_of_its_images(built_site, atlas_maps, every_plan):
+    """The list under a map on its atlas page (the city's or county's project table, a theme's list of the map's
+    projects; the overview's: the project list it links to) shows each numbered project's number, the one its
+    images give it."""
+    specs, _ = atlas_maps
+    wrong = []
+    for name in specs:
+        if name.startswith("project-"):
+            continue  # a project map stands over its one project's page, with no list
+        groups = {n: frozenset(keys) for n, keys in enumerate(every_plan[name]["png"].numbering.groups, 1)}
+        page = routes.html(routes.PROJECTS) if name == "overview" else routes.map_home(name)
+        listed: dict[int, set[str]] = {}
+        for number, fid in LISTED.findall((built_site / page).read_text(encoding="utf-8")):
+            listed.setdefault(int(number), set()).add(fid)
+        if {n: frozenset(fids) for n, fids in listed.items()} != groups:
+            wrong.append(name)
+    assert wrong == []
 
 
 def test_the_report_image_draws_the_numbers_and_key_of_its_plan(atlas_maps, every_plan):

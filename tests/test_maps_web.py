@@ -13,9 +13,11 @@ import json
 import re
 import socketserver
 import threading
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from build_atlas.vocabulary.schema import CITIES, KIND_SHAPES, KINDS
 from tests.conftest import DESKTOP, DRAWN_PATH, PHONE, QuietHandler
@@ -270,23 +272,112 @@ def test_single_file_map_is_made_on_the_page_with_everything_inside_and_absolute
     assert f"{site_url}projects/hsr-baotou-yinchuan.html" in links
 
 
+def printed_images(pdf: bytes) -> list[tuple[int, tuple[float, float], tuple[int, int], tuple]]:
+    """(page number, the page's (width, height), the image's pixels (width, height), where it is drawn (x, y, width,
+    height)) of every image a PDF draws, in points from the page's lower left."""
+    from pypdf import PdfReader
+
+    found = []
+    for number, sheet in enumerate(PdfReader(io.BytesIO(pdf)).pages, start=1):
+        images = (sheet.get("/Resources") or {}).get("/XObject") or {}
+
+        def visit(operator, operands, cm, tm, number=number, sheet=sheet, images=images):
+            image = images[operands[0]].get_object() if operator == b"Do" and operands[0] in images else None
+            if image is not None and image.get("/Subtype") == "/Image":
+                box = (float(sheet.mediabox.width), float(sheet.mediabox.height))
+                found.append((number, box, (int(image["/Width"]), int(image["/Height"])), (cm[4], cm[5], cm[0], cm[3])))
+
+        sheet.extract_text(visitor_operand_before=visit)
+    return found
+
+
+def map_box(svg: bytes) -> tuple[float, float, float, float]:
+    """The map's frame in a drawn image (left, top, right, bottom as shares of its width and height), from its SVG."""
+    root = ET.fromstring(svg)
+    width, height = (float(root.get(side).removesuffix("pt")) for side in ("width", "height"))
+    frame = next(g for g in root.iter("{http://www.w3.org/2000/svg}g") if g.get("id") == "map-frame")
+    numbers = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", next(frame.iter("{http://www.w3.org/2000/svg}path")).get("d"))]
+    xs, ys = numbers[0::2], numbers[1::2]
+    return min(xs) / width, min(ys) / height, max(xs) / width, max(ys) / height
+
+
+def assert_printed_whole_on_one_a4_page(pdf: bytes, image_size: tuple[int, int], svg: bytes, frame, subject) -> int:
+    """The map's print image is drawn once, whole and unstretched, on an A4 page turned its way, and the subject's
+    outline (`subject`, UTM bounds) lies inside the printed map (`frame`, the UTM bounds it shows). Returns the
+    page's number."""
+    drawn = [found for found in printed_images(pdf) if found[2] == image_size]
+    assert len(drawn) == 1, drawn
+    number, (page_w, page_h), _, (x, y, w, h) = drawn[0]
+    assert sorted((round(page_w / 72 * 25.4), round(page_h / 72 * 25.4))) == [210, 297]
+    assert (page_w > page_h) == (image_size[0] > image_size[1])  # the sheet is turned as the image is
+    assert abs(w / h - image_size[0] / image_size[1]) < 0.005
+    left, top, right, bottom = map_box(svg)
+    map_left, map_right, map_top, map_bottom = x + left * w, x + right * w, y + h - top * h, y + h - bottom * h
+    assert 0 <= map_left < map_right <= page_w and 0 <= map_bottom < map_top <= page_h
+    fx0, fy0, fx1, fy1 = frame
+    for ux, uy in ((subject[0], subject[1]), (subject[2], subject[3])):
+        share_x, share_y = (ux - fx0) / (fx1 - fx0), (uy - fy0) / (fy1 - fy0)
+        assert 0 <= share_x <= 1 and 0 <= share_y <= 1  # in the printed map, hence on the page
+    return number
+
+
+@pytest.fixture(scope="module")
+def paper_of():
+    """map name → (its frame on paper, its subject's outline), UTM bounds, as the print images are drawn."""
+    from build_atlas.inputs.model import gather
+    from build_atlas.outputs import maps
+    from build_atlas.outputs.maps import paper
+
+    atlas = gather(ROOT)
+    specs = {spec.name: spec for spec in maps.map_specs(atlas)}
+    cities, counties = maps.context_outlines(atlas)
+    return lambda name: (paper.paper_frame(specs[name], cities, counties),
+                         paper.outline_subject(specs[name], cities, counties))
+
+
 @pytest.mark.browser
-def test_standalone_map_prints_on_one_a4_landscape_page_without_buttons(single_file, context_of):
+@pytest.mark.parametrize("path", ["cities/baotou.html", "maps/city-baotou.html", "counties/tumed-left-banner.html"])
+def test_a_printed_map_is_whole_on_one_a4_page_framed_on_its_whole_subject(site_url, built_site, context_of, paper_of,
+                                                                           path):
+    """Printing a city's (or a county's) page, or its map page, gives the map's print image, on one A4 page: the
+    whole outline of the city in frame, legend and key beside or below it. The atlas page's other content
+    follows on later pages; the map page prints on one page alone."""
+    name = path.rsplit("/", 1)[1].removesuffix(".html")
+    name = name if path.startswith("maps/") else ("city-" if path.startswith("cities/") else "county-") + name
+    page = context_of(**DESKTOP).new_page()
+    page.goto(site_url + path, wait_until="load")
+    pdf = page.pdf(format="A4", prefer_css_page_size=True)
+    image = Image.open(built_site / "exports" / f"{name}.png")
+    number = assert_printed_whole_on_one_a4_page(pdf, image.size, (built_site / "exports" / f"{name}.svg").read_bytes(),
+                                                 *paper_of(name))
+    if path.startswith("maps/"):
+        assert len(printed_images(pdf)) == 1 and number == 1
+        from pypdf import PdfReader
+        assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
+    elif path.startswith("cities/"):
+        assert number == 1  # below the city's heading, on the first page
+
+
+@pytest.mark.browser
+def test_single_file_map_prints_its_print_image_offline_on_one_a4_page(single_file, built_site, context_of, paper_of):
     from pypdf import PdfReader
 
     page = context_of(**DESKTOP).new_page()
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(("file://", "data:", "blob:"))
+               else route.abort())  # offline: the print image comes inlined with the file
     page.goto(single_file("city-hohhot").as_uri(), wait_until="load")
     page.locator(DRAWN_PATH).first.wait_for()
+    assert page.locator("img.atlas-print").get_attribute("src").startswith("data:image/png;base64,")
     page.emulate_media(media="print")
+    page.locator("img.atlas-print").wait_for(state="visible")  # loaded lazily, once it is shown
     shown = {selector: page.locator(selector).first.is_visible() for selector in
-             (".leaflet-control-zoom", ".leaflet-control-layers", ".atlas-reset", ".atlas-caption", ".atlas-legend li")}
-    assert shown == {".leaflet-control-zoom": False, ".leaflet-control-layers": False, ".atlas-reset": False,
-                     ".atlas-caption": True, ".atlas-legend li": True}
-    assert "数据截至 2026-12-07" in page.locator(".atlas-caption").inner_text()
-    pdf = PdfReader(io.BytesIO(page.pdf(prefer_css_page_size=True, print_background=True)))
-    box = pdf.pages[0].mediabox
-    assert len(pdf.pages) == 1
-    assert (round(float(box.width) / 72 * 25.4), round(float(box.height) / 72 * 25.4)) == (297, 210)
+             (".leaflet-container", ".leaflet-control-zoom", ".atlas-caption")}
+    assert shown == {".leaflet-container": False, ".leaflet-control-zoom": False, ".atlas-caption": False}
+    pdf = page.pdf(prefer_css_page_size=True)
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
+    size = Image.open(built_site / "exports" / "city-hohhot.png").size
+    assert_printed_whole_on_one_a4_page(pdf, size, (built_site / "exports" / "city-hohhot.svg").read_bytes(),
+                                        *paper_of("city-hohhot"))
 
 
 @pytest.mark.browser

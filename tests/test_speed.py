@@ -1,8 +1,8 @@
 """Issue 14: a rebuild re-renders only what an edit changed, and a cached build is the same site as a clean one.
 
 Artifacts rendered (cache misses) are counted by build_atlas.cache.artifacts.RENDERED, by kind: "maps" (map pages),
-"images" (print images, one count per map), "search" (the search results made from
-the data).
+"images" (print images, one count per map), "print-notes" (what the pages say of a map's prints: its numbers and its
+sheet's orientation, one count per map), "search" (the search results made from the data).
 """
 
 from __future__ import annotations
@@ -99,7 +99,8 @@ def test_editing_one_project_re_renders_only_the_maps_that_show_it(warm):
     assert "（修订）" in script.read_text(encoding="utf-8")
     for name in loading:
         assert f'src="{script.name}"' in (site / "maps" / f"{name}.html").read_text(encoding="utf-8"), name
-    assert artifacts.RENDERED == {"maps": len(showing), "images": len(showing), "search": 1, "package": 1}
+    assert artifacts.RENDERED == {"maps": len(showing), "images": len(showing), "print-notes": len(showing),
+                                  "search": 1, "package": 1}
 
 
 def test_map_pages_load_shared_outlines(warm):

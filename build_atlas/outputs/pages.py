@@ -348,9 +348,11 @@ def tracing_context(atlas: Atlas) -> dict:
 
 
 def page_plan(atlas: Atlas, *, today: date, site_url: str, downloads: dict,
-              history: list[dict]) -> dict[str, Callable[[], str]]:
+              history: list[dict], maps: dict | None = None) -> dict[str, Callable[[], str]]:
     """Every generated page as {source path under docs: a call that renders its Markdown}: the whole build renders
-    them all (render_pages), a preview only those an edit can change (preview.render_changed)."""
+    them all (render_pages), a preview only those an edit can change (preview.render_changed). `maps`: {map name:
+    exports.PrintNote} of the maps whose print images are made: a page prints the map as that image, and lists the
+    map's features by the numbers the images give them."""
     env, made = environment(), {}
 
     def once(name: str, make: Callable[[], object]):
@@ -363,7 +365,7 @@ def page_plan(atlas: Atlas, *, today: date, site_url: str, downloads: dict,
             "docs": atlas.documents.to_dict("index"), "cities": CITY, "themes": THEME,
             "feature_index": atlas.features.drop(columns="geometry").to_dict("index"),
             "measure_index": atlas.measures.set_index("id", drop=False).to_dict("index"),
-            "build_date": today.isoformat(), "site_url": site_url})
+            "build_date": today.isoformat(), "site_url": site_url, "map_notes": maps or {}})
 
     # every feature's table row and statements, made once: project, city, theme and list pages share them
     def known() -> dict[str, dict]:

@@ -88,6 +88,7 @@ class WholeBuild:
 
     def __init__(self, options):
         self.options = options
+        self.map_notes: dict = {}  # map name → exports.PrintNote (map_files)
 
     # -- on_config ---------------------------------------------------------------------------------------------------
     def configure(self, config):
@@ -135,7 +136,7 @@ class WholeBuild:
         files.append(File.generated(config, routes.FEED, content=tracker.atom_feed(
             atlas, history, title=config.site_name, site_url=self.site_url, today=self.today.isoformat())))
         generated = self.render_pages(today=self.today, site_url=self.site_url, history=history,
-                                      downloads=downloads_summary)
+                                      downloads=downloads_summary, maps=self.map_notes)
         for path, text in generated.items():
             # Project pages stay out of the navigation: 184 names in every page's sidebar made each page ~80 KB of
             # links (13 MB in all); a project page links back to its group in the list instead.
@@ -190,16 +191,21 @@ class WholeBuild:
         return checked(lambda: package.cached(files, tables, publication, self.cache))
 
     def map_files(self, config, options: maps.MapOptions) -> list[File]:
-        """The map pages with their shared scripts, and the print images."""
+        """The map pages with their shared scripts, and the print images; what the pages say of the prints (their
+        numbers, the sheet's orientation) is kept in `map_notes` for the atlas's pages."""
         atlas, out = self.atlas, []
         outlines, specs, shared = maps.context_outlines(atlas), maps.map_specs(atlas), {}
+        footer = exports.Footer(date=self.today.isoformat(), atlas=config.site_name, url=options.site_url)
+        self.map_notes = (exports.print_notes(specs, *outlines, self.cache, footer, self.workers)
+                          if self.options.exports else {})
+        papers = {name: note.orientation for name, note in self.map_notes.items()}
         for key, (name, script) in maps.shared_scripts(atlas, outlines).items():
             out.append(File.generated(config, routes.map_script(name), content=script))
             shared[key] = name
-        for name, page in maps.map_pages(specs, atlas, options, outlines, shared, self.cache, self.workers).items():
+        for name, page in maps.map_pages(specs, atlas, options, outlines, shared, self.cache, self.workers,
+                                         papers).items():
             out.append(File.generated(config, routes.map_page(name), content=page))
         if self.options.exports:
-            footer = exports.Footer(date=self.today.isoformat(), atlas=config.site_name, url=options.site_url)
             out += self.image_files(config, specs, outlines, footer)
         return out
 

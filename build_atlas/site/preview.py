@@ -146,6 +146,7 @@ class Session:
         self.dirty = dirty  # MkDocs keeps site/ and asks File.is_modified(): pages can be skipped
         self.pages = PageMemory()
         self.maps_key, self.map_files = "", []  # [(site path, content)] of the maps, exports and layer data
+        self.map_notes: dict = {}  # what the pages say of each map's prints (builds.WholeBuild.map_files)
         self.written: dict[str, object] = {}  # site path → what was written there (content, or source stamp)
         self.readings: dict[str, dict] = {}  # page path → its state after the last reading
         self.page_key = ""  # digest of what every page shows (navigation, config, theme, date)
@@ -307,9 +308,11 @@ class Preview(builds.WholeBuild):
         key = maps_digest(self.atlas, repr(options), str(self.options.exports), config.site_name,
                           *(str(source_stamp(path)) for path in self.vendor.values()))
         if key == session.maps_key:
+            self.map_notes = session.map_notes
             return [File.generated(config, path, content=content) for path, content in session.map_files]
         drawn = super().map_files(config, options)
         session.maps_key, session.map_files = key, [(f.src_uri, f.content_bytes) for f in drawn]
+        session.map_notes = self.map_notes
         return drawn
 
     def image_files(self, config, specs, outlines, footer) -> list:

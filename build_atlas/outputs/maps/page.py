@@ -236,6 +236,20 @@ class Legend(branca.element.MacroElement):
         self.attribution = BOUNDARY_ATTRIBUTION
 
 
+def add_paper(fmap: folium.Map, spec: MapSpec, paper: str, link_base: str) -> None:
+    """On paper the map is its print image (exports/<map>.png, when `paper` says how its sheet is turned), framed on
+    the whole subject with its legend and key beside or below it, on an A4 sheet turned as the image asks; on screen
+    the image is not shown, nor loaded (the browser loads it when the page is printed). Without one, the web map
+    prints on a landscape sheet."""
+    root = fmap.get_root()
+    root.header.add_child(branca.element.Element(
+        f"<style>@media print {{ @page {{ size: A4 {paper or 'landscape'}; }} }}</style>"))
+    if paper:
+        src = html.escape(link_base + routes.image(spec.name, "png"))
+        root.html.add_child(branca.element.Element(
+            f'<img class="atlas-print" src="{src}" alt="{html.escape(spec.title)}" loading="lazy">'))
+
+
 def caption_html(spec: MapSpec, options: MapOptions, link_base: str) -> str:
     """The one-line title, data date and source shown on embedded and exported maps (and on paper)."""
     date = f' <span class="date">数据截至 {html.escape(options.today)}</span>' if options.today else ""
@@ -316,7 +330,7 @@ def fix_page(page: str, fixes=PAGE_FIXES) -> str:
 
 def map_key(spec: MapSpec, options: MapOptions, outlines: Outlines, asset_base: str = ASSET_BASE,
             link_base: str = MAP_ROOT, shared: dict[str, str] | None = None,
-            shown: dict[str, str] | None = None) -> str:
+            shown: dict[str, str] | None = None, paper: str = "") -> str:
     """Digest of exactly what render_map draws the map from: the features' shown columns (`shown`: their
     artifacts.row_digests for every located feature, when the caller has them), the frame and outlines, the options,
     and the code and library versions."""
@@ -326,7 +340,7 @@ def map_key(spec: MapSpec, options: MapOptions, outlines: Outlines, asset_base: 
         artifacts.code_digest(Path(__file__), assets=tuple(ATLAS_ASSETS.values())), outlines.digest(),
         *(shown[fid] for fid in spec.features.index),
         repr((spec.name, spec.title, spec.frame, spec.counties_of, spec.tolerance, options, asset_base, link_base,
-              sorted(shared_by(spec, shared)))))
+              sorted(shared_by(spec, shared)), paper)))
 
 
 # folium's templates indent their output deeply; no line of a map page needs its indent (no <pre>, no string
@@ -336,10 +350,11 @@ LEADING_SPACE = re.compile(r"\n[ \t]+")
 
 def render_map(spec: MapSpec, atlas: Atlas, options: MapOptions, asset_base: str = ASSET_BASE,
                link_base: str = MAP_ROOT, outlines=None, shared: dict[str, str] | None = None,
-               keep_names: bool = False) -> str:
+               keep_names: bool = False, paper: str = "") -> str:
     """The map page's full HTML, with assets under `asset_base` and links relative to `link_base`. `shared`:
     {key: file name} of shared_scripts' files beside the page; the page loads those whose data it draws instead of
-    inlining it (with none, everything is inlined)."""
+    inlining it (with none, everything is inlined). `paper`: the orientation of the map's print image, which the
+    page prints instead of the web map ("": none drawn, the web map prints)."""
     outlines = outlines or context_outlines(atlas)
     region = spec.tolerance > CONTEXT_TOLERANCE_DEG
     if region:
@@ -351,6 +366,7 @@ def render_map(spec: MapSpec, atlas: Atlas, options: MapOptions, asset_base: str
     fmap = base_map(spec, options, asset_base)
     fmap.default_js += [(f"atlas_shared_{n}", SHARED_NAME.format(key)) for n, key in enumerate(shared)]
     fmap.get_root().html.add_child(branca.element.Element(caption_html(spec, options, link_base)))
+    add_paper(fmap, spec, paper, link_base)
     add_boundaries(fmap, spec, outlines)
     fmap.add_child(ProjectNames(spec))
     add_features(fmap, spec)
@@ -370,12 +386,16 @@ def render_map(spec: MapSpec, atlas: Atlas, options: MapOptions, asset_base: str
 
 
 def map_pages(specs: list[MapSpec], atlas: Atlas, options: MapOptions, outlines: Outlines, shared: dict[str, str],
-              cache: artifacts.ArtifactCache, workers: int | None = None) -> dict[str, str]:
+              cache: artifacts.ArtifactCache, workers: int | None = None,
+              papers: dict[str, str] | None = None) -> dict[str, str]:
     """{map name: page HTML} for every spec, as the site serves it: each rendered only when what it shows changed
-    (the others read from `cache`), the missing ones across the cores (`workers=1`: in this process)."""
-    shown = artifacts.row_digests(atlas.located, SHOWN_COLUMNS)
+    (the others read from `cache`), the missing ones across the cores (`workers=1`: in this process). `papers`:
+    {map name: orientation} of the maps whose print images are drawn (render_map's `paper`)."""
+    shown, papers = artifacts.row_digests(atlas.located, SHOWN_COLUMNS), papers or {}
     by_name = {spec.name: spec for spec in specs}
-    keys = {spec.name: map_key(spec, options, outlines, shared=shared, shown=shown) for spec in specs}
-    pages = cache.get_all("maps", keys, lambda name: render_map(by_name[name], atlas, options, outlines=outlines,
-                                                                shared=shared, keep_names=True), workers)
+    keys = {spec.name: map_key(spec, options, outlines, shared=shared, shown=shown, paper=papers.get(spec.name, ""))
+            for spec in specs}
+    pages = cache.get_all("maps", keys, lambda name: render_map(
+        by_name[name], atlas, options, outlines=outlines, shared=shared, keep_names=True,
+        paper=papers.get(name, "")), workers)
     return {name: named_shared(page, shared_by(by_name[name], shared)) for name, page in pages.items()}

@@ -44,8 +44,9 @@
   document.querySelectorAll("code[data-embed-src]").forEach(enhance);
 
   // The single-file map: made in the reader's browser from the map page and the files it loads, each written into
-  // it (scripts, styles, the styles' images as data URIs), its links made absolute. It works offline and from any
-  // folder, like the map page. The atlas ships no copy of its own: 184 of them were most of the site's bytes.
+  // it (scripts, styles, the styles' images and the print image as data URIs), its links made absolute. It works,
+  // and prints, offline and from any folder, like the map page. The atlas ships no copy of its own: 184 of them
+  // were most of the site's bytes.
   function fetched(url, as) {
     return fetch(url).then(function (response) {
       if (!response.ok) {
@@ -95,7 +96,12 @@
           link.replaceWith(style);
         });
       });
-      return Promise.all(scripts.concat(styles)).then(function () {
+      var images = Array.prototype.map.call(doc.querySelectorAll("img[src]"), function (img) {  // the print image
+        return fetched(new URL(img.getAttribute("src"), mapUrl).href, "blob").then(dataUri).then(function (uri) {
+          img.setAttribute("src", uri);
+        });
+      });
+      return Promise.all(scripts.concat(styles, images)).then(function () {
         doc.querySelectorAll("a[href]").forEach(function (a) {
           a.setAttribute("href", new URL(a.getAttribute("href"), mapUrl).href);
         });
