@@ -198,10 +198,12 @@ def place(targets: list[Target], cities: list[Target], markers: dict[str, tuple[
           height: float, marker_radius: float, line_width: float, number_size: tuple[float, float],
           gap: float = 1.5, counties: tuple[Target, ...] = (),
           reserved: tuple[tuple[float, float, float, float], ...] = (),
-          numbers: dict[tuple[str, ...], int] | None = None) -> Placement:
+          numbers: dict[tuple[str, ...], int] | None = None, names_only: bool = False) -> Placement:
     """Name what fits, number the rest, then name the `counties` where room is left; `markers` are already spread
     (see `spread`); nothing goes in a `reserved` box (x0, y0, x1, y1). The targets `numbers` gives (keys → number)
-    are numbered and not named; others that fit nowhere are numbered after them (Placement.unnamed)."""
+    are numbered and not named; others that fit nowhere are numbered after them (Placement.unnamed). With
+    `names_only`, a placement that leaves such targets stops before the numbers (the caller numbers them and places
+    again)."""
     numbers = numbers or {}
     pad = 0.8  # a little air round each label
     discs = {key: Point(xy).buffer(marker_radius + 0.5, 8) for key, xy in markers.items()}
@@ -236,6 +238,8 @@ def place(targets: list[Target], cities: list[Target], markers: dict[str, tuple[
         else:
             unnamed.append(target)
     result.unnamed = [t.keys for t in reading_order(unnamed, number_size[1])]
+    if names_only and unnamed:
+        return result
     given = sorted((t for t in targets if t.keys in numbers), key=lambda t: numbers[t.keys])
     after = max(numbers.values(), default=0)
     ordered = [(numbers[t.keys], t) for t in given] + [(after + n, t) for n, t in enumerate(

@@ -274,7 +274,7 @@ def place_names(sheet: Sheet, size: Size, layout: print_layout.Layout, numbering
                              marker_radius=size.marker / 2, line_width=size.line,
                              number_size=(nw + 0.5 * size.number, nh + 0.3 * size.number),
                              counties=tuple(county_targets), reserved=(locator,) if locator else (),
-                             numbers=numbering.numbers())
+                             numbers=numbering.numbers(), names_only=True)
     return Plan(frame, sheet.subject, layout, placement, numbering, features, size, sheet.orientation, locator)
 
 
