@@ -45,6 +45,13 @@ class GzipHandler(http.server.SimpleHTTPRequestHandler):
         return io.BytesIO(body)
 
 
+class QuietServer(http.server.ThreadingHTTPServer):
+    """Lighthouse drops connections it no longer needs; that is not an error worth a traceback."""
+
+    def handle_error(self, request, client_address) -> None:
+        pass
+
+
 def run_lighthouse(root: Path, url: str) -> dict:
     """One Lighthouse run (mobile, performance only): its score and the audits' figures."""
     command = [str(root / "node_modules/.bin/lighthouse"), url, "--quiet", "--only-categories=performance",
@@ -67,7 +74,7 @@ def page_scores(root: Path, url: str, runs: int = RUNS) -> dict:
 
 def lighthouse_scores(root: Path, site: Path, pages: list[str] | None = None, runs: int = RUNS) -> list[dict]:
     """Serve `site` with gzip on 127.0.0.1 and score one page of each template (routes.samples)."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), partial(GzipHandler, directory=str(site)))
+    server = QuietServer(("127.0.0.1", 0), partial(GzipHandler, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         base = f"http://127.0.0.1:{server.server_port}/"
