@@ -28,6 +28,25 @@ DESKTOP = dict(viewport={"width": 1440, "height": 900})
 # named): one wholly out of view (a project map's far counties) has the empty path "M0 0".
 DRAWN_PATH = '.atlas-ready .leaflet-overlay-pane path:not([d="M0 0"])'
 
+# Share of the map's area under any control (zoom, reset, fullscreen, layers, legend, scale, attribution, caption),
+# sampled on a 4 px grid.
+COVERAGE_JS = """() => {
+  const map = document.querySelector('.leaflet-container').getBoundingClientRect();
+  const rects = [...document.querySelectorAll('.leaflet-control, .atlas-caption')]
+    .filter(e => getComputedStyle(e).display !== 'none').map(e => e.getBoundingClientRect())
+    .filter(r => r.width && r.height);
+  let covered = 0, total = 0;
+  for (let y = map.top + 2; y < map.bottom; y += 4) for (let x = map.left + 2; x < map.right; x += 4) {
+    total++;
+    if (rects.some(r => x >= r.left && x < r.right && y >= r.top && y < r.bottom)) covered++;
+  }
+  return covered / total;
+}"""
+MAP_JS = "() => window[Object.keys(window).find(key => /^map_[0-9a-f]+$/.test(key))]"
+# Styles that lay out every card and row as if on screen (content-visibility would hide what is inside them from a
+# measurement or an audit).
+RENDER_ALL_CSS = "* { content-visibility: visible !important; }"
+
 
 # Fixtures that build the whole atlas (a copy of the project through MkDocs): the tests that use them are marked
 # `site`, and `make test-fast` leaves them out with the browser tests.
@@ -202,3 +221,14 @@ def single_file(site_url, browser, tmp_path_factory):
         return saved[name]
 
     return get
+
+
+def map_in_page(page, url: str, name: str):
+    """The map frame of an atlas page, scrolled into view and finished."""
+    page.goto(url, wait_until="load")
+    iframe = page.locator(f'iframe[src$="maps/{name}.html"]')
+    iframe.evaluate("element => element.scrollIntoView({block: 'center'})")
+    frame = iframe.element_handle().content_frame()
+    frame.locator(DRAWN_PATH).first.wait_for()
+    frame.locator(".leaflet-control-layers").wait_for()
+    return frame

@@ -26,7 +26,7 @@ import pytest
 from build_atlas.vocabulary import routes
 from build_atlas.vocabulary.schema import CITIES, LAYERS
 
-from .conftest import DRAWN_PATH, template_pages
+from .conftest import DRAWN_PATH, RENDER_ALL_CSS, template_pages
 from .test_search import POTATO_MEASURES, run_query, top_paths
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -420,7 +420,7 @@ def test_no_serious_or_critical_axe_violation(site_url, browser, path, size):
         if path.startswith("maps/"):
             tab.locator(DRAWN_PATH).first.wait_for()
         # axe reads colours from rendered boxes: render the cards that wait until they are near the screen
-        tab.add_style_tag(content="* { content-visibility: visible !important; }")
+        tab.add_style_tag(content=RENDER_ALL_CSS)
         tab.add_script_tag(path=str(AXE))
         violations = tab.evaluate(AXE_JS, AXE_THEME_EXCEPTIONS)
     finally:

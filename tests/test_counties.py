@@ -27,6 +27,7 @@ from build_atlas.outputs.county_pages import county_numbers
 from build_atlas.outputs.dictionary import NO_DOWNLOADS
 from build_atlas.site.plugin import compact
 from build_atlas.vocabulary import routes
+from tests.conftest import MAP_JS
 
 ROOT = Path(__file__).resolve().parent.parent
 PHONE = dict(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
@@ -387,7 +388,6 @@ def test_county_pages_weigh_under_1_mb_on_first_visit(browser, site_url, key):
     assert weight["bytes"] < PAGE_TARGET and weight["iframes"] == 1, weight
 
 
-MAP_JS = "() => window[Object.keys(window).find(key => /^map_[0-9a-f]+$/.test(key))]"
 # A point of the page where a tap reaches the county's own shape (no project drawn over it there).
 OPEN_SPOT_JS = f"""key => {{
   const map = ({MAP_JS})(), box = map.getContainer().getBoundingClientRect();

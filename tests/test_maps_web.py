@@ -20,27 +20,12 @@ import pytest
 from PIL import Image
 
 from build_atlas.vocabulary.schema import CITIES, KIND_SHAPES, KINDS
-from tests.conftest import DESKTOP, DRAWN_PATH, PHONE, QuietHandler
+from tests.conftest import COVERAGE_JS, DESKTOP, DRAWN_PATH, MAP_JS, PHONE, QuietHandler, map_in_page
 
 ROOT = Path(__file__).resolve().parent.parent
 DEUTAN_MIN_DE = 6.0  # CIEDE2000 between any two kind colours under simulated deuteranopia (Machado 2009, severity 1)
 SAME_SHAPE_MIN_DE = 20.0  # kinds whose points share a shape must be further apart still
 
-# Share of the map's area under any control (zoom, reset, fullscreen, layers, legend, scale, attribution, caption),
-# sampled on a 4 px grid.
-COVERAGE_JS = """() => {
-  const map = document.querySelector('.leaflet-container').getBoundingClientRect();
-  const rects = [...document.querySelectorAll('.leaflet-control, .atlas-caption')]
-    .filter(e => getComputedStyle(e).display !== 'none').map(e => e.getBoundingClientRect())
-    .filter(r => r.width && r.height);
-  let covered = 0, total = 0;
-  for (let y = map.top + 2; y < map.bottom; y += 4) for (let x = map.left + 2; x < map.right; x += 4) {
-    total++;
-    if (rects.some(r => x >= r.left && x < r.right && y >= r.top && y < r.bottom)) covered++;
-  }
-  return covered / total;
-}"""
-MAP_JS = "() => window[Object.keys(window).find(key => /^map_[0-9a-f]+$/.test(key))]"
 ZOOM_JS = f"() => ({MAP_JS})().getZoom()"
 # Feature paths the pointer can reach, with their midpoints in the map's coordinates.
 TARGETS_JS = f"""() => {{
@@ -63,16 +48,6 @@ POPUP_CLEAR_JS = """() => {
     .map(e => e.getBoundingClientRect()).filter(r => r.width && r.height);
   return {inside: inside(popup, map) && inside(close, map), hidden: controls.some(r => meets(r, popup))};
 }"""
-
-
-def map_in_page(page, url: str, name: str):
-    page.goto(url, wait_until="load")
-    iframe = page.locator(f'iframe[src$="maps/{name}.html"]')
-    iframe.evaluate("element => element.scrollIntoView({block: 'center'})")
-    frame = iframe.element_handle().content_frame()
-    frame.locator(DRAWN_PATH).first.wait_for()
-    frame.locator(".leaflet-control-layers").wait_for()
-    return frame
 
 
 @pytest.mark.browser

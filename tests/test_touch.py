@@ -12,7 +12,18 @@ import shapely
 
 from build_atlas.vocabulary import routes
 from build_atlas.vocabulary.schema import CITIES
-from tests.conftest import BUILD_DATE, DESKTOP, DRAWN_PATH, PHONE, ROOT, template_pages
+from tests.conftest import (
+    BUILD_DATE,
+    COVERAGE_JS,
+    DESKTOP,
+    DRAWN_PATH,
+    MAP_JS,
+    PHONE,
+    RENDER_ALL_CSS,
+    ROOT,
+    map_in_page,
+    template_pages,
+)
 
 # Every target a pointer can reach (visible, not transparent, answering to the pointer) smaller than 24×24 CSS px
 # (WCAG 2.2 target size, minimum), with what it is and its size.
@@ -65,19 +76,6 @@ NAMES_JS = """() => {
   const frame = document.querySelector('.leaflet-container').getBoundingClientRect();
   return {names, symbols, frame: [frame.left, frame.top, frame.right, frame.bottom]};
 }"""
-MAP_JS = "() => window[Object.keys(window).find(key => /^map_[0-9a-f]+$/.test(key))]"
-COVERAGE_JS = """() => {
-  const map = document.querySelector('.leaflet-container').getBoundingClientRect();
-  const rects = [...document.querySelectorAll('.leaflet-control, .atlas-caption')]
-    .filter(e => getComputedStyle(e).display !== 'none').map(e => e.getBoundingClientRect())
-    .filter(r => r.width && r.height);
-  let covered = 0, total = 0;
-  for (let y = map.top + 2; y < map.bottom; y += 4) for (let x = map.left + 2; x < map.right; x += 4) {
-    total++;
-    if (rects.some(r => x >= r.left && x < r.right && y >= r.top && y < r.bottom)) covered++;
-  }
-  return covered / total;
-}"""
 POPUP_AND_LEGEND_JS = """() => {
   const popup = document.querySelector('.leaflet-popup-content-wrapper');
   const legend = document.querySelector('.atlas-legend');
@@ -89,17 +87,6 @@ POPUP_AND_LEGEND_JS = """() => {
 
 def overlap(a, b) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
-
-
-def open_map(page, url: str, name: str):
-    """The map frame of an atlas page, scrolled into view and drawn."""
-    page.goto(url, wait_until="load")
-    iframe = page.locator(f'iframe[src$="maps/{name}.html"]')
-    iframe.evaluate("element => element.scrollIntoView({block: 'center'})")
-    frame = iframe.element_handle().content_frame()
-    frame.locator(DRAWN_PATH).first.wait_for()
-    frame.locator(".leaflet-control-layers").wait_for()
-    return frame
 
 
 @pytest.mark.browser
@@ -124,7 +111,7 @@ def test_every_target_on_each_template_page_and_its_map_is_at_least_24_px_on_a_p
 @pytest.mark.browser
 def test_map_buttons_are_44_px_and_each_point_answers_a_tap_12_px_from_its_centre_on_a_phone(site_url, context_of):
     page = context_of(**PHONE).new_page()
-    frame = open_map(page, f"{site_url}{routes.html(routes.city('hohhot'))}", "city-hohhot")
+    frame = map_in_page(page, f"{site_url}{routes.html(routes.city('hohhot'))}", "city-hohhot")
     buttons = frame.evaluate(BUTTONS_JS)
     assert len(buttons) >= 6  # zoom in and out, reset, fullscreen, layers, legend
     assert [b for b in buttons if b[1] < 44 or b[2] < 44] == []
@@ -143,7 +130,7 @@ def test_map_buttons_are_44_px_and_each_point_answers_a_tap_12_px_from_its_centr
 @pytest.mark.parametrize("size", [PHONE, DESKTOP], ids=["phone", "desktop"])
 def test_the_legend_never_covers_an_open_popup(site_url, context_of, size):
     page = context_of(**size).new_page()
-    frame = open_map(page, f"{site_url}{routes.html(routes.city('ordos'))}", "city-ordos")
+    frame = map_in_page(page, f"{site_url}{routes.html(routes.city('ordos'))}", "city-ordos")
     frame.evaluate("() => { document.querySelector('.atlas-legend').open = true; }")
     box = frame.locator(".leaflet-container").bounding_box()
     legend = frame.locator(".atlas-legend").bounding_box()
@@ -184,7 +171,7 @@ def test_on_a_desktop_the_panels_cover_at_most_a_fifth_of_each_map_until_opened(
 @pytest.mark.browser
 def test_the_biggest_projects_are_named_where_they_fit_and_with_their_phase(site_url, context_of):
     page = context_of(**PHONE).new_page()
-    frame = open_map(page, f"{site_url}{routes.html(routes.city('hohhot'))}", "city-hohhot")
+    frame = map_in_page(page, f"{site_url}{routes.html(routes.city('hohhot'))}", "city-hohhot")
 
     def drawn() -> dict:
         seen = frame.evaluate(NAMES_JS)
@@ -256,7 +243,7 @@ def test_no_page_scrolls_sideways_on_a_320_px_screen(built_site, site_url, conte
     wide = {}
     for path in pages:
         page.goto(site_url + path, wait_until="domcontentloaded")
-        page.add_style_tag(content="* { content-visibility: visible !important; }")
+        page.add_style_tag(content=RENDER_ALL_CSS)
         width = page.evaluate("() => document.documentElement.scrollWidth")
         if width > 320:
             wide[path] = width

@@ -38,8 +38,14 @@
                                    bottom: rect.bottom + dy}};
   }
 
-  function overlaps(a, b) {
-    return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  // Two boxes meet when they overlap or come within `margin` pixels of each other.
+  function overlaps(a, b, margin) {
+    var m = margin || 0;
+    return a.left < b.right + m && b.left < a.right + m && a.top < b.bottom + m && b.top < a.bottom + m;
+  }
+
+  function inside(box, frame) {
+    return box.left >= frame.left && box.right <= frame.right && box.top >= frame.top && box.bottom <= frame.bottom;
   }
 
   // A popup is never under the legend: where panning cannot keep them apart, the legend folds away; a legend opened
@@ -230,7 +236,7 @@
       return range.getBoundingClientRect();
     }
     function meets(a, b) {
-      return a.left < b.right + 2 && b.left < a.right + 2 && a.top < b.bottom + 2 && b.top < a.bottom + 2;
+      return overlaps(a, b, 2);
     }
     var taken = Array.prototype.map.call(container.querySelectorAll(".atlas-city-label"), text);
     var names = taken.slice();
@@ -246,11 +252,9 @@
     });
     labels.forEach(function (item) {
       var box = item.box, under = item.label.hasAttribute("data-room");
-      var whole = box.left >= frame.left && box.right <= frame.right && box.top >= frame.top
-        && box.bottom <= frame.bottom;  // a name cut by the map's edge is not read
-      item.free = whole && fits(map, item.label, box, frame) && (under ? names : taken).every(function (other) {
-        return !meets(box, other);
-      });
+      // a name cut by the map's edge is not read
+      item.free = inside(box, frame) && fits(map, item.label, box, frame)
+        && (under ? names : taken).every(function (other) { return !meets(box, other); });
       if (item.free) {
         taken.push(box);
         names.push(box);
@@ -266,8 +270,7 @@
     });
     projects.forEach(function (item) {
       var box = item.box;
-      item.free = box.left >= frame.left && box.right <= frame.right && box.top >= frame.top
-        && box.bottom <= frame.bottom && taken.every(function (other) { return !meets(box, other); });
+      item.free = inside(box, frame) && taken.every(function (other) { return !meets(box, other); });
       if (item.free) {
         taken.push(box);
       }
