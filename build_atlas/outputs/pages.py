@@ -348,12 +348,15 @@ def tracing_context(atlas: Atlas) -> dict:
 
 
 def page_plan(atlas: Atlas, *, today: date, site_url: str, downloads: dict,
-              history: list[dict], maps: dict | None = None) -> dict[str, Callable[[], str]]:
-    """Every generated page as {source path under docs: a call that renders its Markdown}: the whole build renders
-    them all (render_pages), a preview only those an edit can change (preview.render_changed). `maps`: {map name:
-    exports.PrintNote} of the maps whose print images are made: a page prints the map as that image, and lists the
-    map's features by the numbers the images give them."""
+              history: list[dict], maps: dict | None = None, lang: str = routes.DEFAULT_LANGUAGE,
+              ) -> dict[str, Callable[[], str]]:
+    """Every generated page of edition `lang` as {source path under docs: a call that renders its Markdown}: the
+    whole build renders them all (render_pages), a preview only those an edit can change (preview.render_changed).
+    `maps`: {map name: exports.PrintNote} of the maps whose print images are made: a page prints the map as that
+    image, and lists the map's features by the numbers the images give them. The English edition's pages have
+    templates of their own (templates/en/), with the same paths under `en/`."""
     env, made = environment(), {}
+    folder = "" if lang == routes.DEFAULT_LANGUAGE else f"{lang}/"
 
     def once(name: str, make: Callable[[], object]):
         if name not in made:
@@ -376,8 +379,11 @@ def page_plan(atlas: Atlas, *, today: date, site_url: str, downloads: dict,
             statement_rows(atlas, list(atlas.features.index)), key=lambda r: r["feature"])})
 
     def page(template: str, source: str, context: Callable[[], dict]) -> Callable[[], str]:
+        # root: the edition's top (its pages, maps and map images); shared: the site's (data, texts, assets)
         root = "../" * source.count("/")
-        return lambda: env.get_template(template).render(**common(), root=root, **context())
+        shared = root + "../" * (lang != routes.DEFAULT_LANGUAGE)
+        return lambda: env.get_template(folder + template).render(**common(), root=root, shared=shared, lang=lang,
+                                                                  **context())
 
     def document(key: str) -> dict:
         counts = once("counts", lambda: atlas.measures.groupby("doc").size())
@@ -403,7 +409,7 @@ def page_plan(atlas: Atlas, *, today: date, site_url: str, downloads: dict,
     for fid in atlas.features.index:
         plan[routes.project(fid)] = page("project.md.j2", routes.project(fid),
                                          lambda f=fid: project_context(atlas, f, known(), said()))
-    return plan
+    return {routes.localized(source, lang): render for source, render in plan.items()}
 
 
 def render_pages(atlas: Atlas, **inputs) -> dict[str, str]:

@@ -300,19 +300,42 @@ def cached_records(atlas: Atlas, cache: artifacts.ArtifactCache) -> list[dict]:
     return json.loads(text)
 
 
+INDEX = "search/search_index.json"  # where the theme's search plugin writes its index, in either edition's build
+ENGLISH_CONFIG = {"lang": ["en"], "separator": r"[\s\-]+"}  # lunr's English pipeline: stemmed, stop words
+
+
 def write_index(site_dir: Path, atlas: Atlas, generated: set[str], kept: list[dict] | None = None,
-                cache: artifacts.ArtifactCache | None = None) -> None:
+                cache: artifacts.ArtifactCache | None = None, lang: str = routes.DEFAULT_LANGUAGE) -> None:
     """Replace the theme's index of the generated pages with the atlas's records; hand-written pages keep theirs
     (`kept`: their entries, when the theme's index holds only the pages a preview rebuilt).
-    Written as UTF-8 (MkDocs writes every Chinese character as a 6-byte \\u escape)."""
-    path = site_dir / "search/search_index.json"
-    index = json.loads(path.read_text(encoding="utf-8"))
+    Written as UTF-8 (MkDocs writes every Chinese character as a 6-byte \\u escape). The English edition's index
+    goes to en/search/, its locations relative to en/, with a script for pages read from disk (as the theme's
+    offline plugin makes for the root's)."""
+    index = json.loads((site_dir / INDEX).read_text(encoding="utf-8"))
     pages = {routes.html(name) for name in generated}
     if kept is None:
         kept = [doc for doc in index["docs"] if doc["location"].split("#")[0] not in pages]
     index["config"]["fields"].update(FIELDS)
-    index["docs"] = (cached_records(atlas, cache) if cache is not None else atlas_records(atlas)) + kept
-    path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    if lang == routes.DEFAULT_LANGUAGE:
+        records = cached_records(atlas, cache) if cache is not None else atlas_records(atlas)
+    else:
+        edition = routes.edition(lang)
+        index["config"].update(ENGLISH_CONFIG)
+        kept = [{**doc, "location": doc["location"].removeprefix(edition)} for doc in kept
+                if doc["location"].startswith(edition)]
+        records = english_records(atlas)
+    index["docs"] = records + kept
+    text = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
+    path = site_dir / routes.edition(lang) / INDEX
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    if lang != routes.DEFAULT_LANGUAGE:
+        path.with_suffix(".js").write_text(f"var __index = {text}", encoding="utf-8")
+
+
+def english_records(atlas: Atlas) -> list[dict]:
+    """The English edition's records of its generated pages, locations relative to en/."""
+    return []
 
 
 # Ranking, in the worker: a result holding more of the reader's words (what the query holds between spaces) ranks

@@ -26,6 +26,7 @@ from ..outputs import downloads, exports, maps, package, pages, published, searc
 from ..vocabulary import routes, style
 from ..vocabulary.dataset import TERMS
 from ..vocabulary.schema import CITIES, THEMES
+from . import editions
 
 BOUNDARY_LICENCES = "geodata/boundaries"  # the licence texts the boundaries came with
 PROVENANCE = ("publisher", "contact", "license", "license_url", "map_approval")
@@ -47,30 +48,53 @@ def published_url(config_file: str) -> str:
         return (yaml_load(file) or {}).get("site_url") or ""
 
 
-def navigation(atlas: Atlas) -> list:
+# The navigation's own words in each edition (the names of cities, counties, themes and documents come from the data)
+NAV_WORDS = {
+    "zh": {"home": "首页", "cities": "城市", "counties": "下辖旗县区", "themes": "主题", "projects": "规划项目",
+           "documents": "来源文件", "tracing": "落实追踪", "changes": "更新记录", "data": "数据下载", "about": "关于"},
+    "en": {"home": "Home", "cities": "Cities", "counties": "Counties and districts", "themes": "Themes",
+           "projects": "Projects", "documents": "Source documents", "tracing": "Implementation", "changes": "Updates",
+           "data": "Data", "about": "About"},
+}
+
+
+def navigation(atlas: Atlas, lang: str = routes.DEFAULT_LANGUAGE) -> list:
+    """The menu of edition `lang`. Its entries name the Chinese pages' source paths: in the English edition the
+    i18n plugin finds each page's English version by them."""
+    words, zh = NAV_WORDS[lang], lang == routes.DEFAULT_LANGUAGE
     docs, counties = atlas.documents, atlas.by_county.counties
     return [
-        {"首页": routes.HOME},
+        {words["home"]: routes.HOME},
         # each city, then its county-level units in a section of their own: a resident finds their 旗县区 under their
         # city, and a page carries the list of its own city's only (navigation.prune; 38 names in the menu of every
         # city page took it past 1 MB)
-        {"城市": [{c.zh: [{c.zh: routes.city(c.key)},
-                          {"下辖旗县区": [{county.name_zh: routes.county(county.key)}
-                                      for county in counties[counties["city"] == c.key].itertuples()]}]}
-                  for c in CITIES]},
-        {"主题": [{t.zh: routes.theme(t.key)} for t in THEMES]},
-        {"规划项目": routes.PROJECTS},  # each project page is reached from the list, the maps and search
-        {"来源文件": [{d["short"]: routes.document(key)} for key, d in docs.iterrows()]},
-        {"落实追踪": routes.TRACING}, {"更新记录": routes.CHANGES}, {"数据下载": routes.DATA}, {"关于": routes.ABOUT},
+        {words["cities"]: [{c.zh if zh else c.en: [
+            {c.zh if zh else c.en: routes.city(c.key)},
+            {words["counties"]: [{county.name_zh if zh else county.name_en: routes.county(county.key)}
+                                 for county in counties[counties["city"] == c.key].itertuples()]}]}
+            for c in CITIES]},
+        {words["themes"]: [{t.zh if zh else t.en: routes.theme(t.key)} for t in THEMES]},
+        {words["projects"]: routes.PROJECTS},  # each project page is reached from the list, the maps and search
+        {words["documents"]: [{d["short"] if zh else d["short_en"]: routes.document(key)}
+                              for key, d in docs.iterrows()]},
+        *({words[page]: path} for page, path in (("tracing", routes.TRACING), ("changes", routes.CHANGES),
+                                                 ("data", routes.DATA), ("about", routes.ABOUT))),
     ]
 
 
-def site_extra(options, today: date) -> dict:
+def language(config) -> str:
+    """The edition this MkDocs build makes: the i18n plugin builds the Chinese one, then the English one."""
+    i18n = config.plugins.get("atlas-i18n")
+    return i18n.language if i18n is not None else routes.DEFAULT_LANGUAGE
+
+
+def site_extra(options, today: date, lang: str = routes.DEFAULT_LANGUAGE) -> dict:
     """What the theme's templates read of the atlas (the footer, the 404 page) as `config.extra.atlas`."""
-    return {**{key: options[key].strip() for key in PROVENANCE}, "data_date": today.isoformat(),
-            "pages": {"home": routes.html(routes.HOME), "projects": routes.html(routes.PROJECTS),
-                      "tracing": routes.html(routes.TRACING), "data": routes.html(routes.DATA),
-                      "about": routes.html(routes.ABOUT)}}  # the 404 page links to these
+    pages = {"home": routes.HOME, "projects": routes.PROJECTS, "tracing": routes.TRACING, "data": routes.DATA,
+             "about": routes.ABOUT}  # the 404 page links to these
+    return {**{key: options[key].strip() for key in PROVENANCE}, "data_date": today.isoformat(), "lang": lang,
+            "edition": routes.edition(lang),
+            "pages": {key: routes.html(routes.localized(path, lang)) for key, path in pages.items()}}
 
 
 def checked(make):
@@ -95,11 +119,12 @@ class WholeBuild:
         self.root = Path(config.config_file_path).parent
         logging.getLogger("jieba").setLevel(logging.WARNING)
         self.today = build_date(self.options.build_date)
+        self.lang = language(config)
         self.atlas = checked(lambda: gather(self.root, self.today))
         self.site_url = published_url(config.config_file_path)
         self.cache = artifacts.ArtifactCache(self.root / self.options.cache_dir / "artifacts")
-        config.nav = navigation(self.atlas)
-        config.extra["atlas"] = {**site_extra(self.options, self.today), "published_url": self.site_url}
+        config.nav = navigation(self.atlas, self.lang)
+        config.extra["atlas"] = {**site_extra(self.options, self.today, self.lang), "published_url": self.site_url}
         dictionary = search.write_jieba_dict(self.atlas, self.root / self.options.cache_dir / "jieba_user_dict.txt")
         self.dictionary = dictionary  # the search plugin's user dictionary (the bench's plain build reads it too)
         # jieba's dictionary is process-global: forget words an earlier build in this process added (tests), so the
@@ -140,9 +165,12 @@ class WholeBuild:
         for path, text in generated.items():
             # Project pages stay out of the navigation: 184 names in every page's sidebar made each page ~80 KB of
             # links (13 MB in all); a project page links back to its group in the list instead.
-            project = routes.kind_of(path) == "project"
-            files.append(File.generated(config, path, content=text,
-                                        inclusion=InclusionLevel.NOT_IN_NAV if project else InclusionLevel.UNDEFINED))
+            project = routes.kind_of(routes.unlocalized(path)) == "project"
+            file = File.generated(config, path, content=text,
+                                  inclusion=InclusionLevel.NOT_IN_NAV if project else InclusionLevel.UNDEFINED)
+            source = routes.unlocalized(path)
+            files.append(editions.localize(file, self.lang, {lang: routes.localized(source, lang)
+                                                             for lang in routes.LANGUAGES}))
         self.generated, self.files = set(generated), files
         return files
 
@@ -225,7 +253,7 @@ class WholeBuild:
         files.append(File.generated(config, path, content=downloads.source_text(self.root, file)))
 
     def render_pages(self, **inputs) -> dict[str, str]:
-        return pages.render_pages(self.atlas, **inputs)
+        return pages.render_pages(self.atlas, lang=self.lang, **inputs)
 
     # -- the other events --------------------------------------------------------------------------------------------
     def nav(self, nav, files):
@@ -247,10 +275,17 @@ class WholeBuild:
         theme_search = config.plugins.get("material/search")
         languages = list(theme_search.config.lang or ["en"]) if theme_search is not None else ["en"]
         search.prune_theme_scripts(site, languages)
+        # The theme's search plugin writes its index at the site's root in both editions' builds; the Chinese
+        # edition's is kept there, the English edition's goes to en/search/ (editions.py)
         self.write_search_index(site)
+        root_index = site / search.INDEX
+        if self.lang == routes.DEFAULT_LANGUAGE:
+            self.chinese_index = root_index.read_bytes()
+        else:
+            root_index.write_bytes(self.chinese_index)
 
     def write_search_index(self, site: Path) -> None:
-        search.write_index(site, self.atlas, self.generated, cache=self.cache)
+        search.write_index(site, self.atlas, self.generated, cache=self.cache, lang=self.lang)
         self.cache.prune()
 
     def close(self) -> None:

@@ -10,6 +10,11 @@ from __future__ import annotations
 
 import re
 
+# The editions: Chinese at the root, English under `en/` with the same paths. An English page's source path carries
+# the language before `.md` (`cities/hohhot.en.md`), as mkdocs-static-i18n names a translated page.
+LANGUAGES = ("zh", "en")
+DEFAULT_LANGUAGE = "zh"
+
 HOME = "index.md"
 PROJECTS = "projects/index.md"
 TRACING = "tracing.md"
@@ -54,9 +59,31 @@ def document(key: str) -> str:
     return page("document", key)
 
 
+def localized(source: str, lang: str) -> str:
+    """A page's source path in edition `lang` ("cities/hohhot.md" → "cities/hohhot.en.md")."""
+    return source if lang == DEFAULT_LANGUAGE else f"{source.removesuffix('.md')}.{lang}.md"
+
+
+def unlocalized(source: str) -> str:
+    """The Chinese page's source path of a page in either edition."""
+    stem, _, lang = source.removesuffix(".md").rpartition(".")
+    return f"{stem}.md" if stem and lang in LANGUAGES else source
+
+
+def language_of(source: str) -> str:
+    stem, _, lang = source.removesuffix(".md").rpartition(".")
+    return lang if stem and lang in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def edition(lang: str) -> str:
+    """The folder an edition's pages, maps and map images live in: '' or 'en/'."""
+    return "" if lang == DEFAULT_LANGUAGE else f"{lang}/"
+
+
 def html(source: str) -> str:
-    """The address of the page whose source path is `source`."""
-    return source.removesuffix(".md") + ".html"
+    """The address of the page whose source path is `source` (an English page's under `en/`)."""
+    lang = language_of(source)
+    return edition(lang) + unlocalized(source).removesuffix(".md") + ".html"
 
 
 def name(source: str) -> str:
