@@ -18,6 +18,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from mkdocs.commands.build import build
@@ -27,6 +28,7 @@ from mkdocs.exceptions import Abort
 from build_atlas.cache import artifacts
 from build_atlas.site import preview
 from build_atlas.site.build import build_site, pin_build_date
+from build_atlas.vocabulary import routes
 
 from .conftest import BUILD_DATE, ROOT, copy_project, edit_cell, ensure_dir, site_digest
 
@@ -54,10 +56,25 @@ class Session:
     def rebuild(self, config=None, wait: bool = True) -> dict:
         """One build; with `wait`, until the print images it asked for are drawn and shown too."""
         artifacts.RENDERED.clear()
-        build(config or self.config(), serve_url=SERVE_URL, dirty=True)
+        # the i18n plugin builds the English edition with the dirty flag it reads from the command line, as
+        # `make serve` (`mkdocs serve --dirty`) gives it
+        with mock.patch.object(sys, "argv", [*sys.argv, "--dirty"]):
+            build(config or self.config(), serve_url=SERVE_URL, dirty=True)
         if wait:
-            assert self.plugin.build.session.drawing.wait(timeout=900)
+            for memory in self.plugin.build.sessions.values():
+                assert memory.drawing.wait(timeout=900)
         return dict(artifacts.RENDERED)
+
+    def rendered_in_both(self, chosen: set[str]) -> int:
+        """How many pages a rebuild rendered: in the Chinese edition `chosen`, and their English versions."""
+        english = self.plugin.build.sessions["en"].pages.rendered
+        assert english == {routes.localized(path, "en") for path in chosen}
+        return len(chosen) + len(english)
+
+    @property
+    def chinese(self) -> preview.Session:
+        """What the session remembers of the Chinese edition (each edition has its own memory)."""
+        return self.plugin.build.sessions["zh"]
 
     def close(self) -> None:
         self.config().plugins.on_shutdown()
@@ -98,25 +115,28 @@ def session(tmp_path_factory):
 
 def test_a_rebuild_without_an_edit_writes_no_page(session):
     before = site_digest(session.site)
-    assert session.rebuild() == {"pages": len(preview.SUMMARY_PAGES)}  # rendered, found unchanged, not written
+    # rendered in each edition, found unchanged, not written
+    assert session.rebuild() == {"pages": len(routes.LANGUAGES) * len(preview.SUMMARY_PAGES)}
     assert site_digest(session.site) == before
 
 
 def test_a_measure_title_edit_re_renders_only_the_pages_that_show_the_measure(session, tmp_path):
     work = session.work
     first = next(csv.DictReader(io.StringIO((work / "measures.csv").read_text(encoding="utf-8-sig"))))
-    old = dict(session.plugin.build.session.pages.markdown)
+    old = dict(session.chinese.pages.markdown)
     edit_cell(work / "measures.csv", first["id"], "title", lambda title: title + "（修订）")
     rendered = session.rebuild()
-    new = session.plugin.build.session.pages.markdown
+    new = session.chinese.pages.markdown
     changed = {path for path in new if new[path] != old[path]}
     named = re.compile(rf"(?<![0-9A-Za-z]){re.escape(first['id'])}(?![0-9A-Za-z])")
     naming = {path for path, text in old.items() if named.search(text)}
-    chosen = session.plugin.build.session.pages.rendered
+    chosen = session.chinese.pages.rendered
     assert f"documents/{first['doc']}.md" in changed and "changes.md" in changed
     assert changed <= chosen <= naming | set(preview.SUMMARY_PAGES)
-    assert rendered["pages"] == len(chosen) < len(old) // 5
-    assert rendered["site pages"] == len(changed)  # the others came out as before: their pages are kept
+    assert rendered["pages"] == session.rendered_in_both(chosen)
+    assert len(chosen) < len(old) // 5
+    # the others came out as before: their pages are kept
+    assert rendered["site pages"] == len(routes.LANGUAGES) * len(changed)
     assert "maps" not in rendered and "images" not in rendered
     page = (session.site / "documents" / f"{first['doc']}.html").read_text(encoding="utf-8")
     assert first["title"] + "（修订）" in page
@@ -125,23 +145,23 @@ def test_a_measure_title_edit_re_renders_only_the_pages_that_show_the_measure(se
 
 def test_a_project_rename_rebuilds_every_page_and_renders_only_what_shows_it(session, tmp_path):
     work = session.work
-    old = dict(session.plugin.build.session.pages.markdown)
+    old = dict(session.chinese.pages.markdown)
     edit_cell(work / "geodata" / "features.csv", PROJECT, "name_zh", lambda name: name + "（修订）")
     rendered = session.rebuild(wait=False)
-    drawing = session.plugin.build.session.drawing
+    drawing = session.chinese.drawing
     # the build did not wait for the images: the project's page already shows its new name, its map's images follow
     assert f"project-{PROJECT}" in {name for name, _ in drawing.pending}
     assert "（修订）" in (session.site / "projects" / f"{PROJECT}.html").read_text(encoding="utf-8")
     assert drawing.wait(timeout=900)
-    new = session.plugin.build.session.pages.markdown
+    new = session.chinese.pages.markdown
     changed = {path for path in new if new[path] != old[path]}
     naming = {path for path, text in old.items() if re.search(rf"(?<![0-9A-Za-z]){PROJECT}(?![0-9A-Za-z])", text)}
-    chosen = session.plugin.build.session.pages.rendered
+    chosen = session.chinese.pages.rendered
     assert {f"projects/{PROJECT}.md", "projects/index.md"} <= changed
     assert changed <= chosen <= naming | set(preview.SUMMARY_PAGES)
-    assert rendered["pages"] == len(chosen) < len(old) // 2
+    assert rendered["pages"] == session.rendered_in_both(chosen) and len(chosen) < len(old) // 2
     # its shared layer script has a new name, but no page links to it: only the changed pages are rebuilt
-    assert rendered["site pages"] == len(changed)
+    assert rendered["site pages"] == len(routes.LANGUAGES) * len(changed)
     # only the maps that show it: the pages that load its layer's shared data get the script's new name, unrendered
     assert 0 < rendered["maps"] == rendered["images"] < 10
     assert site_digest(session.site) == site_digest(clean_build(work, tmp_path / "clean"))

@@ -109,6 +109,7 @@ class WholeBuild:
     """Every output made anew, or read from the artifact cache where its inputs are unchanged."""
 
     workers: int | None = None  # map pages across the cores (in_pool)
+    lang: str = routes.DEFAULT_LANGUAGE  # the edition this pass builds (configure)
 
     def __init__(self, options):
         self.options = options
@@ -143,23 +144,20 @@ class WholeBuild:
 
     # -- on_files ----------------------------------------------------------------------------------------------------
     def add_files(self, files: Files, config) -> Files:
-        atlas, options = self.atlas, self.map_options()
-        self.vendor = {}
-        for path, source, content in checked(lambda: vendor.assets(self.root)):
-            files.append(File.generated(config, path, content=content) if content is not None
-                         else File.generated(config, path, abs_src_path=str(source)))
-            self.vendor[path] = source
+        options = self.map_options()
         self.serve_own_assets(files, config)
-        offered, downloads_summary = self.data_files(config, self.publication(config))
-        for file in offered:
+        # What both editions link to (scripts, data, the source texts, the feed) is made in the Chinese pass and
+        # added to the English pass as it is, so that MkDocs checks the English pages' links to it too
+        if self.lang == routes.DEFAULT_LANGUAGE:
+            self.shared, self.downloads_summary = self.shared_files(config)
+        for file in self.shared:
+            replaced = files.get_file_from_path(file.src_uri)  # a source text MkDocs would copy as is
+            if replaced is not None:
+                files.remove(replaced)
             files.append(file)
         for file in self.map_files(config, options):
             files.append(file)
-        for document in atlas.documents.to_dict("records"):
-            self.offer_original(files, config, document["file"])
-        history = checked(lambda: changes.history(self.root))
-        files.append(File.generated(config, routes.FEED, content=tracker.atom_feed(
-            atlas, history, title=config.site_name, site_url=self.site_url, today=self.today.isoformat())))
+        history, downloads_summary = self.history, self.downloads_summary
         generated = self.render_pages(today=self.today, site_url=self.site_url, history=history,
                                       downloads=downloads_summary, maps=self.map_notes)
         for path, text in generated.items():
@@ -173,6 +171,25 @@ class WholeBuild:
                                                              for lang in routes.LANGUAGES}))
         self.generated, self.files = set(generated), files
         return files
+
+    def shared_files(self, config) -> tuple[list[File], dict]:
+        """The vendored scripts, the data set, the source texts as received (downloads.source_text, instead of
+        MkDocs's copy) and the feed; and what the data page says of the data set. Keeps the history of changes
+        (`history`) the feed and the 更新记录 pages show."""
+        out, self.vendor = [], {}
+        for path, source, content in checked(lambda: vendor.assets(self.root)):
+            out.append(File.generated(config, path, content=content) if content is not None
+                       else File.generated(config, path, abs_src_path=str(source)))
+            self.vendor[path] = source
+        offered, downloads_summary = self.data_files(config, self.publication(config))
+        out += offered
+        out += [File.generated(config, routes.source_text(d["file"]),
+                               content=downloads.source_text(self.root, d["file"]))
+                for d in self.atlas.documents.to_dict("records")]
+        self.history = history = checked(lambda: changes.history(self.root))
+        out.append(File.generated(config, routes.FEED, content=tracker.atom_feed(
+            self.atlas, history, title=config.site_name, site_url=self.site_url, today=self.today.isoformat())))
+        return out, downloads_summary
 
     def serve_own_assets(self, files: Files, config) -> None:
         """The atlas's own scripts and stylesheets (docs/assets/, the theme's) as vendor.served makes them."""
@@ -243,14 +260,6 @@ class WholeBuild:
         images = exports.render_all(specs, *outlines, self.cache, footer)
         return [File.generated(config, routes.image(name, suffix), content=data)
                 for name, by_suffix in images.items() for suffix, data in by_suffix.items()]
-
-    def offer_original(self, files: Files, config, file: str) -> None:
-        """Serve a source text as received (downloads.source_text) instead of MkDocs's copy."""
-        path = routes.source_text(file)
-        original = files.get_file_from_path(path)
-        if original is not None:
-            files.remove(original)
-        files.append(File.generated(config, path, content=downloads.source_text(self.root, file)))
 
     def render_pages(self, **inputs) -> dict[str, str]:
         return pages.render_pages(self.atlas, lang=self.lang, **inputs)

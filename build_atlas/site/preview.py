@@ -65,7 +65,8 @@ def row_digests(frame, moving: tuple[str, ...]) -> dict[str, tuple[str, str]]:
 
 
 def templates_digest() -> str:
-    return artifacts.digest(*(f"{p.name}\0{p.stat().st_mtime_ns}" for p in sorted(TEMPLATES.glob("*"))))
+    return artifacts.digest(*(f"{p.relative_to(TEMPLATES)}\0{p.stat().st_mtime_ns}"
+                              for p in sorted(TEMPLATES.rglob("*.j2"))))
 
 
 def mentions(ids: set[str]) -> re.Pattern | None:
@@ -105,7 +106,7 @@ def render_changed(atlas: Atlas, memory: PageMemory, **inputs) -> tuple[dict[str
         changed = mentions({i for t in rows for i in rows[t] if rows[t][i] != before[t][i]}
                            | {t for t in events.keys() | memory.events.keys()
                               if events.get(t) != memory.events.get(t)})  # a project's or measure's events
-        chosen = {path for path in plan if path in SUMMARY_PAGES
+        chosen = {path for path in plan if routes.unlocalized(path) in SUMMARY_PAGES
                   or (changed is not None and changed.search(previous[path]))}
     out = {path: plan[path]() if path in chosen else previous[path] for path in plan}
     artifacts.RENDERED["pages"] += len(chosen)
@@ -281,11 +282,18 @@ class Preview(builds.WholeBuild):
 
     def __init__(self, options, dirty: bool):
         super().__init__(options)
-        self.session, self.draw_later, self.pack_later = Session(dirty), None, None
+        # one memory per edition: the English pass of a build must not take the Chinese pass's pages for its own
+        self.sessions: dict[str, Session] = {}
+        self.dirty, self.draw_later, self.pack_later = dirty, None, None
         if dirty:
             BUILD_LOGGER.addFilter(DirtyWarning())
 
+    @property
+    def session(self) -> Session:
+        return self.sessions.setdefault(self.lang, Session(self.dirty))
+
     def configure(self, config):
+        self.lang = builds.language(config)
         self.session.drawing.hold()
         self.draw_later = self.pack_later = None
         return super().configure(config)
@@ -322,7 +330,7 @@ class Preview(builds.WholeBuild):
         return []
 
     def render_pages(self, **inputs) -> dict[str, str]:
-        return render_changed(self.atlas, self.session.pages, **inputs)[0]
+        return render_changed(self.atlas, self.session.pages, lang=self.lang, **inputs)[0]
 
     def package_parts(self, config, files, tables, publication) -> dict:
         """The data package as the cache has it for this data; after an edit, the last one made, until this build's
@@ -362,14 +370,14 @@ class Preview(builds.WholeBuild):
         everything. (One stopped by a mistake in the data, before anything was written, changes nothing.)"""
         if not self.session.complete:
             drawing = self.session.drawing  # it writes the images itself, and knows which it wrote
-            self.session = Session(self.session.dirty)
+            self.sessions[self.lang] = Session(self.dirty)
             self.session.drawing = drawing
 
     def write_search_index(self, site: Path) -> None:
         """The preview keeps its own memory of results (its jieba may have reloaded words, which shifts their
         weights): only whole builds share the records cached on disk, so a preview never leaks into `make site`."""
         kept = self.session.hand_written_entries(site, self.files, self.generated) if self.session.dirty else None
-        search.write_index(site, self.atlas, self.generated, kept=kept)
+        search.write_index(site, self.atlas, self.generated, kept=kept, lang=self.lang)
         self.session.complete = True
         if self.draw_later is not None:  # the images this build's maps need, drawn now that it is done
             self.draw_later()
@@ -379,6 +387,7 @@ class Preview(builds.WholeBuild):
             self.pack_later = None
 
     def close(self) -> None:
-        self.session.drawing.close()
+        for session in self.sessions.values():
+            session.drawing.close()
         for old in [f for f in BUILD_LOGGER.filters if isinstance(f, DirtyWarning)]:
             BUILD_LOGGER.removeFilter(old)
