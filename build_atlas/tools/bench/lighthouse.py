@@ -72,13 +72,20 @@ def page_scores(root: Path, url: str, runs: int = RUNS) -> dict:
             "pass": medians["performance"] >= PERFORMANCE_TARGET and medians["tbt_ms"] <= TBT_TARGET_MS}
 
 
+def sampled_pages() -> list[str]:
+    """One page of each template (routes.samples), and the English edition's city and project pages: its heaviest
+    template, and the one its readers reach from search and shared links."""
+    english = (routes.city("hohhot"), routes.project("hsr-baotou-yinchuan"))
+    return routes.samples() + [routes.html(routes.localized(source, "en")) for source in english]
+
+
 def lighthouse_scores(root: Path, site: Path, pages: list[str] | None = None, runs: int = RUNS) -> list[dict]:
-    """Serve `site` with gzip on 127.0.0.1 and score one page of each template (routes.samples)."""
+    """Serve `site` with gzip on 127.0.0.1 and score the sampled pages."""
     server = QuietServer(("127.0.0.1", 0), partial(GzipHandler, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         base = f"http://127.0.0.1:{server.server_port}/"
-        return [{"page": page, **page_scores(root, base + page, runs)} for page in pages or routes.samples()]
+        return [{"page": page, **page_scores(root, base + page, runs)} for page in pages or sampled_pages()]
     finally:
         server.shutdown()
         server.server_close()

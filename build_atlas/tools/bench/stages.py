@@ -122,8 +122,13 @@ def capture_generated(store: dict) -> None:
 
     def on_files(self, files, config):
         files = original(self, files, config)
-        store.update(files=[f for f in files if f.generated_by], nav=config.nav, extra=dict(config.extra),
-                     dictionary=self.build.dictionary)
+        # both editions' passes: the plain build gets every page of both (the i18n plugin stays in its config and
+        # builds the English pages from their `.en.md` files), and the Chinese pass's navigation and footer
+        made = store.setdefault("made", {})
+        made.update({f.src_uri: f for f in files if f.generated_by and f.src_uri not in made})
+        store.setdefault("nav", config.nav)
+        store.setdefault("extra", dict(config.extra))
+        store.update(files=list(made.values()), dictionary=self.build.dictionary)
         return files
 
     plugin.AtlasPlugin.on_files = on_files

@@ -16,6 +16,7 @@ from functools import partial
 from pathlib import Path
 from urllib.parse import urlparse
 
+from ...vocabulary import routes
 from .lighthouse import CHROMIUM, lighthouse_scores
 from .serve import rebuild_latency
 
@@ -82,8 +83,12 @@ def query_bytes(browser, url: str, query: str) -> dict:
 
 def reader_pages(site: Path) -> list[str]:
     """Every page a reader opens (site-relative), 404 included; map pages count inside the pages that embed them."""
+    def folder(path: Path) -> str:  # the folder under the edition's top (en/maps/… is a map page too)
+        parts = path.relative_to(site).parts
+        return parts[1] if parts[0] in routes.LANGUAGES and len(parts) > 1 else parts[0]
+
     return sorted(path.relative_to(site).as_posix() for path in site.rglob("*.html")
-                  if path.relative_to(site).parts[0] not in NOT_READER_PAGES)
+                  if folder(path) not in NOT_READER_PAGES)
 
 
 def page_weights(site: Path) -> list[dict]:
