@@ -2,39 +2,39 @@
 
 Every measure is a result of its own (a section of its document page, linked to its clause), every project and
 city/theme page one result, with the words readers type: both scripts (simplified ⇄ traditional), years with 年,
-and the aliases of geodata/aliases.csv. Pages fetch the index only when the reader first opens search.
+and the aliases of geodata/aliases.csv. Pages fetch the index only when the reader first opens search. Each edition
+has its index: this module makes the Chinese edition's records, search_en the English edition's.
 """
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import html
 import json
 import re
 from pathlib import Path
 
-import jieba
 from mkdocs.exceptions import PluginError
 
 from ..cache import artifacts
 from ..inputs.model import Atlas
-from ..inputs.texts import TO_SIMPLIFIED, TO_TRADITIONAL
 from ..vocabulary import routes
 from ..vocabulary.dataset import deadline_label
 from ..vocabulary.schema import CITIES, DEADLINE_STATES, FEATURE_STATUSES, KINDS, MEASURE_STATUSES, THEMES, by_key
 from .county_pages import area_zh
+from .search_en import english_records
+from .search_words import HAN, alias_words, county_words, other_script, segment, words_of_counties
 
 CITY, THEME, KIND, STATUS = by_key(CITIES), by_key(THEMES), by_key(KINDS), by_key(FEATURE_STATUSES)
 MEASURE_STATUS, DEADLINE_STATE = by_key(MEASURE_STATUSES), by_key(DEADLINE_STATES)
-HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 YEAR = re.compile(r"(20\d\d)\s*年")
-ZWSP = "\u200b"
 # Extra fields beside Material's title (×1000) and text (×1): `aka` holds names (aliases, the other script of the
 # title) and `units` a measure's responsible units, both ranked like a title; `also` holds the other script of the
-# text, the projects named and year words (2025年底), ranked like text; `place` holds a city's or county's names
-# (土默特左旗, 土左旗), ranked ten times a title: a reader who types a place's name finds its page first, then what
-# lies there (a project titled 土左旗至毛岱一级公路 matched the query in its title and its aliases, and came first).
+# text, the projects named, year words (2025年底) and the English names and titles, ranked like text; `place` holds
+# a city's or county's names (土默特左旗, 土左旗), ranked ten times a title: a reader who types a place's name finds
+# its page first, then what lies there (a project titled 土左旗至毛岱一级公路 matched the query in its title and its
+# aliases, and came first). Only title and text are shown: a Chinese page's results read in Chinese alone, and a
+# reader who types an English name there (Baotou-Yinchuan) still finds the project, in Chinese.
 FIELDS = {"aka": {"boost": 1000.0}, "units": {"boost": 1000.0}, "also": {"boost": 1.0}, "place": {"boost": 10000.0}}
 
 # Words of the atlas that jieba's own dictionary splits or does not know. Only whole, atomic names belong here:
@@ -79,38 +79,6 @@ def forget_segments() -> None:
     _MEASURES.clear()
 
 
-@functools.cache  # a preview rebuild cuts the same texts again: only an edited text is cut anew
-def segment(text: str) -> str:
-    """Text with jieba's words of every Han run set apart by zero-width spaces (the index's separator). Words are
-    cut on the simplified form, so a traditional text and its simplified rendering split alike."""
-    base = simplified(text)
-    base = base if len(base) == len(text) else text
-    out, end = [], 0
-    for run in HAN.finditer(base):
-        out.append(text[end:run.start()])
-        start, words = run.start(), []
-        for word in jieba.cut(run.group(0)):
-            words.append(text[start:start + len(word)])
-            start += len(word)
-        out.append(ZWSP + ZWSP.join(words) + ZWSP)
-        end = run.end()
-    out.append(text[end:])
-    return "".join(out).strip(ZWSP)
-
-
-@functools.cache
-def simplified(text: str) -> str:
-    return TO_SIMPLIFIED.convert(text)
-
-
-@functools.cache
-def other_script(text: str) -> str:
-    """The text in the other script (traditional → simplified, otherwise simplified → traditional), or ''."""
-    simple = simplified(text)
-    other = simple if simple != text else TO_TRADITIONAL.convert(text)
-    return other if other != text else ""
-
-
 def year_words(texts: list[str], deadline: str) -> list[str]:
     """2025年, 2025年底, 2025年末 … for every year a measure names or is due in."""
     years = {y for text in texts for y in YEAR.findall(text)}
@@ -120,23 +88,6 @@ def year_words(texts: list[str], deadline: str) -> list[str]:
         years.add(year)
         words.append(f"{year}年{int(month)}月")
     return sorted({f"{y}{suffix}" for y in years for suffix in ("年", "年底", "年末", "年内")}) + words
-
-
-def alias_words(atlas: Atlas, text: str, feature_ids: list[str], *, named: bool = True) -> list[str]:
-    """The aliases that apply to a record: those of its projects, and each common alias with its full form when its
-    text holds either, in either script; `named`: also the alias of a project whose full name the text prints (a road
-    named 呼和浩特新机场至清水河高速公路 holds 呼市新机场), which a project's own names leave out (they rank as its
-    title)."""
-    simple = simplified(text)
-    words = []
-    for row in atlas.aliases.itertuples():
-        if row.feature and row.feature in feature_ids:
-            words.append(row.alias)
-        elif not row.feature and (row.target in simple or row.alias in simple):
-            words += [row.alias, row.target]
-        elif row.feature and named and row.target in simple:
-            words.append(row.alias)
-    return list(dict.fromkeys(words))
 
 
 def record(location: str, title: str, text: str, *, aka: list[str] = (), also: list[str] = (),
@@ -155,24 +106,6 @@ def record(location: str, title: str, text: str, *, aka: list[str] = (), also: l
     return entry
 
 
-def county_words(atlas: Atlas) -> dict[str, list[str]]:
-    """Adcode → what readers call a county: its name, its short name and the aliases of either
-    (geodata/aliases.csv), the words a county page is found by and a result inside the county is found by too."""
-    counties = atlas.by_county.counties
-    words = {code: [name, short] if short != name else [name]
-             for code, name, short in zip(counties.index, counties["name_zh"], counties["short"], strict=True)}
-    by_name = {name: code for code, names in words.items() for name in names}
-    for row in atlas.aliases.itertuples():
-        if not row.feature and row.target in by_name:
-            words[by_name[row.target]].append(row.alias)
-    return {code: list(dict.fromkeys(names)) for code, names in words.items()}
-
-
-def words_of_counties(atlas: Atlas, adcodes: list[str]) -> list[str]:
-    words = county_words(atlas)
-    return [word for code in adcodes for word in words[code]]
-
-
 def county_records(atlas: Atlas) -> list[dict]:
     """A county page's result: found by its name, its short name and its aliases, ranked as a name."""
     index, out = atlas.by_county, []
@@ -182,9 +115,9 @@ def county_records(atlas: Atlas) -> list[dict]:
         measures = int((index.measures["adcode"] == code).sum())
         seat = f"政府驻地{county['seat_zh']}，" if county["seat_zh"] else ""
         text = (f"{CITY[county['city']].zh}下辖，{seat}面积约 {area_zh(county['area_km2'])} 平方公里。"
-                f"经过或位于这里的规划项目 {projects} 个，有关的举措 {measures} 项。{county['name_en']}")
-        out.append(record(routes.html(routes.county(county["key"])), county["name_zh"], text,
-                          aka=words[code][1:], also=alias_words(atlas, text, []), place=words[code]))
+                f"经过或位于这里的规划项目 {projects} 个，有关的举措 {measures} 项。")
+        out.append(record(routes.html(routes.county(county["key"])), county["name_zh"], text, aka=words[code][1:],
+                          also=alias_words(atlas, text, []), place=[*words[code], county["name_en"]]))
     return out
 
 
@@ -218,26 +151,26 @@ def project_record(atlas: Atlas, fid: str, f: dict, quotes: list[str]) -> dict:
     status = f"文件表述：{STATUS[f['status']].zh}。" if f["status"] else ""
     cities = "、".join(CITY[c].zh for c in f["cities"]) or "位置未核实"
     quoted = "；".join(dict.fromkeys(f"“{q}”" for q in quotes))
-    text = f"{KIND[f['kind']].zh} · {cities}。{status}文件表述：{quoted}。{f['name_en']}"
+    text = f"{KIND[f['kind']].zh} · {cities}。{status}文件表述：{quoted}。"
     aka = alias_words(atlas, f["name_zh"], [fid], named=False)
     also = [w for w in alias_words(atlas, f"{f['name_zh']} {text}", []) if w not in aka]  # 呼市 for 呼和浩特市
     return record(routes.html(routes.project(fid)), f["name_zh"], text, aka=aka,
-                  also=[*also, *words_of_counties(atlas, atlas.by_county.of_feature(fid))])
+                  also=[*also, *words_of_counties(atlas, atlas.by_county.of_feature(fid)), f["name_en"]])
 
 
 def place_records(atlas: Atlas) -> list[dict]:
     out = []
     for c in CITIES:
         counties = atlas.counties[atlas.counties["city"] == c.key].sort_values("adcode")["name_zh"]
-        text = (f"{c.en}。涉及本市的举措 {len(atlas.measures_of_city(c.key))} 项，规划项目 "
+        text = (f"涉及本市的举措 {len(atlas.measures_of_city(c.key))} 项，规划项目 "
                 f"{len(atlas.features_of_city(c.key))} 个。下辖：{'、'.join(counties)}。")
         names = [c.zh.removesuffix("市"), *alias_words(atlas, c.zh, [], named=False)]
-        out.append(record(routes.html(routes.city(c.key)), c.zh, text, aka=names, place=[c.zh, *names]))
+        out.append(record(routes.html(routes.city(c.key)), c.zh, text, aka=names, place=[c.zh, *names, c.en]))
     out += county_records(atlas)
     for t in THEMES:
-        text = f"{t.en}。{t.note}。举措 {len(atlas.measures_of_theme(t.key))} 项，规划项目 " \
+        text = f"{t.note}。举措 {len(atlas.measures_of_theme(t.key))} 项，规划项目 " \
                f"{len(atlas.features_of_theme(t.key))} 个。"
-        out.append(record(routes.html(routes.theme(t.key)), t.zh, text, also=alias_words(atlas, text, [])))
+        out.append(record(routes.html(routes.theme(t.key)), t.zh, text, aka=[t.en], also=alias_words(atlas, text, [])))
     return out
 
 
@@ -282,26 +215,38 @@ def project_records(atlas: Atlas) -> list[dict]:
     return out
 
 
-def records_key(atlas: Atlas) -> str:
-    """A digest of everything atlas_records reads: the tables it searches, and the code and vocabulary that shape the
-    records (the user dictionary is made from the same tables)."""
+def records_key(atlas: Atlas, lang: str = routes.DEFAULT_LANGUAGE) -> str:
+    """A digest of everything an edition's records read: the tables it searches, and the code and vocabulary that
+    shape the records (the user dictionary is made from the same tables)."""
     index = atlas.by_county  # which counties each project (by its geometry) and measure concerns, and their seats
     frames = (atlas.measures, atlas.features.drop(columns="geometry"), atlas.statements, atlas.aliases,
               atlas.documents, atlas.counties.drop(columns="geometry"), index.counties, index.projects,
               index.measures)
-    return artifacts.digest(artifacts.code_digest(Path(__file__)), *(frame.to_csv() for frame in frames))
+    code = Path(__file__) if lang == routes.DEFAULT_LANGUAGE else Path(__file__).with_name("search_en.py")
+    return artifacts.digest(artifacts.code_digest(code), *(frame.to_csv() for frame in frames))
 
 
-def cached_records(atlas: Atlas, cache: artifacts.ArtifactCache) -> list[dict]:
-    """atlas_records, kept in the artifact cache under records_key: a build whose data did not change segments
-    nothing (jieba was about half of what a warm build did beside MkDocs)."""
-    text = cache.get("search", "records", records_key(atlas),
-                     lambda: json.dumps(atlas_records(atlas), ensure_ascii=False, separators=(",", ":")))
+def edition_records(atlas: Atlas, lang: str) -> list[dict]:
+    """The records of edition `lang`'s generated pages."""
+    return atlas_records(atlas) if lang == routes.DEFAULT_LANGUAGE else english_records(atlas)
+
+
+def cached_records(atlas: Atlas, cache: artifacts.ArtifactCache, lang: str = routes.DEFAULT_LANGUAGE) -> list[dict]:
+    """An edition's records, kept in the artifact cache under records_key: a build whose data did not change
+    segments nothing (jieba was about half of what a warm build did beside MkDocs)."""
+    name = "records" if lang == routes.DEFAULT_LANGUAGE else f"records-{lang}"
+    text = cache.get("search", name, records_key(atlas, lang),
+                     lambda: json.dumps(edition_records(atlas, lang), ensure_ascii=False, separators=(",", ":")))
     return json.loads(text)
 
 
 INDEX = "search/search_index.json"  # where the theme's search plugin writes its index, in either edition's build
-ENGLISH_CONFIG = {"lang": ["en"], "separator": r"[\s\-]+"}  # lunr's English pipeline: stemmed, stop words
+# The English index: lunr's English stemmer and stop words (the worker stems the reader's words to match, RANK_JS).
+# No trimmer, which strips every Han character (the index holds Chinese for readers who paste it): the separator
+# takes punctuation away instead, and the zero-width spaces between the Chinese words.
+ENGLISH_CONFIG = {"lang": ["en"], "pipeline": ["stemmer", "stopWordFilter"],
+                  "separator": r"[\s\u200b\-\u2013\u2014/,.;:!?()\[\]&\"'\u2018\u2019\u201c\u201d\u00b7"
+                               r"\u3001\u3002\uff08\uff09\uff0c\uff1a\uff1b]+"}
 
 
 def write_index(site_dir: Path, atlas: Atlas, generated: set[str], kept: list[dict] | None = None,
@@ -316,14 +261,12 @@ def write_index(site_dir: Path, atlas: Atlas, generated: set[str], kept: list[di
     if kept is None:
         kept = [doc for doc in index["docs"] if doc["location"].split("#")[0] not in pages]
     index["config"]["fields"].update(FIELDS)
-    if lang == routes.DEFAULT_LANGUAGE:
-        records = cached_records(atlas, cache) if cache is not None else atlas_records(atlas)
-    else:
+    if lang != routes.DEFAULT_LANGUAGE:
         edition = routes.edition(lang)
         index["config"].update(ENGLISH_CONFIG)
         kept = [{**doc, "location": doc["location"].removeprefix(edition)} for doc in kept
                 if doc["location"].startswith(edition)]
-        records = english_records(atlas)
+    records = cached_records(atlas, cache, lang) if cache is not None else edition_records(atlas, lang)
     index["docs"] = records + kept
     text = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
     path = site_dir / routes.edition(lang) / INDEX
@@ -333,37 +276,65 @@ def write_index(site_dir: Path, atlas: Atlas, generated: set[str], kept: list[di
         path.with_suffix(".js").write_text(f"var __index = {text}", encoding="utf-8")
 
 
-def english_records(atlas: Atlas) -> list[dict]:
-    """The English edition's records of its generated pages, locations relative to en/."""
-    return []
-
-
 # Ranking, in the worker: a result holding more of the reader's words (what the query holds between spaces) ranks
 # above one holding fewer, whatever lunr's score: lunr finds a result by any piece of any word, so 乌兰察布 大数据
 # put 乌大张 (大) above the Ulanqab data centres. "Holds" reads every field, so a word found in the other script or as
 # an alias counts (the index holds both). Within a tier, a result whose name (title, alias or place name) is the
 # whole query ranks ×8, one holding it in its title ×4, in its text ×2 (Material ranks by words alone, so 城乡发展
 # could outrank a measure titled 协同发展). The tier is the score's whole part, so that the theme's Enter key, which
-# opens the result of the highest score, opens the first one shown.
-RANK_JS = r"""const atlasNorm = s => (s || "").replace(/<[^>]*>/g, "").replace(/[\s\u200b"+*~^:]/g, "")
-  .replace(/[\u2013\u2014]/g, "-").toLowerCase();
-const atlasTexts = new Map();
+# opens the result of the highest score, opens the first one shown. Hyphens, dashes and apostrophes are left out of
+# the comparison, as spaces are: Baotou Yinchuan is the name Baotou–Yinchuan, Yanan is Yan'an. The English index's
+# names hold spaces, so its names are one a line.
+# The English index is stemmed (ENGLISH_CONFIG), but Material gives every word of the query a trailing * and lunr
+# does not stem such a word, so parks* missed park: the worker stems the reader's words itself (atlasStemmed), and
+# a result holds a word when one of its words has the word's stem. English stop words between words are left out
+# of the query and of the count (Baotou to Yinchuan); the last word is kept, as it may be the start of another.
+RANK_JS = r"""const atlasNorm = s => (s || "").replace(/<[^>]*>/g, "")
+  .replace(/[\s\u200b"+*~^:'\u2019\u2013\u2014-]/g, "").toLowerCase();
+let atlasEnglish = false;
+const atlasStemOf = new Map(), atlasTexts = new Map(), atlasStems = new Map();
+const atlasStem = word => lunr.stemmer(new lunr.Token(word)).toString();
+function atlasStemmed(query) {
+  atlasStemOf.clear();
+  if (!atlasEnglish) return query;
+  const terms = query.split(" "), out = [];
+  terms.forEach((term, i) => {
+    const word = /^([a-z]+)\*$/i.exec(term);
+    if (!word) return out.push(term);
+    const low = word[1].toLowerCase(), stem = atlasStem(low);
+    if (i < terms.length - 1 && !lunr.stopWordFilter(low)) return;
+    atlasStemOf.set(stem, low);
+    out.push(`${stem}*`);
+  });
+  return out.length ? out.join(" ") : query;
+}
 function atlasHolds(doc, word) {
   let text = atlasTexts.get(doc.location);
+  const fields = () => [doc.title, doc.text, doc.aka, doc.also, doc.units, doc.place];
   if (text === undefined) {
-    text = [doc.title, doc.text, doc.aka, doc.also, doc.units, doc.place].map(atlasNorm).join("\n");
+    text = fields().map(atlasNorm).join("\n");
     atlasTexts.set(doc.location, text);
   }
-  return text.includes(word);
+  if (text.includes(word) || !atlasEnglish || !/^[a-z]+$/.test(word)) return text.includes(word);
+  let stems = atlasStems.get(doc.location);
+  if (stems === undefined) {
+    stems = "\n" + fields().join(" ").replace(/<[^>]*>/g, " ").toLowerCase().split(/[^a-z0-9]+/).filter(Boolean)
+      .map(atlasStem).join("\n");
+    atlasStems.set(doc.location, stems);
+  }
+  return stems.includes("\n" + atlasStem(word));
 }
 function atlasWords(query) {
-  return [...new Set(query.split(/[\s,;\uff0c\u3001\uff1b]+/).filter(w => !w.startsWith("-")).map(atlasNorm)
+  const words = [...new Set(query.split(/[\s,;\uff0c\u3001\uff1b]+/).filter(w => !w.startsWith("-")).map(atlasNorm)
     .filter(Boolean))];
+  const content = atlasEnglish ? words.filter(w => lunr.stopWordFilter(w)) : words;
+  return content.length ? content : words;
 }
 function atlasRank(doc, query) {
   const q = atlasNorm(query);
-  const title = atlasNorm(doc.title), names = [title.replace(/\uff08[^\uff09]*\uff09/g, ""),
-    ...[doc.aka, doc.units, doc.place].join(" ").replace(/\u200b/g, "").split(/\s+/).map(atlasNorm)];
+  const title = atlasNorm(doc.title), names = [title.replace(/\uff08[^\uff09]*\uff09|\([^)]*\)/g, ""),
+    ...[doc.aka, doc.units, doc.place].join("\n").replace(/\u200b/g, "").split(atlasEnglish ? /\n/ : /\s+/)
+      .map(atlasNorm)];
   if (names.includes(q)) return 8;
   if (title.includes(q) || atlasNorm(doc.aka).includes(q)) return 4;
   return atlasNorm(doc.text).includes(q) || atlasNorm(doc.also).includes(q) ? 2 : 1;
@@ -375,13 +346,20 @@ function atlasScore(score, doc, query) {
 }
 // Material lists under a result the query's pieces that none of its index words begins with (缺少): 呼市 under a
 // result printing 呼和浩特市. A piece is missing only when the result holds it nowhere (inside a longer word counts),
-// and a reader's word the result holds whole stands for its pieces.
+// and a reader's word the result holds whole stands for its pieces. A stem the worker made (centr) is listed as the
+// reader's word (centre); the stems of the words a result holds are marked found, so that the page opened from it
+// highlights park in parks.
 function atlasTerms(terms, doc, query) {
   if (!doc) return terms;
   const words = atlasWords(query).filter(w => atlasHolds(doc, w)), out = {};
-  for (const w of words) out[w] = true;
-  for (const [term, found] of Object.entries(terms))
-    if (!words.some(w => w.includes(term))) out[term] = found || atlasHolds(doc, term);
+  for (const w of words) {
+    out[w] = true;
+    if (atlasEnglish && /^[a-z]+$/.test(w)) out[atlasStem(w)] = true;
+  }
+  for (const [term, found] of Object.entries(terms)) {
+    const word = atlasStemOf.get(term) || term;
+    if (!words.some(w => w.includes(word)) && !(term in out)) out[word] = found || atlasHolds(doc, word);
+  }
   return out;
 }
 """
@@ -407,6 +385,10 @@ PATCHES = [
     # and no result counted them as found. Join with a space: each word gets one "*", as the query's last does.
     ("workers/search.*.min.js", 'this.index.invertedIndex)].join("* ")', 'this.index.invertedIndex)].join(" ")', ""),
     ("workers/search.*.min.js", "search(e){if(e=e.replace(", "search(e){let atlasQuery=e;if(e=e.replace(", ""),
+    # the English index is stemmed: the worker stems the reader's words (RANK_JS), once it knows the index's language
+    ("workers/search.*.min.js", "constructor({config:e,docs:r,options:n}){let i=Oe(",
+     'constructor({config:e,docs:r,options:n}){atlasEnglish=e.lang.length===1&&e.lang[0]==="en";let i=Oe(', ""),
+    ("workers/search.*.min.js", "e=ce(e),!e)return{items:[]}", "e=atlasStemmed(ce(e)),!e)return{items:[]}", ""),
     ("workers/search.*.min.js", "score:a*(1+K(g,2)),terms:f",
      "score:atlasScore(a*(1+K(g,2)),this.map.get(o),atlasQuery),terms:atlasTerms(f,this.map.get(o),atlasQuery)",
      RANK_JS),
