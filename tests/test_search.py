@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -73,7 +74,7 @@ RESULTS_READY = """(query) => {
   const meta = document.querySelector('.md-search-result__meta');
   const list = document.querySelector('.md-search-result__list');
   return document.querySelector('input.md-search__input').value === query
-    && (list.children.length > 0 || /没有/.test(meta.textContent));
+    && (list.children.length > 0 || /没有|No matching/.test(meta.textContent));
 }"""
 SHOWN = """() => [...document.querySelectorAll('.md-search-result__item')].flatMap(item =>
   [...item.querySelectorAll(':scope > a.md-search-result__link')].map(a => ({
@@ -104,32 +105,61 @@ def run_query(page, root_url: str, query: str, start: str | None = "about.html")
 CLEARED = "() => document.querySelector('.md-search-result__list').children.length === 0"
 
 
-@pytest.fixture(scope="module")
-def search_box(browser, site_url):
-    """One page with the search open for every query of the module: the index is loaded once (a page a query
-    spent most of its second loading it). Requests outside 127.0.0.1 are blocked."""
+@contextmanager
+def box_on(browser, site_url: str, start: str, root: str = ""):
+    """One page (`start`) with the search open for every query asked of it: the index is loaded once (a page a query
+    spent most of its second loading it). Requests outside 127.0.0.1 are blocked. Paths are relative to
+    site_url + `root` (an edition's top)."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     tab = context.new_page()
     tab.route("**/*", lambda r: r.continue_() if r.request.url.startswith("http://127.0.0.1") else r.abort())
-    tab.goto(site_url + "about.html", wait_until="load")
+    tab.goto(site_url + start, wait_until="load")
 
     def ask(query: str) -> list[dict]:
         tab.evaluate(OPEN_SEARCH, "")  # the last query's results go first, so that none is taken for this one's
         tab.wait_for_function(CLEARED)
-        return run_query(tab, site_url, query, start=None)
+        return run_query(tab, site_url + root, query, start=None)
 
     ask.page = tab
-    yield ask
-    context.close()
+    try:
+        yield ask
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def search_box(browser, site_url):
+    with box_on(browser, site_url, "about.html") as ask:
+        yield ask
 
 
 def top_paths(shown: list[dict], n: int = 3) -> list[str]:
     return list(dict.fromkeys(r["path"] for r in shown))[:n]
 
 
+# What a result shows of itself: its title and text, without the words of the query it lacks (the reader's own).
+SHOWN_OF_ITSELF = """() => [...document.querySelectorAll('.md-search-result__item > a.md-search-result__link')]
+  .map(a => {
+  const copy = a.cloneNode(true);
+  copy.querySelectorAll('.md-search-result__terms').forEach(terms => terms.remove());
+  return copy.textContent;})"""
+
+
+@pytest.fixture(scope="module")
+def english_names(built_site) -> list[str]:
+    """The data's English names and titles, and the vocabulary's English labels, that a Chinese page must not show."""
+    from build_atlas.inputs.model import gather as gather_atlas
+    from build_atlas.vocabulary.schema import CITIES, KINDS, THEMES
+
+    atlas = gather_atlas(built_site.parent)
+    names = [*atlas.features["name_en"], *atlas.by_county.counties["name_en"], *atlas.measures["title_en"],
+             *atlas.documents["short_en"], *(term.en for term in (*CITIES, *THEMES, *KINDS))]
+    return sorted({name for name in names if name.strip()})
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize(("query", "expected", "kind"), QUERIES, ids=[q for q, *_ in QUERIES])
-def test_query_shows_the_expected_result_in_the_top_three(search_box, query, expected, kind):
+def test_query_shows_the_expected_result_in_the_top_three(search_box, english_names, query, expected, kind):
     shown = search_box(query)
     top = top_paths(shown)
     assert any(re.fullmatch(expected, path) for path in top), (kind, top)
@@ -137,6 +167,8 @@ def test_query_shows_the_expected_result_in_the_top_three(search_box, query, exp
     assert "\u200b" not in text, "a zero-width space in what the reader sees and copies"
     assert "<iframe" not in text and "嵌入代码" not in text, "embed code in a result"
     assert "途经/所在城市" not in text, "a table header in a result"
+    own = " ".join(search_box.page.evaluate(SHOWN_OF_ITSELF))
+    assert not [name for name in english_names if name in own], "English in a Chinese page's results"
 
 
 MISSING = """() => [...document.querySelectorAll('.md-search-result__item > a.md-search-result__link')].map(a =>
@@ -320,6 +352,130 @@ def test_a_query_typed_one_character_at_a_time_shows_what_it_shows_filled_at_onc
         if len(wrong) == 5:
             break  # enough to show the fault, without waiting out every query
     assert not wrong, wrong
+
+
+# --- the English edition's search ------------------------------------------------------------------------------
+
+EN = "en/"
+DATA_CENTRES = (r"projects/industry-(horinger-dc-cluster|mobile-dc|north-bigdata-base|east-data-west-compute-centre)"
+                r"\.html"
+                r"|documents/(nzf-2023-23\.html(#r23-17)?|nzf-2023-1\.html(#hs23-a0[59])?)")
+# (query, pattern that each of the first `n` results shown must match, n, what kind of query it is); paths are
+# relative to en/, where the English pages and their index live. A measure's document stands above it in the list.
+ENGLISH_QUERIES = [
+    ("Baotou Yinchuan", r"projects/hsr-baotou-yinchuan\.html", 1, "project: its English name without the dash"),
+    ("Baotou-Yinchuan", r"projects/hsr-baotou-yinchuan\.html", 1, "project: with a hyphen for the dash"),
+    ("Baotou to Yinchuan", r"projects/hsr-baotou-yinchuan\.html", 1, "project: a stop word between the words"),
+    ("airport", r"projects/airport-[a-z-]+\.html", 5, "a kind of project: the airports first"),
+    ("data centre", DATA_CENTRES, 3, "British spelling, as the data spells it"),
+    ("data center", DATA_CENTRES, 3, "American spelling"),
+    ("data centers", DATA_CENTRES, 3, "American spelling, plural (stemmed)"),
+    ("HSR", r"projects/hsr-[a-z-]+\.html", 5, "abbreviation of high-speed railway"),
+    ("railroad", r"projects/(hsr|rail)-[a-z-]+\.html", 3, "American word for railway"),
+    ("Hohhot", r"cities/hohhot\.html", 1, "city"),
+    ("Ordos", r"cities/ordos\.html", 1, "city whose name the stemmer cuts (ordo)"),
+    ("Tumed Left", r"counties/tumed-left-banner\.html", 1, "county by the start of its name"),
+    ("Digital economy", r"themes/digital\.html", 1, "theme"),
+    ("Regional measures", r"documents/nzf-2023-23\.html", 1, "document by its short title"),
+    ("one-hour rail economic circle", r"documents/(nzf-2023-23|baotou-2024)\.html(#r23-01|#bt24-01)?", 3,
+     "measure by its English title"),
+    ("Yanan", r"projects/hsr-ordos-yulin-yanan\.html", 1, "a name typed without its apostrophe (Yan'an)"),
+    ("包银高铁", r"projects/hsr-baotou-yinchuan\.html", 1, "a Chinese alias, pasted"),
+    ("马铃薯", r"projects/agri-potato-research-institute\.html|documents/plan-2021\.html(#pl21-(0401-01|0501-04))?",
+     3, "a Chinese word of a project's name and the measures' text"),
+]
+# Each result's Chinese that is not marked as Chinese (lang="zh"), beside the query's words it lacks (the reader's).
+UNMARKED_CHINESE = """() => [...document.querySelectorAll('.md-search-result__item > a.md-search-result__link')]
+  .map(a => {
+    const copy = a.cloneNode(true);
+    copy.querySelectorAll('[lang="zh"], .md-search-result__terms').forEach(e => e.remove());
+    return copy.textContent.match(/[\\u3400-\\u9fff]+/g) || [];})"""
+
+
+@pytest.fixture(scope="module")
+def english_box(browser, site_url):
+    """The search on an English page two folders down (its index is found from the edition's top, not the page's)."""
+    with box_on(browser, site_url, EN + "cities/hohhot.html", root=EN) as ask:
+        yield ask
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("query", "expected", "n", "kind"), ENGLISH_QUERIES, ids=[q for q, *_ in ENGLISH_QUERIES])
+def test_english_query_shows_the_expected_results_first(english_box, site_url, query, expected, n, kind):
+    shown = english_box(query)
+    top = top_paths(shown, n)
+    assert len(top) == n and all(re.fullmatch(expected, path) for path in top), (kind, top_paths(shown, 5))
+    assert all(r["href"].startswith(site_url + EN) for r in shown), "a result outside the English edition"
+    assert "\u200b" not in " ".join(r["text"] for r in shown)
+    unmarked = english_box.page.evaluate(UNMARKED_CHINESE)
+    assert not any(unmarked), f"Chinese not marked as such in an English result: {unmarked}"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("query", "form"), [("parks", "park"), ("Togtoh park", "parks"), ("centres", "centre"),
+                                             ("railways", "railway"), ("center", "centre")])
+def test_english_query_finds_the_other_forms_of_its_words(english_box, query, form):
+    """The English index is stemmed, and so is the reader's query (parks finds park, park finds parks), and either
+    spelling finds the other; a result holding only another form of the word is not labelled as missing it."""
+    shown = english_box(query)
+    titles = [r["title"].lower() for r in shown]
+    assert [t for t in titles if re.search(rf"\b{form}\b", t) and not re.search(rf"\b{query.split()[-1]}\b", t)], \
+        titles[:10]
+    missing = english_box.page.evaluate(MISSING)
+    assert not any(missing[:10]), missing[:10]
+
+
+@pytest.mark.browser
+def test_english_pages_fetch_the_english_index_and_say_so(site_url, page):
+    """The theme finds the index from its `base`: an English page's is en/, so it fetches en/search/, and its
+    results link to English pages; the dialog is named in English."""
+    requested = []
+    page.on("request", lambda request: requested.append(urlsplit(request.url).path))
+    shown = run_query(page, site_url + EN, "Baotou Yinchuan", start="projects/hsr-baotou-yinchuan.html")
+    assert "/en/search/search_index.json" in requested and "/search/search_index.json" not in requested
+    assert top_paths(shown, 1) == ["projects/hsr-baotou-yinchuan.html"]
+    assert page.get_attribute(".md-search", "aria-label") == "Search the atlas"
+    page.goto(site_url + "about.html")
+    assert page.get_attribute(".md-search", "aria-label") == "站内搜索"
+
+
+@pytest.mark.browser
+def test_english_search_works_opened_from_disk(built_site, browser):
+    """From file://, an English page reads the English index's script (en/search/search_index.js)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    outside = []
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file://", "data:", "blob:"))
+                  else (outside.append(r.request.url), r.abort()))
+    try:
+        tab = context.new_page()
+        shown = run_query(tab, (built_site / EN).as_uri() + "/", "data center", start="cities/hohhot.html")
+    finally:
+        context.close()
+    assert top_paths(shown, 1) == ["projects/industry-horinger-dc-cluster.html"], top_paths(shown, 5)
+    assert outside == []
+
+
+def test_english_index_has_a_result_for_every_page_and_measure(built_site):
+    """The English index holds the Chinese one's results (the same addresses, under en/), in English; its
+    Chinese is marked as such."""
+    english = json.loads((built_site / EN / "search/search_index.json").read_text(encoding="utf-8"))
+    chinese = json.loads((built_site / "search/search_index.json").read_text(encoding="utf-8"))
+    generated = {doc["location"] for doc in chinese["docs"] if not doc["location"].startswith("about.html")}
+    assert generated <= {doc["location"] for doc in english["docs"]}
+    assert english["config"]["lang"] == ["en"] and "stemmer" in english["config"]["pipeline"]
+    for doc in (doc for doc in english["docs"] if doc["location"] in generated):
+        shown = re.sub(r'<span lang="zh">.*?</span>', "", doc["title"] + " " + doc["text"])
+        assert not re.search(r"[\u3400-\u9fff]", shown), doc["location"]
+
+
+def test_chinese_index_shows_no_english(built_site, english_names):
+    """A Chinese page's results show Chinese only: the English names are in fields not shown (a reader who types
+    one still finds the result: Baotou-Yinchuan in QUERIES)."""
+    docs = json.loads((built_site / "search/search_index.json").read_text(encoding="utf-8"))["docs"]
+    shown = {doc["location"]: (doc["title"] + " " + doc["text"]).replace("\u200b", "") for doc in docs}
+    assert not [(where, name) for where, text in shown.items() for name in english_names if name in text]
+    hidden = " ".join(doc.get("also", "") for doc in docs).replace("\u200b", "")
+    assert "Baotou–Yinchuan high-speed railway" in hidden
 
 
 def test_query_table_is_large_enough_and_covers_every_kind():
