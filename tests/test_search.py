@@ -426,6 +426,22 @@ def test_english_query_finds_the_other_forms_of_its_words(english_box, query, fo
 
 
 @pytest.mark.browser
+def test_an_english_query_typed_one_key_at_a_time_shows_what_it_shows_filled_at_once(english_box):
+    """Typed, a query passes through parts of words (Baotou Yinc, data cent) whose stems are not its words' stems:
+    what the full query shows is what filling the box at once shows."""
+    tab, wrong = english_box.page, []
+    for query in ("Baotou Yinchuan", "data center", "parks", "Togtoh park", "high-speed railways"):
+        english_box(query)
+        filled = [tab.evaluate(META), tab.evaluate(SHOWN_HREFS)]
+        type_query(tab, query, "keyboard")
+        try:
+            tab.wait_for_function(SETTLED, arg=filled, timeout=3000)
+        except PlaywrightTimeout:
+            wrong.append((query, filled[0], tab.evaluate(META)))
+    assert not wrong, wrong
+
+
+@pytest.mark.browser
 def test_english_pages_fetch_the_english_index_and_say_so(site_url, page):
     """The theme finds the index from its `base`: an English page's is en/, so it fetches en/search/, and its
     results link to English pages; the dialog is named in English."""

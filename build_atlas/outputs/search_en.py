@@ -22,7 +22,7 @@ from breame.spelling import (
 from ..inputs.model import Atlas
 from ..vocabulary import routes
 from ..vocabulary.schema import CITIES, DEADLINE_STATES, DEADLINE_WORDS, KINDS, PHASES, THEMES, by_key
-from .search_words import alias_words, county_words, segment
+from .search_words import HAN, alias_words, county_words, segment
 
 CITY, KIND, PHASE, DEADLINE_STATE = by_key(CITIES), by_key(KINDS), by_key(PHASES), by_key(DEADLINE_STATES)
 WORD = re.compile(r"[A-Za-z]+")
@@ -118,23 +118,28 @@ def counties_en(atlas: Atlas, adcodes: list[str]) -> list[str]:
 
 
 def measure_record(atlas: Atlas, m: dict, short_en: str) -> dict:
-    """A measure: its English title; its source, cities and deadline, then its own text in Chinese. Found also by
-    the English names of the projects it names and of the counties it concerns, and by its Chinese title, text and
-    responsible units."""
-    facts = [f"{short_en} {m['clause']}"]
+    """A measure: its clause and English title; its source, cities and deadline, then its own text in Chinese. Found
+    also by the English names of the projects it names and of the counties it concerns, and by its Chinese title,
+    text and responsible units."""
+    number = clause(m["clause"])
+    facts = [f"{html.escape(short_en)} {number}"]
     if m["cities"]:
-        facts.append(cities(m["cities"]))
+        facts.append(html.escape(cities(m["cities"])))
     if m["deadline"]:
         words = DEADLINE_WORDS.get(m["deadline"])
-        facts.append(words[1] if words else f"due {date(m['deadline'])}")
+        facts.append(html.escape(words[1] if words else f"due {date(m['deadline'])}"))
     names = [atlas.features.loc[f, "name_en"] for f in m["features"]]
     state = [DEADLINE_STATE[m["deadline_state"]].en] if m.get("deadline_state") else []
-    return record(routes.measure(m["doc"], m["id"]),
-                  f"{html.escape(m['clause'])} {english(m['title_en'], m['title'])}",
-                  f"{html.escape(' · '.join(facts))}. {chinese(m['text'])}",
+    return record(routes.measure(m["doc"], m["id"]), f"{number} {english(m['title_en'], m['title'])}",
+                  f"{' · '.join(facts)}. {chinese(m['text'])}",
                   aka=[m["title"]], units=m["units"],
                   also=[*names, *map(other_spelling, names), *state,
                         *counties_en(atlas, atlas.by_county.of_measure(m["id"]))])
+
+
+def clause(number: str) -> str:
+    """A clause's number as its document prints it, marked as Chinese when it is ((一), 第六章第一节)."""
+    return chinese(number) if HAN.search(number) else html.escape(number)
 
 
 def project_record(atlas: Atlas, fid: str, f: dict) -> dict:
