@@ -62,9 +62,9 @@ def other_spelling(text: str) -> str:
 
 
 def synonyms(text: str) -> list[str]:
-    """The other names of each SYNONYMS name the text holds (HSR for a high-speed railway), and the text without its
-    apostrophes (Yanan for Yan'an: the separator splits yan'an in two)."""
-    low, bare = text.lower(), re.sub(r"['\u2019]", "", text)
+    """The other names of each SYNONYMS name the text holds (HSR for a high-speed railway), and the text without the
+    apostrophes inside its words (Yanan for Yan'an: the separator splits yan'an in two)."""
+    low, bare = text.lower(), re.sub(r"(?<=[A-Za-z])['\u2019](?=[A-Za-z])", "", text)
     if bare != text:
         return [bare, *synonyms(bare)]
     held = [group for group in SYNONYMS if any(re.search(rf"\b{re.escape(name.lower())}\b", low) for name in group)]
@@ -86,9 +86,9 @@ def record(location: str, title: str, text: str, *, aka: list[str] = (), also: l
     """One result. `title` and `text` are HTML (English escaped, Chinese marked by `chinese`); the other fields are
     not shown: `aka` and `place` are names (ranked as the search module's FIELDS say), `also` more text. Each English
     name and text is indexed in its other spelling too."""
-    plain = re.sub(r"<[^>]*>", "", title), re.sub(r"<[^>]*>", "", text)
-    names = [*(other_spelling(html.unescape(s)) for s in plain[:1]), *synonyms(html.unescape(plain[0])), *aka]
-    extra = [other_spelling(html.unescape(plain[1])), *synonyms(html.unescape(plain[1])), *also]
+    shown = [html.unescape(re.sub(r"<[^>]*>", "", part)) for part in (title, text)]  # as a reader reads them
+    names = [other_spelling(shown[0]), *synonyms(shown[0]), *aka]
+    extra = [other_spelling(shown[1]), *synonyms(shown[1]), *also]
     entry = {"location": location, "title": title, "text": text, "aka": words(names), "also": words(extra)}
     if place:
         entry["place"] = words([*place, *(other_spelling(p) for p in place)])
