@@ -404,6 +404,10 @@ PATCHES = [
     # …and search.highlight subscribed to the index on every page: only on a page opened from a result (?h=)
     ("bundle.*.min.js", 'z([t,r.pipe(Q(we()),g(o=>!!o.searchParams.get("h")))])',
      'r.pipe(Q(we()),g(o=>!!o.searchParams.get("h")),b(o=>z([t,$(o)])))', ""),
+    # The language switch: Material fetches sitemap.xml beside every <link rel=alternate> to find the current page in
+    # the other edition when the reader switches. Each page's switch already links to its counterpart (the i18n
+    # plugin), and these links are pages, so each load asked for two sitemaps that do not exist (404s): fetch none.
+    ("bundle.*.min.js", 'e.pipe(b(()=>M("link[rel=alternate]")),', "e.pipe(b(()=>[]),", ""),
 ]
 
 
