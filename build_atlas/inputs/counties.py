@@ -31,10 +31,10 @@ SHORT_WORD = 3  # a short name, alias or town name of fewer characters names a c
 @dataclass
 class CountyIndex:
     """The county-level units and what concerns each: `counties` indexed by adcode (key, name_zh, name_en, city,
-    area_km2, seat_zh, short); `projects` a row per project and county it touches (feature, adcode, km, share, sites,
-    of_sites); `measures` a row per measure and county it concerns (measure, adcode, words: the names it prints,
-    projects: the projects in the county it is about); `documents` a row per document and county it names (doc,
-    adcode, times)."""
+    area_km2, seat_zh, seat_en, short); `projects` a row per project and county it touches (feature, adcode, km, share,
+    sites, of_sites); `measures` a row per measure and county it concerns (measure, adcode, words: the names it prints,
+    projects: the projects in the county it is about); `documents` a row per document and county it names (doc, adcode,
+    times)."""
 
     counties: pd.DataFrame
     projects: pd.DataFrame
@@ -70,11 +70,13 @@ def short_name(name: str) -> str:
 def county_table(counties: gpd.GeoDataFrame, seats: pd.DataFrame | None) -> pd.DataFrame:
     area = counties.to_crs(EQUAL_AREA).area / 1e6
     seat = {} if seats is None else dict(zip(seats["adcode"], seats["seat_zh"], strict=True))
+    seat_en = {} if seats is None else dict(zip(seats["adcode"], seats["seat_en"], strict=True))
     table = pd.DataFrame({"adcode": counties["adcode"], "name_zh": counties["name_zh"],
                           "name_en": counties["name_en"], "city": counties["city"], "area_km2": area.round(0)})
     table["key"] = table["name_en"].map(routes.county_key)
     table["short"] = table["name_zh"].map(short_name)
     table["seat_zh"] = table["adcode"].map(lambda code: seat.get(code, ""))
+    table["seat_en"] = table["adcode"].map(lambda code: seat_en.get(code, ""))
     order = {c.key: i for i, c in enumerate(CITIES)}
     table = table.sort_values(["city", "adcode"], key=lambda s: s.map(order) if s.name == "city" else s)
     return table.set_index("adcode", drop=False).rename_axis(None)

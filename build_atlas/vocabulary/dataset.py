@@ -60,16 +60,56 @@ def chinese(doc: str) -> str:
     return ENGLISH_TAIL.sub("", doc).strip()
 
 
-def date_words(value: str) -> str:
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+CLAUSES_EN = (
+    (re.compile(r"第(\w+)章第(\w+)节"), "chapter {0}, section {1}"),
+    (re.compile(r"第(\w+)章"), "chapter {0}"),
+    (re.compile(r"附件\s*(\d+)"), "annex item {0}"),
+    (re.compile(r"[（(](\w+)[）)]"), "item ({0})"),
+    (re.compile(r"(\d+)\."), "item {0}"),
+)
+
+
+def date_words(value: str, lang: str = "zh") -> str:
     """A date as readers say it, to the precision it has: 2025 → 2025年, 2024-10 → 2024年10月,
-    2024-12-31 → 2024年12月31日."""
+    2024-12-31 → 2024年12月31日; in English 2025, October 2024, 31 December 2024."""
     parts = [int(part) for part in str(value).split("-") if part]
+    if lang == "en":
+        return " ".join([*(str(n) for n in parts[2:]), *(MONTHS[n - 1] for n in parts[1:2]), *map(str, parts[:1])])
     return "".join(f"{n}{unit}" for n, unit in zip(parts, "年月日", strict=False))
 
 
-def deadline_label(value: str) -> str:
-    """A deadline as readers say it: 2024-12 → 2024年12月, ongoing → 持续推进; a year alone → 2025年."""
-    return DEADLINE_WORDS[value][0] if value in DEADLINE_WORDS else date_words(value)
+def deadline_label(value: str, lang: str = "zh") -> str:
+    """A deadline as readers say it: 2024-12 → 2024年12月, ongoing → 持续推进; a year alone → 2025年 (in English
+    December 2024, Ongoing, 2025)."""
+    if value in DEADLINE_WORDS:
+        return DEADLINE_WORDS[value][lang == "en"]
+    return date_words(value, lang)
+
+
+def chinese_number(numeral: str) -> int | None:
+    """一 → 1, 十三 → 13, 二十 → 20 (clause numbers stay below a hundred); None for anything else."""
+    if numeral.isdigit():
+        return int(numeral)
+    tens, ten, units = numeral.rpartition("十")
+    if any(ch not in NUMERALS for ch in numeral) or len(tens) > 1 or len(units) > 1 or not (ten or units):
+        return None
+    if not ten:
+        return NUMERALS[units]
+    return (NUMERALS[tens] if tens else 1) * 10 + (NUMERALS[units] if units else 0)
+
+
+def clause_en(clause: str) -> str:
+    """A clause number as an English page cites it: 第六章第一节 → chapter 6, section 1, （十三） → item (13),
+    附件 31 → annex item 31, 29. → item 29; a number of another form is returned as printed."""
+    for pattern, words in CLAUSES_EN:
+        match = pattern.fullmatch(clause.strip())
+        numbers = [chinese_number(group) for group in match.groups()] if match else []
+        if match and None not in numbers:
+            return words.format(*numbers)
+    return clause
 
 
 DEADLINES = tuple(Term(key, zh, en) for key, (zh, en) in DEADLINE_WORDS.items())

@@ -392,10 +392,11 @@ LIST_SEPARATOR = ";"
 def by_key(terms: tuple[Term, ...]) -> dict[str, Term]:
     return {term.key: term for term in terms}
 
-# The downloads offered under each map, (file suffix, label); the page template lists them in this order.
-DOWNLOADS = [
-    ("html", "单文件 HTML（离线可用）"),
-    ("png", "PNG（300 dpi，印刷）"),
-    ("report.png", "PNG（1600 像素宽，报告用）"),
-    ("svg", "SVG（文字可编辑）"),
-]
+# The downloads offered under each map (file suffix, labels); the page templates list them in this order.
+DOWNLOAD_TERMS = (
+    Term("html", "单文件 HTML（离线可用）", "Single-file HTML (works offline)"),
+    Term("png", "PNG（300 dpi，印刷）", "PNG (300 dpi, for print)"),
+    Term("report.png", "PNG（1600 像素宽，报告用）", "PNG (1600 px wide, for reports)"),
+    Term("svg", "SVG（文字可编辑）", "SVG (editable text)"),
+)
+DOWNLOADS = [(term.key, term.zh) for term in DOWNLOAD_TERMS]
