@@ -6,7 +6,7 @@ come from inputs/counties.py; pages.py renders them with the city pages' cards a
 from __future__ import annotations
 
 from ..inputs.model import Atlas
-from ..vocabulary.schema import CITIES, FEATURE_STATUSES, KINDS, PHASES, by_key
+from ..vocabulary.schema import CITIES, FEATURE_STATUSES, KINDS, PHASES, Term, by_key
 
 CITY, KIND_ORDER = by_key(CITIES), {k.key: i for i, k in enumerate(KINDS)}
 STATUS_ORDER = {s.key: i for i, s in enumerate(FEATURE_STATUSES)}
@@ -18,9 +18,11 @@ def unit_word(name: str) -> str:
     return name[-1]
 
 
-def here_label(link) -> str:
+def here_label(link, lang: str = "zh") -> str:
     """How much of a project lies in the county: 境内约 35 公里，占全长 42%; 3 处中有 1 处; 位于境内; for an area
-    drawn from a shape, 占其范围的 30%."""
+    drawn from a shape, 占其范围的 30% (in English: about 35 km inside, 42% of its length …)."""
+    if lang != "zh":
+        return here_label_en(link)
     if link.of_sites > 1:
         return f"{link.of_sites} 处中有 {link.sites} 处"
     if link.sites:
@@ -31,11 +33,22 @@ def here_label(link) -> str:
     return "不到其范围的 1%" if link.share < 0.01 else f"占其范围的 {link.share:.0%}"
 
 
-def county_projects(atlas: Atlas, adcode: str) -> list[tuple[str, str]]:
+def here_label_en(link) -> str:
+    if link.of_sites > 1:
+        return f"{link.sites} of its {link.of_sites} sites"
+    if link.sites:
+        return "Inside"
+    share = "under 1% of its length" if link.share < 0.01 else f"{link.share:.0%} of its length"
+    if link.km:
+        return f"About {link.km:.0f} km inside, {share}" if link.km >= 1 else f"Under 1 km inside, {share}"
+    return "Under 1% of its area" if link.share < 0.01 else f"{link.share:.0%} of its area"
+
+
+def county_projects(atlas: Atlas, adcode: str, lang: str = "zh") -> list[tuple[str, str]]:
     """(project id, how much lies inside) of every project the county's outline touches, by kind, then documented
     status (as the project list states it), then name."""
     links = atlas.by_county.projects
-    here = {link.feature: here_label(link) for link in links[links["adcode"] == adcode].itertuples()}
+    here = {link.feature: here_label(link, lang) for link in links[links["adcode"] == adcode].itertuples()}
     features = atlas.features.loc[list(here)]
     order = sorted(here, key=lambda fid: (KIND_ORDER[features.loc[fid, "kind"]],
                                           STATUS_ORDER.get(features.loc[fid, "status"], len(STATUS_ORDER)),
@@ -43,22 +56,28 @@ def county_projects(atlas: Atlas, adcode: str) -> list[tuple[str, str]]:
     return [(fid, here[fid]) for fid in order]
 
 
+def county_reasons(atlas: Atlas, adcode: str) -> dict[str, dict]:
+    """Measure id → why it concerns the county: the names it prints for the county (`words`) and the projects in the
+    county it is about (`projects`, ids), for the measures in table order."""
+    rows = atlas.by_county.measures
+    rows = rows[rows["adcode"] == adcode]
+    found = {row.measure: {"words": list(row.words), "projects": list(row.projects)} for row in rows.itertuples()}
+    return {mid: found[mid] for mid in atlas.measures["id"] if mid in found}
+
+
 def county_measures(atlas: Atlas, adcode: str) -> tuple[list[str], dict[str, str]]:
     """The ids of the measures that concern the county, in table order, and why each is listed: the names it prints
     for the county, and the projects in the county it is about."""
-    rows = atlas.by_county.measures
-    rows = rows[rows["adcode"] == adcode]
     names = atlas.features["name_zh"]
     why = {}
-    for row in rows.itertuples():
+    for mid, reason in county_reasons(atlas, adcode).items():
         parts = []
-        if row.words:
-            parts.append("写到" + "".join(f"“{word}”" for word in row.words))  # no 、 between quoted words
-        if row.projects:
-            parts.append("所关于的" + "、".join(names[fid] for fid in row.projects) + "在境内")
-        why[row.measure] = "；".join(parts)
-    order = [mid for mid in atlas.measures["id"] if mid in why]
-    return order, why
+        if reason["words"]:
+            parts.append("写到" + "".join(f"“{word}”" for word in reason["words"]))  # no 、 between quoted words
+        if reason["projects"]:
+            parts.append("所关于的" + "、".join(names[fid] for fid in reason["projects"]) + "在境内")
+        why[mid] = "；".join(parts)
+    return list(why), why
 
 
 def county_facts(atlas: Atlas, adcode: str) -> dict:
@@ -66,9 +85,10 @@ def county_facts(atlas: Atlas, adcode: str) -> dict:
     county = atlas.by_county.counties.loc[adcode].to_dict()
     named = atlas.by_county.documents
     named = named[named["adcode"] == adcode].set_index("doc")["times"]
-    documents = [{"key": key, "short": d["short"], "times": int(named[key])}
+    documents = [{"key": key, "short": d["short"], "short_en": d["short_en"], "times": int(named[key])}
                  for key, d in atlas.documents.iterrows() if key in named.index]
     return {"county": county, "city": CITY[county["city"]], "word": unit_word(county["name_zh"]),
+            "word_en": county["name_en"].rsplit(" ", 1)[-1].lower(),  # banner, county or district
             "area_zh": area_zh(county["area_km2"]), "documents": documents}
 
 
@@ -77,16 +97,17 @@ def area_zh(km2: float) -> str:
     return f"{round(km2, -1) if km2 >= 1000 else km2:,.0f}"
 
 
-def tallies(features) -> dict[str, list[tuple[str, int]]]:
+def tallies(features, lang: str = "zh") -> dict[str, list[tuple[str, int]]]:
     """The projects counted by kind, by phase (what the maps draw: recorded progress, else the documents) and by
     documented status, each in the vocabulary's order: (name, how many)."""
     kinds, statuses = by_key(KINDS), by_key(FEATURE_STATUSES)
     by_kind = features["kind"].value_counts()
     by_status = features["status"].value_counts()
     by_phase = features["phase"].value_counts()
-    return {"kinds": [(kinds[k].zh, int(by_kind[k])) for k in sorted(by_kind.index, key=KIND_ORDER.get)],
-            "phases": [(p.zh, int(by_phase[p.key])) for p in PHASES if p.key in by_phase.index],
-            "statuses": [(statuses[s].zh if s in statuses else "文件未表述进展", int(by_status[s]))
+    unstated = Term("", "文件未表述进展", "Not stated in the documents")
+    return {"kinds": [(getattr(kinds[k], lang), int(by_kind[k])) for k in sorted(by_kind.index, key=KIND_ORDER.get)],
+            "phases": [(getattr(p, lang), int(by_phase[p.key])) for p in PHASES if p.key in by_phase.index],
+            "statuses": [(getattr(statuses.get(s, unstated), lang), int(by_status[s]))
                          for s in sorted(by_status.index, key=lambda s: STATUS_ORDER.get(s, len(STATUS_ORDER)))]}
 
 
@@ -106,11 +127,12 @@ def county_numbers(atlas: Atlas) -> dict[str, int]:
     return {name: number for number, name in enumerate(atlas.by_county.counties["name_zh"])}
 
 
-def county_field(atlas: Atlas, items: list[list[str]], city: str | None = None, numbered: bool = False) -> dict | None:
+def county_field(atlas: Atlas, items: list[list[str]], city: str | None = None, numbered: bool = False,
+                 lang: str = "zh") -> dict | None:
     """The county filter's field for a list whose items (cards or project rows) concern the given counties (their
-    names): each county that occurs, with how many items, grouped by city on a page of several cities (an
+    Chinese names): each county that occurs, with how many items, grouped by city on a page of several cities (an
     <optgroup> each); None when no item concerns one. `numbered`: each option carries the county's number, which the
-    cards hold (county_numbers)."""
+    cards hold (county_numbers). An English page's options are the English names, as its county cells print them."""
     counts: dict[str, int] = {}
     for names in items:
         for name in dict.fromkeys(names):
@@ -121,9 +143,10 @@ def county_field(atlas: Atlas, items: list[list[str]], city: str | None = None, 
         shown = shown[shown["city"] == city]
     if shown.empty:
         return None
-    groups = [{"label": CITY[c].zh if city is None else "",
-               "options": [{"value": name, "label": name, "count": counts[name],
-                            "number": county_numbers(atlas)[name] if numbered else None}
-                           for name in shown.loc[shown["city"] == c, "name_zh"]]}
+    numbers, name = county_numbers(atlas), f"name_{lang}"
+    groups = [{"label": getattr(CITY[c], lang) if city is None else "",
+               "options": [{"value": getattr(row, name), "label": getattr(row, name), "count": counts[row.name_zh],
+                            "number": numbers[row.name_zh] if numbered else None}
+                           for row in shown[shown["city"] == c].itertuples()]}
               for c in dict.fromkeys(shown["city"])]
-    return {"key": "county", "label": "旗县区", "groups": groups}
+    return {"key": "county", "label": "旗县区" if lang == "zh" else "County", "groups": groups}

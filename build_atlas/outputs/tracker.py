@@ -17,26 +17,31 @@ from feedgen.feed import FeedGenerator
 
 from ..inputs.model import Atlas
 from ..vocabulary import routes
-from ..vocabulary.dataset import date_words
-from ..vocabulary.schema import CITIES, DEADLINE_STATES, KINDS, PHASES, by_key
+from ..vocabulary.dataset import clause_en, date_words
+from ..vocabulary.schema import CITIES, DEADLINE_STATES, KINDS, PHASES, STAGES, by_key
 
 KIND, PHASE, STATE = by_key(KINDS), by_key(PHASES), by_key(DEADLINE_STATES)
+STAGE_EN = {stage.key: stage.en for stage in STAGES}  # a stage is recorded in Chinese; its English label
 LATEST = 5  # events on the home page
 DASHBOARD_LATEST = 12  # events on 落实追踪
 FEED_EVENTS = 60
 
 
 def target_links(atlas: Atlas, targets: list[str]) -> list[dict]:
-    """Each target of an event as a link: a project's page or a measure's clause."""
+    """Each target of an event as a link: a project's page or a measure's clause (its name in each language; the
+    address is the Chinese edition's, an English page's is routes.localized)."""
     links = []
     for target in targets:
         if target in atlas.features.index:
-            links.append({"kind": "project", "id": target, "name": atlas.features.loc[target, "name_zh"],
+            f = atlas.features.loc[target]
+            links.append({"kind": "project", "id": target, "name": f["name_zh"], "name_en": f["name_en"] or "",
                           "href": routes.html(routes.project(target))})
         else:
             m = atlas.measures.set_index("id").loc[target]
-            links.append({"kind": "measure", "id": target, "name": f"{atlas.documents.loc[m['doc'], 'short']} "
-                          f"{m['clause']} {m['title']}", "href": routes.measure(m["doc"], target)})
+            d = atlas.documents.loc[m["doc"]]
+            links.append({"kind": "measure", "id": target, "name": f"{d['short']} {m['clause']} {m['title']}",
+                          "name_en": f"{d['short_en']}, {clause_en(m['clause'])}: {m['title_en']}" if m["title_en"]
+                          else "", "href": routes.measure(m["doc"], target)})
     return links
 
 
@@ -47,8 +52,10 @@ def event_entries(atlas: Atlas, events: pd.DataFrame | None = None) -> list[dict
     for _, row in events.drop_duplicates("line").iterrows():
         entries.append({
             "date": row["date"], "when": date_words(row["date"]), "stage": row["stage"], "summary": row["summary"],
+            "when_en": date_words(row["date"], "en"), "stage_en": STAGE_EN[row["stage"]],
             "publisher": row["publisher"], "title": row["title"], "url": row["url"],
             "published": date_words(row["published"]) if row["published"] else "", "recorded": row["recorded"],
+            "published_en": date_words(row["published"], "en") if row["published"] else "",
             "host": urlsplit(row["url"]).hostname or "",
             "targets": target_links(atlas, row["targets"]), "line": int(row["line"]),
         })
@@ -77,12 +84,17 @@ def project_progress(atlas: Atlas, fid: str, said: list[dict]) -> dict:
     items = [{"kind": "event", "date": e["date"], **e} for e in events]
     dates = atlas.documents["date"].astype(str)
     for line in said:
+        document = atlas.documents.loc[line["doc"]]
         items.append({"kind": "document", "date": dates[line["doc"]], "when": date_words(dates[line["doc"]]),
-                      "label": line["label"], "doc": line["doc"], "short": line["short"],
-                      "title": atlas.documents.loc[line["doc"], "title"]})
+                      "when_en": date_words(dates[line["doc"]], "en"), "label": line["label"],
+                      "statuses_en": line.get("statuses_en", []), "doc": line["doc"], "short": line["short"],
+                      "title": document["title"], "title_en": document["title_en"]})
     items.sort(key=lambda item: (item["date"], item["kind"] == "event"), reverse=True)
-    return {"stage": f["stage"], "when": date_words(f["stage_date"]) if f["stage"] else "",
-            "phase": PHASE[f["phase"]].zh, "source": f["stage_source"], "recorded": f["recorded"],
+    staged = bool(f["stage"])
+    return {"stage": f["stage"], "when": date_words(f["stage_date"]) if staged else "",
+            "stage_en": STAGE_EN[f["stage"]] if staged else "", "when_en": date_words(f["stage_date"], "en") if staged
+            else "", "phase": PHASE[f["phase"]].zh, "phase_en": PHASE[f["phase"]].en, "source": f["stage_source"],
+            "recorded": f["recorded"], "recorded_en": date_words(f["recorded"], "en") if f["recorded"] else "",
             "timeline": items, "events": len(events)}
 
 
@@ -90,9 +102,10 @@ def deadline_card(m: dict) -> dict | None:
     """What a measure's card says of its deadline and progress: 未到期 / 已到期，尚无完成记录 / 按期完成 / 逾期完成."""
     if not m.get("deadline_state"):
         return None
-    return {"key": m["deadline_state"], "label": STATE[m["deadline_state"]].zh,
-            "done": date_words(m["done"]) if m["done"] else "", "url": m["done_url"],
-            "publisher": m["done_publisher"]}
+    state = STATE[m["deadline_state"]]
+    return {"key": m["deadline_state"], "label": state.zh, "label_en": state.en,
+            "done": date_words(m["done"]) if m["done"] else "", "done_en": date_words(m["done"], "en") if m["done"]
+            else "", "url": m["done_url"], "publisher": m["done_publisher"]}
 
 
 def quarter(month: str) -> str:
