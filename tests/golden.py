@@ -12,11 +12,12 @@ from pathlib import Path
 from build_atlas.cache import artifacts
 from build_atlas.inputs.model import gather
 from build_atlas.outputs import dictionary, exports, maps, pages
+from build_atlas.vocabulary import routes
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"
 BUILD_DATE = date(2026, 12, 7)
-PAGES = ("documents/nzf-2023-23.md", "cities/ulanqab.md", "tracing.md")
+PAGES = ("documents/nzf-2023-23.md", "cities/ulanqab.md", "cities/ulanqab.en.md", "tracing.md")
 MAPS = ("city-ulanqab",)
 
 
@@ -27,8 +28,10 @@ def outputs() -> dict[str, str]:
     outlines = maps.context_outlines(atlas)
     notes = exports.print_notes([specs[name] for name in MAPS], *outlines, artifacts.ArtifactCache(None),
                                 exports.Footer(date=BUILD_DATE.isoformat()), workers=1)
-    generated = pages.render_pages(atlas, today=BUILD_DATE, site_url="", downloads=dictionary.NO_DOWNLOADS, history=[],
-                                   maps=notes)
+    generated = {}
+    for lang in routes.LANGUAGES:
+        generated.update(pages.render_pages(atlas, today=BUILD_DATE, site_url="", downloads=dictionary.NO_DOWNLOADS,
+                                            history=[], maps=notes, lang=lang))
     result = {path.replace("/", "__"): generated[path] for path in PAGES}
     for name in MAPS:
         result[f"maps__{name}.html"] = maps.render_map(specs[name], atlas, maps.MapOptions(), outlines=outlines,

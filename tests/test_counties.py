@@ -202,7 +202,7 @@ def test_theme_page_and_project_list_filter_by_county_grouped_by_city(plan):
     assert '<optgroup label="鄂尔多斯市">' in form and 'value="达拉特旗">' in form
     assert "<th>旗县区</th>" in transport  # the projects drawn on the theme map, with their counties
     listing = plan[routes.PROJECTS]()
-    assert "| 项目 | English | 类型 | 城市 | 旗县区 | 文件表述 |" in listing
+    assert "| 项目 | 类型 | 城市 | 旗县区 | 文件表述 |" in listing
     table_form = listing.split('<form class="table-filter"', 1)[1].split("</form>", 1)[0]
     assert '<select name="county">' in table_form and '<optgroup label="呼和浩特市">' in table_form
 

@@ -21,10 +21,11 @@ from ..inputs.quotes import written_years
 from ..inputs.rules import squeeze
 from ..inputs.texts import CLEANING, TO_SIMPLIFIED, clean, summary, table_rows
 from ..vocabulary import routes, style
-from ..vocabulary.dataset import date_words, deadline_label
+from ..vocabulary.dataset import clause_en, date_words, deadline_label
 from ..vocabulary.schema import (
     CITIES,
     DEADLINE_WORDS,
+    DOWNLOAD_TERMS,
     DOWNLOADS,
     FEATURE_STATUSES,
     KINDS,
@@ -33,13 +34,15 @@ from ..vocabulary.schema import (
     PHASES,
     STATED_KINDS,
     THEMES,
+    Term,
     by_key,
 )
-from . import county_pages, dictionary, tracker
+from . import county_pages, dictionary, tracker, words
 from .projects import drawing_note, geometry_label, statement_rows, status_by_document
 
 CITY, THEME, KIND, STATUS = by_key(CITIES), by_key(THEMES), by_key(KINDS), by_key(FEATURE_STATUSES)
 PHASE = by_key(PHASES)
+UNRECORDED = Term("", "未记录", "Not recorded")  # a measure's status, when staff have recorded none
 STATED_KIND = by_key(STATED_KINDS)
 CITY_ORDER, THEME_ORDER = {c.key: i for i, c in enumerate(CITIES)}, {t.key: i for i, t in enumerate(THEMES)}
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|>-])")
@@ -80,9 +83,13 @@ def environment() -> jinja2.Environment:
     env.filters["md"] = md
     env.filters["md_code"] = md_code
     env.filters["deadline"] = deadline_label
-    statuses = {s.key: s.zh for s in MEASURE_STATUSES}
-    env.filters["measure_status"] = lambda value: statuses.get(value, "未记录")
+    env.filters["clause_en"] = clause_en
+    env.filters["date_words"] = date_words
+    statuses = {s.key: s for s in MEASURE_STATUSES}
+    env.filters["measure_status"] = lambda value, lang="zh": getattr(statuses.get(value, UNRECORDED), lang)
     env.globals["downloads"] = DOWNLOADS
+    env.globals["download_terms"] = DOWNLOAD_TERMS
+    env.globals["_"] = words.words  # the shared macros' words in the page's language
     env.globals["route"] = routes
     env.globals.update(cards_begin=Markup(RAW_BEGIN), cards_end=Markup(RAW_END))
     return env
@@ -110,9 +117,21 @@ def feature_rows(atlas: Atlas, features, known: dict[str, dict] | None = None) -
                      "status_zh": lines[0]["label"] if lines else "文件未表述进展",
                      "city_names": "、".join(CITY[c].zh for c in f["cities"]), "mentions": int(mentions.get(fid, 0)),
                      "located": f.geometry is not None, "geometry_zh": geometry_label(atlas, fid),
-                     "counties": [{"name": counties.loc[code, "name_zh"], "key": counties.loc[code, "key"],
-                                   "city": counties.loc[code, "city"]} for code in atlas.by_county.of_feature(fid)]})
+                     "counties": [{"name": counties.loc[code, "name_zh"], "name_en": counties.loc[code, "name_en"],
+                                   "key": counties.loc[code, "key"], "city": counties.loc[code, "city"]}
+                                  for code in atlas.by_county.of_feature(fid)],
+                     **english_row(atlas, f, lines)})
     return rows
+
+
+def english_row(atlas: Atlas, f, lines: list[dict]) -> dict:
+    """What an English page says of a project in its table row and on its page, beside the Chinese row."""
+    return {"kind_en": KIND[f["kind"]].en, "phase_en": PHASE[f["phase"]].en,
+            "stage_en": (f"{tracker.STAGE_EN[f['stage']]} ({date_words(f['stage_date'], 'en')})" if f["stage"]
+                         else "No record yet"),
+            "status_en": lines[0]["label_en"] if lines else "Not stated in the documents",
+            "city_names_en": ", ".join(CITY[c].en for c in f["cities"]),
+            "geometry_en": geometry_label(atlas, f.name, "en")}
 
 
 def said_by_documents(atlas: Atlas, fids: list[str]) -> dict[str, list[dict]]:
@@ -190,8 +209,9 @@ def home_context(atlas: Atlas) -> dict:
 def stated_line(stated: dict) -> dict:
     """A date the clause's text states, as its card says it: 文中时限：2023年（原文“确保2023年建成投用”）."""
     year = int(stated["deadline"][:4])  # reckoned: 年内, 用5年…, counted from the document's date
-    return {**stated, "label": STATED_KIND[stated["kind"]].zh, "when": date_words(stated["deadline"]),
-            "reckoned": year not in written_years(stated["quote"])}
+    kind = STATED_KIND[stated["kind"]]
+    return {**stated, "label": kind.zh, "when": date_words(stated["deadline"]), "label_en": kind.en,
+            "when_en": date_words(stated["deadline"], "en"), "reckoned": year not in written_years(stated["quote"])}
 
 
 def cards(measures, counties: dict[str, list[str]] | None = None, numbers: dict[str, int] | None = None) -> list[dict]:
@@ -207,6 +227,7 @@ def cards(measures, counties: dict[str, list[str]] | None = None, numbers: dict[
         m["county_names"] = (counties or {}).get(m["id"], [])  # the filter's counts; the card holds their numbers
         m["county_numbers"] = [numbers[name] for name in m["county_names"]] if numbers else []
         m["here"] = ""  # on a county page: why the measure is listed there
+        m["here_words"], m["here_projects"] = [], []  # the same, for an English page: the names and the projects
     return rows
 
 
@@ -217,28 +238,33 @@ def counted(values, label, order=None) -> list[dict]:
     return sorted(options, key=order) if order else options  # default: most frequent first
 
 
-def filters(atlas: Atlas, measures, names: tuple[str, ...]) -> list[dict]:
-    """The filter form's fields, with only the options that occur on the page and their counts."""
+FILTER_LABELS = {"city": ("城市", "City"), "theme": ("主题", "Theme"), "doc": ("文件", "Document"),
+                 "deadline": ("完成时限", "Deadline"), "unit": ("责任单位", "Responsible unit")}
+
+
+def filters(atlas: Atlas, measures, names: tuple[str, ...], lang: str = routes.DEFAULT_LANGUAGE) -> list[dict]:
+    """The filter form's fields, with only the options that occur on the page and their counts, in the page's
+    language (the units keep their Chinese names)."""
+    zh = lang == routes.DEFAULT_LANGUAGE
+    short = atlas.documents["short" if zh else "short_en"]
     doc_order = {k: i for i, k in enumerate(atlas.documents.index)}
     deadline_order = {**{w: i for i, w in enumerate(DEADLINE_WORDS)}, "none": len(DEADLINE_WORDS)}
     fields = {
-        "city": ("城市", counted(measures["cities"], lambda c: CITY[c].zh, lambda o: CITY_ORDER[o["value"]])),
-        "theme": ("主题", counted(measures["themes"], lambda t: THEME[t].zh, lambda o: THEME_ORDER[o["value"]])),
-        "doc": ("文件", counted(measures["doc"].map(lambda k: [k]), lambda k: atlas.documents.loc[k, "short"],
-                              lambda o: doc_order[o["value"]])),
-        "deadline": ("完成时限", counted(measures["deadline"].map(lambda v: [v or "none"]),
-                                     lambda v: "未设时限" if v == "none" else deadline_label(v),
-                                     lambda o: (deadline_order.get(o["value"], -1), o["value"]))),
-        "unit": ("责任单位", counted(measures["units"].map(lambda us: sorted({TO_SIMPLIFIED.convert(u) for u in us})),
-                                 str)),
+        "city": counted(measures["cities"], lambda c: getattr(CITY[c], lang), lambda o: CITY_ORDER[o["value"]]),
+        "theme": counted(measures["themes"], lambda t: getattr(THEME[t], lang), lambda o: THEME_ORDER[o["value"]]),
+        "doc": counted(measures["doc"].map(lambda k: [k]), short.get, lambda o: doc_order[o["value"]]),
+        "deadline": counted(measures["deadline"].map(lambda v: [v or "none"]),
+                            lambda v: ("未设时限" if zh else "No deadline") if v == "none" else deadline_label(v, lang),
+                            lambda o: (deadline_order.get(o["value"], -1), o["value"])),
+        "unit": counted(measures["units"].map(lambda us: sorted({TO_SIMPLIFIED.convert(u) for u in us})), str),
     }
-    return [{"key": key, "label": fields[key][0], "options": fields[key][1]} for key in names if fields[key][1]]
+    return [{"key": key, "label": FILTER_LABELS[key][not zh], "options": fields[key]} for key in names if fields[key]]
 
 
-def phase_options(rows: list[dict]) -> list[dict]:
+def phase_options(rows: list[dict], lang: str = routes.DEFAULT_LANGUAGE) -> list[dict]:
     """The project tables' 现状 filter: each phase that occurs, in PHASES order, with how many rows."""
     counts = pd.Series([row["phase"] for row in rows], dtype=object).value_counts()
-    return [{"value": p.key, "label": p.zh, "count": int(counts[p.key])} for p in PHASES if p.key in counts]
+    return [{"value": p.key, "label": getattr(p, lang), "count": int(counts[p.key])} for p in PHASES if p.key in counts]
 
 
 def with_county(field: dict | None, fields: list[dict]) -> list[dict]:
@@ -246,7 +272,8 @@ def with_county(field: dict | None, fields: list[dict]) -> list[dict]:
     return [field, *fields] if field else fields
 
 
-def city_context(atlas: Atlas, key: str, known: dict[str, dict] | None = None) -> dict:
+def city_context(atlas: Atlas, key: str, known: dict[str, dict] | None = None,
+                 lang: str = routes.DEFAULT_LANGUAGE) -> dict:
     """Each measure once, grouped by its first theme; a card says which of the city's counties it concerns (for the
     county filter), and the project table which counties each project lies in."""
     measures, of_measure = atlas.measures_of_city(key), county_pages.measure_counties(atlas, key)
@@ -258,13 +285,16 @@ def city_context(atlas: Atlas, key: str, known: dict[str, dict] | None = None) -
     names = [[c["name"] for c in row["counties"] if c["city"] == key] for row in rows]
     return {"city": CITY[key], "total": len(measures), "groups": [g for g in groups if g["measures"]],
             "features": rows, "counties": records(counties[counties["city"] == key].sort_values("adcode")),
-            "project_counties": county_pages.county_field(atlas, names, key), "phase_options": phase_options(rows),
+            "project_counties": county_pages.county_field(atlas, names, key, lang=lang),
+            "phase_options": phase_options(rows, lang),
             "filters": with_county(county_pages.county_field(atlas, [m["county_names"] for g in groups
-                                                                     for m in g["measures"]], key, numbered=True),
-                                   filters(atlas, measures, ("theme", "doc", "deadline", "unit")))}
+                                                                     for m in g["measures"]], key, numbered=True,
+                                                             lang=lang),
+                                   filters(atlas, measures, ("theme", "doc", "deadline", "unit"), lang))}
 
 
-def theme_context(atlas: Atlas, key: str, known: dict[str, dict] | None = None) -> dict:
+def theme_context(atlas: Atlas, key: str, known: dict[str, dict] | None = None,
+                  lang: str = routes.DEFAULT_LANGUAGE) -> dict:
     """Each measure once, grouped by document; the cities it concerns are tags on its card."""
     measures, of_measure = atlas.measures_of_theme(key), county_pages.measure_counties(atlas)
     numbers = county_pages.county_numbers(atlas)
@@ -273,47 +303,53 @@ def theme_context(atlas: Atlas, key: str, known: dict[str, dict] | None = None) 
     rows = feature_rows(atlas, atlas.features_of_theme(key), known)
     return {"theme": THEME[key], "total": len(measures), "groups": [g for g in groups if g["measures"]],
             "features": rows, "project_counties": county_pages.county_field(
-                atlas, [[c["name"] for c in row["counties"]] for row in rows if row["located"]]),
+                atlas, [[c["name"] for c in row["counties"]] for row in rows if row["located"]], lang=lang),
             "filters": with_county(county_pages.county_field(atlas, [m["county_names"] for g in groups
-                                                                     for m in g["measures"]], numbered=True),
-                                   filters(atlas, measures, ("city", "theme", "doc", "deadline", "unit")))}
+                                                                     for m in g["measures"]], numbered=True,
+                                                             lang=lang),
+                                   filters(atlas, measures, ("city", "theme", "doc", "deadline", "unit"), lang))}
 
 
-def county_context(atlas: Atlas, adcode: str, known: dict[str, dict] | None = None) -> dict:
+def county_context(atlas: Atlas, adcode: str, known: dict[str, dict] | None = None,
+                   lang: str = routes.DEFAULT_LANGUAGE) -> dict:
     """A county-level unit's page: its facts, the projects its outline touches (by kind, then documented status,
     with how much of each lies inside) and the measures that concern it, with the city pages' cards and filters."""
     facts = county_pages.county_facts(atlas, adcode)
-    projects = county_pages.county_projects(atlas, adcode)
+    projects = county_pages.county_projects(atlas, adcode, lang)
     rows = feature_rows(atlas, atlas.features.loc[[fid for fid, _ in projects]], known)
     features = [{**row, "here": here} for row, (_, here) in zip(rows, projects, strict=True)]
     order, why = county_pages.county_measures(atlas, adcode)
+    reasons = county_pages.county_reasons(atlas, adcode)
     measures = atlas.measures.set_index("id", drop=False).loc[order]
     made = cards(measures)  # once, then grouped: 38 pages × 11 themes of small frames took a second
     for m in made:
         m["here"] = why[m["id"]]
+        m["here_words"], m["here_projects"] = reasons[m["id"]]["words"], reasons[m["id"]]["projects"]
     groups = [{"theme": t, "measures": [m for m in made if m["themes"][0] == t.key]} for t in THEMES]
     groups = [g for g in groups if g["measures"]]
     named = sum("写到" in reason for reason in why.values())
     return {**facts, "features": features, "total": len(order), "named": named, "groups": groups,
-            "tally": county_pages.tallies(atlas.features.loc[[fid for fid, _ in projects]]),
-            "filters": filters(atlas, measures, ("theme", "doc", "deadline", "unit")) if order else []}
+            "tally": county_pages.tallies(atlas.features.loc[[fid for fid, _ in projects]], lang),
+            "filters": filters(atlas, measures, ("theme", "doc", "deadline", "unit"), lang) if order else []}
 
 
 def project_context(atlas: Atlas, fid: str, known: dict[str, dict] | None = None,
-                    said: dict[str, list[dict]] | None = None) -> dict:
+                    said: dict[str, list[dict]] | None = None, lang: str = routes.DEFAULT_LANGUAGE) -> dict:
     """`known` and `said`: every feature's row and statements, made once (render_pages)."""
     clauses = dict(zip(atlas.measures["id"], atlas.measures["clause"], strict=True))
     statements = said.get(fid, []) if said is not None else statement_rows(atlas, fid)
-    rows = [{**s, "clause": clauses[s["measure"]], "doc_short": atlas.documents.loc[s["doc"], "short"]}
+    docs = atlas.documents
+    rows = [{**s, "clause": clauses[s["measure"]], "clause_en": clause_en(clauses[s["measure"]]),
+             "doc_short": docs.loc[s["doc"], "short"], "doc_short_en": docs.loc[s["doc"], "short_en"]}
             for s in statements]
     kind = atlas.features.loc[fid, "kind"]
     layer = style.layer_of(kind)
     row = feature_rows(atlas, atlas.features.loc[[fid]], known)[0]
-    return {"f": row, "statements": rows, "drawing": drawing_note(atlas, fid), "layer": layer,
+    return {"f": row, "statements": rows, "drawing": drawing_note(atlas, fid, lang), "layer": layer,
             "progress": tracker.project_progress(atlas, fid, row["said"])}
 
 
-def projects_context(atlas: Atlas, known: dict[str, dict] | None = None) -> dict:
+def projects_context(atlas: Atlas, known: dict[str, dict] | None = None, lang: str = routes.DEFAULT_LANGUAGE) -> dict:
     groups = []
     for layer in LAYERS:
         kinds = style.kinds_of(layer.key)
@@ -322,9 +358,9 @@ def projects_context(atlas: Atlas, known: dict[str, dict] | None = None) -> dict
             groups.append({"layer": layer, "features": feature_rows(atlas, subset, known)})
     rows = [row for group in groups for row in group["features"]]
     names = [[c["name"] for c in row["counties"]] for row in rows]
-    return {"groups": groups, "total": len(atlas.features), "phase_options": phase_options(rows),
+    return {"groups": groups, "total": len(atlas.features), "phase_options": phase_options(rows, lang),
             "recorded": int((atlas.features["stage_source"] == "progress").sum()),
-            "project_counties": county_pages.county_field(atlas, names)}
+            "project_counties": county_pages.county_field(atlas, names, lang=lang)}
 
 
 def tracing_context(atlas: Atlas) -> dict:
@@ -391,24 +427,24 @@ def page_plan(atlas: Atlas, *, today: date, site_url: str, downloads: dict,
                 "blocks": document_blocks(atlas, key), "cleaning": summary(clean(key, atlas.texts[key]))}
 
     plan = {routes.HOME: page("home.md.j2", routes.HOME, lambda: home_context(atlas)),
-            routes.PROJECTS: page("projects.md.j2", routes.PROJECTS, lambda: projects_context(atlas, known())),
+            routes.PROJECTS: page("projects.md.j2", routes.PROJECTS, lambda: projects_context(atlas, known(), lang)),
             routes.TRACING: page("tracing.md.j2", routes.TRACING, lambda: tracing_context(atlas)),
             routes.CHANGES: page("changes.md.j2", routes.CHANGES, lambda: {"entries": history}),
             routes.DATA: page("data.md.j2", routes.DATA, lambda: dictionary.data_context(atlas, downloads))}
     for c in CITIES:
         plan[routes.city(c.key)] = page("city.md.j2", routes.city(c.key),
-                                        lambda k=c.key: city_context(atlas, k, known()))
+                                        lambda k=c.key: city_context(atlas, k, known(), lang))
     for adcode, county in atlas.by_county.counties.iterrows():
         plan[routes.county(county["key"])] = page("county.md.j2", routes.county(county["key"]),
-                                                  lambda a=adcode: county_context(atlas, a, known()))
+                                                  lambda a=adcode: county_context(atlas, a, known(), lang))
     for t in THEMES:
         plan[routes.theme(t.key)] = page("theme.md.j2", routes.theme(t.key),
-                                         lambda k=t.key: theme_context(atlas, k, known()))
+                                         lambda k=t.key: theme_context(atlas, k, known(), lang))
     for key in atlas.documents.index:
         plan[routes.document(key)] = page("document.md.j2", routes.document(key), lambda k=key: document(k))
     for fid in atlas.features.index:
         plan[routes.project(fid)] = page("project.md.j2", routes.project(fid),
-                                         lambda f=fid: project_context(atlas, f, known(), said()))
+                                         lambda f=fid: project_context(atlas, f, known(), said(), lang))
     return {routes.localized(source, lang): render for source, render in plan.items()}
 
 

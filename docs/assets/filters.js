@@ -14,13 +14,40 @@
   var FIELDS = ["county", "city", "theme", "doc", "deadline", "unit"];
   var forms = [];  // {form, apply} of every form on the page, to share the chosen county
 
+  // What the script writes, in the page's language (<html lang>: the Chinese edition or the English one)
+  var WORDS = {
+    zh: {
+      cards: function (n) { return "（" + n + " 项）"; },
+      group: function (shown, all) { return (shown === null ? "" : shown + " / ") + all + " 项"; },
+      status: function (shown, all) {
+        return (shown === null ? "" : "显示 " + shown + " 项，") + "共 " + all + " 项举措";
+      },
+      unfold: "展开", fold: "收起", unfoldAll: "全部展开", foldAll: "全部收起"
+    },
+    en: {
+      cards: function (n) { return " (" + n + ")"; },
+      group: function (shown, all) {
+        return shown === null ? all + (all === 1 ? " measure" : " measures") : shown + " of " + all;
+      },
+      status: function (shown, all) {
+        return (shown === null ? "" : "Showing " + shown + " of ") + all + (all === 1 ? " measure" : " measures");
+      },
+      unfold: "Expand", fold: "Collapse", unfoldAll: "Expand all", foldAll: "Collapse all"
+    }
+  };
+  function say() {
+    return WORDS[document.documentElement.lang.slice(0, 2)] || WORDS.zh;
+  }
+
   // A card carries data-* only where its text does not already say it (the page weighs less): no data-deadline
-  // means no deadline, no data-unit means the units as printed under 责任单位.
+  // means no deadline, no data-unit means the units as printed under 责任单位 (on an English card, in the
+  // element marked Chinese after "Responsible: ").
   function values(card, key) {
     var raw = card.getAttribute("data-" + key);
     if (raw === null && key === "deadline") { return ["none"]; }
     if (raw === null && key === "unit") {
       var units = card.querySelector(".m-units");
+      units = units && (units.querySelector("[lang]") || units);
       return units ? units.textContent.replace(/^责任单位：/, "").split("、") : [];
     }
     return raw ? raw.split(";") : [];
@@ -42,7 +69,7 @@
     names.forEach(function (unit) {
       var option = document.createElement("option");
       option.value = unit;
-      option.textContent = unit + "（" + counts[unit] + " 项）";
+      option.textContent = unit + say().cards(counts[unit]);
       list.appendChild(option);
     });
   }
@@ -86,7 +113,7 @@
     var button = group.querySelector(".measure-group__toggle");
     if (button) {
       button.setAttribute("aria-expanded", String(!folded));
-      button.textContent = folded ? "展开" : "收起";
+      button.textContent = folded ? say().unfold : say().fold;
     }
   }
 
@@ -134,12 +161,12 @@
         var label = group.querySelector(".group-count");
         if (label) {
           var all = group.querySelectorAll(".measure").length;
-          label.textContent = active ? count + " / " + all + " 项" : all + " 项";
+          label.textContent = say().group(active ? count : null, all);
         }
         if (active) { setFolded(group, false); }
       });
-      if (toggleAll && long) { toggleAll.textContent = groups.some(isOpen) ? "全部收起" : "全部展开"; }
-      output.textContent = active ? "显示 " + shown + " 项，共 " + total + " 项举措" : "共 " + total + " 项举措";
+      if (toggleAll && long) { toggleAll.textContent = groups.some(isOpen) ? say().foldAll : say().unfoldAll; }
+      output.textContent = say().status(active ? shown : null, total);
       if (remember) { rememberChoice(form, choice); shareCounty(form, choice.county); }
     }
     forms.push({form: form, apply: apply});
@@ -160,7 +187,7 @@
       toggleAll.addEventListener("click", function () {
         var fold = groups.some(isOpen);
         groups.forEach(function (group) { setFolded(group, fold); });
-        toggleAll.textContent = fold ? "全部展开" : "全部收起";
+        toggleAll.textContent = fold ? say().unfoldAll : say().foldAll;
       });
     }
 

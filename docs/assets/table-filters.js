@@ -1,7 +1,8 @@
 /* Filters for the project tables (规划项目一览, city pages): a form.table-filter narrows the rows of the tables after
    it, in the same page, by the values a row's cells carry in data-* attributes of the field's name (a cell holding
-   <span data-phase="built">, or <span data-county>土默特左旗、托克托县</span> whose text is the list), keeps the choice
-   in the address (?phase=built) and says how many rows show.
+   <span data-phase="built">, or <span data-county>土默特左旗、托克托县</span> whose text is the list, "Tumed Left
+   Banner, Togtoh County" on an English page), keeps the choice in the address (?phase=built) and says how many rows
+   show, in the page's language.
 
    Progressive enhancement: without this script the form stays hidden and every row shows.
 */
@@ -13,7 +14,7 @@
     row.querySelectorAll("[data-" + key + "]").forEach(function (element) {
       var listed = element.getAttribute("data-" + key);
       // an empty attribute marks a cell whose text is the list (土默特左旗、托克托县): the names are not written twice
-      values = values.concat(listed ? listed.split(";") : element.textContent.split("、"));
+      values = values.concat(listed ? listed.split(";") : element.textContent.split(/、|, /));
     });
     return values;
   }
@@ -46,7 +47,9 @@
         shown += keep ? 1 : 0;
       });
       if (output) {
-        output.textContent = "显示 " + shown + " / " + rows.length + " 个项目";
+        output.textContent = document.documentElement.lang.slice(0, 2) === "en"
+          ? "Showing " + shown + " of " + rows.length + " projects"
+          : "显示 " + shown + " / " + rows.length + " 个项目";
       }
       if (remember) {
         var query = new URLSearchParams(window.location.search);

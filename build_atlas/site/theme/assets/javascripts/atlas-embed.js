@@ -2,6 +2,21 @@
    was built without site_url), and a copy button copies the snippet. Without JavaScript the snippet still reads. */
 (function () {
   "use strict";
+  // What the script writes, in the page's language (<html lang>: the Chinese edition or the English one)
+  var WORDS = {
+    zh: {copy: "复制嵌入代码", copied: "已复制", refused: "无法自动复制，请选中上面的代码后复制", making: "（正在生成…）",
+         offline: "（从本地文件打开图集时浏览器不允许生成单文件，请在图集网站上下载，或直接打开地图页）",
+         failed: "（单文件生成失败，请刷新页面后重试）"},
+    en: {copy: "Copy the embed code", copied: "Copied",
+         refused: "Could not copy: select the code above and copy it", making: " (preparing the file…)",
+         offline: " (a browser does not let a page opened from a local file make the single file: download it from the" +
+                  " atlas's web site, or open the map page itself)",
+         failed: " (the single file could not be made: reload the page and try again)"}
+  };
+  function say(key) {
+    return (WORDS[document.documentElement.lang.slice(0, 2)] || WORDS.zh)[key];
+  }
+
   function copy(text) {
     if (navigator.clipboard && window.isSecureContext) {
       return navigator.clipboard.writeText(text);
@@ -26,15 +41,15 @@
     var button = document.createElement("button");
     button.type = "button";
     button.className = "md-button atlas-copy";
-    button.textContent = "复制嵌入代码";
+    button.textContent = say("copy");
     var status = document.createElement("span");
     status.className = "atlas-copy-status";
     status.setAttribute("role", "status");
     button.addEventListener("click", function () {
       copy(code.textContent).then(function () {
-        status.textContent = "已复制";
+        status.textContent = say("copied");
       }, function () {
-        status.textContent = "无法自动复制，请选中上面的代码后复制";
+        status.textContent = say("refused");
       });
     });
     var pre = code.closest("pre");
@@ -120,7 +135,7 @@
     link.after(status);
     link.addEventListener("click", function (event) {
       event.preventDefault();
-      status.textContent = "（正在生成…）";
+      status.textContent = say("making");
       singleFile(link.href).then(function (html) {
         var save = document.createElement("a");
         save.href = URL.createObjectURL(new Blob([html], {type: "text/html"}));
@@ -131,9 +146,7 @@
         setTimeout(function () { URL.revokeObjectURL(save.href); }, 60000);
         status.textContent = "";
       }, function () {
-        status.textContent = location.protocol === "file:"
-          ? "（从本地文件打开图集时浏览器不允许生成单文件，请在图集网站上下载，或直接打开地图页）"
-          : "（单文件生成失败，请刷新页面后重试）";
+        status.textContent = say(location.protocol === "file:" ? "offline" : "failed");
       });
     });
   }
