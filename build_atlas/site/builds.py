@@ -58,6 +58,9 @@ NAV_WORDS = {
 }
 
 
+PERMALINK_TITLES = {"zh": "本节的链接", "en": "Link to this section"}
+
+
 def navigation(atlas: Atlas, lang: str = routes.DEFAULT_LANGUAGE) -> list:
     """The menu of edition `lang`. Its entries name the Chinese pages' source paths: in the English edition the
     i18n plugin finds each page's English version by them."""
@@ -125,6 +128,8 @@ class WholeBuild:
         self.site_url = published_url(config.config_file_path)
         self.cache = artifacts.ArtifactCache(self.root / self.options.cache_dir / "artifacts")
         config.nav = navigation(self.atlas, self.lang)
+        # the ¶ beside each heading is titled in the edition's language (Python-Markdown's default is English)
+        config.mdx_configs.setdefault("toc", {})["permalink_title"] = PERMALINK_TITLES[self.lang]
         config.extra["atlas"] = {**site_extra(self.options, self.today, self.lang), "published_url": self.site_url}
         dictionary = search.write_jieba_dict(self.atlas, self.root / self.options.cache_dir / "jieba_user_dict.txt")
         self.dictionary = dictionary  # the search plugin's user dictionary (the bench's plain build reads it too)
