@@ -404,7 +404,11 @@ AXE_JS = """async (exceptions) => {
 # sidebars show only there), and each kind of map page on its own at a desktop's.
 AXE_PAGES = [*((path, "phone") for path in template_pages()), ("index.html", "desktop"),
              *((f"maps/{name}.html", "desktop") for name in
-               ("overview", "city-hohhot", "county-tumed-left-banner", "theme-transport", "project-airport-baotou"))]
+               ("overview", "city-hohhot", "county-tumed-left-banner", "theme-transport", "project-airport-baotou")),
+             # the English edition's home, city, county, theme, project list and project templates
+             *((routes.html(routes.localized(source, "en")), "phone") for source in (
+                 routes.HOME, routes.city("hohhot"), routes.county("tumed-left-banner"), routes.theme("transport"),
+                 routes.PROJECTS, routes.project("hsr-baotou-yinchuan")))]
 SIZES = {"phone": dict(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True),
          "desktop": dict(viewport={"width": 1440, "height": 900})}
 
