@@ -226,3 +226,25 @@ def test_every_page_has_its_counterpart_and_the_switch_lands_on_it(built_site):
             elif switch_targets(path, built_site) != expected:
                 wrong.append((lang, page, switch_targets(path, built_site)))
     assert wrong == []
+
+
+# --- the scripts speak the page's language -------------------------------------------------------------------
+
+@pytest.mark.browser
+def test_english_filters_and_folding_speak_english(page, site_url):
+    page.goto(site_url + "en/cities/hohhot.html")
+    total = page.evaluate("document.querySelectorAll('.measure').length")
+    assert page.inner_text(".measure-filters output") == f"{total} measures"
+    assert page.inner_text(".measure-group__toggle >> nth=0") == "Expand"  # a long list starts folded
+    transport = page.evaluate("document.querySelectorAll('.measure[data-theme*=\"transport\"]').length")
+    page.select_option("select[name=theme]", "transport")
+    assert page.inner_text(".measure-filters output") == f"Showing {transport} of {total} measures"
+    assert re.fullmatch(r"\d+ of \d+", page.inner_text(".measure-group .group-count >> nth=0"))
+    page.fill("input[name=unit]", "交通")  # units keep their Chinese names: an English card's are read too
+    assert 0 < page.evaluate("document.querySelectorAll('.measure:not([hidden])').length") < transport
+    # the project table's county filter reads the English names its cells print
+    page.select_option("form.table-filter select[name=county]", "Tumed Left Banner")
+    rows = page.evaluate("[...document.querySelectorAll('.row-blocks tbody tr:not([hidden]) [data-county]')]"
+                         ".map(cell => cell.textContent)")
+    assert rows and all("Tumed Left Banner" in cell.split(", ") for cell in rows)
+    assert re.fullmatch(rf"Showing {len(rows)} of \d+ projects", page.inner_text("form.table-filter output"))
