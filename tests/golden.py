@@ -36,6 +36,12 @@ def outputs() -> dict[str, str]:
     for name in MAPS:
         result[f"maps__{name}.html"] = maps.render_map(specs[name], atlas, maps.MapOptions(), outlines=outlines,
                                                        paper=notes[name].orientation)
+    english = {spec.name: spec for spec in maps.map_specs(atlas, "en")}  # the English edition's maps
+    notes = exports.print_notes([english[name] for name in MAPS], *outlines, artifacts.ArtifactCache(None),
+                                exports.Footer(date=BUILD_DATE.isoformat()), workers=1)
+    for name in MAPS:
+        result[f"maps__{name}.en.html"] = maps.render_map(english[name], atlas, maps.MapOptions(), outlines=outlines,
+                                                          paper=notes[name].orientation)
     return result
 
 

@@ -23,6 +23,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
+from build_atlas.outputs.maps.words import WORDS
 from build_atlas.vocabulary import routes
 from build_atlas.vocabulary.schema import CITIES, LAYERS
 
@@ -33,8 +34,9 @@ ROOT = Path(__file__).resolve().parent.parent
 AXE = ROOT / "node_modules/axe-core/axe.min.js"
 VNU = ROOT / "node_modules/vnu-jar/build/dist/vnu.jar"
 TILE_HOSTS = {"tile.openstreetmap.org"}  # mkdocs.yml: tiles: osm
-COUNTIES, CITY_BOUNDARIES = "旗县区 Counties", "市界 City boundaries"  # overlay names from maps.add_boundaries
-FEATURE_OVERLAYS = [f"{layer.zh} {layer.en}" for layer in LAYERS]  # overlay names from maps.add_features
+COUNTIES, CITY_BOUNDARIES = (WORDS["zh"][key] for key in ("counties_layer", "cities_layer"))  # overlay names from
+# maps.add_boundaries, on the Chinese maps
+FEATURE_OVERLAYS = [layer.zh for layer in LAYERS]  # overlay names from maps.add_features
 
 
 # --- what the built site says it holds -------------------------------------------------------------------------
@@ -42,7 +44,8 @@ FEATURE_OVERLAYS = [f"{layer.zh} {layer.en}" for layer in LAYERS]  # overlay nam
 def site_pages(site: Path) -> list[str]:
     """Every generated page (site-relative, posix), leaving out the map documents and the downloads."""
     pages = (path.relative_to(site).as_posix() for path in site.rglob("*.html"))
-    return sorted(page for page in pages if page.split("/")[0] not in ("maps", "exports"))
+    return sorted(page for page in pages if page.removeprefix(routes.edition("en")).split("/")[0]
+                  not in ("maps", "exports"))  # either edition's
 
 
 def feature_cities(site: Path) -> dict[str, set[str]]:

@@ -240,7 +240,7 @@ def test_single_file_map_is_made_on_the_page_with_everything_inside_and_absolute
     text = single_file("project-hsr-baotou-yinchuan").read_text(encoding="utf-8")
     assert text.startswith("<!DOCTYPE html>") and '<html lang="zh">' in text
     assert "<script src=" not in text and 'rel="stylesheet"' not in text and "url(images/" not in text
-    assert "L.map(" in text and "atlasMap.enhance(" in text and '"name_zh":"呼和浩特市"' in text  # outlines inside
+    assert "L.map(" in text and "atlasMap.enhance(" in text and '"name":"呼和浩特市"' in text  # outlines inside
     assert f'var atlasLinkBase = "{site_url}";' in text  # the popups' links to project pages
     links = re.findall(r'<a [^>]*href="([^"\']+)"', text)  # (not the popup's link, built in JavaScript)
     assert links and all(link.startswith(("http://", "https://")) for link in links), links

@@ -112,6 +112,17 @@ def short_names(features: pd.DataFrame, aliases: pd.DataFrame) -> pd.Series:
     return features.apply(short, axis=1) if len(features) else pd.Series(dtype=str)
 
 
+HIGH_SPEED = re.compile(r"high-speed(?: / intercity)? railway")
+
+
+def short_names_en(features: pd.DataFrame) -> pd.Series:
+    """What an English map writes beside a project: its English name without brackets, a high-speed railway as HSR
+    (Baotou–Yinchuan HSR for Baotou–Yinchuan high-speed railway); empty where the English name is."""
+    def short(name: str) -> str:
+        return " ".join(HIGH_SPEED.sub("HSR", BRACKETS.sub("", name)).split()) or name
+    return features["name_en"].fillna("").map(short) if len(features) else pd.Series(dtype=str)
+
+
 def assemble(inputs: Inputs, today: date) -> Atlas:
     documents = pd.DataFrame(inputs.documents).set_index("key", drop=False).rename_axis(None)
     documents = documents.reindex(columns=documents.columns.union(OPTIONAL_DOCUMENT_FIELDS, sort=False)).fillna("")
@@ -151,6 +162,7 @@ def assemble(inputs: Inputs, today: date) -> Atlas:
                            columns=["alias", "target", "feature"])
     seats = frame(inputs.tables["geodata/seats.csv"])
     features["short_name"] = short_names(features, aliases)
+    features["short_name_en"] = short_names_en(features)
     # how many measures speak of each project: the maps name the most spoken-of points first
     features["mentions"] = statements.groupby("feature")["measure"].nunique().reindex(features.index).fillna(0)
     features["mentions"] = features["mentions"].astype(int)

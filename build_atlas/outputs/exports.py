@@ -33,6 +33,7 @@ from . import (
     prints,  # noqa: E402
 )
 from .maps.specs import MapSpec  # noqa: E402
+from .maps.words import ZH  # noqa: E402
 from .prints import Footer  # noqa: E402
 
 CJK_FONTS = ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", "/usr/share/fonts/wqy-microhei/wqy-microhei.ttc")
@@ -85,18 +86,25 @@ def outlines_digest(cities: gpd.GeoDataFrame, counties: gpd.GeoDataFrame) -> str
     return digest.hexdigest()
 
 
-IMAGE_COLUMNS = ["kind", "name_zh", "status", "phase", "geometry"]  # all a print image shows of a feature
+IMAGE_COLUMNS = ["kind", "name_zh", "status", "phase", "geometry"]  # all a Chinese print image shows of a feature
+# an English one shows its English names, or where one is missing its Chinese (short) name
+ENGLISH_COLUMNS = [*IMAGE_COLUMNS, "name_en", "short_name_en", "short_name"]
+
+
+def image_columns(lang: str) -> list[str]:
+    return IMAGE_COLUMNS if lang == ZH else ENGLISH_COLUMNS
 
 
 def image_key(spec: MapSpec, outlines: str, footer: Footer, code: str, rows: dict[str, str] | None = None) -> str:
-    """Hash of exactly what the images are drawn from (`rows`: the features' artifacts.row_digests of IMAGE_COLUMNS,
-    when the caller has them for every feature)."""
-    rows = rows if rows is not None else artifacts.row_digests(spec.features, IMAGE_COLUMNS)
+    """Hash of exactly what the images are drawn from (`rows`: the features' artifacts.row_digests of
+    image_columns(spec.lang), when the caller has them for every feature)."""
+    rows = rows if rows is not None else artifacts.row_digests(spec.features, image_columns(spec.lang))
     digest = hashlib.sha256(code.encode())
     digest.update(outlines.encode())
     for fid in spec.features.index:
         digest.update(f"{fid}\0{rows[fid]}\0".encode())
-    digest.update(repr((spec.name, spec.title, spec.frame, spec.counties_of, footer)).encode())
+    digest.update(repr((spec.name, spec.title, spec.frame, spec.counties_of, footer)
+                       + ((spec.lang,) if spec.lang != ZH else ())).encode())
     return digest.hexdigest()[:24]
 
 
@@ -161,8 +169,9 @@ def image_keys(specs: list[MapSpec], cities, counties, footer: Footer) -> dict[s
     """{map name: image_key} for every map."""
     code, outlines = code_version(), outlines_digest(cities, counties)
     features = pd.concat([spec.features for spec in specs])
-    rows = artifacts.row_digests(features[~features.index.duplicated()], IMAGE_COLUMNS)
-    return {spec.name: image_key(spec, outlines, footer, code, rows) for spec in specs}
+    features = features[~features.index.duplicated()]
+    rows = {lang: artifacts.row_digests(features, image_columns(lang)) for lang in {spec.lang for spec in specs}}
+    return {spec.name: image_key(spec, outlines, footer, code, rows[spec.lang]) for spec in specs}
 
 
 def render_all(specs: list[MapSpec], cities, counties, cache: artifacts.ArtifactCache,

@@ -9,21 +9,24 @@ Boxes are in inches from the page's top left corner.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 
 from ..vocabulary import style
 from ..vocabulary.schema import KIND_SHAPES, KINDS, PHASES
+from .maps.words import ZH, term_label, words
 
 CLOSING = "）)」』、，。；：”"  # never at the start of a wrapped line
+CJK = "\u2e80-\u9fff\u3000-\u303f\uf900-\ufaff\uff00-\uffef"
+# Where a line may break: between any two Chinese characters, and in other text after a space or a dash (a word,
+# with the spaces after it, or a dash, is one piece; "Hohhot–Baotou" may break after its dash).
+PIECES = re.compile(f"[{CJK}]|[^\\s\\-–{CJK}]+[-–]?\\s*|[-–]\\s*|\\s+")
 SWATCH = 0.36  # inches from a legend entry's symbol to its text
 GAP = 0.1  # inches between blocks stacked on the page
 SIDE_GAP = 0.2  # inches between the map and a column beside it
 SCALE_BAR = 1.0  # inches: the scale bar is the longest round distance up to this long
 KEY_COLUMN = 18  # a key column below the map is at least this many ems of the key's type wide
 KEY_SIDE = 20  # ems: the width of the key in a column beside the map
-NUMBERS_NOTE = "图上编号：名称见编号对照"
-KEY_TITLE = "编号对照"
-NORTH = "↑ 北"
 
 
 @dataclass(frozen=True)
@@ -72,11 +75,13 @@ class Layout:
     key: Box | None = None
     key_pieces: list[Piece] = field(default_factory=list)
     key_size: float = 0.0  # the key's type size (points)
+    title_size: float = 0.0  # the title's type size (points): the size's, or smaller for a title too long for it
 
 
-def legend_entries(features, numbered: bool) -> list[tuple[tuple, str]]:
+def legend_entries(features, numbered: bool, lang: str = ZH) -> list[tuple[tuple, str]]:
     """((swatch, colour, has line, has point, marker or phase), text) for each kind shown and each phase drawn (as
-    the web map's legend names them), the numbers, the scale and north."""
+    the web map's legend names them), the numbers, the scale and north, in edition `lang`."""
+    said = words(lang)
     shapes = list(zip(features["kind"], features.geometry.geom_type, [style.phase_of(row)
                                                                        for _, row in features.iterrows()], strict=True))
     entries = []
@@ -84,15 +89,16 @@ def legend_entries(features, numbered: bool) -> list[tuple[tuple, str]]:
         types = {shape for key, shape, _ in shapes if key == kind.key}
         if types:
             entries.append((("kind", kind.color, types != {"Point"}, "Point" in types,
-                             style.PRINT_MARKERS[KIND_SHAPES[kind.key]]), kind.zh))
+                             style.PRINT_MARKERS[KIND_SHAPES[kind.key]]), term_label(kind, lang)))
     for phase in PHASES:
         types = {shape for _, shape, drawn in shapes if drawn == phase.key}
         if types:
-            entries.append((("phase", "#555555", types != {"Point"}, "Point" in types, phase.key), phase.zh))
+            entries.append((("phase", "#555555", types != {"Point"}, "Point" in types, phase.key),
+                            term_label(phase, lang)))
     if numbered:
-        entries.append((("number", "#34495e", False, False, ""), NUMBERS_NOTE))
-    entries.append((("scale", "#000000", False, False, ""), "200 公里"))  # the longest scale text
-    entries.append((("north", "#000000", False, False, ""), NORTH))
+        entries.append((("number", "#34495e", False, False, ""), said["numbers_note"]))
+    entries.append((("scale", "#000000", False, False, ""), said["kilometres"].format(200)))  # the longest scale text
+    entries.append((("north", "#000000", False, False, ""), said["north"]))
     return entries
 
 
@@ -104,17 +110,27 @@ def entry_width(entry, size, measure) -> float:
 
 
 def wrap_chars(text: str, room: float, width, first: float | None = None) -> list[str]:
-    """Chinese wraps between any two characters: fill each line up to `room` points (the first up to `first`),
-    never starting one with a closing mark. `width`: a character's width."""
+    """Fill each line up to `room` points (the first up to `first`), breaking Chinese between any two characters and
+    other text after a space or a dash (PIECES; a word longer than a line between its letters), never starting a
+    line with a closing mark; a line keeps the spaces after its last word (the text reads the same when its lines are
+    joined). `width`: a string's width."""
     lines, used, limit = [""], 0.0, room if first is None else first
-    for char in text:
-        w = width(char)
-        if used + w > limit and char not in CLOSING and (lines[-1] or (first is not None and len(lines) == 1)):
+    for piece in pieces(text, room, width):
+        w, shown = width(piece), width(piece.rstrip())  # a line may end in the spaces after its last word
+        if used + shown > limit and piece[0] not in CLOSING and (lines[-1] or (first is not None and len(lines) == 1)):
             lines.append("")
             used, limit = 0.0, room
-        lines[-1] += char
+        lines[-1] += piece
         used += w
     return lines
+
+
+def pieces(text: str, room: float, width) -> list[str]:
+    """The text's unbreakable pieces (PIECES), a piece wider than `room` cut into its characters."""
+    out = []
+    for piece in PIECES.findall(text):
+        out += list(piece) if width(piece.rstrip()) > room else [piece]
+    return out
 
 
 def key_pieces(key: Key, width: float, cols: int, measure) -> tuple[list[Piece], int]:
@@ -185,28 +201,49 @@ def wrap_footer(items: list[str], width: float, size, measure) -> list[str]:
 
 
 MAP_AT_LEAST = 0.5  # of the map's area with no key: a key that leaves less is made more compact first
+# Where no key leaves the map room on the sheet, the key run on in these shares of the numbers' type size (on the
+# report image the smallest is about the print's own smallest type, once Word has scaled the image to its page)
+SMALLER_KEYS = (0.95, 0.9, 0.85, 0.8)
 
 
-def arrange(size, sheet: tuple[float, float], aspect: float, legend, keys, footer: list[str], measure) -> Layout:
+def title_size(title: str, size, usable: float, measure) -> float:
+    """The size's title type, or the largest that fits the page's width (a long English project name)."""
+    width = measure(title, size.title)[0] / 72 if title else 0.0
+    return size.title if width <= usable else size.title * usable / width
+
+
+def arrange(size, sheet: tuple[float, float], aspect: float, legend, keys, footer: list[str], measure,
+            title: str = "") -> Layout:
     """The layout with the largest map of those that fit the sheet (width, most height): legend and key below the
     map, the legend beside it and the key below, or both beside it. `aspect`: the map's height ÷ width; `keys`: the
     key's entries at each level of compactness, as (entries, type size), fullest first: the first that leaves the
-    map MAP_AT_LEAST of its area without a key is kept, else the one that leaves it most."""
+    map MAP_AT_LEAST of its area without a key is kept, else the one that leaves it most. Where none fits the sheet,
+    the last run on in smaller type (SMALLER_KEYS) is tried the same way."""
     width, most = sheet
     usable = width - 2 * size.margin
     footer_lines = wrap_footer(footer, usable, size, measure)
+    heading = title_size(title, size, usable, measure)
     bare = best(Parts(size, usable, legend, None, footer_lines, measure), aspect, most)
-    tried = []
-    for key in keys or [None]:
-        layout = best(Parts(size, usable, legend, key, footer_lines, measure), aspect, most)
-        if layout is not None and bare is not None and area(layout) >= MAP_AT_LEAST * area(bare):
-            return layout
-        tried.append(layout)
-    found = [layout for layout in tried if layout is not None]
-    if found:
-        return max(found, key=area)
+    levels = [keys or [None]]
+    if keys:  # a long key (English names are about twice as long as Chinese ones): its last level in smaller type
+        levels.append([Key(keys[-1].entries, size.number * smaller, run_on=True) for smaller in SMALLER_KEYS])
+    for level in levels:
+        tried = []
+        for key in level:
+            layout = best(Parts(size, usable, legend, key, footer_lines, measure), aspect, most)
+            if layout is not None and bare is not None and area(layout) >= MAP_AT_LEAST * area(bare):
+                return titled(layout, heading)
+            tried.append(layout)
+        found = [layout for layout in tried if layout is not None]
+        if found:
+            return titled(max(found, key=area), heading)  # max keeps the first of equals: the larger type
     # a key far longer than the real data's (the 20× benchmark): the page grows instead
-    return Parts(size, usable, legend, keys[-1], footer_lines, measure).below(aspect, math.inf)
+    return titled(Parts(size, usable, legend, keys[-1], footer_lines, measure).below(aspect, math.inf), heading)
+
+
+def titled(layout: Layout, size: float) -> Layout:
+    layout.title_size = size
+    return layout
 
 
 def area(layout: Layout) -> float:

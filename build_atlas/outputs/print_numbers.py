@@ -11,6 +11,8 @@ import geopandas as gpd
 import shapely
 
 from . import labels
+from .maps.specs import county_names_in
+from .maps.words import NAMES, ZH, names_in, words
 
 SUMMED = 8  # a compact key names a crowd of up to this many points, and counts a larger one
 READING_BANDS = 15  # numbers run top to bottom in this many bands of the map's height, left to right in each
@@ -31,27 +33,29 @@ class Numbering:
 
 
 def key_entries(features: gpd.GeoDataFrame, counties: gpd.GeoDataFrame, numbering: Numbering,
-                summed: bool = False) -> list[tuple[str, str | None, str]]:
-    """(number, feature id, name) for every numbered feature; a crowd's members share its number, shown once, or
-    (`summed`) the crowd is one entry (feature id None): its names in a row, or for more than SUMMED, how many
-    projects it stands for and in which county (`counties`, projected as the features are)."""
-    names, out = features["name_zh"], []
+                summed: bool = False, lang: str = ZH) -> list[tuple[str, str | None, str]]:
+    """(number, feature id, name) for every numbered feature, named in edition `lang`; a crowd's members share its
+    number, shown once, or (`summed`) the crowd is one entry (feature id None): its names in a row, or for more than
+    SUMMED, how many projects it stands for and in which county (`counties`, projected as the features are)."""
+    said, out = words(lang), []
+    names = names_in(features, NAMES[lang].feature, "name_zh")
     for n, keys in enumerate(numbering.groups, start=1):
         if summed and len(keys) > SUMMED:
-            place = crowd_place(features, counties, keys)
-            out.append((str(n), None, f"{place}一带的 {len(keys)} 个项目，名称见图集网页"))
+            place = crowd_place(features, counties, keys, lang)
+            out.append((str(n), None, said["crowd"].format(place, len(keys))))
         elif summed and len(keys) > 1:
-            out.append((str(n), None, "；".join(names[fid] for fid in keys)))
+            out.append((str(n), None, said["joiner"].join(names[fid] for fid in keys)))
         else:
             out += [(str(n) if i == 0 else "", fid, names[fid]) for i, fid in enumerate(keys)]
     return out
 
 
-def crowd_place(features: gpd.GeoDataFrame, counties: gpd.GeoDataFrame, keys: tuple[str, ...]) -> str:
-    """The county (旗县区) a crowd of points stands in, by its middle."""
+def crowd_place(features: gpd.GeoDataFrame, counties: gpd.GeoDataFrame, keys: tuple[str, ...],
+                lang: str = ZH) -> str:
+    """The county (旗县区) a crowd of points stands in, by its middle, named in edition `lang`."""
     points = features.loc[list(keys), "named_part"]
     middle = shapely.Point(sum(g.x for g in points) / len(points), sum(g.y for g in points) / len(points))
-    return counties.iloc[int(counties.distance(middle).argmin())]["name_zh"]
+    return county_names_in(counties.iloc[[int(counties.distance(middle).argmin())]], lang)[0]
 
 
 def crowds_of(features: gpd.GeoDataFrame, reach: float, before: list[tuple[str, ...]]) -> list[tuple[str, ...]]:

@@ -21,7 +21,8 @@ from ..cache import artifacts
 from ..vocabulary import style
 from ..vocabulary.schema import CITIES, FEATURE_STATUSES, KIND_SHAPES, KINDS, by_key
 from .maps.specs import MapSpec
-from .print_layout import KEY_TITLE, SCALE_BAR, SWATCH, Box, legend_entries
+from .maps.words import words
+from .print_layout import SCALE_BAR, SWATCH, Box, legend_entries
 from .prints import PRINT, Footer, Plan, Size, plan_maps, projected
 
 KIND, STATUS, CITY = by_key(KINDS), by_key(FEATURE_STATUSES), by_key(CITIES)
@@ -37,14 +38,15 @@ def draw(spec: MapSpec, cities: gpd.GeoDataFrame, counties: gpd.GeoDataFrame, si
     FigureCanvasAgg(fig)
     page = Page(fig, size)
     title = layout.title
-    fig.text(*page.xy(title.x + title.w / 2, title.y), spec.title, ha="center", va="top", fontsize=size.title)
+    fig.text(*page.xy(title.x + title.w / 2, title.y), spec.title, ha="center", va="top",
+             fontsize=layout.title_size or size.title)
     ax = draw_map(fig, page, plan, spec, cities, counties)
     draw_placed(ax, plan)
     if plan.locator:
         draw_locator(ax, plan, cities)
-    draw_legend(page, plan)
+    draw_legend(page, plan, spec.lang)
     if layout.key is not None:
-        draw_key(page, plan)
+        draw_key(page, plan, spec.lang)
     for row, note in enumerate(layout.footer_lines):
         page.text(layout.footer.x, layout.footer.y + 0.1 + row * size.footer * 1.5 / 72, note, size.footer,
                   color="#333")
@@ -215,17 +217,17 @@ def locator_outlines(city_m: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return _LOCATOR_OUTLINES.of(city_m, make)
 
 
-def draw_legend(page: Page, plan: Plan) -> None:
+def draw_legend(page: Page, plan: Plan, lang: str) -> None:
     """The legend's entries in its columns, filled row by row."""
     size, layout, fig = plan.size, plan.layout, page.figure
-    entries = legend_entries(plan.features, bool(plan.numbering.groups))
+    entries = legend_entries(plan.features, bool(plan.numbering.groups), lang)
     box, cols = layout.legend, layout.legend_cols
     col_w, row_h = box.w / cols, size.small * 1.9 / 72
     for index, ((swatch, colour, line, point, marker), text) in enumerate(entries):
         x = box.x + (index % cols) * col_w
         y = box.y + 0.06 + (index // cols) * row_h + row_h / 2
         if swatch == "scale":
-            draw_scale(page, plan, x, y)
+            draw_scale(page, plan, x, y, lang)
             continue
         if swatch == "north":
             fig.text(*page.xy(x, y), text, fontsize=size.small, va="center_baseline")
@@ -250,7 +252,7 @@ def draw_legend(page: Page, plan: Plan) -> None:
         fig.text(page.xy(x + SWATCH, y)[0], by, text, fontsize=size.small, va="center_baseline")
 
 
-def draw_scale(page: Page, plan: Plan, x: float, y: float) -> None:
+def draw_scale(page: Page, plan: Plan, x: float, y: float, lang: str) -> None:
     """A true-length scale bar, the longest round distance up to SCALE_BAR inches (UTM grid north, which the north
     entry shows, is within 2° of true north here)."""
     metres_per_inch = 72 / plan.scale
@@ -260,15 +262,16 @@ def draw_scale(page: Page, plan: Plan, x: float, y: float) -> None:
     fig, (bx, by), ex = page.figure, page.xy(x, y), page.xy(x + bar, y)[0]
     fig.add_artist(Line2D([bx, ex], [by, by], transform=fig.transFigure, color="black", linewidth=plan.size.line * 1.3,
                           solid_capstyle="butt"))
-    words = f"{length // 1000} 公里" if length >= 1000 else f"{length} 米"
-    fig.text(page.xy(x + bar + 0.08, y)[0], by, words, fontsize=plan.size.small, va="center_baseline")
+    said = words(lang)
+    distance = said["kilometres"].format(length // 1000) if length >= 1000 else said["metres"].format(length)
+    fig.text(page.xy(x + bar + 0.08, y)[0], by, distance, fontsize=plan.size.small, va="center_baseline")
 
 
-def draw_key(page: Page, plan: Plan) -> None:
+def draw_key(page: Page, plan: Plan, lang: str) -> None:
     """The numbered features by number, each with its symbol and its name, as the layout set them."""
     size, layout, fig = plan.size, plan.layout, page.figure
     box, type_size = layout.key, layout.key_size
-    page.text(box.x, box.y + 0.05, KEY_TITLE, type_size)
+    page.text(box.x, box.y + 0.05, words(lang)["key_title"], type_size)
     top = box.y + 0.05 + type_size * 1.7 / 72
     row_h = type_size * 1.6 / 72
     features, entries, lines = plan.features, {}, {}

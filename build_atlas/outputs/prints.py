@@ -22,12 +22,12 @@ from ..vocabulary.schema import CITIES, by_key
 from . import labels, print_layout
 from .maps.paper import PRINT_CRS, outline_subject, paper_frame, projected
 from .maps.paper import orientation as paper_orientation
-from .maps.specs import AREA_SHARE, BOUNDARY_ATTRIBUTION, MapSpec, county_names
+from .maps.specs import AREA_SHARE, MapSpec, county_names
+from .maps.words import NAMES, ZH, names_in, term_label, words
 from .print_numbers import Numbering, crowds_of, key_entries, number
 
 CITY = by_key(CITIES)
 FONTS = ["WenQuanYi Micro Hei", "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", "DejaVu Sans"]
-DISCLAIMER = "示意图：线路走向按文件点名地点连线绘制，不作为权属界线依据"
 
 
 @dataclass(frozen=True)
@@ -66,16 +66,18 @@ SIZES = (PRINT, REPORT)
 
 @dataclass(frozen=True)
 class Footer:
-    """What the footer says: the data date, the atlas's title and its address (may be empty)."""
+    """What the footer says: the data date, the atlas's title (the edition's site_name; words.py's when empty) and
+    its address (may be empty)."""
 
     date: str = ""
-    atlas: str = "呼包鄂乌一体化政策图集"
+    atlas: str = ""
     url: str = ""
 
-    def items(self) -> list[str]:
-        source = f"来源：{self.atlas}" + (f" {self.url}" if self.url else "")
-        return ([f"数据截至 {self.date}"] if self.date else []) + [source, DISCLAIMER,
-                                                                  f"{BOUNDARY_ATTRIBUTION}；投影 UTM 49N"]
+    def items(self, lang: str = ZH) -> list[str]:
+        said = words(lang)
+        source = said["source"] + (self.atlas or said["atlas"]) + (f" {self.url}" if self.url else "")
+        return ([said["as_of"].format(self.date)] if self.date else []) + [
+            source, said["disclaimer"], f'{said["boundaries"]}{said["joiner"]}{said["projection"]}']
 
 
 class Measure:
@@ -189,7 +191,7 @@ def plan_maps(spec: MapSpec, cities: gpd.GeoDataFrame, counties: gpd.GeoDataFram
     features = in_view(central_sites(spec.features, spec.frame).to_crs(PRINT_CRS), frame)
     subject = outline_subject(spec, cities, counties) or tuple(features.total_bounds)
     sheet = Sheet(spec, cities, counties, frame, subject, features, paper_orientation(frame),
-                  (footer or Footer()).items())
+                  (footer or Footer()).items(spec.lang))
     measures = {size.suffix: Measure(size.dpi) for size in sizes}
     numbering, numbered, crowds = Numbering(), set(), []
     for _ in range(3 * len(features) + 3):
@@ -210,14 +212,14 @@ def layout_page(sheet: Sheet, size: Size, numbering: Numbering, measure: Measure
     """The page of one size: its key listing every numbered feature, or if that leaves the map too little room,
     a crowd's number listed as how many projects it stands for and where, then the entries run on as text, then
     in smaller type."""
-    frame = sheet.frame
-    legend = print_layout.legend_entries(sheet.features, bool(numbering.groups))
-    full = key_entries(sheet.features, projected(sheet.counties), numbering)
-    short = key_entries(sheet.features, projected(sheet.counties), numbering, summed=True)
+    frame, lang = sheet.frame, sheet.spec.lang
+    legend = print_layout.legend_entries(sheet.features, bool(numbering.groups), lang)
+    full = key_entries(sheet.features, projected(sheet.counties), numbering, lang=lang)
+    short = key_entries(sheet.features, projected(sheet.counties), numbering, summed=True, lang=lang)
     keys = [print_layout.Key(full, size.small)] + ([print_layout.Key(short, size.small)] if short != full else []) \
         + [print_layout.Key(short, size.small, run_on=True), print_layout.Key(short, size.number, run_on=True)]
     return print_layout.arrange(size, size.sheet(sheet.orientation), (frame[3] - frame[1]) / (frame[2] - frame[0]),
-                                legend, keys if numbering.groups else [], sheet.footer, measure)
+                                legend, keys if numbering.groups else [], sheet.footer, measure, sheet.spec.title)
 
 
 def place_names(sheet: Sheet, size: Size, layout: print_layout.Layout, numbering: Numbering,
@@ -225,6 +227,8 @@ def place_names(sheet: Sheet, size: Size, layout: print_layout.Layout, numbering
     """Place the names and numbers of one size on its map (pure layout, nothing drawn). A project map also names the
     counties in view and, unless it shows much of the region, keeps a corner for a locator inset."""
     frame, features, spec = sheet.frame, sheet.features, sheet.spec
+    lang = spec.lang
+    labels_of = names_in(features, NAMES[lang].printed, "name_zh")
     page_w, page_h = layout.map.w * 72, layout.map.h * 72
     k = page_w / (frame[2] - frame[0])
 
@@ -241,25 +245,25 @@ def place_names(sheet: Sheet, size: Size, layout: print_layout.Layout, numbering
                                  sum(markers[c][1] for c in crowd) / len(crowd))
             targets.append(labels.Target(crowd, None, (0, 0), spot))
         else:
-            targets += [labels.Target((c,), features.loc[c, "name_zh"], measure(features.loc[c, "name_zh"], size.label),
-                                      shapely.Point(markers[c])) for c in crowd]
+            targets += [labels.Target((c,), labels_of[c], measure(labels_of[c], size.label), shapely.Point(markers[c]))
+                        for c in crowd]
     lines = {fid: g for fid, g in shown.items() if g.geom_type != "Point"}
     for fid, line in sorted(lines.items(), key=lambda item: -item[1].length):  # long lines have most room
-        name = features.loc[fid, "name_zh"]
+        name = labels_of[fid]
         targets.append(labels.Target((fid,), name, measure(name, size.label), line))
     city_m = projected(sheet.cities)
     city_targets = []
     for _, city in city_m.iterrows():
         inside = to_points(city.geometry).intersection(shapely.box(0, 0, page_w, page_h))
         if not inside.is_empty and inside.area > 0.04 * page_w * page_h:
-            name = CITY[city["city"]].zh
+            name = term_label(CITY[city["city"]], lang)
             city_targets.append(labels.Target((city["city"],), name, measure(name, size.city),
                                               inside.representative_point()))
     county_targets, locator = [], None
     if spec.name.startswith("project-") or spec.focus:
         counties = sheet.counties  # the counties the web map names, in the print's frame
-        own = set(counties.loc[counties["adcode"] == spec.focus, "name_zh"])
-        for name, anchor in county_names(projected(counties), frame, AREA_SHARE):
+        own = set(names_in(counties[counties["adcode"] == spec.focus], NAMES[lang].county, "name_zh"))
+        for name, anchor in county_names(projected(counties), frame, AREA_SHARE, lang):
             if name in own:  # a county map's subject is named first, as large as a city
                 city_targets.insert(0, labels.Target((name,), name, measure(name, size.city), to_points(anchor)))
             else:

@@ -149,7 +149,7 @@ class WholeBuild:
 
     # -- on_files ----------------------------------------------------------------------------------------------------
     def add_files(self, files: Files, config) -> Files:
-        options = self.map_options()
+        options = self.map_options(config)
         self.serve_own_assets(files, config)
         # What both editions link to (scripts, data, the source texts, the feed) is made in the Chinese pass and
         # added to the English pass as it is, so that MkDocs checks the English pages' links to it too
@@ -204,9 +204,11 @@ class WholeBuild:
             files.append(File.generated(config, file.src_uri,
                                         content=vendor.served(style.filled(Path(file.abs_src_path)))))
 
-    def map_options(self) -> maps.MapOptions:
+    def map_options(self, config) -> maps.MapOptions:
+        """How this edition's maps are made: tiles, the edition's address (`site_url` under its folder) and name."""
         key = self.options.tianditu_key or os.environ.get("ATLAS_TIANDITU_KEY", "")
-        return maps.MapOptions(self.options.tiles, key, self.site_url, self.today.isoformat())
+        address = self.site_url and self.site_url.rstrip("/") + "/" + routes.edition(self.lang)
+        return maps.MapOptions(self.options.tiles, key, address, self.today.isoformat(), config.site_name)
 
     def publication(self, config) -> package.Publication:
         """Who publishes the data set, under which terms, as of when (the zip's README, datapackage.json)."""
@@ -241,20 +243,22 @@ class WholeBuild:
         return checked(lambda: package.cached(files, tables, publication, self.cache))
 
     def map_files(self, config, options: maps.MapOptions) -> list[File]:
-        """The map pages with their shared scripts, and the print images; what the pages say of the prints (their
-        numbers, the sheet's orientation) is kept in `map_notes` for the atlas's pages."""
-        atlas, out = self.atlas, []
-        outlines, specs, shared = maps.context_outlines(atlas), maps.map_specs(atlas), {}
+        """This edition's map pages with their shared scripts, and its print images, under its folder (maps/ and
+        exports/, or en/maps/ and en/exports/); what the pages say of the prints (their numbers, the sheet's
+        orientation) is kept in `map_notes` for the edition's pages. The shared scripts are written per edition
+        like the pages: they hold the features' and outlines' names and notes, in the edition's language."""
+        atlas, out, lang = self.atlas, [], self.lang
+        outlines, specs, shared = maps.context_outlines(atlas), maps.map_specs(atlas, lang), {}
         footer = exports.Footer(date=self.today.isoformat(), atlas=config.site_name, url=options.site_url)
         self.map_notes = (exports.print_notes(specs, *outlines, self.cache, footer, self.workers)
                           if self.options.exports else {})
         papers = {name: note.orientation for name, note in self.map_notes.items()}
-        for key, (name, script) in maps.shared_scripts(atlas, outlines).items():
-            out.append(File.generated(config, routes.map_script(name), content=script))
+        for key, (name, script) in maps.shared_scripts(atlas, outlines, lang).items():
+            out.append(File.generated(config, routes.map_script(name, lang), content=script))
             shared[key] = name
         for name, page in maps.map_pages(specs, atlas, options, outlines, shared, self.cache, self.workers,
                                          papers).items():
-            out.append(File.generated(config, routes.map_page(name), content=page))
+            out.append(File.generated(config, routes.map_page(name, lang), content=page))
         if self.options.exports:
             out += self.image_files(config, specs, outlines, footer)
         return out
@@ -263,7 +267,7 @@ class WholeBuild:
         """Every map's print images, project maps included (cached, drawn across the cores). The single-file HTML
         is made in the reader's browser from the map page (theme/assets/javascripts/atlas-embed.js)."""
         images = exports.render_all(specs, *outlines, self.cache, footer)
-        return [File.generated(config, routes.image(name, suffix), content=data)
+        return [File.generated(config, routes.image(name, suffix, self.lang), content=data)
                 for name, by_suffix in images.items() for suffix, data in by_suffix.items()]
 
     def render_pages(self, **inputs) -> dict[str, str]:

@@ -21,31 +21,35 @@ WORKER_NICENESS = 10  # the drawing yields the processor to the next rebuild: st
 class Drawing:
     """The print images of a preview, drawn after the build instead of during it: an edit to a project shows on its
     pages at once, and its images follow when drawn (they took most of such a rebuild: the overview's two images alone
-    take about ten seconds of drawing). Images are not among the build's files: this writes them into site/exports
-    itself, cached ones at once and the others as a worker process finishes each. A later build supersedes what an
-    earlier one asked for: a drawing nobody wants any more is cancelled, or not written when it is done.
+    take about ten seconds of drawing). Images are not among the build's files: this writes them into its edition's
+    exports/ folder itself (each edition's preview has a Drawing of its own), cached ones at once and the others as a
+    worker process finishes each. A later build supersedes what an earlier one asked for: a drawing nobody wants any
+    more is cancelled, or not written when it is done.
 
     The workers are spawned, not forked: the server's threads may hold locks that a forked child would inherit."""
 
     def __init__(self, workers: int | None = None):
         self.workers, self.pool = workers or min(os.cpu_count() or 1, 4), None
+        self.lang = routes.DEFAULT_LANGUAGE  # the edition whose images these are (update)
         self.wanted: dict[str, str] = {}  # map name → key of the images the last build asked for
         self.shown: dict[str, str] = {}  # map name → key of the images in site/exports
         self.pending: dict[tuple[str, str], Future] = {}
         self.lock = threading.Condition()
         self.package_wanted, self.package = "", None  # the key the last build asked for; the last package shown
 
-    def update(self, specs, cities, counties, cache: artifacts.ArtifactCache, footer, site: Path) -> None:
-        """Show every map's images as this build's data draws them: cached ones now, the others when drawn."""
+    def update(self, specs, cities, counties, cache: artifacts.ArtifactCache, footer, site: Path,
+               lang: str = routes.DEFAULT_LANGUAGE) -> None:
+        """Show every map's images of edition `lang` as this build's data draws them: cached ones now, the others
+        when drawn."""
         keys = exports.image_keys(specs, cities, counties, footer)
         with self.lock:
-            self.wanted = keys
+            self.wanted, self.lang = keys, lang
             for (name, key), future in list(self.pending.items()):
                 if keys.get(name) != key:
                     future.cancel()
             for name in set(self.shown) - set(keys):  # a project deleted: its images go with it
                 for suffix in exports.IMAGES:
-                    (site / routes.image(name, suffix)).unlink(missing_ok=True)
+                    (site / routes.image(name, suffix, lang)).unlink(missing_ok=True)
                 del self.shown[name]
             for spec in specs:
                 key = keys[spec.name]
@@ -114,7 +118,7 @@ class Drawing:
 
     def show(self, site: Path, name: str, key: str, images: dict[str, bytes]) -> None:
         for suffix, data in images.items():
-            artifacts.write_atomic(site / routes.image(name, suffix), data)
+            artifacts.write_atomic(site / routes.image(name, suffix, self.lang), data)
         self.shown[name] = key
 
     def wait(self, timeout: float | None = None) -> bool:

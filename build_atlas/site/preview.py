@@ -46,7 +46,8 @@ MOVING_COLUMNS = {"measures": ("id", "doc", "cities", "themes", "features", "imp
 # changes: the uncommitted edits; data: the downloads' sizes, rows and version (no other page shows them)
 SUMMARY_PAGES = (routes.HOME, routes.TRACING, routes.DATA, routes.CHANGES)
 TEMPLATES = Path(pages.__file__).with_name("templates")
-SHARED_SCRIPT = re.compile(re.escape(routes.map_script("")) + r"(?:outlines|features)-[\w-]+-[0-9a-f]{12}\.js")
+SHARED_SCRIPT = re.compile("(?:" + "|".join(re.escape(routes.map_script("", lang)) for lang in routes.LANGUAGES)
+                           + r")(?:outlines|features)-[\w-]+-[0-9a-f]{12}\.js")  # either edition's
 
 
 def frame_digest(frame) -> str:
@@ -311,9 +312,9 @@ class Preview(builds.WholeBuild):
         return files
 
     def map_files(self, config, options) -> list:
-        """The maps, images and layer data of the last build while the data they show is unchanged."""
+        """The edition's maps, images and layer data of its last build while the data they show is unchanged."""
         session = self.session
-        key = maps_digest(self.atlas, repr(options), str(self.options.exports), config.site_name,
+        key = maps_digest(self.atlas, self.lang, repr(options), str(self.options.exports), config.site_name,
                           *(str(source_stamp(path)) for path in self.vendor.values()))
         if key == session.maps_key:
             self.map_notes = session.map_notes
@@ -326,7 +327,7 @@ class Preview(builds.WholeBuild):
     def image_files(self, config, specs, outlines, footer) -> list:
         """None now: the edit shows first, and its images are drawn once the build is done (finish)."""
         self.draw_later = functools.partial(self.session.drawing.update, specs, *outlines, self.cache, footer,
-                                            Path(config.site_dir))
+                                            Path(config.site_dir), self.lang)
         return []
 
     def render_pages(self, **inputs) -> dict[str, str]:

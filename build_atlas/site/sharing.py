@@ -35,10 +35,12 @@ def describe(content: str, fallback: str) -> str:
 
 
 def image(src_uri: str, exists) -> str:
-    """The site path of the report image that shows a page's subject (`exists(path)`: whether the build has it)."""
-    kind = routes.kind_of(src_uri)
+    """The site path of the report image, in the page's edition, that shows a page's subject (`exists(path)`:
+    whether the build has it)."""
+    source, lang = routes.unlocalized(src_uri), routes.language_of(src_uri)
+    kind = routes.kind_of(source)
     if kind in MAPPED:
-        own = routes.image(f"{kind}-{src_uri.rpartition('/')[2].removesuffix('.md')}", "report.png")
+        own = routes.image(f"{kind}-{source.rpartition('/')[2].removesuffix('.md')}", "report.png", lang)
         if exists(own):
             return own
-    return routes.image("overview", "report.png")
+    return routes.image("overview", "report.png", lang)

@@ -116,19 +116,20 @@ def samples() -> list[str]:
         document("hohhot-2019"), PROJECTS, project("hsr-baotou-yinchuan"), TRACING, CHANGES, DATA, ABOUT)]
 
 
-def map_page(name: str) -> str:
-    """A map's own page (the overview, `city-<key>`, `theme-<key>`, `project-<id>`)."""
-    return f"maps/{name}.html"
+def map_page(name: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A map's own page (the overview, `city-<key>`, `theme-<key>`, `project-<id>`) in edition `lang`: each edition
+    has its maps under its own folder, so a page's `{{ root }}maps/…` reaches its own edition's."""
+    return f"{edition(lang)}maps/{name}.html"
 
 
-def map_script(file: str) -> str:
-    """A script that several map pages load (outlines, a layer's features)."""
-    return f"maps/{file}"
+def map_script(file: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A script that several map pages of edition `lang` load (outlines, a layer's features)."""
+    return f"{edition(lang)}maps/{file}"
 
 
-def image(name: str, suffix: str) -> str:
-    """A map's drawn image: `png`, `report.png` or `svg`."""
-    return f"exports/{name}.{suffix}"
+def image(name: str, suffix: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A map's drawn image in edition `lang`: `png`, `report.png` or `svg`."""
+    return f"{edition(lang)}exports/{name}.{suffix}"
 
 
 def table(file: str) -> str:
@@ -146,10 +147,12 @@ def vendor(path: str) -> str:
     return f"assets/vendor/{path}"
 
 
-def map_home(name: str) -> str:
-    """The address of the atlas page that shows map `name`: where an embedded or exported map links back to."""
+def map_home(name: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """The address of the atlas page of edition `lang` that shows map `name`: where an embedded or exported map links
+    back to."""
     kind, _, key = name.partition("-")
-    return html(page(kind, key)) if kind in ("city", "county", "theme", "project") else html(HOME)
+    source = page(kind, key) if kind in ("city", "county", "theme", "project") else HOME
+    return html(localized(source, lang))
 
 
 def for_script() -> dict[str, str]:

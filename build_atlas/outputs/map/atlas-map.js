@@ -1,6 +1,7 @@
 /* The atlas's map behaviour on top of Leaflet and folium (loaded before folium's script; see build_atlas/outputs/maps/):
-   controls that fold away on phones, reset view and fullscreen, Chinese labels, gestures that leave the page
-   scrollable, popups kept clear of the controls, and the controls first in the Tab order. */
+   controls that fold away on phones, reset view and fullscreen, labels in the map's language (its words come with
+   `enhance`, from the maps' words.py), a metric scale, gestures that leave the page scrollable, popups kept clear
+   of the controls, and the controls first in the Tab order. */
 (function () {
   "use strict";
   var NARROW = "@narrow@";  // the map's own size: a phone, or a small frame
@@ -145,7 +146,7 @@
     options: {position: "topleft"},
     onAdd: function () {
       var bar = L.DomUtil.create("div", "leaflet-bar atlas-reset");
-      button(bar, "复位", "复位：回到本图范围", this.options.reset);
+      button(bar, words.reset, words.reset_title, this.options.reset);
       L.DomEvent.disableClickPropagation(bar);
       return bar;
     }
@@ -154,6 +155,16 @@
   function narrow() {
     return window.matchMedia(NARROW).matches;
   }
+
+  // The scale in metres and kilometres only (Leaflet's default adds miles and feet), in the map's words.
+  var Scale = L.Control.Scale.extend({
+    options: {imperial: false, metric: true},
+    _updateMetric: function (maxMeters) {
+      var meters = this._getRoundNum(maxMeters);
+      this._updateScale(this._mScale, meters < 1000 ? words.metres.replace("{}", meters)
+        : words.kilometres.replace("{}", meters / 1000), meters / maxMeters);
+    }
+  });
 
   // A county's name gives way where, at this zoom, it would cover a city's name, another county's name or a
   // project's symbol: the city names and the symbols are drawn where they are, county names fill in. On a city map
@@ -295,6 +306,7 @@
     container.setAttribute("role", "main");  // the map is the page's content (a landmark for screen readers)
     container.setAttribute("aria-label", document.title);
     var frame = L.latLngBounds(options.frame);
+    words = options.words;
     if (window.atlasLinkBase) {  // a single-file copy links to the atlas by its full address (atlas-embed.js)
       linkBase = window.atlasLinkBase;
     } else if (options.linkBase !== undefined) {
@@ -305,15 +317,17 @@
       var room = legend && legend.open ? legend.offsetWidth + 2 * MARGIN : 0;  // the subject beside an open legend
       map.fitBounds(frame, {paddingBottomRight: L.point(room, 0), animate: animate});
     }
-    L.control.zoom({zoomInTitle: "放大", zoomOutTitle: "缩小"}).addTo(map);
+    L.control.zoom({zoomInTitle: words.zoom_in, zoomOutTitle: words.zoom_out}).addTo(map);
     new Reset({reset: reset}).addTo(map);
     if (document.fullscreenEnabled && L.Control.FullScreen) {
-      new L.Control.FullScreen({title: "全屏显示", titleCancel: "退出全屏", forceSeparateButton: true}).addTo(map);
+      new L.Control.FullScreen({title: words.fullscreen, titleCancel: words.fullscreen_off, forceSeparateButton: true})
+        .addTo(map);
     }
+    new Scale().addTo(map);
     var layers = L.control.layers({}, options.overlays, {collapsed: true, position: "topright"}).addTo(map);
     if (layers._layersLink) {
-      layers._layersLink.title = "图层";
-      layers._layersLink.setAttribute("aria-label", "图层");
+      layers._layersLink.title = words.layers;
+      layers._layersLink.setAttribute("aria-label", words.layers);
     }
     // The legend starts open where it leaves the map most of its room (a desktop), folded on a phone or a small frame.
     if (legend && (narrow() || panelShare(container) > PANELS)) {
@@ -372,12 +386,20 @@
 
   // Every drawn shape's name as a tooltip and, for projects, its popup (name, kind, status, link to its page): one
   // function shared by all layers instead of folium's tooltip and popup code repeated in each.
-  // A project's popup: its names, kind, status and precision (escaped by build_atlas/outputs/maps/layers.py), and its page.
+  // A project's popup: its name (on an English map also its Chinese one, the official name), kind, status and
+  // precision (escaped by build_atlas/outputs/maps/layers.py), and its page in the map's edition.
   var linkBase = "../";
+  var words = {};  // the map's words, given to enhance
+
+  function named(properties) {  // a name the data has only in Chinese is marked so on an English map
+    return properties.labelZh ? '<span lang="zh">' + properties.label + "</span>" : properties.label;
+  }
 
   function popup(properties) {
-    return "<strong>" + properties.label + "</strong><br>" + properties.en + "<br>" + properties.note
-      + '<br><a href="' + linkBase + "@project-page-before-id@" + properties.id + '@project-page-after-id@" target="_top">项目页与相关条款 →</a>';
+    return "<strong>" + named(properties) + "</strong>"
+      + (properties.zh ? '<br><span lang="zh">' + properties.zh + "</span>" : "") + "<br>" + properties.note
+      + '<br><a href="' + linkBase + "@project-page-before-id@" + properties.id + '@project-page-after-id@" target="_top">'
+      + words.project_link + "</a>";
   }
 
   // The drawn projects by phase (built, under construction, planned): the legend's check boxes show or hide them.
@@ -409,24 +431,26 @@
 
   // A county's popup: its name and its page (a tap on a phone, where a tooltip would not stay).
   function countyPopup(properties) {
-    return "<strong>" + properties.name_zh + '</strong><br><a href="' + linkBase + "@county-page-before-id@"
-      + properties.key + '@county-page-after-id@" target="_top">本地的规划项目与举措 →</a>';
+    return "<strong>" + properties.name + '</strong><br><a href="' + linkBase + "@county-page-before-id@"
+      + properties.key + '@county-page-after-id@" target="_top">' + words.county_link + "</a>";
   }
 
   // The projects' names a map may write (page.py ProjectNames: [id, name, lat, lon, beside a point], biggest first):
-  // each comes and goes with its project's layer and is shown by declutter where it fits.
-  var projectNames = {};
+  // each comes and goes with its project's layer and is shown by declutter where it fits. A line's name is centred
+  // in a box `width` pixels wide (its language's longest names fit).
+  var projectNames = {}, nameWidth = 180;
 
-  function names(list) {
+  function names(list, width) {
+    nameWidth = width || nameWidth;
     list.forEach(function (entry, rank) {
       projectNames[entry[0]] = {text: entry[1], at: [entry[2], entry[3]], point: entry[4], rank: rank};
     });
   }
 
   function nameMarker(name) {
-    var point = name.point;
+    var point = name.point;  // beside a symbol, or centred on its line
     return L.marker(name.at, {interactive: false, keyboard: false, icon: L.divIcon({
-      className: "", iconSize: [180, 16], iconAnchor: point ? [-13, 8] : [90, 8],  // beside a symbol, or centred
+      className: "", iconSize: [nameWidth, 16], iconAnchor: point ? [-13, 8] : [nameWidth / 2, 8],
       html: '<div class="atlas-project-label' + (point ? " atlas-beside" : "") + '" data-rank="' + name.rank + '">'
         + name.text + "</div>"})});
   }
@@ -453,7 +477,8 @@
     if (projectNames[properties.id]) {
       bindName(layer, projectNames[properties.id]);
     }
-    layer.bindTooltip(properties.label || properties.name_zh, {sticky: true, className: "foliumtooltip"});
+    layer.bindTooltip(properties.label ? named(properties) : properties.name, {sticky: true,
+                                                                               className: "foliumtooltip"});
     if (properties.note !== undefined) {
       layer.bindPopup(function () { return popup(properties); }, {className: "foliumpopup"});
     } else if (properties.key !== undefined) {

@@ -13,9 +13,8 @@ import shapely
 
 from ...cache import artifacts
 from ...inputs.model import Atlas
-from ...vocabulary import style
-from ...vocabulary.dataset import date_words
-from ...vocabulary.schema import CITIES, KIND_SHAPES, KINDS, LAYERS, PHASES
+from ...vocabulary import routes, style
+from ...vocabulary.schema import CITIES, KIND_SHAPES, KINDS, LAYERS, PHASES, STAGES
 from .specs import (
     CONTEXT_TOLERANCE_DEG,
     KIND,
@@ -26,6 +25,9 @@ from .specs import (
     county_layer,
     region_outlines,
 )
+from .words import NAMES, ZH, date_words, name_of, term_label, words
+
+STAGE = {stage.key: stage for stage in STAGES}
 
 # Point symbols: vertices of a unit outline (radius 1) for each shape; circles are drawn as circles.
 SHAPE_OUTLINES = {
@@ -41,28 +43,39 @@ POINT_RADIUS = 7
 POINT_TYPES = ("Point", "MultiPoint")
 
 
-def feature_note(feature) -> str:
+def feature_note(feature, lang: str = ZH) -> str:
     """The popup's line under the names: kind, how far it has come and precision. A recorded event gives its stage
     and date; otherwise the latest document's words, said to be the documents'."""
+    said = words(lang)
     if feature.get("stage"):
-        now = f"{feature['stage']}（{date_words(feature['stage_date'])}）"
+        stage = STAGE.get(feature["stage"])
+        now = said["stage"].format(term_label(stage, lang) if stage else feature["stage"],
+                                   date_words(feature["stage_date"], lang))
     else:
         status = STATUS.get(feature["status"])
-        now = f"文件表述：{status.zh}" if status else "文件未注明进展"
-    return f"{KIND[feature['kind']].zh} · {now}" + (" · 示意" if feature["precision"] == "schematic" else "")
+        now = said["stated"].format(term_label(status, lang)) if status else said["unstated"]
+    return said["dot"].join([term_label(KIND[feature["kind"]], lang), now]
+                            + [said["schematic"]] * (feature["precision"] == "schematic"))
 
 
-def feature_layer(features: gpd.GeoDataFrame, emphasis: bool) -> dict:
+def feature_layer(features: gpd.GeoDataFrame, emphasis: bool, lang: str = ZH) -> dict:
     """GeoJSON for one layer; display strings are escaped here, once, so the map may use them as HTML (atlas-map.js
-    makes the popup from label, en, note and id: the link to the project page)."""
-    records = []
+    makes the popup from label, note and id: the link to the project page). An English map's feature also carries
+    its Chinese name (`zh`), the official one, or where it has no English name says its label is Chinese
+    (`labelZh`)."""
+    records, column = [], NAMES[lang].feature
     for fid, feature in features.iterrows():
+        name, chinese = name_of(feature, column, "name_zh")
+        names = {"label": html.escape(name)}
+        if chinese:
+            names["labelZh"] = True
+        elif lang != ZH:
+            names["zh"] = html.escape(feature["name_zh"])
         records.append({
             "type": "Feature",
             "geometry": shapely.geometry.mapping(feature.geometry),
             "properties": {
-                "id": fid, "label": html.escape(feature["name_zh"]), "en": html.escape(feature["name_en"]),
-                "note": html.escape(feature_note(feature)), "kind": feature["kind"],
+                "id": fid, **names, "note": html.escape(feature_note(feature, lang)), "kind": feature["kind"],
                 "phase": style.phase_of(feature), "emphasis": emphasis,
             },
         })
@@ -113,6 +126,7 @@ def symbol_svg(kind: str, geometry: str, phase: str = "built", neutral: bool = F
 def legend_html(spec: MapSpec) -> str:
     """Each kind on the map with exactly the symbols drawn for it (line and/or point), then the phases drawn, each a
     check box that shows or hides the projects in that phase (atlas-map.js)."""
+    said = words(spec.lang)
     drawn = spec.features.assign(point=spec.features.geometry.geom_type.isin(POINT_TYPES),
                                  drawn_phase=[style.phase_of(f) for _, f in spec.features.iterrows()])
     items = []
@@ -120,7 +134,7 @@ def legend_html(spec: MapSpec) -> str:
         points = drawn.loc[drawn["kind"] == kind, "point"]
         symbols = ([symbol_svg(kind, "LineString")] if (~points).any() else []) + \
                   ([symbol_svg(kind, "Point")] if points.any() else [])
-        items.append(f'<li>{"".join(symbols)}{html.escape(KIND[kind].zh)}</li>')
+        items.append(f'<li>{"".join(symbols)}{html.escape(term_label(KIND[kind], spec.lang))}</li>')
     phases = []
     for phase in PHASES:
         of_phase = drawn[drawn["drawn_phase"] == phase.key]
@@ -128,48 +142,52 @@ def legend_html(spec: MapSpec) -> str:
             continue
         symbols = ([symbol_svg("hsr", "LineString", phase.key, True)] if (~of_phase["point"]).any() else []) + \
                   ([symbol_svg("hsr", "Point", phase.key, True)] if of_phase["point"].any() else [])
+        words_of = html.escape(said["count"].format(term_label(phase, spec.lang), len(of_phase)))
         phases.append(f'<li class="atlas-phase"><label><input type="checkbox" checked data-phase="{phase.key}">'
-                      f'{"".join(symbols)}{html.escape(phase.zh)}（{len(of_phase)}）</label></li>')
-    key = ('<li class="atlas-phase-title">进展（勾选的显示在图上）</li>' + "".join(phases)
+                      f'{"".join(symbols)}{words_of}</label></li>')
+    key = (f'<li class="atlas-phase-title">{html.escape(said["phase_title"])}</li>' + "".join(phases)
            if phases else "")
-    return ('<details class="atlas-legend leaflet-control" open><summary>图例</summary><ul>' + "".join(items)
-            + key + '</ul><p class="note">示意图，非精确走向；不作为权属界线依据</p></details>')
+    return (f'<details class="atlas-legend leaflet-control" open><summary>{html.escape(said["legend"])}</summary><ul>'
+            + "".join(items) + key + f'</ul><p class="note">{html.escape(said["legend_note"])}</p></details>')
 
 
 SHOWN_COLUMNS = ["id", "name_zh", "name_en", "kind", "status", "stage", "stage_date", "phase", "precision",
-                 "short_name", "mentions", "geometry"]  # all a map shows of a feature
+                 "short_name", "short_name_en", "mentions", "geometry"]  # all a map shows of a feature
 
 
 GEOJSON_CALL = re.compile(r"(geo_json_\w+_add)\((?=\{)")  # folium hands each layer's data to its _add function
 
 
-def outline_layers(outlines: Outlines) -> dict[str, dict]:
+def outline_layers(outlines: Outlines, lang: str = ZH) -> dict[str, dict]:
     """The outline layers web maps share: the cities, each city's counties and all counties (the project maps'),
-    and the overview's coarser two."""
+    and the overview's coarser two, named in edition `lang`."""
     region = region_outlines(outlines)
-    layers = {"cities": outlines.geojson("cities")}
-    layers.update({county_layer(key): outlines.geojson("counties", key) for key in (*(c.key for c in CITIES), "*")})
-    layers.update({"region-cities": region.geojson("cities"), "region-counties": region.geojson("counties")})
+    layers = {"cities": outlines.geojson("cities", lang=lang)}
+    layers.update({county_layer(key): outlines.geojson("counties", key, lang)
+                   for key in (*(c.key for c in CITIES), "*")})
+    layers.update({"region-cities": region.geojson("cities", lang=lang),
+                   "region-counties": region.geojson("counties", lang=lang)})
     return layers
 
 
-_FEATURE_LAYERS = artifacts.Recent()  # the last features' layers: a build asks for them once per map
+# the last features' layers of each edition: a build asks for them once per map
+_FEATURE_LAYERS = artifacts.Recent(len(routes.LANGUAGES))
 
 
-def feature_layers(atlas: Atlas) -> dict[str, dict]:
-    """Each map layer's located features as the overview, city and theme maps draw them (project maps emphasise
-    their own feature, so they keep it inline). Made once while what the maps show of the features is unchanged;
-    the caller must not change them."""
+def feature_layers(atlas: Atlas, lang: str = ZH) -> dict[str, dict]:
+    """Each map layer's located features as the overview, city and theme maps of edition `lang` draw them (project
+    maps emphasise their own feature, so they keep it inline). Made once while what the maps show of the features is
+    unchanged; the caller must not change them."""
     def make() -> dict[str, dict]:
         layers = {}
         for layer in LAYERS:
             subset = layer_features(atlas.located, layer)
             if not subset.empty:
-                layers[f"features-{layer.key}"] = json.loads(json.dumps(feature_layer(subset, emphasis=False)))
+                layers[f"features-{layer.key}"] = json.loads(json.dumps(feature_layer(subset, False, lang)))
         return layers
 
     rows = artifacts.row_digests(atlas.located, SHOWN_COLUMNS)
-    return _FEATURE_LAYERS.get(artifacts.digest(*(f"{fid}\0{row}" for fid, row in rows.items())), make)
+    return _FEATURE_LAYERS.get(artifacts.digest(lang, *(f"{fid}\0{row}" for fid, row in rows.items())), make)
 
 
 def packed(collection: dict) -> dict:
@@ -189,14 +207,15 @@ def packed(collection: dict) -> dict:
     return {**collection, "features": features}
 
 
-def shared_scripts(atlas: Atlas, outlines: Outlines) -> dict[str, tuple[str, str]]:
+def shared_scripts(atlas: Atlas, outlines: Outlines, lang: str = ZH) -> dict[str, tuple[str, str]]:
     """{key: (file name, script)} for the data web maps share, each loaded with a <script> (which works from file://,
     unlike fetch) by the maps that draw it, and cached by the browser, instead of inlined in every map. An outline
     script sets `atlasOutlines[key]`, its rings packed as encoded polylines; a feature script sets
     `atlasFeatures[key]`, from which a map picks its features by id. Names carry a digest: a browser never keeps a
-    stale copy. (The single-file map a reader downloads has them written into it, by atlas-embed.js.)"""
-    scripts = dict(outline_scripts(outlines))
-    for key, data in feature_layers(atlas).items():
+    stale copy. (The single-file map a reader downloads has them written into it, by atlas-embed.js.) Each edition
+    has its own, beside its map pages: the features' and outlines' names and notes are in its language."""
+    scripts = dict(outline_scripts(outlines, lang))
+    for key, data in feature_layers(atlas, lang).items():
         text = script_json(data)
         scripts[key] = (f"{key}-{artifacts.digest(text)[:12]}.js",
                         f"var atlasFeatures = window.atlasFeatures || {{}};\n"
@@ -204,21 +223,21 @@ def shared_scripts(atlas: Atlas, outlines: Outlines) -> dict[str, tuple[str, str
     return scripts
 
 
-_OUTLINE_SCRIPTS = artifacts.Recent()  # the last outlines' scripts (a preview reuses them)
+_OUTLINE_SCRIPTS = artifacts.Recent(len(routes.LANGUAGES))  # the last outlines' scripts (a preview reuses them)
 
 
-def outline_scripts(outlines: Outlines) -> dict[str, tuple[str, str]]:
+def outline_scripts(outlines: Outlines, lang: str = ZH) -> dict[str, tuple[str, str]]:
     """shared_scripts' outline part, made once while the outlines stay the same (encoding them takes a while)."""
     def make() -> dict[str, tuple[str, str]]:
         scripts = {}
-        for key, data in outline_layers(outlines).items():
+        for key, data in outline_layers(outlines, lang).items():
             text = script_json(packed(data))
             scripts[key] = (f"outlines-{key}-{artifacts.digest(text)[:12]}.js",
                             f"var atlasOutlines = window.atlasOutlines || {{}};\n"
                             f"atlasOutlines[{json.dumps(key)}] = atlasMap.unpack({text});\n")
         return scripts
 
-    return _OUTLINE_SCRIPTS.get(outlines.digest(), make)
+    return _OUTLINE_SCRIPTS.get(outlines.digest() + lang, make)
 
 
 def refer_to_shared(page: str, candidates: dict[str, dict]) -> str:

@@ -32,7 +32,6 @@ from .layers import (
 )
 from .specs import (
     AREA_SHARE,
-    BOUNDARY_ATTRIBUTION,
     CITY,
     CONTEXT_TOLERANCE_DEG,
     MapOptions,
@@ -45,11 +44,9 @@ from .specs import (
     name_anchors,
     simplified,
 )
+from .words import NAMES, ZH, name_of, term_label, words
 
 artifacts.compile_templates_once()  # folium compiles a Jinja template per element otherwise
-
-
-ATLAS_NAME = "呼包鄂乌一体化政策图集"
 
 
 # Self-hosted replacements for folium's CDN assets, then the plugins and the atlas's own map behaviour
@@ -73,23 +70,29 @@ ATLAS_ASSETS = {  # site path under assets/vendor/ → the atlas's own file
 }
 
 
-GESTURE_TEXT = {"touch": "用双指移动地图", "scroll": "按住 Ctrl 滚动滚轮缩放地图，或先点击地图",
-                "scrollMac": "按住 ⌘ 滚动滚轮缩放地图，或先点击地图"}
+def gesture_text(lang: str) -> dict[str, str]:
+    """What Leaflet.GestureHandling says when one finger or the wheel alone would move the map."""
+    said = words(lang)
+    return {"touch": said["touch"], "scroll": said["scroll"], "scrollMac": said["scroll_mac"]}
 
 
-TILES = {
-    "osm": dict(tiles="https://tile.openstreetmap.org/{z}/{x}/{y}.png", name="OpenStreetMap",
-                attr='&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'),
+TILES = {  # `attr`: the words of words.py that credit them
+    "osm": dict(tiles="https://tile.openstreetmap.org/{z}/{x}/{y}.png", name="OpenStreetMap", attr="osm"),
     "tianditu": dict(tiles="https://t{s}.tianditu.gov.cn/vec_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
                      "&LAYER=vec&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}"
-                     "&tk={key}", name="天地图", attr="&copy; 天地图 Tianditu", subdomains="01234567"),
+                     "&tk={key}", name="Tianditu", attr="tianditu", subdomains="01234567"),
 }
 
 
-MAP_ROOT = "../" * routes.map_page("x").count("/")  # from a map page to the site's root
+MAP_ROOT = "../" * routes.map_page("x").count("/")  # from a map page to its edition's top (its pages and images)
 
 
-ASSET_BASE = MAP_ROOT + routes.vendor("")
+def site_root(lang: str = ZH) -> str:
+    """From a map page of edition `lang` to the site's top, where the shared assets are."""
+    return "../" * routes.map_page("x", lang).count("/")
+
+
+ASSET_BASE = site_root() + routes.vendor("")
 
 
 class AtlasSymbol(folium.CircleMarker):
@@ -110,9 +113,9 @@ def add_features(fmap: folium.Map, spec: MapSpec) -> None:
         subset = layer_features(spec.features, layer)
         if subset.empty:
             continue
-        group = folium.FeatureGroup(name=f"{layer.zh} {layer.en}", show=True)
+        group = folium.FeatureGroup(name=term_label(layer, spec.lang), show=True)
         folium.GeoJson(
-            feature_layer(subset, emphasis),
+            feature_layer(subset, emphasis, spec.lang),
             name=layer.key,
             style_function=feature_style,
             marker=AtlasSymbol(radius=POINT_RADIUS, fill=True),
@@ -134,15 +137,16 @@ def add_boundaries(fmap: folium.Map, spec: MapSpec, outlines: Outlines) -> None:
     """The cities, and over them the counties: a tap or click inside a county opens its name and a link to its
     page (atlas-map.js), where the city beneath would say only the city's name."""
     focus = spec.counties_of if spec.counties_of not in ("", "*") else None
+    said = words(spec.lang)
     folium.GeoJson(
-        outlines.geojson("cities"), name="市界 City boundaries",
+        outlines.geojson("cities", lang=spec.lang), name=said["cities_layer"],
         style_function=lambda f: {"color": "#34495e", "weight": 2.5 if f["properties"]["city"] == focus else 1.5,
                                   "fillColor": CITY[f["properties"]["city"]].color,
                                   "fillOpacity": 0.10 if focus in (None, f["properties"]["city"]) else 0.03},
         on_each_feature=BIND_FEATURE,
     ).add_to(fmap)
     if spec.counties_of:
-        folium.GeoJson(outlines.geojson("counties", spec.counties_of), name="旗县区 Counties",
+        folium.GeoJson(outlines.geojson("counties", spec.counties_of, spec.lang), name=said["counties_layer"],
                        style_function=county_style(spec.focus), on_each_feature=BIND_FEATURE).add_to(fmap)
 
 
@@ -177,19 +181,27 @@ class AreaLabels(branca.element.MacroElement):
             label["room"] = round(radius, 4)
 
 
+# The width of the box an area's name is centred in (a longer name would start at its left edge): Chinese names
+# are a few characters, English ones up to "Chahar Right Front Banner".
+AREA_LABEL_WIDTHS = {ZH: {"city": 80, "county": 140}, "en": {"city": 120, "county": 220}}
+
+
 def add_area_labels(fmap: folium.Map, spec: MapSpec, outlines: Outlines) -> None:
     """The cities' names; on a project or county map also the names of the counties in view, each inside the part
     in view (a county map's own first); on a city map the names of its counties, each where it fits."""
-    fmap.add_child(AreaLabels([(CITY[city["city"]].zh, city.geometry.representative_point())
-                               for _, city in outlines.cities.iterrows()], "atlas-city-label", 80))
+    lang, widths = spec.lang, AREA_LABEL_WIDTHS[spec.lang]
+    fmap.add_child(AreaLabels([(term_label(CITY[city["city"]], lang), city.geometry.representative_point())
+                               for _, city in outlines.cities.iterrows()], "atlas-city-label", widths["city"]))
     if spec.name.startswith("project-") or spec.focus:
-        names = county_names(outlines.counties, spec.frame, AREA_SHARE)
-        own = outlines.counties.loc[outlines.counties["adcode"] == spec.focus, "name_zh"].tolist()
-        fmap.add_child(AreaLabels(sorted(names, key=lambda name: name[0] not in own), "atlas-county-label", 140))
+        names = county_names(outlines.counties, spec.frame, AREA_SHARE, lang)
+        own = county_names(outlines.counties[outlines.counties["adcode"] == spec.focus], spec.frame, 0, lang)
+        own_names = {name for name, _ in own}
+        fmap.add_child(AreaLabels(sorted(names, key=lambda name: name[0] not in own_names), "atlas-county-label",
+                                  widths["county"]))
     elif spec.counties_of not in ("", "*"):
-        rooms = county_rooms(outlines.counties[outlines.counties["city"] == spec.counties_of])
-        fmap.add_child(AreaLabels([(name, centre) for name, centre, _ in rooms], "atlas-county-label", 140,
-                                  [radius for *_, radius in rooms]))
+        rooms = county_rooms(outlines.counties[outlines.counties["city"] == spec.counties_of], lang)
+        fmap.add_child(AreaLabels([(name, centre) for name, centre, _ in rooms], "atlas-county-label",
+                                  widths["county"], [radius for *_, radius in rooms]))
 
 
 class ProjectNames(branca.element.MacroElement):
@@ -199,15 +211,27 @@ class ProjectNames(branca.element.MacroElement):
 
     _template = branca.element.Template("""
         {% macro script(this, kwargs) %}
-        atlasMap.names({{ this.names|tojson }});
+        atlasMap.names({{ this.names|tojson }}, {{ this.width }});
         {% endmacro %}
     """)
 
     def __init__(self, spec: MapSpec):
         super().__init__()
         self._name = "ProjectNames"
-        self.names = [[fid, html.escape(name), round(anchor.y, 5), round(anchor.x, 5), int(point)]
-                      for fid, name, anchor, point in name_anchors(spec.features, spec.frame)]
+        self.width = PROJECT_LABEL_WIDTHS[spec.lang]
+        chinese = set() if spec.lang == ZH else {fid for fid, row in spec.features.iterrows()
+                                                  if name_of(row, NAMES[spec.lang].label, "short_name")[1]}
+        self.names = [[fid, marked(name, fid in chinese), round(anchor.y, 5), round(anchor.x, 5), int(point)]
+                      for fid, name, anchor, point in name_anchors(spec.features, spec.frame, spec.lang)]
+
+
+# The width of the box a line's name is centred in (atlas-map.js nameMarker), as AREA_LABEL_WIDTHS.
+PROJECT_LABEL_WIDTHS = {ZH: 180, "en": 320}
+
+
+def marked(name: str, chinese: bool) -> str:
+    """A name as HTML: escaped, and on an English map marked as Chinese where the data has no English name."""
+    return f'<span lang="zh">{html.escape(name)}</span>' if chinese else html.escape(name)
 
 
 class Legend(branca.element.MacroElement):
@@ -229,11 +253,11 @@ class Legend(branca.element.MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, html_text: str):
+    def __init__(self, html_text: str, lang: str = ZH):
         super().__init__()
         self._name = "Legend"
         self.html = html_text
-        self.attribution = BOUNDARY_ATTRIBUTION
+        self.attribution = words(lang)["boundaries"]
 
 
 def add_paper(fmap: folium.Map, spec: MapSpec, paper: str, link_base: str) -> None:
@@ -251,11 +275,15 @@ def add_paper(fmap: folium.Map, spec: MapSpec, paper: str, link_base: str) -> No
 
 
 def caption_html(spec: MapSpec, options: MapOptions, link_base: str) -> str:
-    """The one-line title, data date and source shown on embedded and exported maps (and on paper)."""
-    date = f' <span class="date">数据截至 {html.escape(options.today)}</span>' if options.today else ""
-    page = html.escape(link_base + routes.map_home(spec.name))
+    """The one-line title, data date and source shown on embedded and exported maps (and on paper). `link_base`
+    reaches the map's edition's top; its page is `map_home` there."""
+    said = words(spec.lang)
+    date = f' <span class="date">{html.escape(said["as_of"].format(options.today))}</span>' if options.today else ""
+    page = html.escape(link_base + routes.map_home(spec.name))  # the same path under either edition's top
+    atlas = html.escape(options.atlas or said["atlas"])
     return (f'<header class="atlas-caption"><h1>{html.escape(spec.title)}</h1>{date} '
-            f'<span class="source">来源：<a href="{page}" target="_top">{ATLAS_NAME}</a></span></header>')
+            f'<span class="source">{html.escape(said["source"])}<a href="{page}" target="_top">{atlas}</a></span>'
+            '</header>')
 
 
 class Controls(branca.element.MacroElement):
@@ -274,16 +302,22 @@ class Controls(branca.element.MacroElement):
         atlasMap.enhance({{ this._parent.get_name() }}, {
             frame: {{ this.frame|tojson }},
             linkBase: {{ this.link_base|tojson }},
+            words: {{ this.words|tojson }},
             overlays: layer_control_{{ this._id }}_layers.overlays
         });
         {% endmacro %}
     """)
 
-    def __init__(self, frame, overlays, link_base: str):
+    def __init__(self, frame, overlays, link_base: str, lang: str = ZH):
         super().__init__()
         self._name = "Controls"
         self.frame, self.overlays = frame, overlays
         self.link_base = link_base  # where popups link to project pages
+        self.words = {key: words(lang)[key] for key in SCRIPT_WORDS}  # what atlas-map.js writes
+
+
+SCRIPT_WORDS = ("zoom_in", "zoom_out", "reset", "reset_title", "fullscreen", "fullscreen_off", "layers",
+                "project_link", "county_link", "metres", "kilometres")
 
 
 def stable_ids(element, counter=None) -> None:
@@ -295,13 +329,16 @@ def stable_ids(element, counter=None) -> None:
 
 
 def base_map(spec: MapSpec, options: MapOptions, asset_base: str) -> folium.Map:
-    fmap = folium.Map(tiles=None, control_scale=True, zoom_snap=0.25, prefer_canvas=False, zoom_control=False,
-                      gestureHandling=True, gestureHandlingOptions={"text": GESTURE_TEXT, "duration": 1500})
+    # The scale is atlas-map.js's (metric only, in the map's words): folium's L.control.scale() shows miles too.
+    fmap = folium.Map(tiles=None, control_scale=False, zoom_snap=0.25, prefer_canvas=False, zoom_control=False,
+                      gestureHandling=True, gestureHandlingOptions={"text": gesture_text(spec.lang),
+                                                                    "duration": 1500})
     fmap.default_js = [(name, asset_base + path) for name, path in VENDOR_JS]
     fmap.default_css = [(name, asset_base + path) for name, path in VENDOR_CSS]
     if options.tiles in TILES and not (options.tiles == "tianditu" and not options.tianditu_key):
         layer = dict(TILES[options.tiles])
         layer["tiles"] = layer["tiles"].replace("{key}", options.tianditu_key)
+        layer["attr"] = words(spec.lang)[layer["attr"]]
         folium.TileLayer(**layer, max_zoom=18, control=False).add_to(fmap)  # one base layer: nothing to choose
     # No view yet (MAP_SCRIPT_FIXES): atlas-map.js frames the subject once every layer is added, so that Leaflet
     # draws each shape once instead of first at folium's world view and again at the frame.
@@ -309,8 +346,9 @@ def base_map(spec: MapSpec, options: MapOptions, asset_base: str) -> folium.Map:
     return fmap
 
 
-# folium's page template fixes these; the atlas's maps speak Chinese and let readers pinch-zoom the page.
-PAGE_FIXES = (("<html>", '<html lang="zh">'),
+# folium's page template fixes these; the atlas's maps speak their edition's language and let readers pinch-zoom
+# the page.
+PAGE_FIXES = (("<html>", '<html lang="{lang}">'),
               ("initial-scale=1.0, maximum-scale=1.0, user-scalable=no", "initial-scale=1.0"))
 
 
@@ -328,7 +366,7 @@ def fix_page(page: str, fixes=PAGE_FIXES) -> str:
     return page
 
 
-def map_key(spec: MapSpec, options: MapOptions, outlines: Outlines, asset_base: str = ASSET_BASE,
+def map_key(spec: MapSpec, options: MapOptions, outlines: Outlines, asset_base: str | None = None,
             link_base: str = MAP_ROOT, shared: dict[str, str] | None = None,
             shown: dict[str, str] | None = None, paper: str = "") -> str:
     """Digest of exactly what render_map draws the map from: the features' shown columns (`shown`: their
@@ -339,8 +377,9 @@ def map_key(spec: MapSpec, options: MapOptions, outlines: Outlines, asset_base: 
     return artifacts.digest(
         artifacts.code_digest(Path(__file__), assets=tuple(ATLAS_ASSETS.values())), outlines.digest(),
         *(shown[fid] for fid in spec.features.index),
-        repr((spec.name, spec.title, spec.frame, spec.counties_of, spec.tolerance, options, asset_base, link_base,
-              sorted(shared_by(spec, shared)), paper)))
+        repr((spec.name, spec.title, spec.frame, spec.counties_of, spec.tolerance, spec.lang, options,
+              asset_base or site_root(spec.lang) + routes.vendor(""), link_base, sorted(shared_by(spec, shared)),
+              paper)))
 
 
 # folium's templates indent their output deeply; no line of a map page needs its indent (no <pre>, no string
@@ -348,20 +387,23 @@ def map_key(spec: MapSpec, options: MapOptions, outlines: Outlines, asset_base: 
 LEADING_SPACE = re.compile(r"\n[ \t]+")
 
 
-def render_map(spec: MapSpec, atlas: Atlas, options: MapOptions, asset_base: str = ASSET_BASE,
+def render_map(spec: MapSpec, atlas: Atlas, options: MapOptions, asset_base: str | None = None,
                link_base: str = MAP_ROOT, outlines=None, shared: dict[str, str] | None = None,
                keep_names: bool = False, paper: str = "") -> str:
-    """The map page's full HTML, with assets under `asset_base` and links relative to `link_base`. `shared`:
+    """The map page's full HTML, with assets under `asset_base` (default: the site's, from a map page of the spec's
+    edition) and links relative to `link_base` (default: the edition's top, from its map page). `shared`:
     {key: file name} of shared_scripts' files beside the page; the page loads those whose data it draws instead of
     inlining it (with none, everything is inlined). `paper`: the orientation of the map's print image, which the
     page prints instead of the web map ("": none drawn, the web map prints)."""
-    outlines = outlines or context_outlines(atlas)
+    outlines, lang = outlines or context_outlines(atlas), spec.lang
+    asset_base = site_root(lang) + routes.vendor("") if asset_base is None else asset_base
     region = spec.tolerance > CONTEXT_TOLERANCE_DEG
     if region:
         outlines = simplified(outlines.counties, spec.tolerance)
-    drawn = ({"region-cities": outlines.geojson("cities"), "region-counties": outlines.geojson("counties")} if region
-             else {"cities": outlines.geojson("cities"),
-                   county_layer(spec.counties_of): outlines.geojson("counties", spec.counties_of)})
+    drawn = ({"region-cities": outlines.geojson("cities", lang=lang),
+              "region-counties": outlines.geojson("counties", lang=lang)} if region
+             else {"cities": outlines.geojson("cities", lang=lang),
+                   county_layer(spec.counties_of): outlines.geojson("counties", spec.counties_of, lang)})
     shared = shared_by(spec, shared)
     fmap = base_map(spec, options, asset_base)
     fmap.default_js += [(f"atlas_shared_{n}", SHARED_NAME.format(key)) for n, key in enumerate(shared)]
@@ -371,16 +413,17 @@ def render_map(spec: MapSpec, atlas: Atlas, options: MapOptions, asset_base: str
     fmap.add_child(ProjectNames(spec))
     add_features(fmap, spec)
     add_area_labels(fmap, spec, outlines)
-    fmap.add_child(Legend(legend_html(spec)))
+    fmap.add_child(Legend(legend_html(spec), lang))
     overlays = [(child.layer_name, child) for child in fmap._children.values()
                 if isinstance(child, (folium.GeoJson, folium.FeatureGroup))]
     west, south, east, north = spec.frame
-    fmap.add_child(Controls([[south, west], [north, east]], overlays, link_base))
+    fmap.add_child(Controls([[south, west], [north, east]], overlays, link_base, lang))
     stable_ids(fmap.get_root())
-    page = fix_page(LEADING_SPACE.sub("\n", fix_page(fmap.get_root().render())), MAP_SCRIPT_FIXES)
+    page_fixes = tuple((old, new.format(lang=lang)) for old, new in PAGE_FIXES)
+    page = fix_page(LEADING_SPACE.sub("\n", fix_page(fmap.get_root().render(), page_fixes)), MAP_SCRIPT_FIXES)
     candidates = {key: data for key, data in drawn.items() if key in shared}
     if any(key.startswith("features-") for key in shared):
-        candidates.update({key: data for key, data in feature_layers(atlas).items() if key in shared})
+        candidates.update({key: data for key, data in feature_layers(atlas, lang).items() if key in shared})
     page = refer_to_shared(page, candidates)
     return page if keep_names else named_shared(page, shared)
 

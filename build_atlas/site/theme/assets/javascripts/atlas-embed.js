@@ -120,7 +120,9 @@
         doc.querySelectorAll("a[href]").forEach(function (a) {
           a.setAttribute("href", new URL(a.getAttribute("href"), mapUrl).href);
         });
-        var base = doc.createElement("script");  // popups link to project pages (build_atlas/outputs/map/atlas-map.js)
+        // popups link to project pages (build_atlas/outputs/map/atlas-map.js), in the map's edition: the top of
+        // the edition is the map page's folder's parent (maps/ or en/maps/)
+        var base = doc.createElement("script");
         base.textContent = "var atlasLinkBase = " + JSON.stringify(new URL("../", mapUrl).href) + ";";
         doc.head.insertBefore(base, doc.head.querySelector("script"));
         return "<!DOCTYPE html>\n" + doc.documentElement.outerHTML + "\n";
