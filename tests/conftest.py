@@ -190,35 +190,36 @@ def context_of(browser):
         context.close()
 
 
-def atlas_page_of(map_name: str) -> str:
-    """The atlas page that shows a map and offers its downloads."""
+def atlas_page_of(map_name: str, lang: str = "zh") -> str:
+    """The atlas page of edition `lang` that shows a map and offers its downloads."""
     from build_atlas.vocabulary import routes
 
-    return routes.map_home(map_name)
+    return routes.map_home(map_name, lang)
 
 
 @pytest.fixture(scope="session")
 def single_file(site_url, browser, tmp_path_factory):
     """A map's single-file HTML as a reader gets it: its link clicked on the atlas page served on 127.0.0.1 (the
-    file is made in the browser, theme/assets/javascripts/atlas-embed.js), and the download saved. name → Path."""
+    file is made in the browser, theme/assets/javascripts/atlas-embed.js), and the download saved. (name, edition)
+    → Path."""
     folder, saved = tmp_path_factory.mktemp("single-file"), {}
 
-    def get(name: str) -> Path:
-        if name not in saved:
+    def get(name: str, lang: str = "zh") -> Path:
+        if (name, lang) not in saved:
             context = browser.new_context()
             context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(
                 ("http://127.0.0.1", "data:", "blob:", "about:")) else route.abort())
             try:
                 page = context.new_page()
-                page.goto(site_url + atlas_page_of(name), wait_until="load")
+                page.goto(site_url + atlas_page_of(name, lang), wait_until="load")
                 with page.expect_download() as download:
                     page.locator(f'a[data-single-file="{name}.html"]').click()
                 assert download.value.suggested_filename == f"{name}.html"
-                saved[name] = folder / f"{name}.html"
-                download.value.save_as(saved[name])
+                saved[name, lang] = ensure_dir(folder / lang) / f"{name}.html"
+                download.value.save_as(saved[name, lang])
             finally:
                 context.close()
-        return saved[name]
+        return saved[name, lang]
 
     return get
 

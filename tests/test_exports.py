@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import gc
 import io
+import itertools
 import re
 import xml.etree.ElementTree as ET
 
@@ -18,6 +19,7 @@ from build_atlas.cache import artifacts
 from build_atlas.inputs.model import gather
 from build_atlas.outputs import exports, labels, maps, print_page, prints
 from build_atlas.outputs.maps import paper
+from build_atlas.outputs.maps.words import WORDS
 from build_atlas.vocabulary import routes, schema, style
 
 from .conftest import ROOT, atlas_page_of
@@ -47,6 +49,19 @@ def every_plan(atlas_maps):
     """{map name: {size suffix: Plan}} of every map (about 9 s)."""
     specs, (cities, counties) = atlas_maps
     return {name: prints.plan_maps(spec, cities, counties, FOOTER) for name, spec in specs.items()}
+
+
+@pytest.fixture(scope="module")
+def english_maps(atlas_maps):
+    """The English edition's map specs, by name."""
+    return {spec.name: spec for spec in maps.map_specs(gather(ROOT), "en")}
+
+
+@pytest.fixture(scope="module")
+def every_english_plan(atlas_maps, english_maps):
+    """{map name: {size suffix: Plan}} of every English map (about 10 s)."""
+    _, (cities, counties) = atlas_maps
+    return {name: prints.plan_maps(spec, cities, counties, FOOTER) for name, spec in english_maps.items()}
 
 
 @pytest.fixture(scope="module")
@@ -200,6 +215,49 @@ def test_footer_gives_data_date_atlas_address_and_disclaimer(ulanqab_images):
     assert "https://" not in prints.Footer(date="2026-11-22").items()[1]  # no address set: the title alone
 
 
+ENGLISH_FOOTER = prints.Footer(date="2026-11-22", atlas="Hohhot–Baotou–Ordos–Ulanqab Integration Policy Atlas",
+                               url="https://atlas.example.cn/en/")
+
+
+@pytest.fixture(scope="module")
+def english_ulanqab(atlas_maps, english_maps):
+    _, (cities, counties) = atlas_maps
+    spec = english_maps["city-ulanqab"]
+    images = exports.draw_images(spec, cities, counties, ENGLISH_FOOTER)
+    return spec, prints.plan_maps(spec, cities, counties, ENGLISH_FOOTER), images
+
+
+def test_english_images_speak_english_in_their_title_legend_key_and_footer(english_ulanqab):
+    spec, plans, images = english_ulanqab
+    texts = [(t.text or "").strip() for t in ET.fromstring(images["svg"]).iter(f"{SVG}text")]
+    assert [t for t in texts if re.search(r"[\u3400-\u9fff]", t)] == []  # no Chinese on an English map
+    assert "Ulanqab: planned projects" in texts and "Ulanqab" in texts  # its title, and its city named on the map
+    shown = set(spec.features["kind"])
+    assert {kind.en for kind in schema.KINDS if kind.key in shown} <= set(texts)  # the legend's kinds
+    assert {phase.en for phase in schema.PHASES} & set(texts)
+    assert any(re.fullmatch(r"\d+ km", t) for t in texts)  # the scale
+    footer = " ".join(texts)
+    assert "Data as of 2026-11-22" in footer and "Schematic map" in footer and "UTM zone 49N" in footer
+    assert "Source: Hohhot–Baotou–Ordos–Ulanqab Integration Policy Atlas https://atlas.example.cn/en/" in footer
+    assert plans["png"].numbering.groups and "Key to the numbers" in texts  # this map numbers some: its key
+    assert set(spec.features["short_name_en"]) & set(texts)  # its labels: the short English names
+
+
+def test_english_keys_break_their_lines_between_words(every_english_plan):
+    """A name in an English key that runs onto a second line breaks after a space or a dash, never inside a word
+    (Chinese breaks between any two characters; print_layout.PIECES)."""
+    broken, lines = [], 0
+    for name, by_size in every_english_plan.items():
+        for suffix, plan in by_size.items():
+            pieces = [piece for piece in plan.layout.key_pieces if piece.role == "name"]
+            for before, after in itertools.pairwise(pieces):
+                if (before.number, before.fid) == (after.number, after.fid):  # one name on two lines
+                    lines += 1
+                    if before.text[-1:] not in (" ", "-", "–") or after.text[:1] == " ":
+                        broken.append((name, suffix, before.text, after.text))
+    assert lines > 20 and broken == []
+
+
 def test_report_png_is_1600_px_wide_and_print_png_300_dpi(ulanqab_images):
     report = Image.open(io.BytesIO(ulanqab_images["report.png"]))
     assert report.width == 1600 and report.height <= 1.45 * 1600
@@ -208,17 +266,18 @@ def test_report_png_is_1600_px_wide_and_print_png_300_dpi(ulanqab_images):
     assert printed.height <= 297 / 25.4 * 300
 
 
-def test_every_report_image_fits_a_word_page_and_every_print_an_a4_sheet(built_site, atlas_maps):
-    """Measured on the built files of every map: a report PNG no taller than 1.45 times its 1600 px width (it fills a
-    Word page's text width: 16 × 23.2 cm), a print PNG within A4 at 300 dpi, turned either way."""
+@pytest.mark.parametrize("lang", routes.LANGUAGES)
+def test_every_report_image_fits_a_word_page_and_every_print_an_a4_sheet(built_site, atlas_maps, lang):
+    """Measured on the built files of every map of each edition: a report PNG no taller than 1.45 times its 1600 px
+    width (it fills a Word page's text width: 16 × 23.2 cm), a print PNG within A4 at 300 dpi, turned either way."""
     specs, _ = atlas_maps
     a4 = sorted((210 / 25.4 * 300, 297 / 25.4 * 300))
     too_tall, too_large = [], []
     for name in specs:
-        report = Image.open(built_site / "exports" / f"{name}.report.png")
+        report = Image.open(built_site / routes.image(name, "report.png", lang))
         if report.width != 1600 or report.height / report.width > 1.45:
             too_tall.append((name, report.size))
-        printed = Image.open(built_site / "exports" / f"{name}.png")
+        printed = Image.open(built_site / routes.image(name, "png", lang))
         short, long = sorted(printed.size)
         if round(printed.info["dpi"][0]) != 300 or short > a4[0] or long > a4[1]:
             too_large.append((name, printed.size))
@@ -324,24 +383,27 @@ def key_of_svg(svg: bytes) -> tuple[dict[int, list[str]], set[int]]:
     return {number: list(texts.values()) for number, texts in entries.items()}, shown
 
 
-def keyed_groups(key: dict[int, list[str]], names: dict[str, str]) -> dict[int, object]:
+CROWD_SUMMED = {"zh": r"一带的 (\d+) 个项目", "en": r"^(\d+) projects around "}  # words.py's "crowd"
+
+
+def keyed_groups(key: dict[int, list[str]], names: dict[str, str], lang: str = "zh") -> dict[int, object]:
     """{number: the feature ids its key entries name, or for a crowd summed up, how many projects it says}."""
     out = {}
     for number, texts in key.items():
-        if len(texts) == 1 and (counted := re.search(r"一带的 (\d+) 个项目", texts[0])):
+        if len(texts) == 1 and (counted := re.search(CROWD_SUMMED[lang], texts[0])):
             out[number] = int(counted[1])
         else:
-            out[number] = frozenset(fid for text in texts for fid in named_in(text, names))
+            out[number] = frozenset(fid for text in texts for fid in named_in(text, names, lang))
     return out
 
 
-def named_in(text: str, names: dict[str, str]) -> list[str]:
-    """The feature ids of a key entry: one name, or a crowd's several joined by ；."""
-    found, longest_first = [], sorted(names, key=len, reverse=True)
+def named_in(text: str, names: dict[str, str], lang: str = "zh") -> list[str]:
+    """The feature ids of a key entry: one name, or a crowd's several joined by ；(or "; ")."""
+    found, longest_first, joiner = [], sorted(names, key=len, reverse=True), WORDS[lang]["joiner"]
     while text:
         name = next(n for n in longest_first if text.startswith(n))
         found.append(names[name])
-        text = text[len(name):].removeprefix("；")
+        text = text[len(name):].removeprefix(joiner)
     return found
 
 
@@ -350,36 +412,45 @@ def as_keyed(groups: dict[int, frozenset], keyed: dict[int, object]) -> dict[int
     return {n: len(fids) if isinstance(keyed.get(n), int) else fids for n, fids in groups.items()}
 
 
-LISTED = re.compile(r'<span class="map-number" title="图上编号">(\d+)</span> <a href="(?:[^"]*/)?([^"/]+)\.html"')
+LISTED = re.compile(r'<span class="map-number"[^>]*>(\d+)</span> <a href="(?:[^"]*/)?([^"/]+)\.html"')
 
 
-def test_every_map_s_svg_numbers_and_keys_the_features_its_plan_numbers(built_site, atlas_maps, every_plan):
-    """Over every map: the numbers drawn on the built SVG (the print PNG's own figure) and its key give the same
-    features the same numbers as the plan every size of the map shares (the report image's included)."""
+@pytest.mark.parametrize("lang", routes.LANGUAGES)
+def test_every_map_s_svg_numbers_and_keys_the_features_its_plan_numbers(built_site, atlas_maps, every_plan,
+                                                                        every_english_plan, lang):
+    """Over every map of each edition: the numbers drawn on the built SVG (the print PNG's own figure) and its key
+    give the same features the same numbers as the plan every size of the map shares (the report image's
+    included), the English key naming them by their English names."""
     specs, _ = atlas_maps
+    plans, column = (every_plan, "name_zh") if lang == "zh" else (every_english_plan, "name_en")
     wrong = []
     for name, spec in specs.items():
-        names = dict(zip(spec.features["name_zh"], spec.features.index, strict=True))
-        key, shown = key_of_svg((built_site / "exports" / f"{name}.svg").read_bytes())
-        groups = {n: frozenset(keys) for n, keys in enumerate(every_plan[name]["report.png"].numbering.groups, 1)}
-        if shown != set(groups) or keyed_groups(key, names) != as_keyed(groups, keyed_groups(key, names)):
+        names = dict(zip(spec.features[column], spec.features.index, strict=True))
+        key, shown = key_of_svg((built_site / routes.image(name, "svg", lang)).read_bytes())
+        groups = {n: frozenset(keys) for n, keys in enumerate(plans[name]["report.png"].numbering.groups, 1)}
+        keyed = keyed_groups(key, names, lang)
+        if shown != set(groups) or keyed != as_keyed(groups, keyed):
             wrong.append(name)
     assert wrong == []
-    baotou = {n for n, keys in enumerate(every_plan["city-baotou"]["png"].numbering.groups, 1) if len(keys) > 1}
+    baotou = {n for n, keys in enumerate(plans["city-baotou"]["png"].numbering.groups, 1) if len(keys) > 1}
     assert baotou  # a crowd of points shares one number on this map: the test sees crowds as well as single features
 
 
-def test_the_list_under_every_map_gives_its_features_the_numbers_of_its_images(built_site, atlas_maps, every_plan):
-    """The list under a map on its atlas page (the city's or county's project table, a theme's list of the map's
-    projects; the overview's: the project list it links to) shows each numbered project's number, the one its
-    images give it."""
+@pytest.mark.parametrize("lang", routes.LANGUAGES)
+def test_the_list_under_every_map_gives_its_features_the_numbers_of_its_images(built_site, atlas_maps, every_plan,
+                                                                              every_english_plan, lang):
+    """The list under a map on its atlas page of each edition (the city's or county's project table, a theme's list
+    of the map's projects; the overview's: the project list it links to) shows each numbered project's number, the
+    one its edition's images give it."""
     specs, _ = atlas_maps
+    plans = every_plan if lang == "zh" else every_english_plan
     wrong = []
     for name in specs:
         if name.startswith("project-"):
             continue  # a project map stands over its one project's page, with no list
-        groups = {n: frozenset(keys) for n, keys in enumerate(every_plan[name]["png"].numbering.groups, 1)}
-        page = routes.html(routes.PROJECTS) if name == "overview" else routes.map_home(name)
+        groups = {n: frozenset(keys) for n, keys in enumerate(plans[name]["png"].numbering.groups, 1)}
+        page = routes.html(routes.localized(routes.PROJECTS, lang)) if name == "overview" \
+            else routes.map_home(name, lang)
         listed: dict[int, set[str]] = {}
         for number, fid in LISTED.findall((built_site / page).read_text(encoding="utf-8")):
             listed.setdefault(int(number), set()).add(fid)

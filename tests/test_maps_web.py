@@ -7,6 +7,7 @@ test needs no browser.
 from __future__ import annotations
 
 import functools
+import html
 import io
 import itertools
 import json
@@ -19,6 +20,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from build_atlas.vocabulary import routes
 from build_atlas.vocabulary.schema import CITIES, KIND_SHAPES, KINDS
 from tests.conftest import COVERAGE_JS, DESKTOP, DRAWN_PATH, MAP_JS, PHONE, QuietHandler, map_in_page
 
@@ -208,20 +210,30 @@ def other_server(tmp_path):
         server.shutdown()
 
 
+EMBEDDED = {  # what each edition's embedded theme map says: copy status, the caption's title and date
+    "zh": ("已复制", "交通互联主题项目图", "数据截至 2026-12-07"),
+    "en": ("Copied", "Transport: projects", "Data as of 2026-12-07"),
+}
+
+
 @pytest.mark.browser
+@pytest.mark.parametrize("lang", ["zh", "en"])
 def test_embed_snippet_copied_from_the_atlas_renders_the_map_in_a_report_elsewhere(site_url, context_of,
-                                                                                   other_server):
+                                                                                   other_server, lang):
+    """The snippet on a page of each edition embeds that edition's map, which links back to the same page."""
     folder, report_url = other_server
+    copied, title, date = EMBEDDED[lang]
     context = context_of(**DESKTOP)
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site_url.rstrip("/"))
     page = context.new_page()
-    page.goto(f"{site_url}themes/transport.html", wait_until="load")
+    page.goto(site_url + routes.html(routes.localized(routes.theme("transport"), lang)), wait_until="load")
     page.locator("details.map-embed summary").click()
     page.locator("button.atlas-copy").click()
-    page.locator(".atlas-copy-status", has_text="已复制").wait_for()
+    page.locator(".atlas-copy-status", has_text=copied).wait_for()
     snippet = page.evaluate("() => navigator.clipboard.readText()")
-    assert re.fullmatch(rf'<iframe src="{re.escape(site_url)}maps/theme-transport\.html" .*></iframe>', snippet)
-    (folder / "report.html").write_text(f'<!DOCTYPE html><html lang="zh"><meta charset="utf-8"><title>报告</title>'
+    address = re.escape(site_url + routes.map_page("theme-transport", lang))
+    assert re.fullmatch(rf'<iframe src="{address}" .*></iframe>', snippet)
+    (folder / "report.html").write_text(f'<!DOCTYPE html><html lang="{lang}"><meta charset="utf-8"><title>报告</title>'
                                         f'<h1>报告</h1><div style="height:400px">{snippet.replace("560", "400")}'
                                         "</div></html>", encoding="utf-8")
     page.goto(f"{report_url}report.html", wait_until="load")
@@ -229,8 +241,8 @@ def test_embed_snippet_copied_from_the_atlas_renders_the_map_in_a_report_elsewhe
     frame.locator(DRAWN_PATH).first.wait_for()
     caption = frame.locator(".atlas-caption")
     assert caption.is_visible()
-    assert "交通互联主题项目图" in caption.inner_text() and "数据截至 2026-12-07" in caption.inner_text()
-    assert caption.locator("a").get_attribute("href") == "../themes/transport.html"
+    assert title in caption.inner_text() and date in caption.inner_text()
+    assert caption.locator("a").get_attribute("href") == "../themes/transport.html"  # in the map's own edition
     assert frame.evaluate(COVERAGE_JS) < 0.3  # a 400 px frame: the controls fold away and leave the map usable
     page.screenshot(path=str(folder / "report.png"))
 
@@ -245,6 +257,17 @@ def test_single_file_map_is_made_on_the_page_with_everything_inside_and_absolute
     links = re.findall(r'<a [^>]*href="([^"\']+)"', text)  # (not the popup's link, built in JavaScript)
     assert links and all(link.startswith(("http://", "https://")) for link in links), links
     assert f"{site_url}projects/hsr-baotou-yinchuan.html" in links
+
+
+@pytest.mark.browser
+def test_english_single_file_map_is_english_and_links_to_the_english_edition(single_file, site_url):
+    text = single_file("project-hsr-baotou-yinchuan", "en").read_text(encoding="utf-8")
+    assert '<html lang="en">' in text and "<title>Baotou–Yinchuan high-speed railway</title>" in text
+    assert "<script src=" not in text and '"name":"Hohhot"' in text  # its English outlines inside
+    assert f'var atlasLinkBase = "{site_url}en/";' in text  # popups lead to the English project pages
+    assert 'src="data:image/png;base64,' in text  # its English print image, for paper
+    links = re.findall(r'<a [^>]*href="([^"\']+)"', text)
+    assert f"{site_url}en/projects/hsr-baotou-yinchuan.html" in links
 
 
 def printed_images(pdf: bytes) -> list[tuple[int, tuple[float, float], tuple[int, int], tuple]]:
@@ -400,3 +423,156 @@ def test_kind_colours_stay_apart_under_deuteranopia():
     same_shape = {pair: round(de, 1) for pair, de in pairs.items()
                   if de < SAME_SHAPE_MIN_DE and KIND_SHAPES[pair[0]] == KIND_SHAPES[pair[1]]}
     assert (too_close, same_shape) == ({}, {})
+
+
+# --- both editions: every map in its reader's language ---------------------------------------------------------
+
+LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+TAG = re.compile(r"<[^>]+>")
+MARKED_CHINESE = re.compile(r'<span lang="zh">.*?</span>')  # a name the data gives only in Chinese, marked so
+# Latin words a Chinese map may show besides those in the data's Chinese names (G110, S43, 25GW…): the names of the
+# software and the sources it credits, and the Ctrl key its gesture hint names
+CHINESE_MAP_NAMES = {"Leaflet", "OpenStreetMap", "cnmaps", "Ctrl"}
+JSON_STRING = r'("(?:[^"\\]|\\.)*")'
+
+
+def shown(html_text: str, lang: str) -> str:
+    """What a reader sees of a string the map writes as HTML: its text, without (on an English map) the names marked
+    as Chinese."""
+    if lang == "en":
+        html_text = MARKED_CHINESE.sub("", html_text)
+    return html.unescape(TAG.sub(" ", html_text))
+
+
+def map_texts(page: str, folder: Path, scripts: dict) -> list[tuple[str, str]]:
+    """(where, text) of every string a built map page shows a reader: its title and caption, legend, layer names,
+    area and project names, the words of its buttons, scale and popups, its gesture hints and attributions, and the
+    names and notes of the features and outlines it draws, inline or from the shared scripts it loads (`scripts`:
+    their text by path, read once)."""
+    found = [("title", t) for t in re.findall(r"<title>(.*?)</title>", page)]
+    found += [("caption", t) for t in re.findall(r'<header class="atlas-caption">(.*?)</header>', page)]
+    found += [("legend", json.loads(t)) for t in re.findall(r"div\.innerHTML = " + JSON_STRING + ";", page)]
+    block = re.search(r"overlays: \{\n(.*?)\n\},", page, re.S)
+    found += [("layers", json.loads(t)) for t in re.findall(r"^" + JSON_STRING + ": ", block[1], re.M)]
+    for labels in re.findall(r'^(\[\{"lat".*\}\])\.forEach', page, re.M):
+        found += [("area names", label["text"]) for label in json.loads(labels)]
+    for names in re.findall(r"atlasMap\.names\((\[.*?\]), \d+\);", page):
+        found += [("project names", name[1]) for name in json.loads(names)]
+    found += [("buttons", t) for t in json.loads(re.search(r"^words: (\{.*\}),$", page, re.M)[1]).values()]
+    found += [("gestures", json.loads(t)) for t in re.findall(r'^"(?:touch|scroll|scrollMac)": ' + JSON_STRING + ",$",
+                                                              page, re.M)]
+    found += [("attribution", json.loads(t)) for t in re.findall(r'^"attribution": ' + JSON_STRING + ",$", page, re.M)]
+    found += [("attribution", json.loads(t)) for t in re.findall(r"addAttribution\(" + JSON_STRING + r"\)", page)]
+    sources = [page]
+    for src in re.findall(r'<script src="((?:outlines|features)-[^"/]+\.js)"', page):
+        if folder / src not in scripts:
+            scripts[folder / src] = (folder / src).read_text(encoding="utf-8")
+        sources.append(scripts[folder / src])
+    for source in sources:  # (a label the data gives only in Chinese is flagged `labelZh`: it counts as `zh`)
+        found += [(f"feature {'zh' if flagged else key}", json.loads(t)) for key, t, flagged in
+                  re.findall(r'"(label|note|zh|name)":' + JSON_STRING + r'(,"labelZh":true)?', source)]
+    return found
+
+
+@pytest.fixture(scope="module")
+def atlas():
+    from build_atlas.inputs.model import gather
+
+    return gather(ROOT)
+
+
+def test_chinese_maps_show_no_english_and_english_maps_no_chinese(built_site, atlas):
+    """Every map page of both editions, read from the built files: what a Chinese map shows holds no Latin word but
+    the data's own Chinese names' (G110, S43) and the credited names; what an English map shows holds no Chinese,
+    but the official Chinese name its popups give under the English one (`zh`)."""
+    from build_atlas.outputs import maps
+
+    names = " ".join([*atlas.features["name_zh"], *atlas.features["short_name"], *atlas.counties["name_zh"]])
+    allowed = set(LATIN_WORD.findall(names)) | CHINESE_MAP_NAMES
+    chinese_names = set(atlas.features["name_zh"])
+    scripts, wrong, seen = {}, [], {"zh": set(), "en": set()}
+    for lang in ("zh", "en"):
+        for spec in maps.map_specs(atlas, lang):
+            path = built_site / routes.map_page(spec.name, lang)
+            texts = map_texts(path.read_text(encoding="utf-8"), path.parent, scripts)
+            assert ("title", html.escape(spec.title)) in texts, spec.name
+            seen[lang] |= {where for where, _ in texts}
+            for where, text in texts:
+                if lang == "zh":
+                    wrong += [(spec.name, where, text) for word in LATIN_WORD.findall(shown(text, lang))
+                              if word not in allowed]
+                elif where == "feature zh":
+                    wrong += [] if html.unescape(text) in chinese_names else [(spec.name, where, text)]
+                elif CJK.search(shown(text, lang)):
+                    wrong.append((spec.name, where, text))
+    assert wrong == []
+    everything = {"title", "caption", "legend", "layers", "area names", "project names", "buttons", "gestures",
+                  "attribution", "feature label", "feature note", "feature name"}
+    assert seen == {"zh": everything, "en": everything | {"feature zh"}}  # the test read every kind of text
+
+
+def test_every_map_has_its_english_page_and_images_and_no_scale_in_miles(built_site, atlas):
+    """Each map of the Chinese edition has its English page and images under en/, in English; no map page asks for
+    Leaflet's default scale (metres and miles): atlas-map.js adds a metric one."""
+    from build_atlas.outputs import exports, maps
+
+    english = {spec.name: spec for spec in maps.map_specs(atlas, "en")}
+    assert [spec.name for spec in maps.map_specs(atlas)] == list(english)
+    missing = [path for name in english for path in (routes.map_page(name, "en"), *(
+        routes.image(name, suffix, "en") for suffix in exports.IMAGES)) if not (built_site / path).is_file()]
+    assert missing == []
+    for lang in ("zh", "en"):
+        for name in english:
+            page = (built_site / routes.map_page(name, lang)).read_text(encoding="utf-8")
+            assert f'<html lang="{lang}">' in page and "L.control.scale(" not in page, (lang, name)
+    assert "imperial: false" in (ROOT / "build_atlas/outputs/map/atlas-map.js").read_text(encoding="utf-8")
+
+
+# What a reader of a map in its page sees and hears of its controls: the buttons' names, the layer list, the
+# legend, the scale, the attribution, the names on the map and the popup open, and the text of any part of them
+# marked as Chinese.
+READ_MAP_JS = """() => {
+  const text = selector => [...document.querySelectorAll(selector)].map(e => e.innerText || e.textContent);
+  const named = [...document.querySelectorAll('.leaflet-control a, .leaflet-control-layers-toggle')]
+    .flatMap(e => [e.getAttribute('title'), e.getAttribute('aria-label')]).filter(Boolean);
+  const visibleNames = [...document.querySelectorAll('.atlas-city-label, .atlas-county-label, .atlas-project-label')]
+    .filter(e => getComputedStyle(e).visibility !== 'hidden').map(e => e.textContent);
+  const clone = document.querySelector('.leaflet-popup-content').cloneNode(true);
+  const chinese = [...clone.querySelectorAll('[lang=zh]')].map(e => { const t = e.textContent; e.remove(); return t; });
+  return {controls: named, layers: text('.leaflet-control-layers-list label'), legend: text('.atlas-legend'),
+          scale: text('.leaflet-control-scale-line'), attribution: text('.leaflet-control-attribution'),
+          names: visibleNames, popup: [clone.innerText], chinese: chinese,
+          link: document.querySelector('.leaflet-popup-content a').href};
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_map_in_its_page_speaks_its_edition_s_language_with_a_metric_scale(site_url, context_of, atlas, lang):
+    """A city map in the city's page of each edition, its layer list open and a project's popup open: a Chinese
+    map's controls, layers, legend, names and popup hold no Latin word but names, an English map's no Chinese but the
+    project's official name (marked as Chinese); the scale is in metres or kilometres only; the popup leads to the
+    project's page in the same edition."""
+    page = context_of(**DESKTOP).new_page()
+    frame = map_in_page(page, site_url + routes.html(routes.localized(routes.city("hohhot"), lang)), "city-hohhot")
+    frame.locator(".leaflet-control-layers").hover()  # the layer list opens
+    targets = frame.evaluate(TARGETS_JS)
+    assert targets
+    frame.locator(".leaflet-container").click(position=targets[len(targets) // 2])
+    frame.locator(".leaflet-popup-content a").wait_for()
+    seen = frame.evaluate(READ_MAP_JS)
+    texts = [text for key, values in seen.items() if key not in ("chinese", "link") for text in values]
+    assert len(seen["layers"]) > 5 and len(seen["controls"]) >= 5 and len(seen["names"]) > 3
+    assert len(seen["scale"]) == 1
+    names = " ".join([*atlas.features["name_zh"], *atlas.features["short_name"], *atlas.counties["name_zh"]])
+    if lang == "zh":
+        allowed = set(LATIN_WORD.findall(names)) | CHINESE_MAP_NAMES
+        assert [word for text in texts for word in LATIN_WORD.findall(text) if word not in allowed] == []
+        assert re.fullmatch(r"\d+ (公里|米)", seen["scale"][0].strip()) and seen["chinese"] == []
+    else:
+        assert [text for text in texts if CJK.search(text)] == []
+        assert re.fullmatch(r"\d+ (km|m)", seen["scale"][0].strip())
+        assert len(seen["chinese"]) == 1 and seen["chinese"][0] in set(atlas.features["name_zh"])
+    fid = re.search(r"/projects/([^/]+)\.html$", seen["link"])[1]
+    assert seen["link"] == site_url + routes.html(routes.localized(routes.project(fid), lang))

@@ -7,6 +7,8 @@ blocked; the naming order is checked on the real data without a browser.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import shapely
 
@@ -232,6 +234,19 @@ def test_maps_offer_names_biggest_first_lines_by_length_in_frame_then_points_by_
     assert mentions == sorted(mentions, reverse=True)
     names = {fid: name for fid, name, *_ in offered}
     assert names.get("hsr-baotou-yinchuan", "包银高铁") == "包银高铁"  # an alias shorter than the name
+
+
+def test_english_maps_offer_the_same_projects_by_their_short_english_names(atlas):
+    from build_atlas.outputs.maps.specs import map_specs, name_anchors
+
+    chinese = next(spec for spec in map_specs(atlas) if spec.name == "city-hohhot")
+    english = next(spec for spec in map_specs(atlas, "en") if spec.name == "city-hohhot")
+    offered = name_anchors(english.features, english.frame, "en")
+    assert [fid for fid, *_ in offered] == [fid for fid, *_ in name_anchors(chinese.features, chinese.frame)]
+    names = {fid: name for fid, name, *_ in offered}
+    assert names["hsr-hohhot-baotou"] == "Hohhot–Baotou HSR"  # for Hohhot–Baotou high-speed railway
+    assert names["airport-hohhot-new"] == "Hohhot new airport"  # without "(Shengle International)"
+    assert not [name for name in names.values() if re.search(r"[\u3400-\u9fff]", name)]
 
 
 @pytest.mark.browser
