@@ -44,7 +44,7 @@ from .specs import (
     name_anchors,
     simplified,
 )
-from .words import NAMES, ZH, name_of, term_label, words
+from .words import EN, NAMES, ZH, name_of, term_label, words
 
 artifacts.compile_templates_once()  # folium compiles a Jinja template per element otherwise
 
@@ -90,9 +90,6 @@ MAP_ROOT = "../" * routes.map_page("x").count("/")  # from a map page to its edi
 def site_root(lang: str = ZH) -> str:
     """From a map page of edition `lang` to the site's top, where the shared assets are."""
     return "../" * routes.map_page("x", lang).count("/")
-
-
-ASSET_BASE = site_root() + routes.vendor("")
 
 
 class AtlasSymbol(folium.CircleMarker):
@@ -183,7 +180,7 @@ class AreaLabels(branca.element.MacroElement):
 
 # The width of the box an area's name is centred in (a longer name would start at its left edge): Chinese names
 # are a few characters, English ones up to "Chahar Right Front Banner".
-AREA_LABEL_WIDTHS = {ZH: {"city": 80, "county": 140}, "en": {"city": 120, "county": 220}}
+AREA_LABEL_WIDTHS = {ZH: {"city": 80, "county": 140}, EN: {"city": 120, "county": 220}}
 
 
 def add_area_labels(fmap: folium.Map, spec: MapSpec, outlines: Outlines) -> None:
@@ -226,7 +223,7 @@ class ProjectNames(branca.element.MacroElement):
 
 
 # The width of the box a line's name is centred in (atlas-map.js nameMarker), as AREA_LABEL_WIDTHS.
-PROJECT_LABEL_WIDTHS = {ZH: 180, "en": 320}
+PROJECT_LABEL_WIDTHS = {ZH: 180, EN: 320}
 
 
 def marked(name: str, chinese: bool) -> str:
@@ -378,8 +375,8 @@ def map_key(spec: MapSpec, options: MapOptions, outlines: Outlines, asset_base: 
         artifacts.code_digest(Path(__file__), assets=tuple(ATLAS_ASSETS.values())), outlines.digest(),
         *(shown[fid] for fid in spec.features.index),
         repr((spec.name, spec.title, spec.frame, spec.counties_of, spec.tolerance, spec.lang, options,
-              asset_base or site_root(spec.lang) + routes.vendor(""), link_base, sorted(shared_by(spec, shared)),
-              paper)))
+              site_root(spec.lang) + routes.vendor("") if asset_base is None else asset_base, link_base,
+              sorted(shared_by(spec, shared)), paper)))
 
 
 # folium's templates indent their output deeply; no line of a map page needs its indent (no <pre>, no string
