@@ -22,27 +22,21 @@ MAPS = ("city-ulanqab",)
 
 
 def outputs() -> dict[str, str]:
-    """{golden file name: generated text} from the current code and data."""
+    """{golden file name: generated text} from the current code and data: the pages and maps of each edition, the
+    pages listing the maps' features by the numbers of their own edition's images."""
     atlas = gather(ROOT)
-    specs = {spec.name: spec for spec in maps.map_specs(atlas)}
     outlines = maps.context_outlines(atlas)
-    notes = exports.print_notes([specs[name] for name in MAPS], *outlines, artifacts.ArtifactCache(None),
-                                exports.Footer(date=BUILD_DATE.isoformat()), workers=1)
-    generated = {}
+    generated, result = {}, {}
     for lang in routes.LANGUAGES:
+        specs = {spec.name: spec for spec in maps.map_specs(atlas, lang)}
+        notes = exports.print_notes([specs[name] for name in MAPS], *outlines, artifacts.ArtifactCache(None),
+                                    exports.Footer(date=BUILD_DATE.isoformat()), workers=1)
         generated.update(pages.render_pages(atlas, today=BUILD_DATE, site_url="", downloads=dictionary.NO_DOWNLOADS,
                                             history=[], maps=notes, lang=lang))
-    result = {path.replace("/", "__"): generated[path] for path in PAGES}
-    for name in MAPS:
-        result[f"maps__{name}.html"] = maps.render_map(specs[name], atlas, maps.MapOptions(), outlines=outlines,
-                                                       paper=notes[name].orientation)
-    english = {spec.name: spec for spec in maps.map_specs(atlas, "en")}  # the English edition's maps
-    notes = exports.print_notes([english[name] for name in MAPS], *outlines, artifacts.ArtifactCache(None),
-                                exports.Footer(date=BUILD_DATE.isoformat()), workers=1)
-    for name in MAPS:
-        result[f"maps__{name}.en.html"] = maps.render_map(english[name], atlas, maps.MapOptions(), outlines=outlines,
-                                                          paper=notes[name].orientation)
-    return result
+        for name in MAPS:
+            result[f"maps__{name}{'' if lang == routes.DEFAULT_LANGUAGE else f'.{lang}'}.html"] = maps.render_map(
+                specs[name], atlas, maps.MapOptions(), outlines=outlines, paper=notes[name].orientation)
+    return {**{path.replace("/", "__"): generated[path] for path in PAGES}, **result}
 
 
 def main() -> None:

@@ -14,6 +14,7 @@ import shapely
 from ...cache import artifacts
 from ...inputs.model import Atlas
 from ...vocabulary import routes, style
+from ...vocabulary.dataset import date_words
 from ...vocabulary.schema import CITIES, KIND_SHAPES, KINDS, LAYERS, PHASES, STAGES
 from .specs import (
     CONTEXT_TOLERANCE_DEG,
@@ -25,7 +26,7 @@ from .specs import (
     county_layer,
     region_outlines,
 )
-from .words import NAMES, ZH, date_words, name_of, term_label, words
+from .words import NAMES, ZH, name_of, term_label, words
 
 STAGE = {stage.key: stage for stage in STAGES}
 

@@ -95,18 +95,6 @@ def term_label(term, lang: str) -> str:
     return term.en if lang == EN else getattr(term, "zh", getattr(term, "key", ""))
 
 
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def date_words(value: str, lang: str) -> str:
-    """A date to the precision it has, as readers of the edition say it: 2024-10 → 2024年10月 or Oct 2024."""
-    parts = [int(part) for part in str(value).split("-") if part]
-    if lang == ZH:
-        return "".join(f"{n}{unit}" for n, unit in zip(parts, "年月日", strict=False))
-    year, month, day = (parts + [0, 0])[:3]
-    return " ".join([str(day)] * bool(day) + [MONTHS[month - 1]] * bool(month) + [str(year)])
-
-
 def names_in(frame, column: str, fallback: str):
     """The names in `column` of every row of a table, each missing one taken from `fallback` (name_of's names)."""
     given = frame[column].fillna("").astype(str).str.strip()
