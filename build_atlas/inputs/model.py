@@ -25,7 +25,9 @@ from .validate import check
 
 STATUS_ORDER = [s.key for s in FEATURE_STATUSES]
 STATED = "geodata/stated_deadlines.csv"
-OPTIONAL_DOCUMENT_FIELDS = ["date_note", "city", "url"]  # documents.yml fields an entry may leave out: shown as empty
+# documents.yml fields an entry may leave out: shown as empty (the English ones: the English pages show the Chinese)
+OPTIONAL_DOCUMENT_FIELDS = ["date_note", "city", "url", "short_en", "title_en", "issuer_en", "structure_en",
+                            "date_note_en"]
 
 
 @dataclass
