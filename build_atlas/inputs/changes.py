@@ -62,6 +62,21 @@ FIELD_NAMES = {
     "published": "来源发布日期", "url": "来源网址", "recorded": "录入日期",
 }
 
+# The same in the English edition's words: its changes page says each day's changes from these.
+TRACKED_EN = {"measures.csv": ("measure", "measures"), "geodata/features.csv": ("project", "projects"),
+              "geodata/progress.csv": ("progress record", "progress records")}
+VERBS_EN = {"新增": "added", "删除": "removed", "修改": "changed"}
+FIELD_NAMES_EN = {
+    "id": "id", "doc": "source document", "clause": "clause number", "section": "section", "title": "title",
+    "title_en": "English title", "text": "text", "themes": "themes", "cities": "cities", "units": "responsible units",
+    "deadline": "deadline", "implements": "measures carried out", "features": "projects named",
+    "status": "implementation status", "kind": "kind", "name_zh": "name", "name_en": "English name",
+    "geometry": "geometry", "precision": "precision", "note": "drawing note", "relation": "relation",
+    "reason": "reason", "statements": "what the documents say", "stated_deadlines": "dates stated in the text",
+    "date": "date", "target": "target", "stage": "stage", "summary": "summary", "publisher": "source publisher",
+    "published": "source date", "url": "source address", "recorded": "date recorded",
+}
+
 
 def git(root: Path, *args: str) -> str | None:
     try:
@@ -148,10 +163,12 @@ def field_names(columns: list[str]) -> list[str]:
 def item(key: str, row: dict, fields: list[str] | None = None) -> dict:
     """One added, removed or changed row as the page lists it: its name as of that version, its changed fields."""
     name, targets = row.get("name_zh") or row.get("title") or "", []
+    name_en = row.get("name_en") or row.get("title_en") or ""
     if "stage" in row:  # a progress event: the page names its targets
         name, targets = f"{row['date']} {row['stage']}：{row['summary']}", row["target"].split(";")
-    return {"id": key, "name": name, "targets": targets, "doc": row.get("doc", ""),
-            "clause": row.get("clause", ""), "fields": field_names(fields or [])}
+    return {"id": key, "name": name, "name_en": name_en, "targets": targets, "doc": row.get("doc", ""),
+            "clause": row.get("clause", ""), "fields": field_names(fields or []), "columns": fields or [],
+            "event": {k: row[k] for k in ("date", "stage", "summary")} if "stage" in row else None}
 
 
 def entry(date: str, before: dict, after: dict, notes: list[str], preview: bool = False) -> dict | None:
@@ -162,7 +179,7 @@ def entry(date: str, before: dict, after: dict, notes: list[str], preview: bool 
                             ("删除", [item(k, before[name][k]) for k in removed]),
                             ("修改", [item(k, after[name][k], changed[k]) for k in changed])):
             if items:
-                groups.append({"label": f"{verb}{noun}", "verb": verb, "rows": items})
+                groups.append({"label": f"{verb}{noun}", "verb": verb, "table": name, "rows": items})
                 parts.append(f"{verb}{noun} {len(items)} 项")
     if not groups and not notes:
         return None

@@ -159,6 +159,14 @@ COUNT_LABELS = {"marks": "删去文档残留标记 {} 处", "contents": "删去�
                 "blank_lines": "去除空行 {} 行"}
 
 
-def summary(cleaned: Cleaned) -> list[str]:
-    """What the normalisation did to a document, in plain Chinese for its page."""
-    return [COUNT_LABELS[k].format(v) for k, v in cleaned.counts.items() if v and k in COUNT_LABELS]
+COUNT_LABELS_EN = {"marks": "{} conversion marks removed", "contents": "{} lines of a run-together table of contents "
+                   "removed", "debris_lines": "{} lines of web page or layout debris removed",
+                   "joined_cells": "{} table cells split by line breaks joined",
+                   "joined_lines": "{} words or phrases split by line breaks joined",
+                   "spaces": "{} stray spaces removed", "blank_lines": "{} blank lines removed"}
+
+
+def summary(cleaned: Cleaned, lang: str = "zh") -> list[str]:
+    """What the normalisation did to a document, in plain words of the page's language."""
+    labels = COUNT_LABELS_EN if lang == "en" else COUNT_LABELS
+    return [labels[k].format(v) for k, v in cleaned.counts.items() if v and k in labels]

@@ -16,14 +16,16 @@ import jinja2
 import pandas as pd
 from markupsafe import Markup, escape
 
+from ..inputs import changes
 from ..inputs.model import Atlas
 from ..inputs.quotes import written_years
 from ..inputs.rules import squeeze
 from ..inputs.texts import CLEANING, TO_SIMPLIFIED, clean, summary, table_rows
 from ..vocabulary import routes, style
-from ..vocabulary.dataset import clause_en, date_words, deadline_label
+from ..vocabulary.dataset import DOCUMENT_LEVELS, clause_en, date_words, deadline_label
 from ..vocabulary.schema import (
     CITIES,
+    DEADLINE_STATES,
     DEADLINE_WORDS,
     DOWNLOAD_TERMS,
     DOWNLOADS,
@@ -32,6 +34,7 @@ from ..vocabulary.schema import (
     LAYERS,
     MEASURE_STATUSES,
     PHASES,
+    STAGES,
     STATED_KINDS,
     THEMES,
     Term,
@@ -43,6 +46,9 @@ from .projects import drawing_note, geometry_label, statement_rows, status_by_do
 CITY, THEME, KIND, STATUS = by_key(CITIES), by_key(THEMES), by_key(KINDS), by_key(FEATURE_STATUSES)
 PHASE = by_key(PHASES)
 UNRECORDED = Term("", "未记录", "Not recorded")  # a measure's status, when staff have recorded none
+VOCABULARY = {"kinds": KIND, "phases": PHASE, "statuses": STATUS, "states": by_key(DEADLINE_STATES),
+              "stages": {stage.key: stage for stage in STAGES}, "levels": by_key(DOCUMENT_LEVELS),
+              "layers": by_key(LAYERS)}
 STATED_KIND = by_key(STATED_KINDS)
 CITY_ORDER, THEME_ORDER = {c.key: i for i, c in enumerate(CITIES)}, {t.key: i for i, t in enumerate(THEMES)}
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|>-])")
@@ -90,6 +96,7 @@ def environment() -> jinja2.Environment:
     env.globals["downloads"] = DOWNLOADS
     env.globals["download_terms"] = DOWNLOAD_TERMS
     env.globals["_"] = words.words  # the shared macros' words in the page's language
+    env.globals["vocab"] = VOCABULARY  # what the English pages name by key: a term's .en
     env.globals["route"] = routes
     env.globals.update(cards_begin=Markup(RAW_BEGIN), cards_end=Markup(RAW_END))
     return env
@@ -173,7 +180,7 @@ def document_blocks(atlas: Atlas, key: str) -> list[dict]:
         if m is not None:
             if current is None or current["id"] != m["id"]:
                 current = {"kind": "clause", "id": m["id"], "clause": m["clause"], "title": m["title"],
-                           "cities": m["cities"], "lines": [], "simplified": ""}
+                           "title_en": m["title_en"], "cities": m["cities"], "lines": [], "simplified": ""}
                 blocks.append(current)
             current["lines"].append(line)
             continue
@@ -190,7 +197,8 @@ def document_blocks(atlas: Atlas, key: str) -> list[dict]:
 def annex_block(header: tuple[str, ...], rows: list[tuple[str, ...]], measures: list[dict | None]) -> dict:
     """The annex as a table: one row per item, anchored at the item's measure (`measures` follow the rows)."""
     return {"kind": "table", "header": header,
-            "rows": [{"cells": cells, "id": m["id"] if m else "", "title": m["title"] if m else ""}
+            "rows": [{"cells": cells, "id": m["id"] if m else "", "title": m["title"] if m else "",
+                      "title_en": m["title_en"] if m else ""}
                      for cells, m in zip(rows, measures, strict=True)]}
 
 
@@ -424,13 +432,15 @@ def page_plan(atlas: Atlas, *, today: date, site_url: str, downloads: dict,
     def document(key: str) -> dict:
         counts = once("counts", lambda: atlas.measures.groupby("doc").size())
         return {"d": atlas.documents.loc[key].to_dict(), "count": int(counts.get(key, 0)),
-                "blocks": document_blocks(atlas, key), "cleaning": summary(clean(key, atlas.texts[key]))}
+                "blocks": document_blocks(atlas, key), "cleaning": summary(clean(key, atlas.texts[key]), lang)}
 
     plan = {routes.HOME: page("home.md.j2", routes.HOME, lambda: home_context(atlas)),
             routes.PROJECTS: page("projects.md.j2", routes.PROJECTS, lambda: projects_context(atlas, known(), lang)),
             routes.TRACING: page("tracing.md.j2", routes.TRACING, lambda: tracing_context(atlas)),
-            routes.CHANGES: page("changes.md.j2", routes.CHANGES, lambda: {"entries": history}),
-            routes.DATA: page("data.md.j2", routes.DATA, lambda: dictionary.data_context(atlas, downloads))}
+            routes.CHANGES: page("changes.md.j2", routes.CHANGES, lambda: {
+                "entries": history, "nouns_en": changes.TRACKED_EN, "verbs_en": changes.VERBS_EN,
+                "fields_en": changes.FIELD_NAMES_EN}),
+            routes.DATA: page("data.md.j2", routes.DATA, lambda: dictionary.data_context(atlas, downloads, lang))}
     for c in CITIES:
         plan[routes.city(c.key)] = page("city.md.j2", routes.city(c.key),
                                         lambda k=c.key: city_context(atlas, k, known(), lang))
@@ -453,11 +463,13 @@ def render_pages(atlas: Atlas, **inputs) -> dict[str, str]:
     return {path: render() for path, render in page_plan(atlas, **inputs).items()}
 
 
-def render_provenance(atlas_extra: dict, *, site_url: str) -> str:
-    """The about page's section on who publishes the atlas, the terms of reuse, how to cite it and the maps."""
+def render_provenance(atlas_extra: dict, *, site_url: str, lang: str = routes.DEFAULT_LANGUAGE) -> str:
+    """The about page's section on who publishes the atlas, the terms of reuse, how to cite it and the maps, in
+    edition `lang`'s words."""
     contact = atlas_extra["contact"]
     contact_href = f"mailto:{contact}" if "@" in contact and "://" not in contact else contact
     contact_href = contact_href if contact_href.startswith(("mailto:", "https://", "http://")) else ""
-    return environment().get_template("provenance.md.j2").render(**atlas_extra, contact_href=contact_href,
-                                                                  site_url=site_url)
+    folder = "" if lang == routes.DEFAULT_LANGUAGE else f"{lang}/"
+    return environment().get_template(folder + "provenance.md.j2").render(
+        **{**atlas_extra, "lang": lang}, contact_href=contact_href, site_url=site_url)
 

