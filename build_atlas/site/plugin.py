@@ -14,6 +14,7 @@ from mkdocs.config import config_options as c
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 
 from ..outputs import pages
+from ..vocabulary import routes
 from . import builds, preview, sharing
 
 
@@ -105,9 +106,11 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
         return self.build.env(env, config, files)
 
     def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
-        """The about page's provenance section (publisher, terms, citation, map notes) comes from the config."""
+        """The about page's provenance section (publisher, terms, citation, map notes) comes from the config, in the
+        words of the page's edition."""
         if PROVENANCE_MARKER in markdown:
-            text = pages.render_provenance(config.extra["atlas"], site_url=self.build.site_url)
+            text = pages.render_provenance(config.extra["atlas"], site_url=self.build.site_url,
+                                           lang=routes.language_of(page.file.src_uri))
             markdown = markdown.replace(PROVENANCE_MARKER, text)
         return markdown
 
