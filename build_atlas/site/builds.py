@@ -97,7 +97,11 @@ def site_extra(options, today: date, lang: str = routes.DEFAULT_LANGUAGE) -> dic
              "about": routes.ABOUT}  # the 404 page links to these
     return {**{key: options[key].strip() for key in PROVENANCE}, "data_date": today.isoformat(), "lang": lang,
             "edition": routes.edition(lang),
-            "pages": {key: routes.html(routes.localized(path, lang)) for key, path in pages.items()}}
+            "pages": {key: routes.html(routes.localized(path, lang)) for key, path in pages.items()},
+            # each edition's home and 404 page: the 404 page's language switch, and where it finds the English one
+            "editions": {other: {"folder": routes.edition(other), "not_found": routes.not_found(other),
+                                 "home": routes.html(routes.localized(routes.HOME, other))}
+                         for other in routes.LANGUAGES}}
 
 
 def checked(make):
@@ -293,14 +297,19 @@ class WholeBuild:
         theme_search = config.plugins.get("material/search")
         languages = list(theme_search.config.lang or ["en"]) if theme_search is not None else ["en"]
         search.prune_theme_scripts(site, languages)
-        # The theme's search plugin writes its index at the site's root in both editions' builds; the Chinese
-        # edition's is kept there, the English edition's goes to en/search/ (editions.py)
+        # The theme's search plugin writes its index, and MkDocs the theme's 404 page, at the site's root in both
+        # editions' builds; the Chinese edition's are kept there, the English edition's index goes to en/search/
+        # (editions.py) and its 404 page to en/404.html
         self.write_search_index(site)
-        root_index = site / search.INDEX
+        root_index, not_found = site / search.INDEX, site / routes.NOT_FOUND
         if self.lang == routes.DEFAULT_LANGUAGE:
             self.chinese_index = root_index.read_bytes()
+            self.chinese_404 = not_found.read_bytes() if not_found.exists() else None
         else:
             root_index.write_bytes(self.chinese_index)
+            if not_found.exists() and self.chinese_404 is not None:
+                not_found.replace(site / routes.not_found(self.lang))
+                not_found.write_bytes(self.chinese_404)
 
     def write_search_index(self, site: Path) -> None:
         search.write_index(site, self.atlas, self.generated, cache=self.cache, lang=self.lang)

@@ -22,6 +22,7 @@ CHANGES = "changes.md"
 DATA = "data.md"
 ABOUT = "about.md"
 FEED = "feed.xml"  # the Atom feed of progress events and data changes (not a page: no source under docs/)
+NOT_FOUND = "404.html"  # the theme's page for a missing address (not a page: MkDocs renders it from the theme)
 
 # The kinds of page made once per city, county-level unit, theme, project and document, and the folder each lives in.
 FOLDERS = {"city": "cities", "county": "counties", "theme": "themes", "project": "projects", "document": "documents"}
@@ -78,6 +79,11 @@ def language_of(source: str) -> str:
 def edition(lang: str) -> str:
     """The folder an edition's pages, maps and map images live in: '' or 'en/'."""
     return "" if lang == DEFAULT_LANGUAGE else f"{lang}/"
+
+
+def not_found(lang: str) -> str:
+    """Edition `lang`'s page for a missing address: 404.html, en/404.html."""
+    return edition(lang) + NOT_FOUND
 
 
 def html(source: str) -> str:
