@@ -8,13 +8,15 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from .errors import AtlasError
+from .errors import AtlasError, warning_report
 
 
 def cmd_validate(args) -> int:
     from .inputs.model import gather
 
     atlas = gather(args.root, args.date)
+    if atlas.warnings:
+        print(warning_report(atlas.warnings), file=sys.stderr)
     print(f"OK: {len(atlas.measures)} 项举措, {len(atlas.features)} 个项目, {len(atlas.places)} 个地名"
           " — 校验通过 / valid")
     return 0
@@ -26,7 +28,9 @@ def cmd_build(args) -> int:
     from .inputs.model import gather
     from .site.build import build_site
 
-    gather(args.root, args.date)  # validate first: a data problem is reported before MkDocs starts
+    atlas = gather(args.root, args.date)  # validate first: a data problem is reported before MkDocs starts
+    if atlas.warnings:
+        print(warning_report(atlas.warnings), file=sys.stderr)
     try:
         site = build_site(args.root, args.site_dir, args.date, strict=not args.no_strict)
     except MkDocsException as error:

@@ -44,3 +44,10 @@ class AtlasError(Exception):
         count = len(self.problems)
         lines.append(f"发现 {count} 个问题，未生成网站。 / {count} problem(s) found; the site was not built.")
         return "\n".join(lines)
+
+
+def warning_report(warnings: list[Problem]) -> str:
+    """The warnings as staff read them, like the problems, with a count that says the site is built anyway."""
+    count = len(warnings)
+    return "\n".join([*(str(warning) for warning in sorted(warnings)),
+                      f"提醒 {count} 条，网站照常生成。 / {count} warning(s); the site is built anyway."])

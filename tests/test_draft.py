@@ -107,6 +107,15 @@ def test_paren_clauses_under_part_headings_with_units_taken_out(project):
     assert rows[0]["title"] == "打造1小时铁路经济圈"
 
 
+def test_the_english_title_is_left_empty_for_staff_and_the_report_says_so(project):
+    text = "一、基础设施\n（一）打造1小时铁路经济圈，实施呼和浩特至包头高铁项目。（责任单位：自治区发展改革委）\n"
+    draft = draft_text(text, "region-2030", project, measures=[])
+    assert [(row["title"], row["title_en"]) for row in draft.rows] == [("打造1小时铁路经济圈", "")]
+    assert "title_en 列留空，请审核时补写英文标题（未补写也能生成网站，校验会逐行提醒）" \
+           " / title_en is left empty: write the English titles in review" in draft.notes
+    assert list(csv.DictReader(io.StringIO(to_csv(draft.rows))))[0]["title_en"] == ""
+
+
 def test_half_width_paren_clauses_with_deadline_field(project):
     text = """一、增强基础设施
 (一)打造1小时铁路经济圈,推动呼和浩特至包头高铁项目前期工作。(责任单位:市发改委;完成时限:持续推进)

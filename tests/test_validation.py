@@ -41,8 +41,8 @@ STATED = "geodata/stated_deadlines.csv"
 SEATS = "geodata/seats.csv"
 # Cell numbers of the documented layouts (docs/data.md), written out so that a test does not borrow the product's.
 COL = {
-    MEASURES: {"id": 1, "doc": 2, "title": 5, "text": 7, "themes": 8, "cities": 9, "units": 10, "deadline": 11,
-               "implements": 12, "features": 13, "status": 14},
+    MEASURES: {"id": 1, "doc": 2, "title": 5, "title_en": 6, "text": 7, "themes": 8, "cities": 9, "units": 10,
+               "deadline": 11, "implements": 12, "features": 13, "status": 14},
     FEATURES: {"cities": 5, "geometry": 6},
     GAZETTEER: {"lon": 4, "adcode": 6, "precision_m": 8},
     WAYPOINTS: {"place": 3},
@@ -385,6 +385,49 @@ def scratch(pristine: Path, tmp_path: Path) -> Path:
 
 def test_the_real_data_validates(scratch):
     assert located(problems_of(scratch)) == []
+    assert located(gather(scratch).warnings) == []  # every measure and document has its English
+
+
+# ------------------------------------------------------------------- warnings: English that staff have yet to write
+
+def test_an_empty_english_title_is_a_located_warning_never_an_error(scratch):
+    table = Table(scratch, MEASURES)
+    row = table.find(id="r23-05")
+    table.set(row, "title_en", "").save()
+    atlas = gather(scratch)  # builds: no AtlasError
+    assert located(atlas.warnings) == [(MEASURES, table.line(row), COL[MEASURES]["title_en"], "missing-english")]
+    [warning] = atlas.warnings
+    assert f"（title：{table.get(row, 'title')}）" in warning.message
+    assert re.search(r"[\u4e00-\u9fff].* / .*[A-Za-z]{3}", warning.message)
+    assert "英文版显示中文" in warning.hint and "the English edition shows the Chinese" in warning.hint
+
+
+def test_a_document_without_its_english_names_is_a_warning_at_its_entry(scratch):
+    registry = scratch / "docs/documents/documents.yml"
+    lines = registry.read_text(encoding="utf-8").split("\n")
+    entry = lines.index("- key: baotou-2024") + 1
+    kept = [line for line in lines if not line.startswith(("  short_en: Baotou", "  issuer_en: Baotou"))]
+    assert len(kept) == len(lines) - 2
+    registry.write_text("\n".join(kept), encoding="utf-8")
+    atlas = gather(scratch)
+    assert located(atlas.warnings) == [("docs/documents/documents.yml", entry, 0, "missing-english")]
+    assert "baotou-2024：short_en、issuer_en 为空 / no short_en, issuer_en" in atlas.warnings[0].message
+    assert atlas.documents.loc["baotou-2024", "short_en"] == ""  # the English pages show the Chinese instead
+
+
+def test_cli_validate_prints_the_warnings_and_still_exits_0(scratch):
+    table = Table(scratch, MEASURES)
+    rows = [table.find(id="r23-05"), table.find(id="bt24-03")]
+    for row in rows:
+        table.set(row, "title_en", "")
+    table.save()
+    result = python("validate", cwd=scratch)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("OK:")
+    lines = result.stderr.strip().splitlines()
+    assert [re.match(r"^(\S+):(\d+):(\d+): \[([a-z-]+)\] ", line).groups() for line in lines[:-1]] == [
+        (MEASURES, str(line), "6", "missing-english") for line in sorted(table.line(row) for row in rows)]
+    assert "提醒 2 条，网站照常生成" in lines[-1] and "2 warning(s); the site is built anyway" in lines[-1]
 
 
 @pytest.mark.parametrize("fault", cases("located"))

@@ -8,20 +8,20 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 
-from ..errors import AtlasError
+from ..errors import AtlasError, Problem
 from ..vocabulary.schema import CITIES, FEATURE_STATUSES, LIST_SEPARATOR, STATED_DEADLINE_COLUMNS
 from . import progress
 from .counties import CountyIndex, county_index
 from .geometry import feature_geometries
 from .load import Inputs, Row, read_inputs
-from .validate import check
+from .validate import advise, check
 
 STATUS_ORDER = [s.key for s in FEATURE_STATUSES]
 STATED = "geodata/stated_deadlines.csv"
@@ -53,6 +53,7 @@ class Atlas:
     progress: pd.DataFrame | None = None
     today: date | None = None  # the build date the atlas speaks as of (deadline states are counted to it)
     seats: pd.DataFrame | None = None  # geodata/seats.csv: the seat town of each county-level unit
+    warnings: list[Problem] = field(default_factory=list)  # what staff should complete: validate.advise
 
     @functools.cached_property
     def by_county(self) -> CountyIndex:
@@ -173,10 +174,13 @@ def assemble(inputs: Inputs, today: date) -> Atlas:
 
 
 def gather(root: Path, today: date | None = None) -> Atlas:
-    """Read, validate as of the build date `today` (default: today) and assemble; raise once with every problem."""
+    """Read, validate as of the build date `today` (default: today) and assemble; raise once with every problem.
+    The atlas carries the warnings, which never stop a build."""
     today = today or date.today()
     inputs, problems = read_inputs(root)
     problems += check(inputs, today)  # every rule runs on what was read: one round shows all
     if problems:
         raise AtlasError(problems)
-    return assemble(inputs, today)
+    atlas = assemble(inputs, today)
+    atlas.warnings = sorted(advise(inputs))
+    return atlas

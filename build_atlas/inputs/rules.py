@@ -76,7 +76,10 @@ RULES = {
     "duplicate-event": "同一进展事件记了两次 / the same progress event recorded twice",
     "stage-regression": "已建成或已开通之后又记了较早的阶段且未说明理由 / an earlier stage after completion without a"
                         " reason",
+    "missing-english": "英文标题或简称为空：只是提醒，不阻止生成网站 / an English title or short name is empty: a"
+                       " warning only, the site is still built",
 }
+WARNINGS = {"missing-english"}  # the rules that warn (validate.advise) instead of stopping the build
 
 
 def problem(table: str, row: Row, column: str, code: str, found: str, hint: str = "") -> Problem:

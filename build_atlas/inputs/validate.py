@@ -11,6 +11,8 @@ import re
 from collections.abc import Iterator
 from datetime import date
 
+import yaml
+
 from ..errors import Problem
 from ..vocabulary.schema import (
     CITIES,
@@ -168,6 +170,46 @@ def simplified_chars(text: str) -> str:
     """Traditional characters made simplified; remembered, because a preview rebuild converts the same corpus
     again (about 0.05 s)."""
     return TO_SIMPLIFIED.convert(text)
+
+
+# What the English edition shows of each table when staff have not written it yet: the Chinese, marked as Chinese.
+ENGLISH_CELLS = {"measures.csv": (("title_en", "title"),)}
+ENGLISH_FIELDS = ("short_en", "title_en", "issuer_en")  # of each document in docs/documents/documents.yml
+ENGLISH_HINT = ("补写英文；补上之前，英文版显示中文 / write the English; until then the English edition shows the "
+                "Chinese")
+
+
+def advise(inputs: Inputs) -> list[Problem]:
+    """What staff should complete but a build does not need: English left empty. Warnings, reported like the
+    problems (file, line, column) and never stopping a build."""
+    found = []
+    for table, pairs in ENGLISH_CELLS.items():
+        for row in inputs.tables.get(table, []):
+            found += [problem(table, row, english, "missing-english",
+                              f"为空，只有中文（{chinese}：{row.cells[chinese]}） / no English yet", ENGLISH_HINT)
+                      for english, chinese in pairs if row.cells.get(chinese) and not row.cells.get(english)]
+    lines = registry_lines(inputs.root)
+    for entry in inputs.documents:
+        missing = [name for name in ENGLISH_FIELDS if not str(entry.get(name) or "").strip()]
+        if missing:
+            key = entry.get("key", "")
+            found.append(Problem(REGISTRY, lines.get(key, 0), 0, "missing-english",
+                                 f"{key}：{'、'.join(missing)} 为空 / no {', '.join(missing)}", ENGLISH_HINT))
+    return found
+
+
+def registry_lines(root) -> dict[str, int]:
+    """The line each document's entry starts on in documents.yml, by its key."""
+    try:
+        node = yaml.compose((root / REGISTRY).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return {}
+    lines = {}
+    for entry in node.value if isinstance(node, yaml.SequenceNode) else []:
+        for key, value in entry.value if isinstance(entry, yaml.MappingNode) else []:
+            if key.value == "key":
+                lines[str(value.value)] = entry.start_mark.line + 1
+    return lines
 
 
 def check(inputs: Inputs, today: date) -> list[Problem]:

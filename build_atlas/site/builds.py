@@ -19,7 +19,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import yaml_load
 
 from ..cache import artifacts
-from ..errors import AtlasError
+from ..errors import AtlasError, warning_report
 from ..inputs import changes
 from ..inputs.model import Atlas, gather
 from ..outputs import downloads, exports, maps, package, pages, published, search, tracker, vendor
@@ -30,6 +30,7 @@ from . import editions
 
 BOUNDARY_LICENCES = "geodata/boundaries"  # the licence texts the boundaries came with
 PROVENANCE = ("publisher", "contact", "license", "license_url", "map_approval")
+log = logging.getLogger("mkdocs.plugins.atlas")
 
 
 def build_date(configured: str) -> date:
@@ -78,7 +79,7 @@ def navigation(atlas: Atlas, lang: str = routes.DEFAULT_LANGUAGE) -> list:
             for c in CITIES]},
         {words["themes"]: [{t.zh if zh else t.en: routes.theme(t.key)} for t in THEMES]},
         {words["projects"]: routes.PROJECTS},  # each project page is reached from the list, the maps and search
-        {words["documents"]: [{d["short"] if zh else d["short_en"]: routes.document(key)}
+        {words["documents"]: [{d["short"] if zh else d["short_en"] or d["short"]: routes.document(key)}
                               for key, d in docs.iterrows()]},
         *({words[page]: path} for page, path in (("tracing", routes.TRACING), ("changes", routes.CHANGES),
                                                  ("data", routes.DATA), ("about", routes.ABOUT))),
@@ -129,6 +130,8 @@ class WholeBuild:
         self.today = build_date(self.options.build_date)
         self.lang = language(config)
         self.atlas = checked(lambda: gather(self.root, self.today))
+        if self.atlas.warnings and self.lang == routes.DEFAULT_LANGUAGE:  # once a build; INFO: strict mode passes
+            log.info("%s", warning_report(self.atlas.warnings))
         self.site_url = published_url(config.config_file_path)
         self.cache = artifacts.ArtifactCache(self.root / self.options.cache_dir / "artifacts")
         config.nav = navigation(self.atlas, self.lang)

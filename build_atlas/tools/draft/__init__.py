@@ -69,7 +69,8 @@ def draft_text(text: str, key: str, root: Path, measures: list[dict[str, str]], 
     structure = split(front.body)
     left_out = [*page.left_out, *front.left_out, *structure.left_out]
     fields = proposal(front)
-    notes += [report.layout_note(structure, front), *report.describe(structure), *report.left_out_notes(left_out),
+    notes += [report.layout_note(structure, front), *report.describe(structure),
+              *([report.ENGLISH_NOTE] if structure.clauses else []), *report.left_out_notes(left_out),
               *report.unplaced_notes(structure.unplaced), *report.proposal_notes(fields, entry or {})]
     entry = entry or {"key": key, "level": "region"}
     context = Context(root, entry, documents, measures, text)

@@ -18,6 +18,10 @@ REASONS = {  # code → (Chinese, English)
     "copied-to": ("抄送", "copied to"), "printed": ("印发机关和日期", "printed by"), "toc": ("目录", "contents"),
 }
 SCHEME_NAMES = {"chapter": "第X章", "jie": "第X节", "part": "一、", "paren": "（一）", "arabic": "1."}
+# The draft never guesses an English title: staff write it in review (until they do, validation warns and the English
+# edition shows the Chinese title).
+ENGLISH_NOTE = ("title_en 列留空，请审核时补写英文标题（未补写也能生成网站，校验会逐行提醒）"
+                " / title_en is left empty: write the English titles in review")
 SAMPLE = 24  # characters of a line quoted in a message
 MAX_RANGES = 8
 
