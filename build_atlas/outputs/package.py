@@ -1,7 +1,7 @@
 """The data set as one package: `datapackage.json` (a Frictionless Data Package describing every table and layer with
 its schema, keys, sources and terms, the data date and a version), checked with the `frictionless` library before
-anything is published; and the zip readers download, holding the package, the workbook, a Chinese README and the
-licence texts.
+anything is published; and the zip readers download, holding the package, the workbook, a Chinese README, its English
+version and the licence texts.
 
 A package is made only when what it is made from changed (the artifact cache, keyed by every file's bytes, the terms
 and this code); frictionless and openpyxl are imported only then.
@@ -23,13 +23,27 @@ import jinja2
 from ..cache import artifacts
 from ..errors import AtlasError, Problem
 from ..vocabulary import routes
-from ..vocabulary.dataset import BY_NAME, LAYER_RESOURCES, RESOURCES, SOURCES, TERMS, TYPES, Field, Resource, chinese
+from ..vocabulary.dataset import (
+    BY_NAME,
+    ENGLISH_RESOURCES,
+    LAYER_RESOURCES,
+    RESOURCES,
+    SOURCES,
+    TERMS,
+    TYPES,
+    TYPES_EN,
+    Field,
+    Resource,
+    chinese,
+    english,
+)
 from . import workbook
 
 NAME = "hubaoewu-policy-atlas"  # the package's name, and the stem of the zip's and the workbook's
 DESCRIPTOR = "datapackage.json"
 README = "README.md"
-README_TEMPLATE = "package-readme.md.j2"
+README_EN = "README.en.md"  # the English edition's readers' README
+README_TEMPLATE = "package-readme.md.j2"  # templates/ and, for README_EN, templates/en/
 PARTS = ("json", "xlsx", "zip")
 KIND = "package"  # its kind in the artifact cache
 
@@ -46,6 +60,7 @@ class Publication:
     data_date: date
     documents: tuple[tuple[str, str], ...]  # (title, url) of the source documents
     licence_texts: tuple[tuple[str, bytes], ...]  # (file name, text) shipped in the zip
+    title_en: str = ""  # the title in English (the English README)
 
     @property
     def spdx(self) -> str:
@@ -165,13 +180,16 @@ def layer_properties(files: dict[str, bytes], resource: Resource) -> list[dict]:
     return [feature["properties"] for feature in json.loads(files[resource.file])["features"]]
 
 
-def readme(package: dict, publication: Publication, counts: dict[str, int]) -> str:
+def readme(package: dict, publication: Publication, counts: dict[str, int], lang: str = routes.DEFAULT_LANGUAGE) -> str:
+    """README.md, or in English README.en.md (templates/en/)."""
     env = jinja2.Environment(loader=jinja2.PackageLoader("build_atlas.outputs", "templates"), autoescape=False,
                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
-    env.filters["zh"], env.filters["type_zh"] = chinese, TYPES.get
-    return env.get_template(README_TEMPLATE).render(
+    env.filters.update(zh=chinese, type_zh=TYPES.get, en=english, type_en=TYPES_EN.get)
+    folder = "" if lang == routes.DEFAULT_LANGUAGE else f"{lang}/"
+    return env.get_template(folder + README_TEMPLATE).render(
         package=package, publication=publication, resources=RESOURCES, counts=counts, terms=TERMS,
-        names=publication.names(), licence_files=[name for name, _ in publication.licence_texts])
+        names=publication.names(), licence_files=[name for name, _ in publication.licence_texts],
+        english_resources=ENGLISH_RESOURCES)
 
 
 def deterministic_zip(entries: dict[str, bytes], when: date) -> bytes:
@@ -194,6 +212,7 @@ def make(files: dict[str, bytes], tables: dict[str, list[dict]], publication: Pu
     book = workbook.make(tables, package, publication, counts)
     folder = publication.names()["folder"]
     entries = {DESCRIPTOR: text, README: readme(package, publication, counts).encode(),
+               README_EN: readme(package, publication, counts, "en").encode(),
                **dict(publication.licence_texts), publication.names()["xlsx"]: book, **files}
     return {"json": text, "xlsx": book, "zip": deterministic_zip({f"{folder}/{n}": d for n, d in entries.items()},
                                                                   publication.data_date)}
@@ -202,7 +221,7 @@ def make(files: dict[str, bytes], tables: dict[str, list[dict]], publication: Pu
 def key(files: dict[str, bytes], publication: Publication) -> str:
     """A digest of everything a package is made from: its files, the terms, this code and the libraries'."""
     return artifacts.digest(*(f"{n}:{len(b)}".encode() + b for n, b in sorted(files.items())), repr(publication),
-                            artifacts.code_digest(Path(__file__), assets=tuple(TEMPLATES.glob("package-*.j2"))),
+                            artifacts.code_digest(Path(__file__), assets=READMES),
                             *library_versions())
 
 
@@ -229,6 +248,7 @@ def site_paths(publication: Publication) -> dict[str, str]:
 
 
 TEMPLATES = Path(__file__).with_name("templates")
+READMES = tuple(sorted(TEMPLATES.rglob("package-*.j2")))  # both languages' README templates
 
 
 def library_versions() -> list[str]:

@@ -225,7 +225,8 @@ class WholeBuild:
                                  *((name, (self.root / BOUNDARY_LICENCES / name).read_bytes())
                                    for name in TERMS["boundaries"].files)))
         return package.Publication(config.site_name, self.options.publisher.strip(), self.options.license.strip(),
-                                   self.options.license_url.strip(), self.site_url, self.today, documents, texts)
+                                   self.options.license_url.strip(), self.site_url, self.today, documents, texts,
+                                   title_en=editions.site_name(config, "en"))
 
     def data_files(self, config, publication: package.Publication) -> tuple[list[File], dict]:
         """The data set under data/: its tables and layers, datapackage.json, the workbook and the zip (made and

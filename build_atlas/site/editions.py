@@ -39,6 +39,14 @@ def localize(file: File, lang: str, counterparts: dict[str, str] | None = None) 
     return file
 
 
+def site_name(config, lang: str) -> str:
+    """Edition `lang`'s site name as atlas-i18n's `languages` in mkdocs.yml give it, whichever edition is being built
+    (the data package, made in the Chinese edition's build, names the English one too)."""
+    i18n = config.plugins.get("atlas-i18n")
+    named = i18n.get_language_config(lang).get("site_name") if i18n is not None else None
+    return named or config.site_name
+
+
 class AtlasI18n(I18n):
     def reconfigure_files(self, files: Files, mkdocs_config):
         generated = [file for file in files if file.generated_by]
