@@ -17,7 +17,8 @@ from build_atlas.vocabulary import routes
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"
 BUILD_DATE = date(2026, 12, 7)
-PAGES = ("documents/nzf-2023-23.md", "cities/ulanqab.md", "cities/ulanqab.en.md", "tracing.md")
+PAGES = ("documents/nzf-2023-23.md", "documents/nzf-2023-23.en.md", "cities/ulanqab.md", "cities/ulanqab.en.md",
+         "tracing.md", "tracing.en.md")
 MAPS = ("city-ulanqab",)
 
 

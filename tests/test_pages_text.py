@@ -248,12 +248,17 @@ def test_document_pages_say_where_the_official_copy_is(built_site):
         assert re.search(r"官方发布\s*(本图集尚未收录官方发布地址.*?原件由\S+发布|\S+发布的原件)", text), source.stem
 
 
-def test_every_page_has_the_footer_with_publisher_date_and_terms(built_site):
+FOOTER_WORDS = {"zh": ("发布：", f"数据截至 {DATE}", "CC BY 4.0", "使用条款"),
+                "en": ("Published by", f"Data as of {DATE}", "CC BY 4.0", "Terms of use")}
+
+
+def test_every_page_has_the_footer_with_publisher_date_and_terms_in_its_editions_words(built_site):
     missing = []
     for path in (p for p in reader_pages(built_site) if p.name != "404.html"):  # 404 stands alone: no theme
         footer = re.search(r'<div class="md-copyright atlas-footer">.*?</div>', path.read_text(encoding="utf-8"), re.S)
         text = visible_text(footer.group(0)) if footer else ""
-        if not all(word in text for word in ("发布：", f"数据截至 {DATE}", "CC BY 4.0", "使用条款")):
+        words = FOOTER_WORDS["en" if path.relative_to(built_site).parts[0] == "en" else "zh"]
+        if not all(word in text for word in words):
             missing.append(str(path.relative_to(built_site)))
     assert missing == []
 
@@ -322,3 +327,17 @@ def test_404_is_chinese_and_its_links_work_below_a_sub_path(subpath_url, page):
     links = page.eval_on_selector_all("a[data-path]", "links => links.map(a => a.href)")
     statuses = page.evaluate("async links => Promise.all(links.map(async l => (await fetch(l)).status))", links)
     assert len(links) >= 5 and set(statuses) == {200}
+
+
+@pytest.mark.browser
+def test_the_chinese_404_shows_the_english_page_for_a_missing_english_address(subpath_url, page):
+    response = page.goto(subpath_url + "en/no/such/page.html")
+    assert response.status == 404
+    page.wait_for_function("document.documentElement.lang === 'en'", timeout=5000)
+    assert "Page not found" in page.inner_text("main") and "找不到" not in page.inner_text("body")
+    page.wait_for_function("[...document.querySelectorAll('a[data-path]')].every(a => "
+                           "new URL(a.href).pathname.startsWith('/atlas/'))", timeout=5000)
+    links = page.eval_on_selector_all("main a[data-path]", "links => links.map(a => a.href)")
+    assert links and all("/atlas/en/" in link for link in links)
+    statuses = page.evaluate("async links => Promise.all(links.map(async l => (await fetch(l)).status))", links)
+    assert set(statuses) == {200}

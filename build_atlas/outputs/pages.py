@@ -52,6 +52,7 @@ VOCABULARY = {"kinds": KIND, "phases": PHASE, "statuses": STATUS, "states": by_k
 STATED_KIND = by_key(STATED_KINDS)
 CITY_ORDER, THEME_ORDER = {c.key: i for i, c in enumerate(CITIES)}, {t.key: i for i, t in enumerate(THEMES)}
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|>-])")
+CHINESE = re.compile(r"[\u3400-\u9fff]")
 HEADING = [(re.compile(r"^第[一二三四五六七八九十]+章"), 2), (re.compile(r"^第[一二三四五六七八九十]+节"), 3),
            (re.compile(r"^[一二三四五六七八九十]+、"), 2)]
 
@@ -61,12 +62,15 @@ def md(value) -> Markup:
     return Markup(MARKDOWN_SPECIAL.sub(r"\\\1", str(escape(value))))
 
 
-def md_code(value) -> Markup:
-    """Like `md`, but `quoted` spans of a hand-written description become <code> instead of showing backticks."""
+def md_code(value, mark_chinese: bool = False) -> Markup:
+    """Like `md`, but `quoted` spans of a hand-written description become <code> instead of showing backticks. On an
+    English page (`mark_chinese`) a span in Chinese, such as a progress stage's code, is marked lang="zh"."""
     parts = str(value).split("`")
     if len(parts) % 2 == 0:  # an unpaired backtick stays literal
         return md(value)
-    return Markup("").join(md(part) if i % 2 == 0 else Markup("<code>{}</code>").format(part)
+    code, chinese = Markup("<code>{}</code>"), Markup('<code lang="zh">{}</code>')
+    return Markup("").join(md(part) if i % 2 == 0 else
+                           (chinese if mark_chinese and CHINESE.search(part) else code).format(part)
                            for i, part in enumerate(parts))
 
 
