@@ -181,13 +181,14 @@ def test_the_english_data_page_describes_every_download_in_english(english, chin
     page = english[routes.DATA]
     for words in ("# Data", "## All the data", "## The files", "## Terms of use", "## Data dictionary", "### Codes",
                   "## Validation rules", "**Measures**:", "Stable unique ASCII id, never reused.",
-                  "| Cities | `cities` | <code>hohhot</code> | Hohhot |", '<code lang="zh">前期工作</code>',
+                  '| Cities (`cities`) | <code>hohhot</code> | Hohhot<br><span lang="zh">呼和浩特市</span> |',
+                  '<code lang="zh">前期工作</code>',
                   "file must be UTF\\-8", "Administrative boundaries"):
         assert words in page, words
     assert unmarked_chinese(page) == []
     zh = chinese[routes.DATA]
     assert "file must be UTF" not in zh and 'class="en"' not in zh
-    assert "| 城市 | `cities` | `hohhot` | 呼和浩特市 |" in zh
+    assert "| 城市（`cities`） | `hohhot` | 呼和浩特市 |" in zh
 
 
 def test_every_rule_has_a_chinese_and_an_english_half():
@@ -272,3 +273,27 @@ def test_the_english_document_pages_link_measures_to_the_same_anchors(built_site
     english_ids = set(re.findall(r'\bid="([a-z0-9.-]+)"', read(built_site, "en/documents/plan-2021.html")))
     measure_ids = {m for m in gather(ROOT, date.fromisoformat(DATE)).measures.query("doc == 'plan-2021'")["id"]}
     assert measure_ids <= chinese_ids and measure_ids <= english_ids
+
+
+ENGLISH_AXE_PAGES = [routes.html(routes.localized(p, "en")) for p in
+                     (routes.document("plan-2021"), routes.document("hohhot-2019"), routes.document("nzf-2023-1"),
+                      routes.TRACING, routes.CHANGES, routes.DATA, routes.ABOUT)]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("path", ENGLISH_AXE_PAGES)
+def test_the_english_pages_have_no_serious_or_critical_axe_violation(site_url, browser, path):
+    from .conftest import RENDER_ALL_CSS
+    from .test_browser import AXE, AXE_JS, AXE_THEME_EXCEPTIONS, SIZES
+
+    context = browser.new_context(**SIZES["phone"])
+    tab = context.new_page()
+    tab.route("**/*", lambda r: r.continue_() if r.request.url.startswith("http://127.0.0.1") else r.abort())
+    try:
+        tab.goto(site_url + path, wait_until="load")
+        tab.add_style_tag(content=RENDER_ALL_CSS)
+        tab.add_script_tag(path=str(AXE))
+        violations = tab.evaluate(AXE_JS, AXE_THEME_EXCEPTIONS)
+    finally:
+        context.close()
+    assert violations == []
