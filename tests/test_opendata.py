@@ -232,6 +232,7 @@ def test_the_data_page_documents_every_column_and_property_of_every_download(bui
     dictionary = page.split('id="dictionary"', 1)[1]
     missing = []
     for resource in RESOURCES:
-        section = re.split(rf'<h3 id="[^"]*">{re.escape(resource.file)}<', dictionary, maxsplit=1)[1].split("<h3")[0]
+        section = re.split(rf'<h3 id="[^"]*"><code>{re.escape(resource.file)}</code><', dictionary,
+                           maxsplit=1)[1].split("<h3")[0]
         missing += [(resource.file, f.name) for f in resource.fields if f"<code>{f.name}</code>" not in section]
     assert missing == []
