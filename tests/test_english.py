@@ -171,7 +171,7 @@ def test_changes_in_english_summarise_each_day_and_show_staff_notes_in_chinese(a
     assert "1 measure added; 1 project changed." in page
     assert '<p class="admonition-title">Note from the atlas\'s staff (in Chinese)</p>' \
            '<p lang="zh">补充包头市工作方案的完成时限。</p>' in page
-    assert '<a href="documents/nzf-2023-23.html#r23-01">Regional measures (2023), (1): Build a one-hour rail ' \
+    assert '<a href="documents/nzf-2023-23.html#r23-01">Regional measures (2023), item (1): Build a one-hour rail ' \
            'economic circle</a>' in page
     assert ">Baotou–Yinchuan high-speed railway</a>: changed the name</li>" in page
     assert unmarked_chinese(page) == []
