@@ -433,7 +433,7 @@ TAG = re.compile(r"<[^>]+>")
 MARKED_CHINESE = re.compile(r'<span lang="zh">.*?</span>')  # a name the data gives only in Chinese, marked so
 # Latin words a Chinese map may show besides those in the data's Chinese names (G110, S43, 25GW…): the names of the
 # software and the sources it credits, and the Ctrl key its gesture hint names
-CHINESE_MAP_NAMES = {"Leaflet", "OpenStreetMap", "cnmaps", "Ctrl"}
+CHINESE_MAP_NAMES = {"Leaflet", "OpenStreetMap", "AMap", "cnmaps", "Ctrl"}
 JSON_STRING = r'("(?:[^"\\]|\\.)*")'
 
 

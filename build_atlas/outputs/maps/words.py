@@ -2,7 +2,8 @@
 data), their captions and the print images (prints.py, print_layout.py, print_page.py, print_numbers.py) say around
 the data. The data's own names come from its columns (`NAMES`) and the vocabulary's `.zh` and `.en` labels (`label`).
 
-A Chinese map says everything in Chinese (names of software and sources excepted: Leaflet, OpenStreetMap, cnmaps);
+A Chinese map says everything in Chinese (names of software and sources excepted: Leaflet, OpenStreetMap, AMap,
+cnmaps);
 an English map in English, where a name the data gives only in Chinese is shown in Chinese.
 """
 
@@ -11,8 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ...vocabulary import routes
+from ...vocabulary.dataset import TERMS
 
 ZH, EN = routes.LANGUAGES
+# How the maps credit the boundaries: the credit the data set asks of reusers (dataset.TERMS), without its licence
+BOUNDARIES = TERMS["boundaries"]
 
 
 @dataclass(frozen=True)
@@ -50,7 +54,7 @@ WORDS = {
         "as_of": "数据截至 {}", "source": "来源：", "atlas": "呼包鄂乌一体化政策图集",
         # attributions: OpenStreetMap's own Chinese wording (openstreetmap.org/copyright)
         "osm": '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> 贡献者',
-        "tianditu": "&copy; 天地图", "boundaries": "行政区划 © 高德 / cnmaps",
+        "tianditu": "&copy; 天地图", "boundaries": BOUNDARIES.attribution.partition("（")[0],
         # map titles
         "overview": "呼包鄂乌一体化规划项目总览图", "city": "{}规划项目图", "theme": "{}主题项目图",
         "county": "{}规划项目图",
@@ -75,7 +79,7 @@ WORDS = {
         "as_of": "Data as of {}", "source": "Source: ",
         "atlas": "Hohhot–Baotou–Ordos–Ulanqab Integration Policy Atlas",
         "osm": '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
-        "tianditu": "&copy; Tianditu", "boundaries": "Boundaries © AMap (Gaode) / cnmaps",
+        "tianditu": "&copy; Tianditu", "boundaries": BOUNDARIES.attribution_en.partition(" (")[0],
         "overview": "Planned projects of Hohhot, Baotou, Ordos and Ulanqab", "city": "{}: planned projects",
         "theme": "{}: projects", "county": "{}: planned projects",
         "disclaimer": "Schematic map: lines join the places the documents name; not a basis for any boundary",
