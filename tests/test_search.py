@@ -464,7 +464,8 @@ def test_english_search_works_opened_from_disk(built_site, browser):
                   else (outside.append(r.request.url), r.abort()))
     try:
         tab = context.new_page()
-        shown = run_query(tab, (built_site / EN).as_uri() + "/", "data center", start="cities/hohhot.html")
+        # a page without a map: a map read from disk asks for its tiles, which this test does not look at
+        shown = run_query(tab, (built_site / EN).as_uri() + "/", "data center", start="tracing.html")
     finally:
         context.close()
     assert top_paths(shown, 1) == ["projects/industry-horinger-dc-cluster.html"], top_paths(shown, 5)

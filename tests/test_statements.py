@@ -193,7 +193,7 @@ def test_the_card_shows_the_date_the_text_states_apart_from_the_printed_deadline
     assert "文中时限：2019年（原文“推動京呼高鐵年內通車”，年份按文件日期推算）" in card
     assert "文中目标：2025年" in rendered["cities/ulanqab.md"]
     data_page = rendered["data.md"]  # offered for download and in the data dictionary, like every table
-    assert "(data/stated_deadlines.csv)" in data_page and "### geodata/stated_deadlines.csv" in data_page
+    assert "(data/stated_deadlines.csv)" in data_page and "### `geodata/stated_deadlines.csv`" in data_page
 
 
 # ------------------------------------------------------------------------------------------- the changelog
