@@ -283,6 +283,9 @@ class WholeBuild:
 
     # -- the other events --------------------------------------------------------------------------------------------
     def nav(self, nav, files):
+        """The files as the build renders them: the i18n plugin re-creates the hand-written pages' after on_files
+        (only those hold their pages, which the preview's search memory reads)."""
+        self.files = files
         return nav
 
     def env(self, env, config, files):

@@ -183,6 +183,13 @@ class Session:
         self.written = seen
         self.phase, self.complete = "read", False  # complete again when the build has written everything
 
+    def follow(self, files) -> None:
+        """The i18n plugin re-creates the hand-written pages' files after `track`: they too answer from this memory
+        (else MkDocs's own test, by the files' times, would skip them after an edit that changes what every page
+        shows, and the search memory would never see them built)."""
+        for file in files:
+            file.is_modified = self.modified_test(file)
+
     def modified_test(self, file) -> Callable[[], bool]:
         def is_modified() -> bool:
             if file.is_documentation_page() and self.phase == "build":
@@ -348,9 +355,10 @@ class Preview(builds.WholeBuild):
 
     def nav(self, nav, files):
         if self.session.dirty:
+            self.session.follow(files)
             self.session.restore_readings(files)
             self.nav_items = nav
-        return nav
+        return super().nav(nav, files)
 
     def env(self, env, config, files):
         if self.session.dirty:
