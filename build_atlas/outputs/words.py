@@ -17,7 +17,6 @@ from ..vocabulary import routes
 ENGLISH: dict[str, str | tuple[str, str]] = {
     # the measure card
     "四市": "All four cities",
-    "原文（中文，以此为准）：": "Original text (Chinese, authoritative): ",
     "涉及本地：": "Why here: ",
     "出处：": "Source: ",
     "责任单位：": "Responsible: ",
@@ -54,7 +53,6 @@ ENGLISH: dict[str, str | tuple[str, str]] = {
     "图中全部规划项目的列表": "A list of every project on the map",
     "下载本图：": "Download this map: ",
     "嵌入代码：把本图放进报告或网页": "Embed code: put this map in a report or a web page",
-    "图上编号": "Number on the map",
     "名称前的数字是项目在本图的图片和打印版上的编号：名称在图上放不下的项目，图上只标这个编号。":
         "The number before a name is the project's number on this map's images and printed copy: a project whose "
         "name does not fit on the map is marked there by its number alone.",
