@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from build_atlas.inputs.model import gather
-from build_atlas.outputs import exports, maps
-from build_atlas.outputs.vendor import NPM_ASSETS
+from build_atlas.outputs import exports, maps, vendor
+from build_atlas.outputs.vendor import NPM_ASSETS, UNMINIFIED
 from build_atlas.vocabulary.dataset import BY_NAME, FROM_STAFF, STAFF_ONLY
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,9 +47,20 @@ def test_every_page_and_map_is_self_hosted(built_site):
 
 
 def test_vendored_front_end_assets_are_the_npm_packages_files(built_site):
+    """Each as the package ships it, or, where it ships only the unminified file, that file minified: the same
+    code, with its licence comment, and its package's licence served beside it."""
     for site_path, module_path in NPM_ASSETS.items():
         served = (built_site / "assets/vendor" / site_path).read_bytes()
-        assert served == (ROOT / "node_modules" / module_path).read_bytes(), site_path
+        source = (ROOT / "node_modules" / module_path).read_bytes()
+        if site_path in UNMINIFIED:
+            assert served.decode() == vendor.served(source.decode(), site_path) and len(served) < len(source)
+            licences = [path for path in NPM_ASSETS if path.split("/")[0] == site_path.split("/")[0]
+                        and "LICENSE" in path]
+            assert licences, site_path
+        else:
+            assert served == source, site_path
+    fullscreen = (built_site / "assets/vendor/leaflet.fullscreen/Control.FullScreen.umd.js").read_text()
+    assert fullscreen.startswith("/*!") and "MIT License" in fullscreen.split("*/")[0]
 
 
 def test_search_index_keeps_the_atlas_words_whole(built_site):

@@ -4,8 +4,10 @@ CDN when the site is read."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
+
+import rcssmin
+import rjsmin
 
 from ..errors import AtlasError, Problem
 from ..vocabulary import routes, style
@@ -19,6 +21,7 @@ NPM_ASSETS = {  # site path under assets/vendor/ → file in node_modules/
     "leaflet/images/marker-icon.png": "leaflet/dist/images/marker-icon.png",
     "leaflet/images/marker-icon-2x.png": "leaflet/dist/images/marker-icon-2x.png",
     "leaflet/images/marker-shadow.png": "leaflet/dist/images/marker-shadow.png",
+    "leaflet/LICENSE.txt": "leaflet/LICENSE",  # BSD-2-Clause
     # Decodes the map outlines, which the shared outline scripts carry as encoded polylines (BSD-2-Clause).
     "polyline/polyline.js": "@mapbox/polyline/src/polyline.js",
     "polyline/LICENSE.txt": "@mapbox/polyline/LICENSE",
@@ -41,17 +44,27 @@ NPM_ASSETS = {  # site path under assets/vendor/ → file in node_modules/
 }
 
 
-# The atlas's own scripts and stylesheets are served without their whole-line comments (written for developers) and
-# indentation: a fifth to a third of their bytes, on every page that loads them. Comments after code are kept.
-COMMENT_BLOCK = re.compile(r"^[ \t]*/\*.*?\*/[ \t]*\n", re.S | re.M)
-COMMENT_LINE = re.compile(r"^[ \t]*//[^\n]*\n", re.M)
-INDENT = re.compile(r"\n[ \t]+")
 OWN_SUFFIXES = (".js", ".css")
 
 
-def served(text: str) -> str:
-    """One of the atlas's own scripts or stylesheets as readers get it (the source keeps its comments)."""
-    return INDENT.sub("\n", COMMENT_LINE.sub("", COMMENT_BLOCK.sub("", text))).lstrip("\n")
+def served(text: str, path: str) -> str:
+    """One of the atlas's own scripts or stylesheets (`path` ends .js or .css) as readers get it: minified by rJSmin
+    or rCSSmin, without the comments written for developers (which the source keeps), on every page that loads it.
+    A comment opened with /*! (a licence) would be kept."""
+    if path.endswith(".css"):
+        return rcssmin.cssmin(text, keep_bang_comments=True)
+    return rjsmin.jsmin(text, keep_bang_comments=True)
+
+
+# The packages' scripts and stylesheets that they ship unminified: every map loads them.
+UNMINIFIED = ("leaflet/leaflet.css", "polyline/polyline.js", "leaflet.fullscreen/Control.FullScreen.umd.js",
+              "leaflet.fullscreen/Control.FullScreen.css")
+
+
+def minified(source: Path, path: str) -> str | None:
+    """One of the UNMINIFIED as `served` makes the atlas's own (a fifth to a half of their bytes), its licence
+    comment (/*!) kept and its licence file served beside it; None for any other file, which is copied as it is."""
+    return served(source.read_text(encoding="utf-8"), path) if path in UNMINIFIED else None
 
 
 def is_own(path: str, source: Path | None, root: Path) -> bool:
@@ -70,9 +83,9 @@ def assets(root: Path) -> list[tuple[str, Path, str | None]]:
         if not source.exists():
             raise AtlasError([Problem("(system)", 0, 0, "missing-asset", f"缺少 {source} / {source} is missing",
                                       "运行 `make assets`（npm ci）/ run `make assets` (npm ci) first")])
-        out.append((routes.vendor(site_path), source, None))
+        out.append((routes.vendor(site_path), source, minified(source, site_path)))
     for site_path, source in maps.ATLAS_ASSETS.items():
-        out.append((routes.vendor(site_path), source, served(style.filled(source))))
+        out.append((routes.vendor(site_path), source, served(style.filled(source), site_path)))
     return out
 
 

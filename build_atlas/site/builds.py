@@ -209,7 +209,7 @@ class WholeBuild:
                                                            self.root)]:
             files.remove(file)
             files.append(File.generated(config, file.src_uri,
-                                        content=vendor.served(style.filled(Path(file.abs_src_path)))))
+                                        content=vendor.served(style.filled(Path(file.abs_src_path)), file.src_uri)))
 
     def map_options(self, config) -> maps.MapOptions:
         """How this edition's maps are made: tiles, the edition's address (`site_url` under its folder) and name."""
