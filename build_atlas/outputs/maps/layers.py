@@ -59,7 +59,7 @@ def feature_note(feature, lang: str = ZH) -> str:
                             + [said["schematic"]] * (feature["precision"] == "schematic"))
 
 
-def feature_layer(features: gpd.GeoDataFrame, emphasis: bool, lang: str = ZH) -> dict:
+def feature_layer(features: gpd.GeoDataFrame, lang: str = ZH) -> dict:
     """GeoJSON for one layer; display strings are escaped here, once, so the map may use them as HTML (atlas-map.js
     makes the popup from label, note and id: the link to the project page). An English map's feature also carries
     its Chinese name (`zh`), the official one, or where it has no English name says its label is Chinese
@@ -77,16 +77,17 @@ def feature_layer(features: gpd.GeoDataFrame, emphasis: bool, lang: str = ZH) ->
             "geometry": shapely.geometry.mapping(feature.geometry),
             "properties": {
                 "id": fid, **names, "note": html.escape(feature_note(feature, lang)), "kind": feature["kind"],
-                "phase": style.phase_of(feature), "emphasis": emphasis,
+                "phase": style.phase_of(feature),
             },
         })
     return {"type": "FeatureCollection", "features": records}
 
 
-def feature_style(feature: dict) -> dict:
+def feature_style(feature: dict, emphasis: bool = False) -> dict:
     """The Leaflet style of a feature by its phase (style.PHASE_STYLES): lines solid, in long dashes or dotted;
     points in their kind's shape, filled, tinted or hollow (a dash on a small outline would read as a scalloped
-    shape that the legend does not show)."""
+    shape that the legend does not show). `emphasis`: a project map's lines are drawn heavier (folium writes the
+    styles into the map's script, so the features' data need not say it)."""
     props = feature["properties"]
     color, look = KIND[props["kind"]].color, style.PHASE_STYLES[props["phase"]]
     if feature["geometry"]["type"] in POINT_TYPES:  # a multi-site project's sites are points too
@@ -94,7 +95,7 @@ def feature_style(feature: dict) -> dict:
         return {"outline": SHAPE_OUTLINES.get(KIND_SHAPES[props["kind"]]), "radius": POINT_RADIUS,
                 "weight": 1.5 if solid else 2.5, "color": "#ffffff" if solid else color,
                 "fillColor": color if look.fill else "#ffffff", "fillOpacity": look.fill or 1, "opacity": 1}
-    return {"color": color, "weight": 5 if props["emphasis"] else 3.5, "dashArray": look.web_dash,
+    return {"color": color, "weight": 5 if emphasis else 3.5, "dashArray": look.web_dash,
             "fillColor": color, "fillOpacity": 0.35, "opacity": 0.95}
 
 
@@ -105,8 +106,7 @@ def layer_features(features: gpd.GeoDataFrame, layer) -> gpd.GeoDataFrame:
 def symbol_svg(kind: str, geometry: str, phase: str = "built", neutral: bool = False) -> str:
     """The legend's drawing of a symbol, made from the same style the map draws it with (`neutral`: in grey, for
     the phase key)."""
-    style = feature_style({"geometry": {"type": geometry}, "properties": {"kind": kind, "phase": phase,
-                                                                          "emphasis": False}})
+    style = feature_style({"geometry": {"type": geometry}, "properties": {"kind": kind, "phase": phase}})
     if neutral:
         style = {key: "#555555" if value == KIND[kind].color else value for key, value in style.items()}
     if geometry != "Point":
@@ -184,7 +184,7 @@ def feature_layers(atlas: Atlas, lang: str = ZH) -> dict[str, dict]:
         for layer in LAYERS:
             subset = layer_features(atlas.located, layer)
             if not subset.empty:
-                layers[f"features-{layer.key}"] = json.loads(json.dumps(feature_layer(subset, False, lang)))
+                layers[f"features-{layer.key}"] = json.loads(json.dumps(feature_layer(subset, lang)))
         return layers
 
     rows = artifacts.row_digests(atlas.located, SHOWN_COLUMNS)
