@@ -402,7 +402,7 @@ def test_legend_draws_the_point_symbols_the_map_draws(built_site):
     """Each kind's points are drawn in its shape and colour, filled or hollow, never dashed (the old scalloped
     'clover'); the legend shows that same shape in that colour."""
     page = (built_site / "maps/city-hohhot.html").read_text(encoding="utf-8")
-    legend = json.loads(re.search(r"div\.innerHTML = (\"\\u003cdetails class=.*?\");\n", page).group(1))
+    legend = json.loads(re.search(r'div\.innerHTML = ("<details class=.*?");\n', page).group(1))
     point_styles = [json.loads(style) for style in re.findall(r'return (\{[^\n]*"radius"[^\n]*\});', page)]
     assert point_styles and all("dashArray" not in style for style in point_styles)
     for style in point_styles:
