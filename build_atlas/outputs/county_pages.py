@@ -18,30 +18,30 @@ def unit_word(name: str) -> str:
     return name[-1]
 
 
+# How much of a project lies in a county, in each edition's words (here_label).
+HERE_WORDS = {
+    "zh": {"sites": "{of} 处中有 {n} 处", "inside": "位于境内", "length": "占全长 {:.0%}",
+           "length_small": "不到全长 1%", "km": "境内约 {km:.0f} 公里，{share}", "km_small": "境内不足 1 公里，{share}",
+           "area": "占其范围的 {:.0%}", "area_small": "不到其范围的 1%"},
+    "en": {"sites": "{n} of its {of} sites", "inside": "Inside", "length": "{:.0%} of its length",
+           "length_small": "under 1% of its length", "km": "About {km:.0f} km inside, {share}",
+           "km_small": "Under 1 km inside, {share}", "area": "{:.0%} of its area",
+           "area_small": "Under 1% of its area"},
+}
+
+
 def here_label(link, lang: str = "zh") -> str:
     """How much of a project lies in the county: 境内约 35 公里，占全长 42%; 3 处中有 1 处; 位于境内; for an area
     drawn from a shape, 占其范围的 30% (in English: about 35 km inside, 42% of its length …)."""
-    if lang != "zh":
-        return here_label_en(link)
+    words = HERE_WORDS[lang]
     if link.of_sites > 1:
-        return f"{link.of_sites} 处中有 {link.sites} 处"
+        return words["sites"].format(n=link.sites, of=link.of_sites)
     if link.sites:
-        return "位于境内"
-    share = "不到全长 1%" if link.share < 0.01 else f"占全长 {link.share:.0%}"
+        return words["inside"]
     if link.km:
-        return f"境内约 {link.km:.0f} 公里，{share}" if link.km >= 1 else f"境内不足 1 公里，{share}"
-    return "不到其范围的 1%" if link.share < 0.01 else f"占其范围的 {link.share:.0%}"
-
-
-def here_label_en(link) -> str:
-    if link.of_sites > 1:
-        return f"{link.sites} of its {link.of_sites} sites"
-    if link.sites:
-        return "Inside"
-    share = "under 1% of its length" if link.share < 0.01 else f"{link.share:.0%} of its length"
-    if link.km:
-        return f"About {link.km:.0f} km inside, {share}" if link.km >= 1 else f"Under 1 km inside, {share}"
-    return "Under 1% of its area" if link.share < 0.01 else f"{link.share:.0%} of its area"
+        share = words["length_small"] if link.share < 0.01 else words["length"].format(link.share)
+        return words["km" if link.km >= 1 else "km_small"].format(km=link.km, share=share)
+    return words["area_small"] if link.share < 0.01 else words["area"].format(link.share)
 
 
 def county_projects(atlas: Atlas, adcode: str, lang: str = "zh") -> list[tuple[str, str]]:
