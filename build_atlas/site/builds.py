@@ -282,7 +282,7 @@ class WholeBuild:
         return pages.render_pages(self.atlas, lang=self.lang, **inputs)
 
     # -- the other events --------------------------------------------------------------------------------------------
-    def nav(self, nav, files):
+    def nav(self, nav, files, config):
         """The files as the build renders them: the i18n plugin re-creates the hand-written pages' after on_files
         (only those hold their pages, which the preview's search memory reads)."""
         self.files = files

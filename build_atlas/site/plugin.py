@@ -100,7 +100,7 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
         return self.build.add_files(files, config)
 
     def on_nav(self, nav, *, config, files):
-        return self.build.nav(nav, files)
+        return self.build.nav(nav, files, config)
 
     def on_env(self, env, *, config, files):
         return self.build.env(env, config, files)

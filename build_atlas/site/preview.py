@@ -183,13 +183,6 @@ class Session:
         self.written = seen
         self.phase, self.complete = "read", False  # complete again when the build has written everything
 
-    def follow(self, files) -> None:
-        """The i18n plugin re-creates the hand-written pages' files after `track`: they too answer from this memory
-        (else MkDocs's own test, by the files' times, would skip them after an edit that changes what every page
-        shows, and the search memory would never see them built)."""
-        for file in files:
-            file.is_modified = self.modified_test(file)
-
     def modified_test(self, file) -> Callable[[], bool]:
         def is_modified() -> bool:
             if file.is_documentation_page() and self.phase == "build":
@@ -313,11 +306,6 @@ class Preview(builds.WholeBuild):
         self.session.jieba_dict = words
         return reload
 
-    def add_files(self, files, config):
-        files = super().add_files(files, config)
-        self.session.track(files, config)
-        return files
-
     def map_files(self, config, options) -> list:
         """The edition's maps, images and layer data of its last build while the data they show is unchanged."""
         session = self.session
@@ -353,12 +341,14 @@ class Preview(builds.WholeBuild):
         drawing.package = parts or super().package_parts(config, files, tables, publication)
         return drawing.package
 
-    def nav(self, nav, files):
+    def nav(self, nav, files, config):
+        # tracked as MkDocs builds them: the i18n plugin re-creates the hand-written pages' files after on_files
+        # (their own test, by the files' times, would skip them after an edit that changes what every page shows)
+        self.session.track(files, config)
         if self.session.dirty:
-            self.session.follow(files)
             self.session.restore_readings(files)
             self.nav_items = nav
-        return super().nav(nav, files)
+        return super().nav(nav, files, config)
 
     def env(self, env, config, files):
         if self.session.dirty:
