@@ -409,13 +409,15 @@ def tracing_context(atlas: Atlas) -> dict:
 
 def page_plan(atlas: Atlas, *, today: date, site_url: str, downloads: dict,
               history: list[dict], maps: dict | None = None, lang: str = routes.DEFAULT_LANGUAGE,
-              ) -> dict[str, Callable[[], str]]:
+              parts: dict | None = None) -> dict[str, Callable[[], str]]:
     """Every generated page of edition `lang` as {source path under docs: a call that renders its Markdown}: the
     whole build renders them all (render_pages), a preview only those an edit can change (preview.render_changed).
     `maps`: {map name: exports.PrintNote} of the maps whose print images are made: a page prints the map as that
     image, and lists the map's features by the numbers the images give them. The English edition's pages have
-    templates of their own (templates/en/), with the same paths under `en/`."""
-    env, made = environment(), {}
+    templates of their own (templates/en/), with the same paths under `en/`. `parts`: where the parts of pages that
+    do not depend on the edition (every feature's table row and statements, the indexes) are kept, made by the first
+    edition that needs them (a build passes the same dict to both)."""
+    env, made = environment(), parts if parts is not None else {}
     folder = "" if lang == routes.DEFAULT_LANGUAGE else f"{lang}/"
 
     def once(name: str, make: Callable[[], object]):
@@ -424,11 +426,11 @@ def page_plan(atlas: Atlas, *, today: date, site_url: str, downloads: dict,
         return made[name]
 
     def common() -> dict:
-        return once("common", lambda: {
+        return {**once("common", lambda: {
             "docs": atlas.documents.to_dict("index"), "cities": CITY, "themes": THEME,
             "feature_index": atlas.features.drop(columns="geometry").to_dict("index"),
             "measure_index": atlas.measures.set_index("id", drop=False).to_dict("index"),
-            "build_date": today.isoformat(), "site_url": site_url, "map_notes": maps or {}})
+            "build_date": today.isoformat(), "site_url": site_url}), "map_notes": maps or {}}
 
     # every feature's table row and statements, made once: project, city, theme and list pages share them
     def known() -> dict[str, dict]:

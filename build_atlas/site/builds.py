@@ -121,6 +121,8 @@ class WholeBuild:
 
     def __init__(self, options):
         self.options = options
+        self.atlas: Atlas | None = None  # the data of the build in progress (configure)
+        self.page_parts: dict = {}  # what both editions' pages share, made once a build (pages.page_plan)
         self.map_notes: dict = {}  # map name → exports.PrintNote (map_files)
 
     # -- on_config ---------------------------------------------------------------------------------------------------
@@ -129,9 +131,13 @@ class WholeBuild:
         logging.getLogger("jieba").setLevel(logging.WARNING)
         self.today = build_date(self.options.build_date)
         self.lang = language(config)
-        self.atlas = checked(lambda: gather(self.root, self.today))
-        if self.atlas.warnings and self.lang == routes.DEFAULT_LANGUAGE:  # once a build; INFO: strict mode passes
-            log.info("%s", warning_report(self.atlas.warnings))
+        if self.lang == routes.DEFAULT_LANGUAGE or self.atlas is None:
+            # one reading of the data per build: the English pass (which follows the Chinese one in the same build)
+            # shows the same data, with its county index and the page parts both editions share (pages.page_plan)
+            self.atlas = checked(lambda: gather(self.root, self.today))
+            self.page_parts = {}
+            if self.atlas.warnings:  # once a build; INFO: strict mode passes
+                log.info("%s", warning_report(self.atlas.warnings))
         self.site_url = published_url(config.config_file_path)
         self.cache = artifacts.ArtifactCache(self.root / self.options.cache_dir / "artifacts")
         config.nav = navigation(self.atlas, self.lang)
@@ -279,7 +285,7 @@ class WholeBuild:
                 for name, by_suffix in images.items() for suffix, data in by_suffix.items()]
 
     def render_pages(self, **inputs) -> dict[str, str]:
-        return pages.render_pages(self.atlas, lang=self.lang, **inputs)
+        return pages.render_pages(self.atlas, lang=self.lang, parts=self.page_parts, **inputs)
 
     # -- the other events --------------------------------------------------------------------------------------------
     def nav(self, nav, files, config):

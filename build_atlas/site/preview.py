@@ -326,7 +326,7 @@ class Preview(builds.WholeBuild):
         return []
 
     def render_pages(self, **inputs) -> dict[str, str]:
-        return render_changed(self.atlas, self.session.pages, lang=self.lang, **inputs)[0]
+        return render_changed(self.atlas, self.session.pages, lang=self.lang, parts=self.page_parts, **inputs)[0]
 
     def package_parts(self, config, files, tables, publication) -> dict:
         """The data package as the cache has it for this data; after an edit, the last one made, until this build's
