@@ -214,6 +214,12 @@ def noted(by_name: dict[str, MapSpec], name: str, cities, counties, footer: Foot
     return json.dumps({"numbers": plan.numbering.of_features(), "orientation": plan.orientation}, sort_keys=True)
 
 
+def note_and_store(spec: MapSpec, cities, counties, footer: Footer, folder: Path, key: str) -> None:
+    """One map's PrintNote, planned unless another process cached it meanwhile, and cached (a preview's worker)."""
+    artifacts.ArtifactCache(folder).get_all(NOTES, {spec.name: key}, functools.partial(
+        noted, {spec.name: spec}, cities=cities, counties=counties, footer=footer), workers=1)
+
+
 def draw_named(by_name: dict[str, MapSpec], name: str, cities, counties, footer: Footer) -> dict[str, bytes]:
     return draw_images(by_name[name], cities, counties, footer)
 

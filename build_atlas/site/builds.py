@@ -217,11 +217,18 @@ class WholeBuild:
             files.append(File.generated(config, file.src_uri,
                                         content=vendor.served(style.filled(Path(file.abs_src_path)), file.src_uri)))
 
-    def map_options(self, config) -> maps.MapOptions:
-        """How this edition's maps are made: tiles, the edition's address (`site_url` under its folder) and name."""
+    def map_options(self, config, lang: str | None = None) -> maps.MapOptions:
+        """How edition `lang`'s maps are made (this pass's by default): tiles, the edition's address (`site_url` under
+        its folder) and name."""
+        lang = lang or self.lang
         key = self.options.tianditu_key or os.environ.get("ATLAS_TIANDITU_KEY", "")
-        address = self.site_url and self.site_url.rstrip("/") + "/" + routes.edition(self.lang)
-        return maps.MapOptions(self.options.tiles, key, address, self.today.isoformat(), config.site_name)
+        address = self.site_url and self.site_url.rstrip("/") + "/" + routes.edition(lang)
+        return maps.MapOptions(self.options.tiles, key, address, self.today.isoformat(),
+                               config.site_name if lang == self.lang else editions.site_name(config, lang))
+
+    def print_footer(self, options: maps.MapOptions) -> exports.Footer:
+        """The line under an edition's print images: the data's date, the atlas's name and address."""
+        return exports.Footer(date=self.today.isoformat(), atlas=options.atlas, url=options.site_url)
 
     def publication(self, config) -> package.Publication:
         """Who publishes the data set, under which terms, as of when (the zip's README, datapackage.json)."""
@@ -263,7 +270,7 @@ class WholeBuild:
         like the pages: they hold the features' and outlines' names and notes, in the edition's language."""
         atlas, out, lang = self.atlas, [], self.lang
         outlines, specs, shared = maps.context_outlines(atlas), maps.map_specs(atlas, lang), {}
-        footer = exports.Footer(date=self.today.isoformat(), atlas=config.site_name, url=options.site_url)
+        footer = self.print_footer(options)
         self.map_notes = (exports.print_notes(specs, *outlines, self.cache, footer, self.workers)
                           if self.options.exports else {})
         papers = {name: note.orientation for name, note in self.map_notes.items()}

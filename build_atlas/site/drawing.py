@@ -15,6 +15,7 @@ from ..cache import artifacts
 from ..outputs import exports, package
 from ..vocabulary import routes
 
+PLANNERS = 2  # the print notes of a preview's two editions, planned side by side
 WORKER_NICENESS = 10  # the drawing yields the processor to the next rebuild: staff see their edit first
 
 
@@ -125,6 +126,46 @@ class Drawing:
         """Until every drawing asked for is shown (tests, and a preview that ends); False on timeout."""
         with self.lock:
             return self.lock.wait_for(lambda: not self.pending, timeout)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = None
+
+
+class Planning:
+    """The print notes a preview's pages need (the numbers its maps' images give features: exports.print_notes), asked
+    for both editions as soon as a build has read the data, and planned in worker processes of their own while the
+    build goes on: the English edition's are ready when its pass comes, instead of being planned after the Chinese
+    pass (an edit to a project's name is planned again on each map that shows it: about a second for the overview
+    alone, in each edition). A note not yet begun when its pass needs it is planned by the pass itself.
+
+    Spawned like the drawing's workers, and not lowered in priority: the build waits for what they plan."""
+
+    def __init__(self, workers: int = PLANNERS):
+        self.workers, self.pool = workers, None
+        self.pending: dict[str, list[Future]] = {}  # edition → its notes asked for and not yet settled
+
+    def ask(self, lang: str, specs, cities, counties, cache: artifacts.ArtifactCache, footer) -> None:
+        """Plan edition `lang`'s notes that the cache lacks."""
+        self.settle(lang)
+        keys = exports.image_keys(specs, cities, counties, footer)
+        for spec in specs:
+            if cache.read(exports.NOTES, spec.name, keys[spec.name], (artifacts.TEXT,)) is None:
+                if self.pool is None:
+                    self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+                self.pending.setdefault(lang, []).append(self.pool.submit(
+                    exports.note_and_store, spec, cities, counties, footer, cache.folder, keys[spec.name]))
+
+    def settle(self, lang: str) -> None:
+        """Edition `lang`'s pass needs its notes now: those under way are waited for (they land in the cache), those
+        not begun are dropped, for the pass to plan."""
+        for future in self.pending.pop(lang, []):
+            if not future.cancel():
+                try:
+                    future.result()
+                except Exception:  # noqa: BLE001 - the pass plans it again, and says what is wrong
+                    logging.getLogger("mkdocs").debug("planning a print note ahead failed", exc_info=True)
 
     def close(self) -> None:
         if self.pool is not None:

@@ -31,10 +31,10 @@ from mkdocs.structure.files import File
 
 from ..cache import artifacts
 from ..inputs.model import Atlas
-from ..outputs import package, pages, search
+from ..outputs import maps, package, pages, search
 from ..vocabulary import routes
 from . import builds
-from .drawing import Drawing
+from .drawing import Drawing, Planning
 
 # A measure or a project moves between pages, or changes what list pages count, only through these columns: an
 # edit to any of them renders every page. An edit to another column (a title, a name, a text, units, a deadline, …)
@@ -286,6 +286,7 @@ class Preview(builds.WholeBuild):
         # one memory per edition: the English pass of a build must not take the Chinese pass's pages for its own
         self.sessions: dict[str, Session] = {}
         self.dirty, self.draw_later, self.pack_later = dirty, None, None
+        self.planning = Planning()
         if dirty:
             BUILD_LOGGER.addFilter(DirtyWarning())
 
@@ -297,7 +298,13 @@ class Preview(builds.WholeBuild):
         self.lang = builds.language(config)
         self.session.drawing.hold()
         self.draw_later = self.pack_later = None
-        return super().configure(config)
+        config = super().configure(config)
+        if self.lang == routes.DEFAULT_LANGUAGE and self.options.exports:  # the build's first pass: data just read
+            outlines = maps.context_outlines(self.atlas)
+            for lang in routes.LANGUAGES:
+                self.planning.ask(lang, maps.map_specs(self.atlas, lang), *outlines, self.cache,
+                                  self.print_footer(self.map_options(config, lang)))
+        return config
 
     def reload_words(self, words: str) -> bool:
         """jieba's dictionary stays loaded while its words are unchanged (reloading takes a second; loading the same
@@ -311,6 +318,7 @@ class Preview(builds.WholeBuild):
         session = self.session
         key = maps_digest(self.atlas, self.lang, repr(options), str(self.options.exports), config.site_name,
                           *(str(source_stamp(path)) for path in self.vendor.values()))
+        self.planning.settle(self.lang)  # the notes planned ahead (configure) are in the cache
         if key == session.maps_key:
             self.map_notes = session.map_notes
             return [File.generated(config, path, content=content) for path, content in session.map_files]
@@ -386,6 +394,7 @@ class Preview(builds.WholeBuild):
             self.pack_later = None
 
     def close(self) -> None:
+        self.planning.close()
         for session in self.sessions.values():
             session.drawing.close()
         for old in [f for f in BUILD_LOGGER.filters if isinstance(f, DirtyWarning)]:
