@@ -146,8 +146,7 @@ def table_pieces(key: Key, width: float, cols: int, measure) -> tuple[list[Piece
     cols = max(1, min(cols, len(key.entries)))
     col_w = width / cols
     room = col_w * 72 - size * 4.6
-    entries = [(number, fid, wrap_chars(name, room, lambda c: measure.width(c, size)))
-               for number, fid, name in key.entries]
+    entries = [(number, fid, measure.wrapped(name, room, size)) for number, fid, name in key.entries]
     target = math.ceil(sum(len(lines) for _, _, lines in entries) / cols)
     pieces, column, line, current, longest = [], 0, 0, "", 0
     for number, fid, lines in entries:

@@ -86,6 +86,8 @@ class Measure:
     string takes FreeType a few milliseconds to lay out."""
 
     SIZES: dict[tuple, tuple[float, float]] = {}
+    WIDTHS: dict[tuple, float] = {}
+    WRAPS: dict[tuple, list[str]] = {}
 
     def __init__(self, dpi: int):
         self.dpi, self.figure, self.renderer = dpi, None, None
@@ -107,7 +109,18 @@ class Measure:
         """A text's width as the sum of its characters' (matplotlib lays text out by their advances, unhinted and
         unkerned: the same to a hundredth of a point), so that wrapping a name character by character does not lay
         out every beginning of it."""
-        return sum(self(char, size)[0] for char in text)
+        key = (self.dpi, self.fonts, text, size)
+        if key not in self.WIDTHS:
+            self.WIDTHS[key] = sum(self(char, size)[0] for char in text)
+        return self.WIDTHS[key]
+
+    def wrapped(self, text: str, room: float, size: float) -> list[str]:
+        """print_layout.wrap_chars of a text at `size` in lines of `room` points: the same names are wrapped to the
+        same columns on every round of a map's plan (plan_maps) and on every map that lists them."""
+        key = (self.dpi, self.fonts, text, room, size)
+        if key not in self.WRAPS:
+            self.WRAPS[key] = print_layout.wrap_chars(text, room, lambda piece: self.width(piece, size))
+        return self.WRAPS[key]
 
 
 @dataclass
