@@ -207,6 +207,15 @@ def local_only(route) -> None:
     route.continue_() if url.startswith(("http://127.0.0.1", "data:", "blob:")) else route.abort()
 
 
+# The page's layout shift so far (the sum Lighthouse's CLS counts, shifts after an input aside)
+LAYOUT_SHIFT_JS = """() => new Promise(done => {
+    let sum = 0;
+    new PerformanceObserver(list => list.getEntries().forEach(e => { if (!e.hadRecentInput) sum += e.value; }))
+        .observe({type: "layout-shift", buffered: true});
+    setTimeout(() => done(sum), 200);
+})"""
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize("size", SIZES)
 def test_the_dashboard_charts_draw_with_no_script_error(site_url, browser, size):
@@ -223,9 +232,11 @@ def test_the_dashboard_charts_draw_with_no_script_error(site_url, browser, size)
             const box = c.getBoundingClientRect(); return [box.width, box.height, document.documentElement.clientWidth];
         })""")
         wide = tab.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth")
+        shifted = tab.evaluate(LAYOUT_SHIFT_JS)
     finally:
         context.close()
     assert errors == []
+    assert shifted < 0.01  # each chart's room is kept before it is drawn: the tables below it do not move
     assert len(canvases) == 3 and all(w > 200 and h > 100 and w <= page_width for w, h, page_width in canvases)
     assert not wide  # nothing makes the page scroll sideways
     assert sum(loaded) < 1_000_000  # first visit, uncompressed
@@ -243,9 +254,11 @@ def test_the_dashboard_tables_show_without_javascript(site_url, browser):
         rows = [tables.nth(i).locator("tbody tr").count() for i in range(tables.count())]
         captions = tab.locator("figure.atlas-chart figcaption").all_inner_texts()
         canvases = tab.locator("figure.atlas-chart canvas").count()
+        rooms = tab.locator(".atlas-chart__drawing").evaluate_all("els => els.map(e => e.offsetHeight)")
     finally:
         context.close()
     assert shown == [True, True, True] and all(rows) and canvases == 0
+    assert rooms == [0, 0, 0]  # no empty room kept for charts that cannot be drawn
     assert all(caption.endswith("。") for caption in captions)  # one sentence saying what each chart shows
 
 

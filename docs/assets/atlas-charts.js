@@ -34,7 +34,6 @@
     }
     var data = read(table);
     var canvas = document.createElement("canvas");
-    holder.style.height = Math.max(160, data.labels.length * 30 + 70) + "px";
     holder.appendChild(canvas);
     var font = getComputedStyle(document.body).fontFamily;
     charts.push(new window.Chart(canvas, {
@@ -65,8 +64,11 @@
   }
 
   function start() {
-    if (!window.Chart) {
-      return;  // the tables alone
+    if (!window.Chart) {  // the tables alone
+      document.querySelectorAll("figure.atlas-chart").forEach(function (figure) {
+        figure.classList.add("atlas-chart--bare");
+      });
+      return;
     }
     document.querySelectorAll("figure.atlas-chart").forEach(draw);
   }
