@@ -175,3 +175,18 @@ def test_the_bench_build_stage_runs_and_the_plain_project_it_compares_with_build
     assert Path(config["plugins"][plugins.index("search")]["search"]["jieba_dict_user"]).is_file()
     run_plain, _ = stages.prepare("plain", work, work / ".cache", strict=False)
     assert (run_plain() / "404.html").is_file()  # the theme's pages build without the plugin too
+
+
+def test_the_bench_scales_the_data_to_a_valid_atlas(tmp_path):
+    """`make bench` measures the atlas at 20 times its data: each copy of the measures, projects and statements
+    passes validation as the real data does (a project named by an alias is not copied: aliases are unique)."""
+    from build_atlas.tools.bench import stages
+
+    real = gather(ROOT, BUILD_DATE)
+    work = stages.copy_project(ROOT, tmp_path / "x3")
+    stages.scale_project(work, 3)
+    scaled = gather(work, BUILD_DATE)  # raises AtlasError with every problem
+    aliased = set(real.aliases.loc[real.aliases["feature"] != "", "feature"])
+    assert len(scaled.measures) == 3 * len(real.measures) and len(scaled.statements) == 3 * len(real.statements)
+    assert len(scaled.features) == len(real.features) + 2 * (len(real.features) - len(aliased)) > 2 * len(real.features)
+    assert {f"{fid}.x3" for fid in real.features.index if fid not in aliased} <= set(scaled.features.index)

@@ -70,22 +70,38 @@ def copy_project(root: Path, dest: Path) -> Path:
     return dest
 
 
+# The tables that name features: a copied row of the first two keeps the feature's own id where the feature is not
+# copied; one of the others is not copied with it.
+FEATURE_COLUMNS = {"measures.csv": "features", "geodata/statements.csv": "feature", "geodata/features.csv": "id",
+                   "geodata/waypoints.csv": "feature"}
+DROPPED_WITH_FEATURE = ("geodata/features.csv", "geodata/waypoints.csv")
+
+
 def scale_project(work: Path, factor: int) -> None:
-    """Repeat every measure, feature, waypoint and statement under ids suffixed .xN, copy N linked to copy N."""
-    def copy_ids(value: str, n: int) -> str:
-        return ";".join(f"{v.strip()}.x{n}" for v in value.replace("；", ";").split(";") if v.strip())
+    """Repeat every measure, feature, waypoint and statement under ids suffixed .xN, copy N linked to copy N. A
+    project that clauses name by an alias (geodata/aliases.csv ties each alias to one project) is not copied: the
+    copied clauses name the project itself, so that every copy passes validation as the real data does."""
+    with (work / "geodata/aliases.csv").open(encoding="utf-8-sig", newline="") as file:
+        aliased = {row["feature"] for row in csv.DictReader(file) if row["feature"]}
+
+    def copy_ids(value: str, n: int, kept: set[str] = frozenset()) -> str:
+        ids = [v.strip() for v in value.replace("；", ";").split(";") if v.strip()]
+        return ";".join(v if v in kept else f"{v}.x{n}" for v in ids)
 
     for name, columns in SCALED.items():
         with (work / name).open(encoding="utf-8-sig", newline="") as file:
             reader = csv.DictReader(file)
             fields, rows = reader.fieldnames, list(reader)
-        extra = [{**row, **{c: copy_ids(row[c], n) for c in columns}} for n in range(2, factor + 1) for row in rows]
+        feature = FEATURE_COLUMNS.get(name)
+        copied = [row for row in rows if name not in DROPPED_WITH_FEATURE or row[feature] not in aliased]
+        extra = [{**row, **{c: copy_ids(row[c], n, aliased if c == feature else set()) for c in columns}}
+                 for n in range(2, factor + 1) for row in copied]
         with (work / name).open("w", encoding="utf-8", newline="") as file:
             writer = csv.DictWriter(file, fields)
             writer.writeheader()
             writer.writerows(rows + extra)
     for path in sorted((work / "geodata/shapes").glob("*.geojson")):
-        for n in range(2, factor + 1):
+        for n in range(2, factor + 1 if path.stem not in aliased else 2):
             shutil.copy(path, path.with_name(f"{path.stem}.x{n}.geojson"))
 
 
