@@ -108,13 +108,14 @@ def test_a_recorded_status_shows_on_its_card() -> None:
     from build_atlas.outputs.pages import render_pages
     from build_atlas.vocabulary.schema import MEASURE_STATUSES
 
-    atlas = gather(ROOT)
-    atlas.measures["status"] = ""
-    pages = render_pages(atlas, today=date(2026, 11, 22), site_url="", downloads=NO_DOWNLOADS, history=[])
-    assert "落实状态：" not in pages["themes/energy.md"]
+    def rendered(statuses: dict[str, str]) -> dict[str, str]:
+        atlas = gather(ROOT)  # a fresh one each time: pages keep what they derive from an atlas (Atlas.derived)
+        atlas.measures["status"] = atlas.measures["id"].map(lambda mid: statuses.get(mid, ""))
+        return render_pages(atlas, today=date(2026, 11, 22), site_url="", downloads=NO_DOWNLOADS, history=[])
+
+    assert "落实状态：" not in rendered({})["themes/energy.md"]
     done = MEASURE_STATUSES[0]
-    atlas.measures.loc[atlas.measures["id"] == "r23-16", "status"] = done.key
-    pages = render_pages(atlas, today=date(2026, 11, 22), site_url="", downloads=NO_DOWNLOADS, history=[])
+    pages = rendered({"r23-16": done.key})
     card = pages["themes/energy.md"].split('id="m-r23-16"')[1].split("</div>")[0]
     assert f"落实状态：{done.zh}" in card
     assert pages["themes/energy.md"].count("落实状态：") == 1

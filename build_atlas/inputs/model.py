@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 import geopandas as gpd
 import pandas as pd
@@ -24,6 +26,7 @@ from .load import Inputs, Row, read_inputs
 from .validate import advise, check
 
 STATUS_ORDER = [s.key for s in FEATURE_STATUSES]
+T = TypeVar("T")
 STATED = "geodata/stated_deadlines.csv"
 # documents.yml fields an entry may leave out: shown as empty (the English ones: the English pages show the Chinese)
 OPTIONAL_DOCUMENT_FIELDS = ["date_note", "city", "url", "short_en", "title_en", "issuer_en", "structure_en",
@@ -60,6 +63,14 @@ class Atlas:
         """Which county-level units each project and measure concerns (inputs/counties.py), made once."""
         return county_index(self.counties, self.seats, self.features, self.measures, self.statements, self.aliases,
                             self.places, self.texts)
+
+    def derived(self, name: str, make: Callable[[], T]) -> T:
+        """A value made from the atlas once, under `name` (an atlas is not changed after `gather`): the look-ups that
+        several outputs, and both editions, make of it. The caller must not change it."""
+        made = self.__dict__.setdefault("_derived", {})
+        if name not in made:
+            made[name] = make()
+        return made[name]
 
     def measures_of_city(self, city: str) -> pd.DataFrame:
         return self.measures[self.measures["cities"].map(lambda cities: city in cities)]

@@ -114,11 +114,13 @@ def tallies(features, lang: str = "zh") -> dict[str, list[tuple[str, int]]]:
 def measure_counties(atlas: Atlas, city: str | None = None) -> dict[str, list[str]]:
     """Measure id → the names of the counties it concerns (of `city` only, if given): what each card's county filter
     reads."""
-    index = atlas.by_county
-    rows = index.measures.merge(index.counties[["adcode", "name_zh", "city"]], on="adcode").sort_values("adcode")
-    if city is not None:
-        rows = rows[rows["city"] == city]
-    return rows.groupby("measure")["name_zh"].agg(list).to_dict()
+    def of_city() -> dict[str, list[str]]:
+        index = atlas.by_county
+        rows = index.measures.merge(index.counties[["adcode", "name_zh", "city"]], on="adcode").sort_values("adcode")
+        if city is not None:
+            rows = rows[rows["city"] == city]
+        return rows.groupby("measure")["name_zh"].agg(list).to_dict()
+    return atlas.derived(f"measure counties {city}", of_city)
 
 
 def county_numbers(atlas: Atlas) -> dict[str, int]:

@@ -238,21 +238,37 @@ def stated_line(stated: dict) -> dict:
             "when_en": date_words(stated["deadline"], "en"), "reckoned": year not in written_years(stated["quote"])}
 
 
-def cards(measures, counties: dict[str, list[str]] | None = None, numbers: dict[str, int] | None = None) -> list[dict]:
-    """Measure records with the keys the page filters read (unit names in simplified script, deadline group, and
-    with `counties` the names of the counties each concerns, with `numbers` their numbers) and the dates their texts
-    state."""
-    rows = records(measures)
-    for m in rows:
-        m["unit_keys"] = ";".join(TO_SIMPLIFIED.convert(u) for u in m["units"])
-        m["deadline_key"] = m["deadline"] or "none"
-        m["stated"] = [stated_line(s) for s in m.get("stated", [])]
-        m["progress"] = tracker.deadline_card(m)
-        m["county_names"] = (counties or {}).get(m["id"], [])  # the filter's counts; the card holds their numbers
-        m["county_numbers"] = [numbers[name] for name in m["county_names"]] if numbers else []
-        m["here"] = ""  # on a county page: why the measure is listed there
-        m["here_words"], m["here_projects"] = [], []  # the same, for an English page: the names and the projects
-    return rows
+@functools.cache
+def unit_key(unit: str) -> str:
+    """A responsible unit as the unit filter reads it, in simplified characters (a few hundred units, on every card of
+    every page: each converted once)."""
+    return TO_SIMPLIFIED.convert(unit)
+
+
+def cards(atlas: Atlas, ids, counties: dict[str, list[str]] | None = None,
+          numbers: dict[str, int] | None = None) -> list[dict]:
+    """The cards of the measures `ids`, in that order: their records with the keys the page filters read (unit names
+    in simplified script, deadline group, and with `counties` the names of the counties each concerns, with `numbers`
+    their numbers) and the dates their texts state. Each is a new dict (a county page adds why it lists the measure)."""
+    def made() -> dict[str, dict]:
+        rows = {}
+        for m in records(atlas.measures):
+            m["unit_keys"] = ";".join(unit_key(u) for u in m["units"])
+            m["deadline_key"] = m["deadline"] or "none"
+            m["stated"] = [stated_line(s) for s in m.get("stated", [])]
+            m["progress"] = tracker.deadline_card(m)
+            rows[m["id"]] = m
+        return rows
+
+    every, counties = atlas.derived("measure cards", made), counties or {}
+    out = []
+    for mid in ids:
+        names = counties.get(mid, [])  # the filter's counts; the card holds their numbers
+        out.append({**every[mid], "county_names": names,
+                    "county_numbers": [numbers[name] for name in names] if numbers else [],
+                    "here": "",  # on a county page: why the measure is listed there
+                    "here_words": [], "here_projects": []})  # the same, for an English page: the names, the projects
+    return out
 
 
 def counted(values, label, order=None) -> list[dict]:
@@ -280,7 +296,7 @@ def filters(atlas: Atlas, measures, names: tuple[str, ...], lang: str = routes.D
         "deadline": counted(measures["deadline"].map(lambda v: [v or "none"]),
                             lambda v: ("未设时限" if zh else "No deadline") if v == "none" else deadline_label(v, lang),
                             lambda o: (deadline_order.get(o["value"], -1), o["value"])),
-        "unit": counted(measures["units"].map(lambda us: sorted({TO_SIMPLIFIED.convert(u) for u in us})), str),
+        "unit": counted(measures["units"].map(lambda us: sorted({unit_key(u) for u in us})), str),
     }
     return [{"key": key, "label": FILTER_LABELS[key][not zh], "options": fields[key]} for key in names if fields[key]]
 
@@ -302,8 +318,9 @@ def city_context(atlas: Atlas, key: str, known: dict[str, dict] | None = None,
     county filter), and the project table which counties each project lies in."""
     measures, of_measure = atlas.measures_of_city(key), county_pages.measure_counties(atlas, key)
     numbers = county_pages.county_numbers(atlas)
-    groups = [{"theme": t, "measures": cards(measures[measures["themes"].map(lambda ts, k=t.key: ts[0] == k)],
-                                             of_measure, numbers)} for t in THEMES]
+    first_theme = measures["themes"].map(lambda themes: themes[0])
+    groups = [{"theme": t, "measures": cards(atlas, measures.loc[first_theme == t.key, "id"], of_measure, numbers)}
+              for t in THEMES]
     counties = atlas.by_county.counties
     rows = feature_rows(atlas, atlas.features_of_city(key), known)
     names = [[c["name"] for c in row["counties"] if c["city"] == key] for row in rows]
@@ -322,7 +339,7 @@ def theme_context(atlas: Atlas, key: str, known: dict[str, dict] | None = None,
     """Each measure once, grouped by document; the cities it concerns are tags on its card."""
     measures, of_measure = atlas.measures_of_theme(key), county_pages.measure_counties(atlas)
     numbers = county_pages.county_numbers(atlas)
-    groups = [{"doc": d, "measures": cards(measures[measures["doc"] == d["key"]], of_measure, numbers)}
+    groups = [{"doc": d, "measures": cards(atlas, measures.loc[measures["doc"] == d["key"], "id"], of_measure, numbers)}
               for d in records(atlas.documents)]
     rows = feature_rows(atlas, atlas.features_of_theme(key), known)
     return {"theme": THEME[key], "total": len(measures), "groups": [g for g in groups if g["measures"]],
@@ -345,7 +362,7 @@ def county_context(atlas: Atlas, adcode: str, known: dict[str, dict] | None = No
     order, why = county_pages.county_measures(atlas, adcode)
     reasons = county_pages.county_reasons(atlas, adcode)
     measures = atlas.measures.set_index("id", drop=False).loc[order]
-    made = cards(measures)  # once, then grouped: 38 pages × 11 themes of small frames took a second
+    made = cards(atlas, order)  # once, then grouped: 38 pages × 11 themes of small frames took a second
     for m in made:
         m["here"] = why[m["id"]]
         m["here_words"], m["here_projects"] = reasons[m["id"]]["words"], reasons[m["id"]]["projects"]

@@ -50,17 +50,26 @@ def distance(metres: str, lang: str = "zh") -> str:
 
 
 def waypoint_places(atlas: Atlas, fid: str) -> list[dict]:
-    if atlas.waypoints is None:
-        return []
-    rows = atlas.waypoints[atlas.waypoints["feature"] == fid].sort_values("seq")
-    return [atlas.places.loc[p].to_dict() for p in rows["place"] if p in atlas.places.index]
+    """The gazetteer places a line is drawn through, in order."""
+    def by_feature() -> dict[str, list[dict]]:
+        if atlas.waypoints is None:
+            return {}
+        places = atlas.places.drop(columns="geometry").to_dict("index")
+        rows = atlas.waypoints.sort_values(["feature", "seq"])
+        return {feature: [places[p] for p in group["place"] if p in places]
+                for feature, group in rows.groupby("feature", sort=False)}
+    return atlas.derived("waypoint places", by_feature).get(fid, [])
 
 
 def named_text(atlas: Atlas, fid: str) -> str:
-    """Everything the documents say around this project: its name and the clauses that name it."""
-    ids = set(atlas.statements.loc[atlas.statements["feature"] == fid, "measure"])
-    texts = atlas.measures.loc[atlas.measures["id"].isin(ids), "text"]
-    return atlas.features.loc[fid, "name_zh"] + "".join(texts)
+    """Everything the documents say around this project: its name and the clauses that name it (in table order)."""
+    def by_feature() -> dict[str, list[str]]:
+        text = dict(zip(atlas.measures["id"], atlas.measures["text"], strict=True))
+        order = {mid: i for i, mid in enumerate(atlas.measures["id"])}
+        pairs = atlas.statements[["feature", "measure"]].drop_duplicates()
+        return {feature: [text[m] for m in sorted(group["measure"], key=order.__getitem__)]
+                for feature, group in pairs.groupby("feature", sort=False)}
+    return atlas.features.loc[fid, "name_zh"] + "".join(atlas.derived("named texts", by_feature).get(fid, []))
 
 
 def listed(names: list[str], lang: str, most: int = 6) -> str:

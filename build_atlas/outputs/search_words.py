@@ -66,7 +66,12 @@ def alias_words(atlas: Atlas, text: str, feature_ids: list[str], *, named: bool 
 
 def county_words(atlas: Atlas) -> dict[str, list[str]]:
     """Adcode → what readers call a county: its name, its short name and the aliases of either
-    (geodata/aliases.csv), the words a county page is found by and a result inside the county is found by too."""
+    (geodata/aliases.csv), the words a county page is found by and a result inside the county is found by too. Made
+    once per atlas (every measure's and project's result asks, in both editions)."""
+    return atlas.derived("county words", lambda: made_county_words(atlas))
+
+
+def made_county_words(atlas: Atlas) -> dict[str, list[str]]:
     counties = atlas.by_county.counties
     words = {code: [name, short] if short != name else [name]
              for code, name, short in zip(counties.index, counties["name_zh"], counties["short"], strict=True)}

@@ -63,7 +63,15 @@ def event_entries(atlas: Atlas, events: pd.DataFrame | None = None) -> list[dict
 
 
 def events_of(atlas: Atlas, target: str) -> list[dict]:
-    return event_entries(atlas, atlas.progress[atlas.progress["target"] == target])
+    """The events recorded on one project or measure, newest first (every target's made once per atlas: a project
+    page each)."""
+    def by_target() -> dict[str, list[dict]]:
+        entries = {entry["line"]: entry for entry in event_entries(atlas)}
+        out: dict[str, list[dict]] = {}
+        for key, line in zip(atlas.progress["target"], atlas.progress["line"], strict=True):
+            out.setdefault(key, []).append(entries[int(line)])
+        return out
+    return atlas.derived("events by target", by_target).get(target, [])
 
 
 def event_count(atlas: Atlas) -> int:
