@@ -39,6 +39,13 @@ def localize(file: File, lang: str, counterparts: dict[str, str] | None = None) 
     return file
 
 
+def passes(config) -> list[str]:
+    """The editions a build makes, in the order it makes them: the Chinese, then each other one atlas-i18n builds."""
+    i18n = config.plugins.get("atlas-i18n")
+    others = [lang for lang in (i18n.build_languages if i18n is not None else []) if lang != routes.DEFAULT_LANGUAGE]
+    return [routes.DEFAULT_LANGUAGE, *others]
+
+
 def site_name(config, lang: str) -> str:
     """Edition `lang`'s site name as atlas-i18n's `languages` in mkdocs.yml give it, whichever edition is being built
     (the data package, made in the Chinese edition's build, names the English one too)."""

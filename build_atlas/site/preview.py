@@ -33,7 +33,7 @@ from ..cache import artifacts
 from ..inputs.model import Atlas
 from ..outputs import maps, package, pages, search
 from ..vocabulary import routes
-from . import builds
+from . import builds, editions
 from .drawing import Drawing, Planning
 
 # A measure or a project moves between pages, or changes what list pages count, only through these columns: an
@@ -297,7 +297,10 @@ class Preview(builds.WholeBuild):
     def configure(self, config):
         self.lang = builds.language(config)
         self.session.drawing.hold()
-        self.draw_later = self.pack_later = None
+        self.draw_later = None
+        if self.lang == routes.DEFAULT_LANGUAGE:  # the package is asked for in this pass, made after the last one
+            self.pack_later = None
+        self.last_pass = editions.passes(config)[-1] == self.lang
         config = super().configure(config)
         if self.lang == routes.DEFAULT_LANGUAGE and self.options.exports:  # the build's first pass: data just read
             outlines = maps.context_outlines(self.atlas)
@@ -389,7 +392,9 @@ class Preview(builds.WholeBuild):
         if self.draw_later is not None:  # the images this build's maps need, drawn now that it is done
             self.draw_later()
             self.draw_later = None
-        if self.pack_later is not None:  # and its data package
+        if self.pack_later is not None and self.last_pass:
+            # and its data package, once every edition's pass has written the files it shares (those of the package
+            # as this build found it: written after the package, they would undo it)
             self.pack_later()
             self.pack_later = None
 
