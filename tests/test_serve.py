@@ -143,13 +143,30 @@ def test_a_measure_title_edit_re_renders_only_the_pages_that_show_the_measure(se
     chosen = session.chinese.pages.rendered
     assert f"documents/{first['doc']}.md" in changed and "changes.md" in changed
     assert changed <= chosen <= naming | set(preview.SUMMARY_PAGES)
-    assert rendered["pages"] == session.rendered_in_both(chosen)
+    # the English edition shows the Chinese title beside the English one only as the clause's heading
+    english = {routes.unlocalized(path) for path in session.plugin.build.sessions["en"].pages.rendered}
+    assert first["title_en"] and english == {*preview.SUMMARY_PAGES, f"documents/{first['doc']}.md"}
+    assert rendered["pages"] == len(chosen) + len(english)
     assert len(chosen) < len(old) // 5
     # the others came out as before: their pages are kept
     assert rendered["site pages"] == len(session.changed_since(both))
     assert "maps" not in rendered and "images" not in rendered
     page = (session.site / "documents" / f"{first['doc']}.html").read_text(encoding="utf-8")
     assert first["title"] + "（修订）" in page
+    assert site_digest(session.site) == site_digest(clean_build(work, tmp_path / "clean"))
+
+
+def test_a_measure_without_an_english_title_shows_its_chinese_title_edit_in_both_editions(session, tmp_path):
+    work = session.work
+    second = list(csv.DictReader(io.StringIO((work / "measures.csv").read_text(encoding="utf-8-sig"))))[1]
+    edit_cell(work / "measures.csv", second["id"], "title_en", lambda _: "")  # staff have not translated it yet
+    session.rebuild()
+    edit_cell(work / "measures.csv", second["id"], "title", lambda title: title + "（再修订）")
+    session.rebuild()
+    named = re.compile(rf"(?<![0-9A-Za-z]){re.escape(second['id'])}(?![0-9A-Za-z])")
+    english = session.plugin.build.sessions["en"].pages
+    naming = {path for path, text in english.markdown.items() if named.search(text)}
+    assert len(naming) > 3 and naming <= english.rendered  # its English cards show the Chinese title instead
     assert site_digest(session.site) == site_digest(clean_build(work, tmp_path / "clean"))
 
 

@@ -45,6 +45,11 @@ MOVING_COLUMNS = {"measures": ("id", "doc", "cities", "themes", "features", "imp
                   "features": ("id", "kind", "cities")}
 # changes: the uncommitted edits; data: the downloads' sizes, rows and version (no other page shows them)
 SUMMARY_PAGES = (routes.HOME, routes.TRACING, routes.DATA, routes.CHANGES)
+# A column an edition shows only where the row lacks its own-language column, and else only on the row's document
+# page: the English edition shows a measure's Chinese title for its missing English title, and beside the English
+# one as the heading of the clause. A Chinese title edit re-renders the English edition's pages that show the measure
+# only when its English title is empty; its document page always (`headings`).
+GLOSSED = {"en": {"measures": ("title", "title_en")}}
 TEMPLATES = Path(pages.__file__).with_name("templates")
 SHARED_SCRIPT = re.compile("(?:" + "|".join(re.escape(routes.map_script("", lang)) for lang in routes.LANGUAGES)
                            + r")(?:outlines|features)-[\w-]+-[0-9a-f]{12}\.js")  # either edition's
@@ -85,6 +90,16 @@ class PageMemory:
     others: str = ""  # digest of every input but the measures and projects
     rows: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)  # table → row_digests
     events: dict[str, str] = field(default_factory=dict)  # target → digest of its progress events
+    headings: dict[str, str] = field(default_factory=dict)  # document → digest of its measures' titles
+
+
+def edition_rows(frame, table: str, lang: str):
+    """The table as edition `lang`'s pages show it beside the document pages (GLOSSED)."""
+    glossed = GLOSSED.get(lang, {}).get(table)
+    if glossed is None:
+        return frame
+    column, own = glossed
+    return frame.assign(**{column: frame[column].where(frame[own] == "", "")})
 
 
 def render_changed(atlas: Atlas, memory: PageMemory, **inputs) -> tuple[dict[str, str], set[str]]:
@@ -95,8 +110,11 @@ def render_changed(atlas: Atlas, memory: PageMemory, **inputs) -> tuple[dict[str
         "statements", "places", "counties", "cities", "documents", "aliases", "waypoints", "seats")),
         *(frame_digest(frame) for frame in (index.projects, index.measures, index.documents)),
         json.dumps(atlas.texts, sort_keys=True), repr(inputs["today"]), inputs["site_url"], templates_digest())
-    rows = {table: row_digests(getattr(atlas, table), moving) for table, moving in MOVING_COLUMNS.items()}
+    lang = inputs.get("lang", routes.DEFAULT_LANGUAGE)
+    rows = {table: row_digests(edition_rows(getattr(atlas, table), table, lang), moving)
+            for table, moving in MOVING_COLUMNS.items()}
     events = {target: frame_digest(group) for target, group in atlas.progress.groupby("target")}
+    headings = {doc: artifacts.digest(*group) for doc, group in atlas.measures.groupby("doc")["title"]}
     plan = pages.page_plan(atlas, **inputs)
     previous, before = memory.markdown, memory.rows
     if others != memory.others or set(plan) != set(previous) or any(
@@ -107,12 +125,14 @@ def render_changed(atlas: Atlas, memory: PageMemory, **inputs) -> tuple[dict[str
         changed = mentions({i for t in rows for i in rows[t] if rows[t][i] != before[t][i]}
                            | {t for t in events.keys() | memory.events.keys()
                               if events.get(t) != memory.events.get(t)})  # a project's or measure's events
+        retitled = {routes.document(doc) for doc in headings.keys() | memory.headings.keys()
+                    if headings.get(doc) != memory.headings.get(doc)}
         chosen = {path for path in plan if routes.unlocalized(path) in SUMMARY_PAGES
-                  or (changed is not None and changed.search(previous[path]))}
+                  or routes.unlocalized(path) in retitled or (changed is not None and changed.search(previous[path]))}
     out = {path: plan[path]() if path in chosen else previous[path] for path in plan}
     artifacts.RENDERED["pages"] += len(chosen)
     memory.markdown, memory.others, memory.rows, memory.rendered = out, others, rows, chosen
-    memory.events = events
+    memory.events, memory.headings = events, headings
     return out, chosen
 
 
