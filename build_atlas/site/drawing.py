@@ -7,6 +7,7 @@ import functools
 import logging
 import multiprocessing
 import os
+import signal
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
@@ -106,6 +107,24 @@ class Drawing:
             for future in list(self.pending.values()):
                 future.cancel()
 
+    def pause(self) -> None:
+        """A build is starting: the drawings under way stop where they are until `resume`. Niced, they still took a
+        share of the processors from the build (a project edit's maps take the workers several seconds to draw, and
+        the next edit often comes sooner)."""
+        self.signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        """The build is done (or failed): the drawings stopped by `pause` go on."""
+        self.signal(signal.SIGCONT)
+
+    def signal(self, number: int) -> None:
+        # the executor's own table of its worker processes (it has no public one)
+        for process in list((self.pool._processes or {}).values()) if self.pool is not None else []:
+            try:
+                os.kill(process.pid, number)
+            except ProcessLookupError:  # a worker that has just ended
+                pass
+
     def drawn(self, site: Path, name: str, key: str, future: Future) -> None:
         with self.lock:
             try:
@@ -129,6 +148,7 @@ class Drawing:
 
     def close(self) -> None:
         if self.pool is not None:
+            self.resume()  # a stopped worker would never see the pool's end
             self.pool.shutdown(wait=False, cancel_futures=True)
             self.pool = None
 
@@ -146,14 +166,21 @@ class Planning:
         self.workers, self.pool = workers, None
         self.pending: dict[str, list[Future]] = {}  # edition → its notes asked for and not yet settled
 
+    def start(self) -> None:
+        """Start the workers, each loading the code and the font it plans with: a session's first build does it, so
+        that its first edit does not wait for them (a few seconds)."""
+        if self.pool is None:
+            self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+            for _ in range(self.workers):
+                self.pool.submit(exports.cjk_font)
+
     def ask(self, lang: str, specs, cities, counties, cache: artifacts.ArtifactCache, footer) -> None:
         """Plan edition `lang`'s notes that the cache lacks."""
         self.settle(lang)
         keys = exports.image_keys(specs, cities, counties, footer)
         for spec in specs:
             if cache.read(exports.NOTES, spec.name, keys[spec.name], (artifacts.TEXT,)) is None:
-                if self.pool is None:
-                    self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+                self.start()
                 self.pending.setdefault(lang, []).append(self.pool.submit(
                     exports.note_and_store, spec, cities, counties, footer, cache.folder, keys[spec.name]))
 

@@ -320,10 +320,13 @@ class Preview(builds.WholeBuild):
         self.draw_later = None
         if self.lang == routes.DEFAULT_LANGUAGE:  # the package is asked for in this pass, made after the last one
             self.pack_later = None
+            for session in self.sessions.values():  # every edition's drawings wait until the build is done
+                session.drawing.pause()
         self.last_pass = editions.passes(config)[-1] == self.lang
         config = super().configure(config)
         if self.lang == routes.DEFAULT_LANGUAGE and self.options.exports:  # the build's first pass: data just read
             outlines = maps.context_outlines(self.atlas)
+            self.planning.start()
             for lang in routes.LANGUAGES:
                 self.planning.ask(lang, maps.map_specs(self.atlas, lang), *outlines, self.cache,
                                   self.print_footer(self.map_options(config, lang)))
@@ -398,6 +401,7 @@ class Preview(builds.WholeBuild):
     def failed(self) -> None:
         """A build that failed while writing may have written part of what it meant to: the next one writes
         everything. (One stopped by a mistake in the data, before anything was written, changes nothing.)"""
+        self.resume_drawings()
         if not self.session.complete:
             drawing = self.session.drawing  # it writes the images itself, and knows which it wrote
             self.sessions[self.lang] = Session(self.dirty)
@@ -417,6 +421,12 @@ class Preview(builds.WholeBuild):
             # as this build found it: written after the package, they would undo it)
             self.pack_later()
             self.pack_later = None
+        if self.last_pass:
+            self.resume_drawings()
+
+    def resume_drawings(self) -> None:
+        for session in self.sessions.values():
+            session.drawing.resume()
 
     def close(self) -> None:
         self.planning.close()
