@@ -469,9 +469,11 @@ def page_plan(atlas: Atlas, *, today: date, site_url: str, downloads: dict,
         return {"d": atlas.documents.loc[key].to_dict(), "count": int(counts.get(key, 0)),
                 "blocks": document_blocks(atlas, key), "cleaning": summary(clean(key, atlas.texts[key]), lang)}
 
-    plan = {routes.HOME: page("home.md.j2", routes.HOME, lambda: home_context(atlas)),
+    # the home and tracing pages' facts are the same in both editions (their templates pick the words)
+    plan = {routes.HOME: page("home.md.j2", routes.HOME, lambda: once("home", lambda: home_context(atlas))),
             routes.PROJECTS: page("projects.md.j2", routes.PROJECTS, lambda: projects_context(atlas, known(), lang)),
-            routes.TRACING: page("tracing.md.j2", routes.TRACING, lambda: tracing_context(atlas)),
+            routes.TRACING: page("tracing.md.j2", routes.TRACING,
+                                 lambda: once("tracing", lambda: tracing_context(atlas))),
             routes.CHANGES: page("changes.md.j2", routes.CHANGES, lambda: {
                 "entries": history, "nouns_en": changes.TRACKED_EN, "verbs_en": changes.VERBS_EN,
                 "fields_en": changes.FIELD_NAMES_EN}),

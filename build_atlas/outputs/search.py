@@ -23,7 +23,7 @@ from ..vocabulary.dataset import deadline_label
 from ..vocabulary.schema import CITIES, DEADLINE_STATES, FEATURE_STATUSES, KINDS, MEASURE_STATUSES, THEMES, by_key
 from .county_pages import area_zh
 from .search_en import english_records
-from .search_words import HAN, alias_words, county_words, other_script, segment, words_of_counties
+from .search_words import HAN, alias_words, county_tallies, county_words, other_script, segment, words_of_counties
 
 CITY, THEME, KIND, STATUS = by_key(CITIES), by_key(THEMES), by_key(KINDS), by_key(FEATURE_STATUSES)
 MEASURE_STATUS, DEADLINE_STATE = by_key(MEASURE_STATUSES), by_key(DEADLINE_STATES)
@@ -110,9 +110,9 @@ def county_records(atlas: Atlas) -> list[dict]:
     """A county page's result: found by its name, its short name and its aliases, ranked as a name."""
     index, out = atlas.by_county, []
     words = county_words(atlas)
+    tallies = county_tallies(atlas)
     for code, county in index.counties.iterrows():
-        projects = int((index.projects["adcode"] == code).sum())
-        measures = int((index.measures["adcode"] == code).sum())
+        projects, measures = tallies[code]
         seat = f"政府驻地{county['seat_zh']}，" if county["seat_zh"] else ""
         text = (f"{CITY[county['city']].zh}下辖，{seat}面积约 {area_zh(county['area_km2'])} 平方公里。"
                 f"经过或位于这里的规划项目 {projects} 个，有关的举措 {measures} 项。")

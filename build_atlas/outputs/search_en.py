@@ -22,7 +22,7 @@ from breame.spelling import (
 from ..inputs.model import Atlas
 from ..vocabulary import routes
 from ..vocabulary.schema import CITIES, DEADLINE_STATES, DEADLINE_WORDS, KINDS, PHASES, THEMES, by_key
-from .search_words import HAN, alias_words, county_words, segment
+from .search_words import HAN, alias_words, county_tallies, county_words, segment
 
 CITY, KIND, PHASE, DEADLINE_STATE = by_key(CITIES), by_key(KINDS), by_key(PHASES), by_key(DEADLINE_STATES)
 WORD = re.compile(r"[A-Za-z]+")
@@ -165,9 +165,9 @@ def place_records(atlas: Atlas) -> list[dict]:
         names = [c.zh, c.zh.removesuffix("市"), *alias_words(atlas, c.zh, [], named=False)]
         out.append(record(routes.html(routes.city(c.key)), html.escape(c.en), html.escape(text),
                           place=[c.en, *names]))
+    tallies = county_tallies(atlas)
     for code, county in counties.iterrows():
-        projects = int((atlas.by_county.projects["adcode"] == code).sum())
-        measures = int((atlas.by_county.measures["adcode"] == code).sum())
+        projects, measures = tallies[code]
         text = (f"In {CITY[county['city']].en}; about {county['area_km2']:,.0f} km². {projects} planned projects lie "
                 f"here or pass through; {measures} measures concern it.")
         out.append(record(routes.html(routes.county(county["key"])), english(county["name_en"], county["name_zh"]),

@@ -54,14 +54,20 @@ def alias_words(atlas: Atlas, text: str, feature_ids: list[str], *, named: bool 
     title)."""
     simple = simplified(text)
     words = []
-    for row in atlas.aliases.itertuples():
-        if row.feature and row.feature in feature_ids:
-            words.append(row.alias)
-        elif not row.feature and (row.target in simple or row.alias in simple):
-            words += [row.alias, row.target]
-        elif row.feature and named and row.target in simple:
-            words.append(row.alias)
+    for alias, target, feature in alias_rows(atlas):
+        if feature and feature in feature_ids:
+            words.append(alias)
+        elif not feature and (target in simple or alias in simple):
+            words += [alias, target]
+        elif feature and named and target in simple:
+            words.append(alias)
     return list(dict.fromkeys(words))
+
+
+def alias_rows(atlas: Atlas) -> list[tuple[str, str, str]]:
+    """(alias, target, feature) of every alias, read out of the table once per atlas: every record asks."""
+    return atlas.derived("alias rows", lambda: list(zip(atlas.aliases["alias"], atlas.aliases["target"],
+                                                        atlas.aliases["feature"], strict=True)))
 
 
 def county_words(atlas: Atlas) -> dict[str, list[str]]:
@@ -80,6 +86,16 @@ def made_county_words(atlas: Atlas) -> dict[str, list[str]]:
         if not row.feature and row.target in by_name:
             words[by_name[row.target]].append(row.alias)
     return {code: list(dict.fromkeys(names)) for code, names in words.items()}
+
+
+def county_tallies(atlas: Atlas) -> dict[str, tuple[int, int]]:
+    """Adcode → how many projects lie in or pass through the county, and how many measures concern it (both
+    editions' county results say so)."""
+    def made() -> dict[str, tuple[int, int]]:
+        index = atlas.by_county
+        projects, measures = index.projects["adcode"].value_counts(), index.measures["adcode"].value_counts()
+        return {code: (int(projects.get(code, 0)), int(measures.get(code, 0))) for code in index.counties.index}
+    return atlas.derived("county tallies", made)
 
 
 def words_of_counties(atlas: Atlas, adcodes: list[str]) -> list[str]:

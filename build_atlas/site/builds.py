@@ -269,7 +269,7 @@ class WholeBuild:
         orientation) is kept in `map_notes` for the edition's pages. The shared scripts are written per edition
         like the pages: they hold the features' and outlines' names and notes, in the edition's language."""
         atlas, out, lang = self.atlas, [], self.lang
-        outlines, specs, shared = maps.context_outlines(atlas), maps.map_specs(atlas, lang), {}
+        outlines, specs, shared = self.outlines(), self.map_specs(lang), {}
         footer = self.print_footer(options)
         self.map_notes = (exports.print_notes(specs, *outlines, self.cache, footer, self.workers)
                           if self.options.exports else {})
@@ -283,6 +283,14 @@ class WholeBuild:
         if self.options.exports:
             out += self.image_files(config, specs, outlines, footer)
         return out
+
+    def map_specs(self, lang: str) -> list:
+        """Edition `lang`'s maps, made once per reading of the data (a preview plans their notes before the pass)."""
+        return self.atlas.derived(f"map specs {lang}", lambda: maps.map_specs(self.atlas, lang))
+
+    def outlines(self) -> tuple:
+        """The cities' and counties' outlines every map is drawn over."""
+        return self.atlas.derived("context outlines", lambda: maps.context_outlines(self.atlas))
 
     def image_files(self, config, specs, outlines, footer) -> list[File]:
         """Every map's print images, project maps included (cached, drawn across the cores). The single-file HTML

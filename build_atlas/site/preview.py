@@ -31,7 +31,7 @@ from mkdocs.structure.files import File
 
 from ..cache import artifacts
 from ..inputs.model import Atlas
-from ..outputs import maps, package, pages, search
+from ..outputs import package, pages, search
 from ..vocabulary import routes
 from . import builds, editions
 from .drawing import Drawing, Planning
@@ -102,6 +102,15 @@ def edition_rows(frame, table: str, lang: str):
     return frame.assign(**{column: frame[column].where(frame[own] == "", "")})
 
 
+def event_page(atlas: Atlas, target: str) -> str:
+    """The page that lists a target's progress events: a project's own page, or a measure's document page (its card
+    shows only what its row holds: the deadline's state, and the date and source of its completion)."""
+    if target in atlas.features.index:
+        return routes.project(target)
+    docs = atlas.measures.loc[atlas.measures["id"] == target, "doc"]
+    return routes.document(docs.iloc[0]) if len(docs) else ""
+
+
 def render_changed(atlas: Atlas, memory: PageMemory, **inputs) -> tuple[dict[str, str], set[str]]:
     """Every generated page ({path: Markdown}) and the paths rendered anew; the others are the previous build's.
     Counted in artifacts.RENDERED["pages"]."""
@@ -122,13 +131,15 @@ def render_changed(atlas: Atlas, memory: PageMemory, **inputs) -> tuple[dict[str
             for t in rows):
         chosen = set(plan)
     else:
-        changed = mentions({i for t in rows for i in rows[t] if rows[t][i] != before[t][i]}
-                           | {t for t in events.keys() | memory.events.keys()
-                              if events.get(t) != memory.events.get(t)})  # a project's or measure's events
+        changed = mentions({i for t in rows for i in rows[t] if rows[t][i] != before[t][i]})
         retitled = {routes.document(doc) for doc in headings.keys() | memory.headings.keys()
                     if headings.get(doc) != memory.headings.get(doc)}
-        chosen = {path for path in plan if routes.unlocalized(path) in SUMMARY_PAGES
-                  or routes.unlocalized(path) in retitled or (changed is not None and changed.search(previous[path]))}
+        # a target's events are listed on its own page only; the stage they give it is in its row
+        recorded = {event_page(atlas, t) for t in events.keys() | memory.events.keys()
+                    if events.get(t) != memory.events.get(t)}
+        own = {*SUMMARY_PAGES, *retitled, *recorded}
+        chosen = {path for path in plan if routes.unlocalized(path) in own
+                  or (changed is not None and changed.search(previous[path]))}
     out = {path: plan[path]() if path in chosen else previous[path] for path in plan}
     artifacts.RENDERED["pages"] += len(chosen)
     memory.markdown, memory.others, memory.rows, memory.rendered = out, others, rows, chosen
@@ -136,11 +147,11 @@ def render_changed(atlas: Atlas, memory: PageMemory, **inputs) -> tuple[dict[str
     return out, chosen
 
 
-def maps_digest(atlas: Atlas, *parts: str) -> str:
+def maps_digest(atlas: Atlas) -> str:
     """What the maps, exports and layer data are drawn from: the projects, the themes and projects each measure
-    names (theme maps), the outlines, and the given options."""
+    names (theme maps), and the outlines."""
     return artifacts.digest(frame_digest(atlas.features), frame_digest(atlas.measures[["id", "themes", "features"]]),
-                            frame_digest(atlas.cities), frame_digest(atlas.counties), *parts)
+                            frame_digest(atlas.cities), frame_digest(atlas.counties))
 
 
 PAGE_STATE = ("markdown", "meta", "_title_from_render", "content", "toc", "present_anchor_ids")
@@ -307,6 +318,7 @@ class Preview(builds.WholeBuild):
         self.sessions: dict[str, Session] = {}
         self.dirty, self.draw_later, self.pack_later = dirty, None, None
         self.planning = Planning()
+        self.planned: dict[str, str] = {}  # edition → the data and footer its print notes were last asked for
         if dirty:
             BUILD_LOGGER.addFilter(DirtyWarning())
 
@@ -325,12 +337,20 @@ class Preview(builds.WholeBuild):
         self.last_pass = editions.passes(config)[-1] == self.lang
         config = super().configure(config)
         if self.lang == routes.DEFAULT_LANGUAGE and self.options.exports:  # the build's first pass: data just read
-            outlines = maps.context_outlines(self.atlas)
             self.planning.start()
-            for lang in routes.LANGUAGES:
-                self.planning.ask(lang, maps.map_specs(self.atlas, lang), *outlines, self.cache,
-                                  self.print_footer(self.map_options(config, lang)))
+            for lang in editions.passes(config):
+                footer = self.print_footer(self.map_options(config, lang))
+                # asked again only when what the maps are drawn from changed (an edit to a measure's title or to
+                # a progress event leaves them as they were)
+                key = artifacts.digest(self.maps_data(), lang, repr(footer))
+                if self.planned.get(lang) != key:
+                    self.planning.ask(lang, self.map_specs(lang), *self.outlines(), self.cache, footer)
+                    self.planned[lang] = key
         return config
+
+    def maps_data(self) -> str:
+        """maps_digest of this build's data, made once for both editions."""
+        return self.atlas.derived("maps digest", lambda: maps_digest(self.atlas))
 
     def reload_words(self, words: str) -> bool:
         """jieba's dictionary stays loaded while its words are unchanged (reloading takes a second; loading the same
@@ -342,8 +362,8 @@ class Preview(builds.WholeBuild):
     def map_files(self, config, options) -> list:
         """The edition's maps, images and layer data of its last build while the data they show is unchanged."""
         session = self.session
-        key = maps_digest(self.atlas, self.lang, repr(options), str(self.options.exports), config.site_name,
-                          *(str(source_stamp(path)) for path in self.vendor.values()))
+        key = artifacts.digest(self.maps_data(), self.lang, repr(options), str(self.options.exports),
+                               config.site_name, *(str(source_stamp(path)) for path in self.vendor.values()))
         self.planning.settle(self.lang)  # the notes planned ahead (configure) are in the cache
         if key == session.maps_key:
             self.map_notes = session.map_notes
