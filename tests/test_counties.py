@@ -23,7 +23,7 @@ from build_atlas.errors import AtlasError
 from build_atlas.inputs.counties import named_in, naming_words, short_name
 from build_atlas.inputs.model import gather
 from build_atlas.outputs import downloads, maps, pages, published, search
-from build_atlas.outputs.county_pages import county_numbers
+from build_atlas.outputs.county_pages import KIND_ORDER, STATUS_ORDER, county_numbers, county_projects
 from build_atlas.outputs.dictionary import NO_DOWNLOADS
 from build_atlas.site.plugin import compact
 from build_atlas.vocabulary import routes
@@ -119,6 +119,17 @@ def test_projects_are_listed_by_kind_then_documented_status(atlas, county_pages)
     assert order == sorted(order)
     assert re.search(r"按类型：高铁/城际铁路 \d+、", county_pages[TUMED_LEFT])
     assert re.search(r"按文件表述：[^。]*实施建设 \d+", county_pages[TUMED_LEFT])
+
+
+def test_each_edition_lists_projects_of_one_kind_and_status_by_its_own_names(atlas):
+    """Within a kind and a documented status, the Chinese page orders by Chinese name, the English page by English
+    name (an edit to a Chinese name does not reorder the English page)."""
+    features = atlas.features
+    for lang, column in (("zh", "name_zh"), ("en", "name_en")):
+        listed = [fid for fid, _ in county_projects(atlas, TUMED_LEFT, lang)]
+        assert listed == sorted(listed, key=lambda fid: (KIND_ORDER[features.loc[fid, "kind"]],
+                                                         STATUS_ORDER.get(features.loc[fid, "status"], 99),
+                                                         features.loc[fid, column]))
 
 
 # --- the measures that concern a county --------------------------------------------------------------------------

@@ -46,13 +46,16 @@ def here_label(link, lang: str = "zh") -> str:
 
 def county_projects(atlas: Atlas, adcode: str, lang: str = "zh") -> list[tuple[str, str]]:
     """(project id, how much lies inside) of every project the county's outline touches, by kind, then documented
-    status (as the project list states it), then name."""
+    status (as the project list states it), then name in the edition's language (the Chinese one where a project
+    has no English name)."""
     links = atlas.by_county.projects
     here = {link.feature: here_label(link, lang) for link in links[links["adcode"] == adcode].itertuples()}
     features = atlas.features.loc[list(here)]
+    names = features["name_zh"] if lang == "zh" else features["name_en"].where(features["name_en"] != "",
+                                                                               features["name_zh"])
     order = sorted(here, key=lambda fid: (KIND_ORDER[features.loc[fid, "kind"]],
                                           STATUS_ORDER.get(features.loc[fid, "status"], len(STATUS_ORDER)),
-                                          features.loc[fid, "name_zh"]))
+                                          names[fid]))
     return [(fid, here[fid]) for fid in order]
 
 

@@ -45,11 +45,12 @@ MOVING_COLUMNS = {"measures": ("id", "doc", "cities", "themes", "features", "imp
                   "features": ("id", "kind", "cities")}
 # changes: the uncommitted edits; data: the downloads' sizes, rows and version (no other page shows them)
 SUMMARY_PAGES = (routes.HOME, routes.TRACING, routes.DATA, routes.CHANGES)
-# A column an edition shows only where the row lacks its own-language column, and else only on the row's document
-# page: the English edition shows a measure's Chinese title for its missing English title, and beside the English
-# one as the heading of the clause. A Chinese title edit re-renders the English edition's pages that show the measure
-# only when its English title is empty; its document page always (`headings`).
-GLOSSED = {"en": {"measures": ("title", "title_en")}}
+# A column an edition shows only where the row lacks its own-language column, and else only on the row's own page:
+# the English edition shows a measure's Chinese title for its missing English title, and beside the English one as
+# the heading of the clause; a project's Chinese name (every project has an English one) on the project's page. A
+# Chinese title or name edit re-renders the English edition's pages that show the row only when its English one is
+# empty; its own page always (`own_pages`).
+GLOSSED = {"en": {"measures": ("title", "title_en"), "features": ("name_zh", "name_en")}}
 TEMPLATES = Path(pages.__file__).with_name("templates")
 SHARED_SCRIPT = re.compile("(?:" + "|".join(re.escape(routes.map_script("", lang)) for lang in routes.LANGUAGES)
                            + r")(?:outlines|features)-[\w-]+-[0-9a-f]{12}\.js")  # either edition's
@@ -90,7 +91,14 @@ class PageMemory:
     others: str = ""  # digest of every input but the measures and projects
     rows: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)  # table → row_digests
     events: dict[str, str] = field(default_factory=dict)  # target → digest of its progress events
-    headings: dict[str, str] = field(default_factory=dict)  # document → digest of its measures' titles
+    own: dict[str, str] = field(default_factory=dict)  # page → digest of the GLOSSED values it always shows
+
+
+def own_pages(atlas: Atlas) -> dict[str, str]:
+    """The pages that show a GLOSSED column whatever the row's English holds, with a digest of what they show of it:
+    each document page its measures' titles, each project page its Chinese name."""
+    out = {routes.document(doc): artifacts.digest(*titles) for doc, titles in atlas.measures.groupby("doc")["title"]}
+    return out | {routes.project(fid): name for fid, name in atlas.features["name_zh"].items()}
 
 
 def edition_rows(frame, table: str, lang: str):
@@ -123,7 +131,7 @@ def render_changed(atlas: Atlas, memory: PageMemory, **inputs) -> tuple[dict[str
     rows = {table: row_digests(edition_rows(getattr(atlas, table), table, lang), moving)
             for table, moving in MOVING_COLUMNS.items()}
     events = {target: frame_digest(group) for target, group in atlas.progress.groupby("target")}
-    headings = {doc: artifacts.digest(*group) for doc, group in atlas.measures.groupby("doc")["title"]}
+    own = own_pages(atlas)
     plan = pages.page_plan(atlas, **inputs)
     previous, before = memory.markdown, memory.rows
     if others != memory.others or set(plan) != set(previous) or any(
@@ -132,18 +140,17 @@ def render_changed(atlas: Atlas, memory: PageMemory, **inputs) -> tuple[dict[str
         chosen = set(plan)
     else:
         changed = mentions({i for t in rows for i in rows[t] if rows[t][i] != before[t][i]})
-        retitled = {routes.document(doc) for doc in headings.keys() | memory.headings.keys()
-                    if headings.get(doc) != memory.headings.get(doc)}
+        retitled = {page for page in own.keys() | memory.own.keys() if own.get(page) != memory.own.get(page)}
         # a target's events are listed on its own page only; the stage they give it is in its row
         recorded = {event_page(atlas, t) for t in events.keys() | memory.events.keys()
                     if events.get(t) != memory.events.get(t)}
-        own = {*SUMMARY_PAGES, *retitled, *recorded}
-        chosen = {path for path in plan if routes.unlocalized(path) in own
+        always = {*SUMMARY_PAGES, *retitled, *recorded}
+        chosen = {path for path in plan if routes.unlocalized(path) in always
                   or (changed is not None and changed.search(previous[path]))}
     out = {path: plan[path]() if path in chosen else previous[path] for path in plan}
     artifacts.RENDERED["pages"] += len(chosen)
     memory.markdown, memory.others, memory.rows, memory.rendered = out, others, rows, chosen
-    memory.events, memory.headings = events, headings
+    memory.events, memory.own = events, own
     return out, chosen
 
 
