@@ -72,6 +72,10 @@ class Atlas:
             made[name] = make()
         return made[name]
 
+    def forget(self, name: str) -> None:
+        """Let a derived value go (a build that needs it no more, and it is large)."""
+        self.__dict__.get("_derived", {}).pop(name, None)
+
     def measures_of_city(self, city: str) -> pd.DataFrame:
         return self.measures[self.measures["cities"].map(lambda cities: city in cities)]
 

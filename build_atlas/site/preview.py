@@ -422,6 +422,9 @@ class Preview(builds.WholeBuild):
                 theme_search.search_index_prev = None
         return env
 
+    def release_pass(self) -> None:
+        """Nothing: the session answers the next build from what this one made (its readings and files)."""
+
     def page_built(self) -> None:
         artifacts.RENDERED["site pages"] += 1  # a preview skips the pages an edit left alone
 
