@@ -72,11 +72,13 @@ def site_digest(site: Path) -> dict[str, str]:
             for p in sorted(site.rglob("*")) if p.is_file()}
 
 
-def edit_cell(path: Path, row_id: str, column: str, edit) -> None:
-    """Change one cell of a CSV table, as staff would in a spreadsheet: every other value is kept."""
+def edit_cell(path: Path, row_id: str | tuple[str, ...], column: str, edit, key: tuple[str, ...] = ("id",)) -> None:
+    """Change one cell of a CSV table, as staff would in a spreadsheet: every other value is kept. The row is the one
+    whose `key` columns hold `row_id` (a progress event has no id: its date and target)."""
     text = path.read_text(encoding="utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text, newline="")))
-    row = next(r for r in rows if r["id"] == row_id)
+    wanted = (row_id,) if isinstance(row_id, str) else tuple(row_id)
+    row = next(r for r in rows if tuple(r[k] for k in key) == wanted)
     row[column] = edit(row[column])
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")

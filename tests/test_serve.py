@@ -200,23 +200,13 @@ def test_a_project_rename_rebuilds_every_page_and_renders_only_what_shows_it(ses
     assert site_digest(session.site) == site_digest(clean_build(work, tmp_path / "clean"))
 
 
-def edit_event(path: Path, day: str, target: str, column: str, edit) -> None:
-    """Change one cell of a progress event (the table has no id: an event is its date and its target)."""
-    text = path.read_text(encoding="utf-8")
-    rows = list(csv.DictReader(io.StringIO(text, newline="")))
-    row = next(r for r in rows if (r["date"], r["target"]) == (day, target))
-    row[column] = edit(row[column])
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    path.write_text(out.getvalue(), encoding="utf-8")
+EVENT = ("date", "target")  # what identifies a progress event
 
 
 def test_an_event_edit_renders_its_project_page_and_a_stage_edit_every_page_listing_the_project(session, tmp_path):
     progress, page = session.work / "geodata" / "progress.csv", f"projects/{PROJECT}.md"
     # a summary is shown on the project's timeline and the pages that list recent events, nowhere else
-    edit_event(progress, "2022-04", PROJECT, "summary", lambda text: text + "（补记）")
+    edit_cell(progress, ("2022-04", PROJECT), "summary", lambda text: text + "（补记）", key=EVENT)
     rendered = session.rebuild()
     chosen = session.chinese.pages.rendered
     assert chosen == {*preview.SUMMARY_PAGES, page}
@@ -224,7 +214,7 @@ def test_an_event_edit_renders_its_project_page_and_a_stage_edit_every_page_list
     assert "（补记）" in (session.site / "projects" / f"{PROJECT}.html").read_text(encoding="utf-8")
     # the latest event's stage is the project's stage in every table that lists it
     old = dict(session.chinese.pages.markdown)
-    edit_event(progress, "2025-12-23", PROJECT, "stage", lambda _: "部分开通")
+    edit_cell(progress, ("2025-12-23", PROJECT), "stage", lambda _: "部分开通", key=EVENT)
     session.rebuild()
     changed = {path for path, text in session.chinese.pages.markdown.items() if text != old[path]}
     assert {page, "projects/index.md", "cities/baotou.md"} <= changed

@@ -140,11 +140,11 @@ def render_changed(atlas: Atlas, memory: PageMemory, **inputs) -> tuple[dict[str
         chosen = set(plan)
     else:
         changed = mentions({i for t in rows for i in rows[t] if rows[t][i] != before[t][i]})
-        retitled = {page for page in own.keys() | memory.own.keys() if own.get(page) != memory.own.get(page)}
+        restated = {page for page in own.keys() | memory.own.keys() if own.get(page) != memory.own.get(page)}
         # a target's events are listed on its own page only; the stage they give it is in its row
         recorded = {event_page(atlas, t) for t in events.keys() | memory.events.keys()
                     if events.get(t) != memory.events.get(t)}
-        always = {*SUMMARY_PAGES, *retitled, *recorded}
+        always = {*SUMMARY_PAGES, *restated, *recorded}
         chosen = {path for path in plan if routes.unlocalized(path) in always
                   or (changed is not None and changed.search(previous[path]))}
     out = {path: plan[path]() if path in chosen else previous[path] for path in plan}
