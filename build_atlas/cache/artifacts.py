@@ -24,6 +24,7 @@ import gc
 import hashlib
 import multiprocessing
 import os
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -242,10 +243,31 @@ _JINJA_NEW = jinja2.Template.__new__
 def _template_once(cls, source, *args, **kwargs):
     if args or kwargs or not isinstance(source, str):  # templates with their own settings: as Jinja makes them
         return _JINJA_NEW(cls, source, *args, **kwargs)
+    if not JINJA_SYNTAX.search(source):  # folium wraps each element's rendered script in such a "template"
+        return Verbatim(source)
     key = (cls, source)
     if key not in _COMPILED:
         _COMPILED[key] = _JINJA_NEW(cls, source)
     return _COMPILED[key]
+
+
+JINJA_SYNTAX = re.compile(r"\{[{%#]")  # where a default Jinja template's tag, expression or comment starts
+
+
+class Verbatim:
+    """A template without Jinja syntax, rendered as Jinja renders it (its line ends as newlines, without one final
+    newline: Jinja's defaults) without compiling it: folium renders each element's script, then hands it to a
+    Template of its own, a new source on every map (about 4 compilations a map)."""
+
+    def __init__(self, source: str):
+        text = NEWLINES.sub("\n", source)
+        self.text = text[:-1] if text.endswith("\n") else text
+
+    def render(self, *args, **kwargs) -> str:
+        return self.text
+
+
+NEWLINES = re.compile(r"\r\n|\r|\n")
 
 
 def compile_templates_once() -> None:

@@ -7,7 +7,9 @@ import html
 import json
 import re
 
+import folium
 import geopandas as gpd
+import jinja2
 import polyline
 import shapely
 
@@ -128,8 +130,8 @@ def legend_html(spec: MapSpec) -> str:
     """Each kind on the map with exactly the symbols drawn for it (line and/or point), then the phases drawn, each a
     check box that shows or hides the projects in that phase (atlas-map.js)."""
     said = words(spec.lang)
-    drawn = spec.features.assign(point=spec.features.geometry.geom_type.isin(POINT_TYPES),
-                                 drawn_phase=[style.phase_of(f) for _, f in spec.features.iterrows()])
+    of_each = [style.phase_of(f) for f in spec.features[["phase", "status"]].to_dict("records")]
+    drawn = spec.features.assign(point=spec.features.geometry.geom_type.isin(POINT_TYPES), drawn_phase=of_each)
     items = []
     for kind in [k.key for k in KINDS if k.key in set(drawn["kind"])]:
         points = drawn.loc[drawn["kind"] == kind, "point"]
@@ -245,16 +247,53 @@ def refer_to_shared(page: str, candidates: dict[str, dict]) -> str:
     """Replace each layer inlined by folium that a shared script holds by a reference to it: an outline layer by
     `atlasOutlines[key]`, a feature layer whose every feature the shared layer holds by `atlasMap.pick(...)` with
     their ids. Other layers' data is written compactly: folium escapes every Chinese character as a 6-byte \\u
-    escape."""
+    escape. An outline layer is known by its text (folium writes it as `written` does), without reading it back."""
     by_id = {key: {f["properties"]["id"]: f for f in data["features"]}
              for key, data in candidates.items() if key.startswith("features-")}
+    texts = {key: written(data) for key, data in candidates.items() if not key.startswith("features-")}
     decoder, out, at = json.JSONDecoder(), [], 0
     for match in GEOJSON_CALL.finditer(page):
-        data, end = decoder.raw_decode(page, match.end())
-        out.append(page[at:match.end()])
+        start = match.end()
+        out.append(page[at:start])
+        key = next((key for key, text in texts.items() if page.startswith(text, start)), None)
+        if key is not None:
+            out.append(f"atlasOutlines[{json.dumps(key)}]")
+            at = start + len(texts[key])
+            continue
+        data, at = decoder.raw_decode(page, start)
         out.append(shared_reference(data, candidates, by_id) or inline(data))
-        at = end
     return "".join(out) + page[at:]
+
+
+# The JSON of the outline layers, as folium's templates write it: {id(data): (data, json.dumps text, as tojson
+# writes it)}. Each map writes its outlines into the page, and refer_to_shared finds them there; written once,
+# these took about a fifth of a map's time. Filled by `written`; the data must not change while it is held.
+_WRITTEN: dict[int, tuple[dict, str, str]] = {}
+WRITTEN_LAYERS = 64  # more than the outline layers of both editions
+
+
+def written(data: dict) -> str:
+    """`data` as folium writes it into a page (Jinja's tojson, with the policies of folium's templates), made once
+    while `data` is held; from then on folium's templates write it from here (`_dumps`)."""
+    entry = _WRITTEN.get(id(data))
+    if entry is None or entry[0] is not data:
+        if len(_WRITTEN) >= WRITTEN_LAYERS:
+            _WRITTEN.clear()
+        entry = _WRITTEN[id(data)] = (data, json.dumps(data, **TOJSON_OPTIONS),
+                                      str(jinja2.utils.htmlsafe_json_dumps(data, **TOJSON_OPTIONS)))
+    return entry[2]
+
+
+def _dumps(data, **options) -> str:
+    entry = _WRITTEN.get(id(data))
+    if entry is not None and entry[0] is data and options == TOJSON_OPTIONS:
+        return entry[1]
+    return json.dumps(data, **options)
+
+
+TEMPLATES = folium.GeoJson._template.environment  # where folium's (and branca's) inline templates are compiled
+TOJSON_OPTIONS = TEMPLATES.policies["json.dumps_kwargs"]
+TEMPLATES.policies["json.dumps_function"] = _dumps
 
 
 def inline(data: dict) -> str:

@@ -14,10 +14,11 @@ from pathlib import Path
 import branca
 import folium
 import shapely
+import xyzservices
 
 from ...cache import artifacts
 from ...inputs.model import Atlas
-from ...vocabulary import routes
+from ...vocabulary import routes, style
 from ...vocabulary.schema import LAYERS
 from .layers import (
     POINT_RADIUS,
@@ -107,11 +108,11 @@ BIND_FEATURE = folium.JsCode("atlasMap.bindFeature")
 
 
 def add_features(fmap: folium.Map, spec: MapSpec) -> None:
-    emphasis = spec.name.startswith("project-")
+    emphasis, kinds = spec.name.startswith("project-"), set(spec.features["kind"])
     for layer in LAYERS:
-        subset = layer_features(spec.features, layer)
-        if subset.empty:
+        if kinds.isdisjoint(style.kinds_of(layer.key)):
             continue
+        subset = layer_features(spec.features, layer)
         group = folium.FeatureGroup(name=term_label(layer, spec.lang), show=True)
         folium.GeoJson(
             feature_layer(subset, spec.lang),
@@ -265,18 +266,28 @@ class Legend(branca.element.MacroElement):
         self.attribution = words(lang)["boundaries"]
 
 
+class Text(branca.element.Element):
+    """HTML written into the page as it is. (branca's Element compiles its text as a Jinja template: one compilation
+    for each map's title and caption, and a brace in a title would be read as Jinja's.)"""
+
+    _template = branca.element.Template("{{ this.text }}")
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.text = text
+
+
 def add_paper(fmap: folium.Map, spec: MapSpec, paper: str, link_base: str) -> None:
     """On paper the map is its print image (exports/<map>.png, when `paper` says how its sheet is turned), framed on
     the whole subject with its legend and key beside or below it, on an A4 sheet turned as the image asks; on screen
     the image is not shown, nor loaded (the browser loads it when the page is printed). Without one, the web map
     prints on a landscape sheet."""
     root = fmap.get_root()
-    root.header.add_child(branca.element.Element(
-        f"<style>@media print {{ @page {{ size: A4 {paper or 'landscape'}; }} }}</style>"))
+    root.header.add_child(Text(f"<style>@media print {{ @page {{ size: A4 {paper or 'landscape'}; }} }}</style>"))
     if paper:
         src = html.escape(link_base + routes.image(spec.name, "png"))
-        root.html.add_child(branca.element.Element(
-            f'<img class="atlas-print" src="{src}" alt="{html.escape(spec.title)}" loading="lazy">'))
+        alt = html.escape(spec.title)
+        root.html.add_child(Text(f'<img class="atlas-print" src="{src}" alt="{alt}" loading="lazy">'))
 
 
 def caption_html(spec: MapSpec, options: MapOptions, link_base: str) -> str:
@@ -342,12 +353,15 @@ def base_map(spec: MapSpec, options: MapOptions, asset_base: str) -> folium.Map:
     fmap.default_css = [(name, asset_base + path) for name, path in VENDOR_CSS]
     if options.tiles in TILES and not (options.tiles == "tianditu" and not options.tianditu_key):
         layer = dict(TILES[options.tiles])
-        layer["tiles"] = layer["tiles"].replace("{key}", options.tianditu_key)
         layer["attr"] = words(spec.lang)[layer["attr"]]
+        # given a provider, folium takes its address as it is; given an address, it first looks for a provider of
+        # that name among all xyzservices knows (about 4 ms a map)
+        layer["tiles"] = xyzservices.TileProvider(name=layer["name"], attribution=layer["attr"],
+                                                  url=layer["tiles"].replace("{key}", options.tianditu_key))
         folium.TileLayer(**layer, max_zoom=18, control=False).add_to(fmap)  # one base layer: nothing to choose
     # No view yet (MAP_SCRIPT_FIXES): atlas-map.js frames the subject once every layer is added, so that Leaflet
     # draws each shape once instead of first at folium's world view and again at the frame.
-    fmap.get_root().header.add_child(branca.element.Element(f"<title>{html.escape(spec.title)}</title>"))
+    fmap.get_root().header.add_child(Text(f"<title>{html.escape(spec.title)}</title>"))
     return fmap
 
 
@@ -412,7 +426,7 @@ def render_map(spec: MapSpec, atlas: Atlas, options: MapOptions, asset_base: str
     shared = shared_by(spec, shared)
     fmap = base_map(spec, options, asset_base)
     fmap.default_js += [(f"atlas_shared_{n}", SHARED_NAME.format(key)) for n, key in enumerate(shared)]
-    fmap.get_root().html.add_child(branca.element.Element(caption_html(spec, options, link_base)))
+    fmap.get_root().html.add_child(Text(caption_html(spec, options, link_base)))
     add_paper(fmap, spec, paper, link_base)
     add_boundaries(fmap, spec, outlines)
     fmap.add_child(ProjectNames(spec))
