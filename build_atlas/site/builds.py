@@ -167,6 +167,7 @@ class WholeBuild:
         # What both editions link to (scripts, data, the source texts, the feed) is made in the Chinese pass and
         # added to the English pass as it is, so that MkDocs checks the English pages' links to it too
         if self.lang == routes.DEFAULT_LANGUAGE:
+            self.render_ahead(config)
             self.shared, self.downloads_summary = self.shared_files(config)
         for file in self.shared:
             replaced = files.get_file_from_path(file.src_uri)  # a source text MkDocs would copy as is
@@ -268,21 +269,34 @@ class WholeBuild:
         exports/, or en/maps/ and en/exports/); what the pages say of the prints (their numbers, the sheet's
         orientation) is kept in `map_notes` for the edition's pages. The shared scripts are written per edition
         like the pages: they hold the features' and outlines' names and notes, in the edition's language."""
-        atlas, out, lang = self.atlas, [], self.lang
-        outlines, specs, shared = self.outlines(), self.map_specs(lang), {}
-        footer = self.print_footer(options)
-        self.map_notes = (exports.print_notes(specs, *outlines, self.cache, footer, self.workers)
-                          if self.options.exports else {})
-        papers = {name: note.orientation for name, note in self.map_notes.items()}
-        for key, (name, script) in maps.shared_scripts(atlas, outlines, lang).items():
-            out.append(File.generated(config, routes.map_script(name, lang), content=script))
-            shared[key] = name
-        for name, page in maps.map_pages(specs, atlas, options, outlines, shared, self.cache, self.workers,
-                                         papers).items():
-            out.append(File.generated(config, routes.map_page(name, lang), content=page))
+        lang = self.lang
+        self.map_notes, scripts, pages = self.edition_maps(config, lang, options)
+        out = [File.generated(config, routes.map_script(name, lang), content=script)
+               for name, script in scripts.values()]
+        out += [File.generated(config, routes.map_page(name, lang), content=page) for name, page in pages.items()]
         if self.options.exports:
-            out += self.image_files(config, specs, outlines, footer)
+            out += self.image_files(config, self.map_specs(lang), self.outlines(), self.print_footer(options))
         return out
+
+    def edition_maps(self, config, lang: str, options: maps.MapOptions | None = None) -> tuple[dict, dict, dict]:
+        """Edition `lang`'s print notes ({map name: exports.PrintNote}), shared scripts ({key: (file name,
+        script)}) and map pages ({map name: page HTML}), each made only when what it shows changed."""
+        options, outlines, specs = options or self.map_options(config, lang), self.outlines(), self.map_specs(lang)
+        notes = (exports.print_notes(specs, *outlines, self.cache, self.print_footer(options), self.workers)
+                 if self.options.exports else {})
+        scripts = maps.shared_scripts(self.atlas, outlines, lang)
+        pages = maps.map_pages(specs, self.atlas, options, outlines, {key: name for key, (name, _) in scripts.items()},
+                               self.cache, self.workers, {name: note.orientation for name, note in notes.items()})
+        return notes, scripts, pages
+
+    def render_ahead(self, config) -> None:
+        """Every edition's map pages (and print notes), made into the cache at the start of the build, where each
+        edition's pass then reads them. Their workers are forked from the build while it holds little more than the
+        data. Forked later, from a build that held the first edition's pages and files, they copied much of what it
+        held as they ran: with the data repeated 20 times, the English pass's map workers took the memory of the
+        build and its workers from 850 to 1,300 MB."""
+        for lang in editions.passes(config):
+            self.edition_maps(config, lang)
 
     def map_specs(self, lang: str) -> list:
         """Edition `lang`'s maps, made once per reading of the data (a preview plans their notes before the pass)."""
@@ -312,8 +326,16 @@ class WholeBuild:
     def env(self, env, config, files):
         return env
 
-    def page_built(self) -> None:
-        pass
+    def page_converted(self, page) -> None:
+        """MkDocs made the page's HTML: its Markdown, and a generated page's source, are let go. MkDocs makes every
+        page's HTML before it writes any, and held their Markdown until the end of the build as well."""
+        page.markdown = ""  # not None: MkDocs then takes the page to have no title
+        if page.file.generated_by is not None:
+            page.file.content_bytes = b""
+
+    def page_built(self, page) -> None:
+        """The page is written (but for its links, which MkDocs checks last): its HTML is let go."""
+        page.content = None
 
     def failed(self) -> None:
         pass
@@ -342,14 +364,12 @@ class WholeBuild:
             self.release_pass()
 
     def release_pass(self) -> None:
-        """This edition's pages and files are written: what MkDocs still holds of them (each page's Markdown and HTML,
-        each generated file's content) and the edition's map specs are let go before the next edition's pass, which
-        runs while this pass's objects are still referenced. With the data repeated 20 times, the Chinese pass held
-        about 550 MB while the English pass ran. The shared files are kept: the next pass adds them as they are."""
+        """This edition's files are written: their content (the map pages, the images) and the edition's map specs
+        are let go before the next edition's pass, which runs while this pass's objects are still referenced (its
+        pages' Markdown and HTML went as each was made and written: page_converted, page_built). The shared files are
+        kept: the next pass adds them as they are."""
         shared = set(map(id, self.shared))
         for file in self.files:
-            if file.page is not None:
-                file.page.markdown = file.page.content = None
             if file.generated_by is not None and id(file) not in shared:
                 file.content_bytes = b""
         self.atlas.forget(f"map specs {self.lang}")

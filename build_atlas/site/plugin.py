@@ -135,10 +135,11 @@ class AtlasPlugin(BasePlugin[AtlasConfig]):
     on_page_context = CombinedEvent(_page_context_before_search, _page_context_after_search)
 
     def on_page_content(self, html_text: str, *, page, config, files) -> str:
+        self.build.page_converted(page)
         return pages.unwrap_raw_html(html_text)
 
     def on_post_page(self, output: str, *, page, config) -> str:
-        self.build.page_built()
+        self.build.page_built(page)
         return compact(mark_english(output))
 
     @event_priority(-50)  # after the search plugin writes its index (0), before the offline plugin inlines it (-100)

@@ -355,6 +355,9 @@ class Preview(builds.WholeBuild):
                     self.planned[lang] = key
         return config
 
+    def render_ahead(self, config) -> None:
+        """Nothing: each edition's pass renders the maps an edit changed, in the server's process."""
+
     def maps_data(self) -> str:
         """maps_digest of this build's data, made once for both editions."""
         return self.atlas.derived("maps digest", lambda: maps_digest(self.atlas))
@@ -425,7 +428,10 @@ class Preview(builds.WholeBuild):
     def release_pass(self) -> None:
         """Nothing: the session answers the next build from what this one made (its readings and files)."""
 
-    def page_built(self) -> None:
+    def page_converted(self, page) -> None:
+        """Nothing: the session's memory of pages keeps what the next build may reuse."""
+
+    def page_built(self, page) -> None:
         artifacts.RENDERED["site pages"] += 1  # a preview skips the pages an edit left alone
 
     def failed(self) -> None:
