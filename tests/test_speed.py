@@ -15,11 +15,14 @@ import shutil
 from datetime import date
 from pathlib import Path
 
+import jinja2
 import pytest
 
 from build_atlas.cache import artifacts
 from build_atlas.inputs.model import gather
 from build_atlas.outputs import exports, maps
+from build_atlas.outputs.maps import layers
+from build_atlas.site import builds
 from build_atlas.site.build import build_site
 from build_atlas.vocabulary import routes
 from build_atlas.vocabulary.schema import LAYERS
@@ -44,11 +47,21 @@ def warm(tmp_path_factory, built_site) -> dict:
     work = copy_project(tmp_path_factory.mktemp("speed") / "atlas")
     fresh_cache(work)
     artifacts.RENDERED.clear()
-    clean = build_site(work, site=work / "site-clean", today=BUILD_DATE)
+    held, finish = [], builds.WholeBuild.finish
+
+    def noting_finish(self, config):  # what each pass still holds of its pages once they are written
+        held.append([(f.src_uri, f.page.markdown, f.page.content, f.generated_by and f.content_bytes)
+                     for f in self.files if f.page is not None])
+        finish(self, config)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(builds.WholeBuild, "finish", noting_finish)
+        clean = build_site(work, site=work / "site-clean", today=BUILD_DATE)
     first = dict(artifacts.RENDERED)
     artifacts.RENDERED.clear()
     cached = build_site(work, site=work / "site-cached", today=BUILD_DATE)
-    return {"work": work, "clean": clean, "cached": cached, "first": first, "second": dict(artifacts.RENDERED)}
+    return {"work": work, "clean": clean, "cached": cached, "first": first, "second": dict(artifacts.RENDERED),
+            "held": held}
 
 
 
@@ -58,6 +71,17 @@ def test_a_clean_build_renders_every_map_and_a_cached_build_none(warm):
     assert warm["second"].get("maps", 0) == 0
     assert warm["second"].get("images", 0) == warm["second"].get("search", 0) == 0
     assert warm["first"]["search"] == 2  # the records of each edition's index
+
+
+def test_a_whole_build_lets_each_page_go_once_it_is_written(warm):
+    """MkDocs makes every page's HTML before it writes any: a whole build lets a page's Markdown (and a generated
+    page's source) go once its HTML is made, and the HTML once the page is written."""
+    assert len(warm["held"]) == len(routes.LANGUAGES)  # each edition's pass
+    for pages in warm["held"]:
+        assert len(pages) > 200
+        assert {(markdown, content) for _, markdown, content, _ in pages} == {("", None)}
+        generated = [source for *_, source in pages if source is not None]
+        assert len(generated) > 150 and set(generated) == {b""}
 
 
 def test_cached_build_and_clean_build_give_the_same_site_byte_for_byte(warm, built_site):
@@ -190,3 +214,32 @@ def test_the_bench_scales_the_data_to_a_valid_atlas(tmp_path):
     assert len(scaled.measures) == 3 * len(real.measures) and len(scaled.statements) == 3 * len(real.statements)
     assert len(scaled.features) == len(real.features) + 2 * (len(real.features) - len(aliased)) > 2 * len(real.features)
     assert {f"{fid}.x3" for fid in real.features.index if fid not in aliased} <= set(scaled.features.index)
+
+
+def test_templates_without_jinja_syntax_are_written_as_jinja_writes_them_uncompiled():
+    """folium hands each element's rendered script to a Template of its own (a new source on every map): such a
+    source without Jinja syntax is not compiled, and written as Jinja writes it (line ends as newlines, less one
+    final newline)."""
+    for source in ("var a = 1;\n", "a\r\nb\r\n", "a\rb\n\n", "{ x: [1, {y: 2}] }", "", "end}}"):
+        made = jinja2.Template(source)
+        assert isinstance(made, artifacts.Verbatim), source
+        assert made.render(this=None, kwargs={}) == jinja2.Environment().from_string(source).render(), source
+    for source in ("{{ this }}", "{% if x %}y{% endif %}", "a {# note #} b"):
+        assert isinstance(jinja2.Template(source), jinja2.Template), source
+
+
+def test_a_map_page_is_the_same_whether_its_outlines_were_written_before_or_not():
+    """The outline layers' JSON is written once per process (layers.written) and found in a page by its text: the
+    first rendering of a map and the next give the same page, which loads the shared outlines; with no shared
+    scripts, the outlines are written into the page."""
+    atlas = gather(ROOT)
+    outlines = maps.context_outlines(atlas)
+    shared = {key: name for key, (name, _) in maps.shared_scripts(atlas, outlines).items()}
+    spec = next(s for s in maps.map_specs(atlas) if s.name == "city-baotou")
+    layers._WRITTEN.clear()
+    first = maps.render_map(spec, atlas, maps.MapOptions(), outlines=outlines, shared=shared)
+    assert layers._WRITTEN
+    assert maps.render_map(spec, atlas, maps.MapOptions(), outlines=outlines, shared=shared) == first
+    assert 'atlasOutlines["cities"]' in first and 'atlasOutlines["counties-baotou"]' in first
+    alone = maps.render_map(spec, atlas, maps.MapOptions(), outlines=outlines)
+    assert "atlasOutlines[" not in alone and alone.count("atlasMap.unpack(") >= 2

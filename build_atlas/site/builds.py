@@ -294,7 +294,7 @@ class WholeBuild:
         edition's pass then reads them. Their workers are forked from the build while it holds little more than the
         data. Forked later, from a build that held the first edition's pages and files, they copied much of what it
         held as they ran: with the data repeated 20 times, the English pass's map workers took the memory of the
-        build and its workers from 850 to 1,300 MB."""
+        build and its workers from about 850 to 1,300 MB."""
         for lang in editions.passes(config):
             self.edition_maps(config, lang)
 
