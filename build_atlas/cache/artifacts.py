@@ -120,6 +120,17 @@ class Recent:
         while remembered); the caller must not change `source`."""
         return self.get(id(source), lambda: (source, make()))[1]
 
+    def known(self, source: object):
+        """What `of` made from this very object and still remembers, or None."""
+        held = self.made.get(id(source))
+        return held[1] if held is not None and held[0] is source else None
+
+    def clear(self) -> None:
+        self.made.clear()
+
+    def __len__(self) -> int:
+        return len(self.made)
+
 
 TEXT = "html"  # the suffix of a text artifact
 PRUNE_AGE_DAYS = 30

@@ -265,30 +265,22 @@ def refer_to_shared(page: str, candidates: dict[str, dict]) -> str:
     return "".join(out) + page[at:]
 
 
-# The JSON of the outline layers, as folium's templates write it: {id(data): (data, json.dumps text, as tojson
-# writes it)}. Each map writes its outlines into the page, and refer_to_shared finds them there; written once,
+# The JSON of the outline layers, as folium's templates write it (json.dumps, and as tojson writes it), by the
+# layer's data. Each map writes its outlines into the page, and refer_to_shared finds them there; written once,
 # these took about a fifth of a map's time. Filled by `written`; the data must not change while it is held.
-_WRITTEN: dict[int, tuple[dict, str, str]] = {}
-WRITTEN_LAYERS = 64  # more than the outline layers of both editions
+_WRITTEN = artifacts.Recent(64)  # more than the outline layers of both editions
 
 
 def written(data: dict) -> str:
     """`data` as folium writes it into a page (Jinja's tojson, with the policies of folium's templates), made once
     while `data` is held; from then on folium's templates write it from here (`_dumps`)."""
-    entry = _WRITTEN.get(id(data))
-    if entry is None or entry[0] is not data:
-        if len(_WRITTEN) >= WRITTEN_LAYERS:
-            _WRITTEN.clear()
-        entry = _WRITTEN[id(data)] = (data, json.dumps(data, **TOJSON_OPTIONS),
-                                      str(jinja2.utils.htmlsafe_json_dumps(data, **TOJSON_OPTIONS)))
-    return entry[2]
+    return _WRITTEN.of(data, lambda: (json.dumps(data, **TOJSON_OPTIONS),
+                                      str(jinja2.utils.htmlsafe_json_dumps(data, **TOJSON_OPTIONS))))[1]
 
 
 def _dumps(data, **options) -> str:
-    entry = _WRITTEN.get(id(data))
-    if entry is not None and entry[0] is data and options == TOJSON_OPTIONS:
-        return entry[1]
-    return json.dumps(data, **options)
+    texts = _WRITTEN.known(data)
+    return texts[0] if texts is not None and options == TOJSON_OPTIONS else json.dumps(data, **options)
 
 
 TEMPLATES = folium.GeoJson._template.environment  # where folium's (and branca's) inline templates are compiled
